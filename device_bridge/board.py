@@ -1,0 +1,243 @@
+"""The `Board` service: what every front end uses to run code and manage files on a board.
+
+A front end never writes bytes to a transport; it calls `exec`, `eval`, `stream`, `interrupt`,
+`reset`, `fs`. The board is kept in raw REPL mode between calls, so a call costs one round trip.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from tne.i18n import _
+
+from .address import DeviceAddress, parse_address
+from .errors import BoardError, BridgeError, DeviceNotResponding, ExecTimeout, LinkLost
+from .profiles import PROBE_CODE, BoardProfile, parse_probe
+from .protocol import RawRepl, RunResult
+from .transports import Transport, open_transport
+
+#: How long to wait for a Ctrl-C to take effect before escalating.
+INTERRUPT_GRACE = 0.5
+DEFAULT_TIMEOUT = 10.0
+
+
+def board_error(result: RunResult) -> BoardError:
+    traceback = result.stderr.decode("utf-8", "replace").replace("\r\n", "\n")
+    last = traceback.strip().splitlines()[-1] if traceback.strip() else ""
+    return BoardError(
+        _("The program raised an error on the board: {error}").format(error=last),
+        traceback=traceback,
+        stdout=result.stdout,
+    )
+
+
+class Board:
+    """One connected MicroPython board.
+
+    Use `Board.connect(address)` (or `connect()` from the package), and `close()` or a `with`
+    block when done. Methods raise `device_bridge.errors` exceptions only."""
+
+    def __init__(self, transport: Transport, address: DeviceAddress | None = None) -> None:
+        self.transport = transport
+        self.address = address
+        self.repl = RawRepl(transport)
+        self.banner = b""
+        self.profile: BoardProfile | None = None
+        self._fs: Any = None
+
+    # -- life cycle --------------------------------------------------------------------------
+
+    @classmethod
+    def connect(cls, address: str | DeviceAddress) -> Board:
+        if isinstance(address, str):
+            address = parse_address(address)
+        if address.kind in ("auto", "all"):
+            from .discovery import resolve_auto
+
+            address = resolve_auto()
+        board = cls(open_transport(address), address)
+        try:
+            board.start()
+        except BaseException:
+            board.close()
+            raise
+        return board
+
+    def start(self) -> None:
+        """Enter raw mode and probe the firmware."""
+        self.banner = self.repl.enter()
+        self.profile = parse_probe(self.exec(PROBE_CODE).stdout)
+
+    @property
+    def label(self) -> str:
+        where = str(self.address) if self.address else self.transport.label
+        kind = self.profile.label if self.profile else "?"
+        return f"{kind} ({where})"
+
+    def close(self) -> None:
+        try:
+            if self.transport is not None and self.repl.phase == "idle":
+                self.repl.leave()
+        except BridgeError:
+            pass
+        finally:
+            self.transport.close()
+
+    def __enter__(self) -> Board:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- running code ------------------------------------------------------------------------
+
+    def run(
+        self,
+        code: str | bytes,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        on_stdout: Any = None,
+        on_stderr: Any = None,
+    ) -> RunResult:
+        """Run code, stopping it (and escalating) when the board is silent for `timeout`."""
+        self._resync_if_needed()
+        try:
+            return self.repl.run(code, timeout=timeout, on_stdout=on_stdout, on_stderr=on_stderr)
+        except ExecTimeout:
+            self.interrupt()
+            raise
+        except KeyboardInterrupt:
+            self.interrupt()
+            raise
+
+    def exec(self, code: str | bytes, timeout: float | None = DEFAULT_TIMEOUT) -> RunResult:
+        """Run code; return its stdout and stderr apart. A board-side exception raises
+        `BoardError` carrying the board's traceback."""
+        result = self.run(code, timeout)
+        if result.stderr:
+            raise board_error(result)
+        return result
+
+    def eval(self, expression: str, timeout: float | None = DEFAULT_TIMEOUT) -> Any:
+        """The value of a Python expression on the board (anything whose repr is a literal)."""
+        output = self.exec(f"print(repr({expression}))", timeout).stdout
+        text = output.decode("utf-8", "replace").strip()
+        try:
+            return ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            return text
+
+    def stream(self, code: str | bytes, timeout: float | None = None) -> Iterator[bytes]:
+        """Yield the program's stdout as it arrives; raise `BoardError` at the end if it
+        raised. Closing the iterator early (Ctrl-C, `break`) stops the program on the board."""
+        chunks: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+
+        def worker() -> None:
+            try:
+                result = self.repl.run(
+                    code, timeout=timeout, on_stdout=lambda data: chunks.put(("out", data))
+                )
+                chunks.put(("done", result))
+            except BaseException as error:  # handed over to the consumer
+                chunks.put(("error", error))
+
+        self._resync_if_needed()
+        thread = threading.Thread(target=worker, name="tne-stream", daemon=True)
+        thread.start()
+        finished = False
+        try:
+            while True:
+                kind, value = chunks.get()
+                if kind == "out":
+                    yield value
+                elif kind == "done":
+                    finished = True
+                    if value.stderr:
+                        raise board_error(value)
+                    return
+                else:
+                    finished = True
+                    if isinstance(value, ExecTimeout):
+                        self.interrupt()
+                    raise value
+        finally:
+            if not finished:
+                # The consumer went away: stop the program, then let the reader finish.
+                self.repl.interrupt()
+                thread.join(INTERRUPT_GRACE * 2)
+                if thread.is_alive() or self.repl.phase != "idle":
+                    self.interrupt()
+
+    # -- control -----------------------------------------------------------------------------
+
+    def interrupt(self) -> None:
+        """Stop what runs: Ctrl-C, then again, then a soft reboot, then a line reset. Raises
+        `DeviceNotResponding` with advice for people when nothing worked."""
+        self.repl.interrupt()
+        if self.repl.finish_interrupted(INTERRUPT_GRACE) or self._at_prompt():
+            return
+        # Ctrl-C did not stop it (blocked in C code, such as temperature() on QEMU).
+        if self.repl.try_soft_reboot(INTERRUPT_GRACE) and self._at_prompt():
+            return
+        if self.transport.reset_line():
+            try:
+                self.repl.enter(attempts=2, wait=INTERRUPT_GRACE)
+                return
+            except BridgeError:
+                pass
+        self.repl.phase = "stuck"
+        raise DeviceNotResponding(
+            _(
+                "The board no longer answers (it may be stuck in temperature() or a similar "
+                "call). Press the reset button on the back of the board, then run the cell again."
+            )
+        )
+
+    def _at_prompt(self) -> bool:
+        try:
+            self.repl.enter(attempts=1, wait=INTERRUPT_GRACE)
+        except BridgeError:
+            return False
+        self.repl.phase = "idle"
+        return True
+
+    def _resync_if_needed(self) -> None:
+        if self.repl.phase != "idle":
+            self.repl.enter()
+            self.repl.phase = "idle"
+
+    def reset(self, mode: Literal["soft", "hard"] = "soft") -> None:
+        """Soft: reboot MicroPython (variables are lost, files stay). Hard: reset the chip as
+        the reset button does (`machine.reset()`, or the serial line when that fails)."""
+        self._resync_if_needed()
+        if mode == "soft":
+            self.repl.soft_reset()
+            return
+        code = (
+            "import microbit\nmicrobit.reset()"
+            if self._is_microbit()
+            else ("import machine\nmachine.reset()")
+        )
+        with contextlib.suppress(ExecTimeout, LinkLost):
+            self.repl.run(code, timeout=1.0)
+        self.repl.phase = "idle"
+        time.sleep(0.3)
+        self.repl.enter()
+
+    def _is_microbit(self) -> bool:
+        return bool(self.profile and self.profile.kind.startswith("microbit"))
+
+    # -- files -------------------------------------------------------------------------------
+
+    @property
+    def fs(self):  # -> BoardFS, imported lazily to keep the module graph one-way
+        if self._fs is None:
+            from .fs import BoardFS
+
+            self._fs = BoardFS(self)
+        return self._fs

@@ -1,0 +1,5 @@
+"""The MicroPython raw REPL over any transport: the only place that knows the control bytes."""
+
+from .raw_repl import Pacing, RawRepl, RunResult
+
+__all__ = ["Pacing", "RawRepl", "RunResult"]

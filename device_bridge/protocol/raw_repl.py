@@ -1,0 +1,307 @@
+"""The MicroPython raw REPL, with raw-paste where the firmware offers it.
+
+Framing (MicroPython `pyexec.c`): Ctrl-A enters raw mode and the board answers
+`raw REPL; CTRL-B to exit\r\n>`. Code is sent, then Ctrl-D; the board answers `OK`, runs the code,
+and sends its stdout, `\x04`, its stderr (a traceback), `\x04`, then the `>` prompt. Ctrl-C
+interrupts, Ctrl-D at an empty prompt soft-reboots, Ctrl-B leaves raw mode.
+
+Raw-paste (MicroPython >= 1.14): after `\x05A\x01` the board answers `R\x01` and a 16-bit window
+size, then grants each further window with `\x01`: flow control by the board itself. `R\x00`
+means it understands but refuses; anything else (older firmware such as the micro:bit V1's 1.9.2)
+is the start of the raw REPL banner again, and we fall back to paced writes.
+
+Pacing without raw-paste: the micro:bit V1 firmware drops input when more than a receive buffer's
+worth arrives before it reads it. We send 32-byte chunks (what microfs uses, half of that buffer)
+at most once per millisecond (32 KB/s, above the 11.5 KB/s of a 115200-baud line, so on a real
+board the line sets the pace). Measured on the emulated micro:bit: 64-byte bursts lose bytes even
+4 ms apart, 32-byte chunks 1 ms apart lose none. See docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import struct
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tne.i18n import _
+
+from ..errors import DeviceNotResponding, ExecTimeout
+from ..transports.base import Transport
+
+CTRL_A, CTRL_B, CTRL_C, CTRL_D, CTRL_E = b"\x01", b"\x02", b"\x03", b"\x04", b"\x05"
+RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n>"
+SOFT_REBOOT = b"soft reboot\r\n"
+RAW_PASTE_REQUEST = b"\x05A\x01"
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """How fast plain raw REPL input may be written (see the module docstring for why)."""
+
+    chunk: int = 32
+    interval: float = 0.001
+
+
+@dataclass
+class RunResult:
+    stdout: bytes
+    stderr: bytes
+
+
+class _Idle(Exception):
+    """Nothing arrived for the allowed time (internal; the Board decides what it means)."""
+
+
+OnBytes = Callable[[bytes], None]
+
+
+class RawRepl:
+    """Speaks the raw REPL over one transport. Not thread-safe; one owner at a time."""
+
+    def __init__(self, transport: Transport, pacing: Pacing | None = None) -> None:
+        self.transport = transport
+        self.pacing = pacing or Pacing()
+        self.raw_paste: bool | None = None  # None: not asked yet
+        self.bytes_sent = 0
+        self._pending = b""  # bytes read past the end of the last frame
+        self.phase = "idle"  # where the current run is: sending, stdout, stderr, prompt, idle
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _read(self, timeout: float) -> bytes:
+        if self._pending:
+            data, self._pending = self._pending, b""
+            return data
+        return self.transport.read(timeout)
+
+    def read_until(self, marker: bytes, timeout: float, on_bytes: OnBytes | None = None) -> bytes:
+        """Read until `marker`; `timeout` is the longest silence allowed. Returns what came
+        before the marker (without it); bytes after it are kept for the next read."""
+        buffer = bytearray()
+        flushed = 0  # how much of buffer was already given to on_bytes
+        while True:
+            index = buffer.find(marker)
+            if index >= 0:
+                self._pending = bytes(buffer[index + len(marker) :]) + self._pending
+                if on_bytes and index > flushed:
+                    on_bytes(bytes(buffer[flushed:index]))
+                return bytes(buffer[:index])
+            if on_bytes:
+                # Hold back a tail that could be the start of the marker.
+                safe = len(buffer) - (len(marker) - 1)
+                if safe > flushed:
+                    on_bytes(bytes(buffer[flushed:safe]))
+                    flushed = safe
+            chunk = self._read(timeout)
+            if not chunk:
+                raise _Idle(bytes(buffer))
+            buffer += chunk
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def write(self, data: bytes) -> None:
+        self.transport.write(data)
+        self.bytes_sent += len(data)
+
+    def write_paced(self, data: bytes) -> None:
+        chunk, interval = self.pacing.chunk, self.pacing.interval
+        next_at = time.perf_counter()
+        for start in range(0, len(data), chunk):
+            delay = next_at - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            self.write(data[start : start + chunk])
+            next_at = time.perf_counter() + interval
+
+    # -- modes -------------------------------------------------------------------------------
+
+    def enter(self, attempts: int = 6, wait: float = 0.5) -> bytes:
+        """Enter raw mode from whatever state the board is in, and return what it printed
+        before the banner (its friendly banner, garbage, an old program's output).
+
+        Retries because a freshly opened link may not be noticed at once (QEMU's pty polls for
+        a client about once a second) and because a running program needs Ctrl-C first."""
+        seen = bytearray()
+        for _attempt in range(attempts):
+            self._pending = b""
+            self.write(b"\r" + CTRL_C + CTRL_C)
+            time.sleep(0.05)
+            seen += self._drain(0.05)
+            self.write(CTRL_A)
+            try:
+                before = self.read_until(RAW_BANNER, wait)
+            except _Idle as idle:
+                seen += idle.args[0]
+                continue
+            seen += before
+            # A soft reboot or a second banner may still be on its way; settle on the last one.
+            while True:
+                try:
+                    seen += self.read_until(RAW_BANNER, 0.02)
+                except _Idle as idle:
+                    self._pending = idle.args[0]
+                    break
+            self._pending = b""
+            return bytes(seen)
+        raise DeviceNotResponding(
+            _("The board does not answer. Press the reset button on its back, then try again."),
+            detail=f"no raw REPL banner after {attempts} attempts; saw {bytes(seen[-200:])!r}",
+        )
+
+    def _drain(self, quiet: float) -> bytes:
+        got = bytearray(self._pending)
+        self._pending = b""
+        while True:
+            chunk = self.transport.read(quiet)
+            if not chunk:
+                return bytes(got)
+            got += chunk
+
+    def leave(self) -> None:
+        self.write(CTRL_B)
+
+    def soft_reset(self, timeout: float = 3.0) -> None:
+        """Soft reboot from the raw prompt; the board comes back in raw mode."""
+        self.write(CTRL_D)
+        try:
+            self.read_until(SOFT_REBOOT, timeout)
+            self.read_until(RAW_BANNER, timeout)
+        except _Idle as idle:
+            raise DeviceNotResponding(
+                _("The board did not restart."), detail=repr(idle.args[0][-200:])
+            ) from None
+
+    def interrupt(self) -> None:
+        self.write(CTRL_C)
+
+    def try_soft_reboot(self, wait: float) -> bool:
+        """Ctrl-D from wherever the board is; True if it announced a soft reboot. Leaves the
+        board in raw mode when it comes back (the caller re-enters to be sure)."""
+        self.phase = "idle"
+        self.write(CTRL_D)
+        try:
+            self.read_until(SOFT_REBOOT, wait)
+        except _Idle:
+            return False
+        return True
+
+    # -- running code ------------------------------------------------------------------------
+
+    def _send_code(self, code: bytes, timeout: float) -> None:
+        """Send `code` and the final Ctrl-D; on return the board is running it."""
+        if self.raw_paste is not False:
+            self.write(RAW_PASTE_REQUEST)
+            answer = self._read_exactly(2, timeout)
+            if answer == b"R\x01":
+                self.raw_paste = True
+                self._paste(code, timeout)
+                return
+            if answer == b"R\x00":
+                self.raw_paste = False
+            else:
+                # Old firmware: it took Ctrl-A and printed its banner again.
+                self.raw_paste = False
+                self._pending = answer + self._pending
+                self.read_until(RAW_BANNER, timeout)
+        self.write_paced(code)
+        self.write(CTRL_D)
+        head = self._read_exactly(2, timeout)
+        if head != b"OK":
+            raise DeviceNotResponding(
+                _("The board answered in an unexpected way."), detail=f"expected OK, got {head!r}"
+            )
+
+    def _read_exactly(self, count: int, timeout: float) -> bytes:
+        data = bytearray()
+        while len(data) < count:
+            chunk = self._read(timeout)
+            if not chunk:
+                raise _Idle(bytes(data))
+            data += chunk
+        self._pending = bytes(data[count:]) + self._pending
+        return bytes(data[:count])
+
+    def _paste(self, code: bytes, timeout: float) -> None:
+        window = struct.unpack("<H", self._read_exactly(2, timeout))[0]
+        remaining = window
+        position = 0
+        while position < len(code):
+            while remaining == 0 or self._peek():
+                signal = self._read_exactly(1, timeout)
+                if signal == CTRL_A:
+                    remaining += window
+                elif signal == CTRL_D:
+                    # The board ended the paste early; acknowledge and read its output.
+                    self.write(CTRL_D)
+                    return
+                else:
+                    raise DeviceNotResponding(
+                        _("The board answered in an unexpected way."),
+                        detail=f"raw-paste flow control byte {signal!r}",
+                    )
+            piece = code[position : position + remaining]
+            self.write(piece)
+            remaining -= len(piece)
+            position += len(piece)
+        self.write(CTRL_D)
+        self.read_until(CTRL_D, timeout)
+
+    def _peek(self) -> bool:
+        if self._pending:
+            return True
+        chunk = self.transport.read(0)
+        if chunk:
+            self._pending += chunk
+            return True
+        return False
+
+    def run(
+        self,
+        code: str | bytes,
+        *,
+        timeout: float | None = 10.0,
+        on_stdout: OnBytes | None = None,
+        on_stderr: OnBytes | None = None,
+    ) -> RunResult:
+        """Run `code` at the raw prompt and collect or stream its output.
+
+        `timeout` is the longest silence allowed from the board (None: wait for ever). On
+        silence it raises `ExecTimeout` with the board still running: the caller interrupts."""
+        if isinstance(code, str):
+            code = code.encode("utf-8")
+        wait = timeout if timeout is not None else 3600.0 * 24
+        try:
+            self.phase = "sending"
+            self._send_code(code, max(wait, 2.0))
+            self.phase = "stdout"
+            stdout = self.read_until(CTRL_D, wait, on_stdout)
+            self.phase = "stderr"
+            stderr = self.read_until(CTRL_D, wait, on_stderr)
+            self.phase = "prompt"
+            self.read_until(b">", max(wait, 2.0))
+            self.phase = "idle"
+        except _Idle as idle:
+            raise ExecTimeout(
+                _("The board sent nothing for {seconds} s; the program was stopped.").format(
+                    seconds=f"{timeout:g}" if timeout is not None else "?"
+                ),
+                detail=repr(idle.args[0][-200:]),
+            ) from None
+        return RunResult(stdout, stderr)
+
+    def finish_interrupted(self, wait: float) -> bool:
+        """After Ctrl-C, consume the rest of the interrupted run, from the phase it was in.
+        True if the board is back at the raw prompt within `wait` seconds."""
+        steps = {"stdout": 3, "stderr": 2, "prompt": 1}.get(self.phase, 0)
+        markers = [CTRL_D, CTRL_D, b">"][3 - steps :]
+        try:
+            for marker in markers:
+                self.read_until(marker, wait)
+                self.phase = {CTRL_D: "stderr" if self.phase == "stdout" else "prompt"}.get(
+                    marker, "idle"
+                )
+        except _Idle:
+            return False
+        self.phase = "idle"
+        return steps > 0

@@ -1,0 +1,27 @@
+"""Byte movers. `base.Transport` is the contract; `open_transport` picks the implementation."""
+
+from __future__ import annotations
+
+from ..address import DeviceAddress
+from .base import Transport
+
+
+def open_transport(address: DeviceAddress) -> Transport:
+    """The transport for a concrete (already resolved) address, opened."""
+    if address.kind == "serial":
+        from .serial import SerialTransport
+
+        transport: Transport = SerialTransport(address.target)
+    else:
+        from tne.i18n import _
+
+        from ..errors import UsageError
+
+        raise UsageError(
+            _("Device addresses of kind '{kind}' are not supported yet.").format(kind=address.kind)
+        )
+    transport.open()
+    return transport
+
+
+__all__ = ["Transport", "open_transport"]

@@ -1,0 +1,51 @@
+"""The transport contract: move bytes, know nothing of Python.
+
+A transport is opened once, then written to and read from until closed. Implementations:
+`serial.SerialTransport` (USB serial and any pyserial URL); BLE and the simulator come later
+behind this same class.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+
+class Transport(ABC):
+    """A bidirectional byte link to one board.
+
+    - `write` sends all of `data` or raises `LinkLost`; pacing is the protocol's business, because
+      it depends on the firmware's receive buffer, not on the medium.
+    - `read(timeout)` returns the bytes available now, waiting up to `timeout` seconds for at least
+      one; `b""` means nothing came in time. It raises `LinkLost` when the link is gone.
+    - `reset_line()` resets the board through the medium (serial break, DTR/RTS) where the medium
+      has such a line, and says whether it could.
+    """
+
+    #: A short human-readable name for messages ("/dev/ttyACM0", "COM3").
+    label: str = ""
+
+    @abstractmethod
+    def open(self) -> None: ...
+
+    @abstractmethod
+    def write(self, data: bytes) -> None: ...
+
+    @abstractmethod
+    def read(self, timeout: float) -> bytes: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def reset_line(self) -> bool:
+        return False
+
+    def discard_input(self) -> None:
+        """Drop what the board sent before we listened (garbage, an old program's output)."""
+        while self.read(0):
+            pass
+
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

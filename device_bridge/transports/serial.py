@@ -1,0 +1,120 @@
+"""USB serial (and any pyserial URL such as `socket://host:port`) as a transport.
+
+Port names are passed to pyserial untouched, so `COM3` works on Windows and `/dev/ttyACM0` or a
+QEMU pty elsewhere. The port is opened exclusively where the platform allows it, so two programs
+never interleave their bytes on one board.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+
+import serial
+
+from tne.i18n import _
+
+from ..errors import DeviceBusy, DeviceUnreachable, LinkLost
+from .base import Transport
+
+BAUDRATE = 115200
+
+
+def _looks_busy(error: Exception) -> bool:
+    text = str(error).lower()
+    return any(
+        hint in text
+        for hint in ("exclusively lock", "resource busy", "access is denied", "permissionerror(13")
+    )
+
+
+class SerialTransport(Transport):
+    def __init__(self, port: str, baudrate: int = BAUDRATE) -> None:
+        self.port = port
+        self.label = port
+        self.baudrate = baudrate
+        self._serial: serial.SerialBase | None = None
+        self._timeout: float | None = None
+
+    def open(self) -> None:
+        try:
+            if "://" in self.port:
+                link = serial.serial_for_url(self.port, baudrate=self.baudrate, timeout=0)
+            else:
+                link = serial.Serial(self.port, self.baudrate, timeout=0, exclusive=True)
+        except (serial.SerialException, OSError, ValueError) as error:
+            if _looks_busy(error):
+                raise DeviceBusy(
+                    _(
+                        "The port {port} is already used by another program (Thonny, Mu, an open "
+                        "notebook?). Close that program, then try again."
+                    ).format(port=self.port),
+                    detail=str(error),
+                ) from error
+            raise DeviceUnreachable(
+                _("Cannot open the port {port}: is the board plugged in?").format(port=self.port),
+                detail=str(error),
+            ) from error
+        self._serial = link
+        self._timeout = 0
+
+    @property
+    def _link(self) -> serial.SerialBase:
+        if self._serial is None:
+            raise LinkLost(_("The connection to the board is closed."))
+        return self._serial
+
+    def _lost(self, error: Exception) -> LinkLost:
+        self.close()
+        return LinkLost(
+            _("The connection to the board on {port} was lost (cable unplugged?).").format(
+                port=self.port
+            ),
+            detail=str(error),
+        )
+
+    def write(self, data: bytes) -> None:
+        try:
+            self._link.write(data)
+            self._link.flush()
+        except (serial.SerialException, OSError) as error:
+            raise self._lost(error) from error
+
+    def read(self, timeout: float) -> bytes:
+        link = self._link
+        try:
+            waiting = link.in_waiting
+            if waiting:
+                return link.read(waiting)
+            if timeout <= 0:
+                return b""
+            if self._timeout != timeout:
+                link.timeout = timeout
+                self._timeout = timeout
+            first = link.read(1)
+            if not first:
+                return b""
+            rest = link.in_waiting
+            return first + (link.read(rest) if rest else b"")
+        except (serial.SerialException, OSError) as error:
+            raise self._lost(error) from error
+
+    def close(self) -> None:
+        link, self._serial = self._serial, None
+        if link is not None:
+            with contextlib.suppress(serial.SerialException, OSError):
+                link.close()
+
+    def reset_line(self) -> bool:
+        """A serial break resets a micro:bit through its interface chip (DAPLink); on ESP32
+        boards RTS drives EN. Not every medium has either, so failure is a plain False."""
+        try:
+            link = self._link
+            link.send_break(0.1)
+            if hasattr(link, "rts"):
+                link.rts = True
+                time.sleep(0.05)
+                link.rts = False
+            return True
+        except (serial.SerialException, OSError, NotImplementedError, AttributeError):
+            return False

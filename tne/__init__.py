@@ -1,0 +1,1 @@
+"""Shared ground of the tne-robotique front ends: the message catalogue and the `tne` CLI."""

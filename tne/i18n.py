@@ -1,0 +1,38 @@
+"""The message catalogue: every text a pupil, teacher or trainer reads goes through `_`.
+
+Message ids are English; the French catalogue is the default because the people we serve read
+French. `TNE_LANG=en` switches to English (the ids themselves). The catalogues live in
+`tne/locale/<lang>/LC_MESSAGES/tne.po`; `pybabel compile -d tne/locale -D tne` rebuilds the `.mo`
+files, and a test checks that they are up to date.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from functools import lru_cache
+from pathlib import Path
+
+DOMAIN = "tne"
+LOCALE_DIR = Path(__file__).parent / "locale"
+DEFAULT_LANGUAGE = "fr"
+
+
+def current_language() -> str:
+    """The language chosen by `TNE_LANG` (`fr` or `en`), French by default."""
+    lang = os.environ.get("TNE_LANG", DEFAULT_LANGUAGE).strip().lower()
+    return lang.split("_")[0].split("-")[0] or DEFAULT_LANGUAGE
+
+
+@lru_cache(maxsize=8)
+def translations(language: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+
+
+def _(message: str) -> str:
+    """Translate `message` into the current language (read on each call, so tests can switch)."""
+    return translations(current_language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current_language()).ngettext(singular, plural, n)
