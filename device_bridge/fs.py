@@ -1,0 +1,344 @@
+"""Files on the board, through MicroPython snippets chosen from the board's profile.
+
+The micro:bit V1 firmware has only `os.listdir/size/remove` (no `stat`, `rename`, directories,
+nor `binascii`), so every operation here works with those, and uses more where the profile says
+the board has it.
+
+A put never leaves an incomplete file that looks like a good one. Before writing, a journal file
+(`.tne-put`) records the target and the name actually written; it is removed only once the copy
+is verified (size and Adler-32 computed on the board). Boards with `rename` write to a temporary
+name and rename, so the old file survives a cut link; the V1 writes in place. On the next
+connection, a journal left behind means the copy was cut: the incomplete file is removed and
+the caller is told.
+"""
+
+from __future__ import annotations
+
+import ast
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tne.i18n import _
+
+from .errors import BoardError, BoardFileError, PartialFileError, UsageError
+
+if TYPE_CHECKING:
+    from .board import Board
+
+JOURNAL = ".tne-put"
+TEMP_SUFFIX = ".tne-part"
+#: Encoded bytes per statement sent: well under the 16 KB RAM of a micro:bit V1 (a 2000-byte
+#: literal raises MemoryError there) while keeping round trips few.
+LITERAL_SIZE = 480
+#: File bytes per line printed by the board during a get.
+READ_SIZE = 384
+#: Errno values as MicroPython reports them, for messages people can act on.
+ENOENT, EEXIST, EISDIR, ENOSPC = 2, 17, 21, 28
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    name: str
+    size: int
+    is_dir: bool = False
+
+
+def _lit(text: str) -> str:
+    return repr(text)
+
+
+def encode_chunks(data: bytes, size: int = LITERAL_SIZE, base64: bool = False) -> list[str]:
+    """Split `data` into Python expressions that rebuild it on the board, each about `size`
+    characters. Text is sent as str literals (one wire byte per UTF-8 byte for most source
+    code); other data as bytes literals, or base64 where the board can decode it."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    pieces: list[str] = []
+    if text is not None:
+        start = 0
+        while start < len(text):
+            end = min(len(text), start + size)
+            piece = repr(text[start:end])
+            while len(piece.encode()) > size * 2 and end - start > 1:
+                end = start + (end - start) // 2
+                piece = repr(text[start:end])
+            pieces.append(piece)
+            start = end
+        return pieces
+    if base64:
+        import binascii
+
+        step = size * 3 // 4
+        return [
+            f"a2b_base64({binascii.b2a_base64(data[i : i + step], newline=False).decode()!r})"
+            for i in range(0, len(data), step)
+        ]
+    step = max(1, size // 4)
+    start = 0
+    while start < len(data):
+        # Grow the slice while its literal stays under the budget (printable bytes cost 1).
+        end = min(len(data), start + step)
+        while end < len(data) and len(repr(data[start : end + step])) <= size:
+            end = min(len(data), end + step)
+        pieces.append(repr(data[start:end]))
+        start = end
+    return pieces
+
+
+class BoardFS:
+    """`ls`, `size`, `get`, `put`, `rm` for one connected board."""
+
+    def __init__(self, board: Board) -> None:
+        self.board = board
+        self._checked_journal = False
+        #: Messages for people about incomplete copies found and cleaned up.
+        self.notices: list[str] = []
+
+    @property
+    def profile(self):
+        return self.board.profile
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _run(self, code: str, name: str = "", timeout: float | None = 10.0) -> bytes:
+        try:
+            return self.board.exec(code, timeout).stdout
+        except BoardError as error:
+            raise self._file_error(error, name) from error
+
+    def _file_error(self, error: BoardError, name: str) -> BoardFileError:
+        last = error.traceback.strip().splitlines()[-1] if error.traceback.strip() else ""
+        number = _errno(last)
+        if number == ENOENT:
+            message = _("The file '{name}' does not exist on the board.")
+        elif number == ENOSPC:
+            message = _("Not enough room on the board for '{name}'. Its other files are intact.")
+        elif number == EISDIR:
+            message = _("'{name}' is a folder on the board, not a file.")
+        else:
+            message = _("The board reported a file error on '{name}': {error}")
+        return BoardFileError(message.format(name=name, error=last), detail=error.traceback)
+
+    def _eval(self, code: str, name: str = "") -> object:
+        return ast.literal_eval(self._run(code, name).decode("utf-8").strip())
+
+    def _check_journal(self) -> None:
+        if self._checked_journal:
+            return
+        self._checked_journal = True
+        self.recover()
+
+    # -- operations --------------------------------------------------------------------------
+
+    def recover(self) -> list[str]:
+        """Remove what an interrupted put left, and say so. Returns the targets concerned."""
+        found = self._eval(
+            "import os\n"
+            "try:\n _tne_f.close()\nexcept Exception:\n pass\n"
+            f"try:\n f=open({JOURNAL!r})\n j=f.read()\n f.close()\nexcept OSError:\n j=''\n"
+            "print(repr(j))"
+        )
+        if not found:
+            return []
+        target, _sep, written = str(found).partition("\n")
+        written = written or target
+        self._run(
+            "import os\n"
+            f"for n in ({written!r},{JOURNAL!r}):\n"
+            " try:\n  os.remove(n)\n except OSError:\n  pass"
+        )
+        if written == target:
+            notice = _(
+                "The copy of '{name}' to the board was interrupted: the incomplete file has "
+                "been removed. Copy it again."
+            )
+        else:
+            notice = _(
+                "The copy of '{name}' to the board was interrupted: the board kept its previous "
+                "version. Copy it again."
+            )
+        self.notices.append(notice.format(name=target))
+        return [target]
+
+    def ls(self, path: str = "") -> list[FileInfo]:
+        self._check_journal()
+        profile = self.profile
+        if profile is not None and not profile.has_stat:
+            if path.strip("/"):
+                raise UsageError(_("This board has no folders."))
+            code = "import os\nprint(repr([(n,os.size(n)) for n in os.listdir()]))"
+            entries = self._eval(code, path or "/")
+            files = [FileInfo(name, size) for name, size in entries]  # type: ignore[union-attr]
+        else:
+            where = path or ""
+            code = (
+                "import os\n"
+                f"p={where!r}\n"
+                "r=[]\n"
+                "for e in os.ilistdir(p):\n"
+                " s=e[3] if len(e)>3 else os.stat((p+'/' if p else '')+e[0])[6]\n"
+                " r.append((e[0],s,e[1]&0x4000!=0))\n"
+                "print(repr(r))"
+            )
+            entries = self._eval(code, where or "/")
+            files = [FileInfo(n, s, d) for n, s, d in entries]  # type: ignore[union-attr]
+        hidden = {JOURNAL}
+        return sorted((f for f in files if f.name not in hidden), key=lambda f: f.name)
+
+    def size(self, name: str) -> int:
+        self._check_journal()
+        if self.profile is not None and not self.profile.has_stat:
+            return int(self._eval(f"import os\nprint(os.size({name!r}))", name))  # type: ignore[arg-type]
+        return int(self._eval(f"import os\nprint(os.stat({name!r})[6])", name))  # type: ignore[arg-type]
+
+    def rm(self, name: str) -> None:
+        self._check_journal()
+        self._run(f"import os\nos.remove({name!r})", name)
+
+    def get(self, name: str, progress: Progress | None = None) -> bytes:
+        """The file's bytes. The board prints them as bytes literals, one line each."""
+        self._check_journal()
+        total = self.size(name)
+        received = bytearray()
+        pending = bytearray()
+
+        def on_stdout(data: bytes) -> None:
+            pending.extend(data)
+            *lines, rest = bytes(pending).split(b"\n")
+            pending[:] = rest
+            for line in lines:
+                if line.strip():
+                    received.extend(ast.literal_eval(line.strip().decode("ascii")))
+            if progress:
+                progress(len(received), total)
+
+        code = (
+            f"_tne_f=open({name!r},'rb')\n"
+            f"while 1:\n d=_tne_f.read({READ_SIZE})\n if not d:\n  break\n print(repr(d))\n"
+            "_tne_f.close()"
+        )
+        try:
+            self.board.run(code, on_stdout=on_stdout).stderr and self._raise_get(name)
+        except BoardError as error:
+            raise self._file_error(error, name) from error
+        on_stdout(b"\n")
+        if len(received) != total:
+            raise BoardFileError(
+                _("The copy of '{name}' from the board is incomplete.").format(name=name),
+                detail=f"expected {total} bytes, got {len(received)}",
+            )
+        return bytes(received)
+
+    def _raise_get(self, name: str) -> None:
+        raise BoardFileError(_("Cannot read '{name}' on the board.").format(name=name))
+
+    def put(self, data: bytes, name: str, progress: Progress | None = None) -> None:
+        """Write `data` as `name` on the board, verified, never leaving an undetected partial
+        file (see the module docstring)."""
+        self._check_journal()
+        if not name or name in (JOURNAL,) or name.endswith(TEMP_SUFFIX):
+            raise UsageError(_("'{name}' is not a valid file name.").format(name=name))
+        profile = self.profile
+        written = name + TEMP_SUFFIX if profile is not None and profile.has_rename else name
+        text = _is_text(data)
+        base64 = bool(profile and profile.binascii) and not text
+        journal = name if written == name else f"{name}\n{written}"
+        opener = "import os\n"
+        if base64:
+            opener += f"from {profile.binascii} import a2b_base64\n"  # type: ignore[union-attr]
+        opener += (
+            f"f=open({JOURNAL!r},'w')\nf.write({journal!r})\nf.close()\n"
+            f"_tne_f=open({written!r},'{'w' if text else 'wb'}')\n_tne_w=_tne_f.write"
+        )
+        self._run(opener, name)
+        sent = 0
+        try:
+            for piece in encode_chunks(data, base64=base64):
+                self.board.exec(f"_tne_w({piece})")
+                sent += _piece_length(piece, base64)
+                if progress:
+                    progress(min(sent, len(data)), len(data))
+            self._finish_put(data, name, written)
+        except BoardError as error:
+            self._abandon(written)
+            raise self._file_error(error, name) from error
+
+    def _finish_put(self, data: bytes, name: str, written: str) -> None:
+        size, checksum = self._eval(
+            "import os\n_tne_f.close()\n"
+            f"f=open({written!r},'rb')\n"
+            "a=1\nb=0\n"
+            "while 1:\n d=f.read(256)\n if not d:\n  break\n"
+            " for c in d:\n  a+=c\n  b+=a\n a%=65521\n b%=65521\n"
+            "f.close()\n"
+            f"print(repr(({_size_expression(self.profile, written)},(b<<16)|a)))",
+            name,
+        )  # type: ignore[misc]
+        expected = zlib.adler32(data)
+        if size != len(data) or checksum != expected:
+            self._abandon(written)
+            raise PartialFileError(
+                _(
+                    "The copy of '{name}' on the board does not match the original; it has been "
+                    "removed. Copy it again."
+                ).format(name=name),
+                name,
+                detail=f"size {size}/{len(data)}, adler32 {checksum:#x}/{expected:#x}",
+            )
+        if written != name:
+            self._run(
+                "import os\n"
+                f"try:\n os.rename({written!r},{name!r})\nexcept OSError:\n"
+                f" os.remove({name!r})\n os.rename({written!r},{name!r})",
+                name,
+            )
+        self._run(f"import os\nos.remove({JOURNAL!r})", name)
+
+    def _abandon(self, written: str) -> None:
+        """After a failed put: close, and remove the partial file and the journal."""
+        self.board.exec(
+            "import os\n"
+            "try:\n _tne_f.close()\nexcept Exception:\n pass\n"
+            f"for n in ({written!r},{JOURNAL!r}):\n"
+            " try:\n  os.remove(n)\n except OSError:\n  pass"
+        )
+
+
+def _size_expression(profile: object, name: str) -> str:
+    if profile is not None and not getattr(profile, "has_stat", False):
+        return f"os.size({name!r})"
+    return f"os.stat({name!r})[6]"
+
+
+def _is_text(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _piece_length(piece: str, base64: bool) -> int:
+    value = ast.literal_eval(piece[len("a2b_base64(") : -1]) if base64 else ast.literal_eval(piece)
+    if base64:
+        import binascii
+
+        return len(binascii.a2b_base64(value))
+    return len(value.encode("utf-8")) if isinstance(value, str) else len(value)
+
+
+def _errno(line: str) -> int | None:
+    """`OSError: [Errno 2] ENOENT` (recent ports), `OSError: 2` or `OSError: file not found`
+    (micro:bit V1)."""
+    if not line.startswith("OSError"):
+        return None
+    if "not found" in line:
+        return ENOENT
+    digits = "".join(ch if ch.isdigit() else " " for ch in line).split()
+    return int(digits[0]) if digits else None
