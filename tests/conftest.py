@@ -1,0 +1,38 @@
+"""Shared fixtures. Hardware-in-the-loop tests start their own QEMU micro:bit, never a mock.
+
+Without QEMU (or the micro:bit firmware) those tests skip on a developer's machine, but fail
+when `CI=true`: the CI machine installs both, so a skip there would hide a broken set-up.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.helpers import qemu
+
+
+def require_qemu() -> None:
+    """Skip the calling test when QEMU is missing, or fail it on CI (`CI=true`)."""
+    if qemu.available():
+        return
+    message = (
+        f"needs {qemu.QEMU} and {qemu.FIRMWARE} "
+        "(Debian packages qemu-system-arm and firmware-microbit-micropython)"
+    )
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(message + "; CI=true, so this is a failure, not a skip")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def qemu_microbit() -> Iterator[qemu.QemuMicrobit]:
+    """A fresh emulated micro:bit V1 on a pty (`.address` is `serial:/dev/pts/N`)."""
+    require_qemu()
+    board = qemu.QemuMicrobit("pty").start()
+    try:
+        yield board
+    finally:
+        board.stop()
