@@ -152,7 +152,12 @@ class Board:
         finished = False
         try:
             while True:
-                kind, value = chunks.get()
+                try:
+                    # A timeout keeps Ctrl-C deliverable on Windows, where a blocking get is not
+                    # interruptible.
+                    kind, value = chunks.get(timeout=0.2)
+                except queue.Empty:
+                    continue
                 if kind == "out":
                     yield value
                 elif kind == "done":
@@ -231,6 +236,25 @@ class Board:
 
     def _is_microbit(self) -> bool:
         return bool(self.profile and self.profile.kind.startswith("microbit"))
+
+    # -- interactive terminal ------------------------------------------------------------------
+
+    def open_terminal(self) -> None:
+        """Leave raw mode for the board's own friendly REPL (`tne repl`)."""
+        self._resync_if_needed()
+        self.repl.leave()
+        self.repl.phase = "terminal"
+
+    def terminal_write(self, data: bytes) -> None:
+        self.repl.write(data)
+
+    def terminal_read(self, timeout: float) -> bytes:
+        return self.transport.read(timeout)
+
+    def close_terminal(self) -> None:
+        """Back to raw mode, whatever the person left running."""
+        self.repl.enter()
+        self.repl.phase = "idle"
 
     # -- files -------------------------------------------------------------------------------
 

@@ -97,6 +97,8 @@ class BoardFS:
     def __init__(self, board: Board) -> None:
         self.board = board
         self._checked_journal = False
+        #: Longest silence allowed from the board during one step of a file operation.
+        self.timeout: float | None = 10.0
         #: Messages for people about incomplete copies found and cleaned up.
         self.notices: list[str] = []
 
@@ -106,9 +108,9 @@ class BoardFS:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _run(self, code: str, name: str = "", timeout: float | None = 10.0) -> bytes:
+    def _run(self, code: str, name: str = "") -> bytes:
         try:
-            return self.board.exec(code, timeout).stdout
+            return self.board.exec(code, self.timeout).stdout
         except BoardError as error:
             raise self._file_error(error, name) from error
 
@@ -128,7 +130,8 @@ class BoardFS:
     def _eval(self, code: str, name: str = "") -> object:
         return ast.literal_eval(self._run(code, name).decode("utf-8").strip())
 
-    def _check_journal(self) -> None:
+    def recover_once(self) -> None:
+        """Check for an interrupted put once per connection (see `recover`)."""
         if self._checked_journal:
             return
         self._checked_journal = True
@@ -167,7 +170,7 @@ class BoardFS:
         return [target]
 
     def ls(self, path: str = "") -> list[FileInfo]:
-        self._check_journal()
+        self.recover_once()
         profile = self.profile
         if profile is not None and not profile.has_stat:
             if path.strip("/"):
@@ -192,18 +195,18 @@ class BoardFS:
         return sorted((f for f in files if f.name not in hidden), key=lambda f: f.name)
 
     def size(self, name: str) -> int:
-        self._check_journal()
+        self.recover_once()
         if self.profile is not None and not self.profile.has_stat:
             return int(self._eval(f"import os\nprint(os.size({name!r}))", name))  # type: ignore[arg-type]
         return int(self._eval(f"import os\nprint(os.stat({name!r})[6])", name))  # type: ignore[arg-type]
 
     def rm(self, name: str) -> None:
-        self._check_journal()
+        self.recover_once()
         self._run(f"import os\nos.remove({name!r})", name)
 
     def get(self, name: str, progress: Progress | None = None) -> bytes:
         """The file's bytes. The board prints them as bytes literals, one line each."""
-        self._check_journal()
+        self.recover_once()
         total = self.size(name)
         received = bytearray()
         pending = bytearray()
@@ -224,9 +227,13 @@ class BoardFS:
             "_tne_f.close()"
         )
         try:
-            self.board.run(code, on_stdout=on_stdout).stderr and self._raise_get(name)
+            result = self.board.run(code, self.timeout, on_stdout=on_stdout)
         except BoardError as error:
             raise self._file_error(error, name) from error
+        if result.stderr:
+            from .board import board_error
+
+            raise self._file_error(board_error(result), name)
         on_stdout(b"\n")
         if len(received) != total:
             raise BoardFileError(
@@ -235,13 +242,10 @@ class BoardFS:
             )
         return bytes(received)
 
-    def _raise_get(self, name: str) -> None:
-        raise BoardFileError(_("Cannot read '{name}' on the board.").format(name=name))
-
     def put(self, data: bytes, name: str, progress: Progress | None = None) -> None:
         """Write `data` as `name` on the board, verified, never leaving an undetected partial
         file (see the module docstring)."""
-        self._check_journal()
+        self.recover_once()
         if not name or name in (JOURNAL,) or name.endswith(TEMP_SUFFIX):
             raise UsageError(_("'{name}' is not a valid file name.").format(name=name))
         profile = self.profile
@@ -260,7 +264,7 @@ class BoardFS:
         sent = 0
         try:
             for piece in encode_chunks(data, base64=base64):
-                self.board.exec(f"_tne_w({piece})")
+                self.board.exec(f"_tne_w({piece})", self.timeout)
                 sent += _piece_length(piece, base64)
                 if progress:
                     progress(min(sent, len(data)), len(data))

@@ -36,3 +36,27 @@ def qemu_microbit() -> Iterator[qemu.QemuMicrobit]:
         yield board
     finally:
         board.stop()
+
+
+@pytest.fixture
+def qemu_socket_microbit() -> Iterator[qemu.QemuMicrobit]:
+    """A fresh emulated micro:bit whose UART is a TCP server (`serial:socket://...`), so a
+    test can drop the link while the board keeps running."""
+    require_qemu()
+    board = qemu.QemuMicrobit("socket").start()
+    try:
+        yield board
+    finally:
+        board.stop()
+
+
+@pytest.fixture
+def board(qemu_microbit: qemu.QemuMicrobit):
+    """A `Board` connected to a fresh QEMU micro:bit, closed afterwards."""
+    from device_bridge import Board
+
+    connected = Board.connect(qemu_microbit.address)
+    try:
+        yield connected
+    finally:
+        connected.close()

@@ -36,3 +36,11 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_language()).ngettext(singular, plural, n)
+
+
+def install_for_libraries() -> None:
+    """Make the libraries that use the stdlib's global gettext (click, typer) speak our
+    language: their few messages are in our catalogue."""
+    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = current_language()

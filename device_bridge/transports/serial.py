@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-
-import serial
+from types import ModuleType
 
 from tne.i18n import _
 
@@ -18,6 +17,18 @@ from ..errors import DeviceBusy, DeviceUnreachable, LinkLost
 from .base import Transport
 
 BAUDRATE = 115200
+
+
+def pyserial() -> ModuleType:
+    """pyserial, imported on first use: its POSIX back end imports termios and fcntl, and
+    importing our modules must work where those do not exist."""
+    import serial
+
+    return serial
+
+
+def _errors() -> tuple[type[BaseException], ...]:
+    return (pyserial().SerialException, OSError)
 
 
 def _looks_busy(error: Exception) -> bool:
@@ -33,10 +44,11 @@ class SerialTransport(Transport):
         self.port = port
         self.label = port
         self.baudrate = baudrate
-        self._serial: serial.SerialBase | None = None
+        self._serial = None
         self._timeout: float | None = None
 
     def open(self) -> None:
+        serial = pyserial()
         try:
             if "://" in self.port:
                 link = serial.serial_for_url(self.port, baudrate=self.baudrate, timeout=0)
@@ -59,7 +71,7 @@ class SerialTransport(Transport):
         self._timeout = 0
 
     @property
-    def _link(self) -> serial.SerialBase:
+    def _link(self):  # -> serial.SerialBase
         if self._serial is None:
             raise LinkLost(_("The connection to the board is closed."))
         return self._serial
@@ -77,7 +89,7 @@ class SerialTransport(Transport):
         try:
             self._link.write(data)
             self._link.flush()
-        except (serial.SerialException, OSError) as error:
+        except _errors() as error:
             raise self._lost(error) from error
 
     def read(self, timeout: float) -> bytes:
@@ -96,13 +108,13 @@ class SerialTransport(Transport):
                 return b""
             rest = link.in_waiting
             return first + (link.read(rest) if rest else b"")
-        except (serial.SerialException, OSError) as error:
+        except _errors() as error:
             raise self._lost(error) from error
 
     def close(self) -> None:
         link, self._serial = self._serial, None
         if link is not None:
-            with contextlib.suppress(serial.SerialException, OSError):
+            with contextlib.suppress(*_errors()):
                 link.close()
 
     def reset_line(self) -> bool:
@@ -116,5 +128,5 @@ class SerialTransport(Transport):
                 time.sleep(0.05)
                 link.rts = False
             return True
-        except (serial.SerialException, OSError, NotImplementedError, AttributeError):
+        except (*_errors(), NotImplementedError, AttributeError):
             return False

@@ -1,0 +1,368 @@
+"""Find the boards plugged in, say what each one is, why we think so, and who holds it.
+
+Serial ports come from pySerial's `comports()` and are recognised by their USB id:
+
+- `0D28:0204` BBC micro:bit (its DAPLink interface chip);
+- `2E8A:*` Raspberry Pi Pico (RP2040/RP2350 running MicroPython);
+- `303A:*` Espressif chips with native USB (ESP32-S2/S3/C3...);
+- CP210x (`10C4:EA60`...), CH340/CH341 (`1A86:7523`, `1A86:5523`...) and FTDI (`0403:*`)
+  USB-serial bridges: a MicroPython board behind a bridge, most often an ESP32 dev board.
+
+Other USB serial ports are listed as `unknown` (a board with an unusual bridge can still be
+named with `--device`), but `auto` never picks them. Ports without a USB id (legacy `/dev/ttyS0`,
+Bluetooth COM ports) are left out.
+
+`TNE_EXTRA_DEVICES` adds boards that USB enumeration cannot see: a comma-separated list of
+device addresses, such as `serial:/dev/pts/3,serial:socket://127.0.0.1:4444`. They are listed
+after the USB boards with kind `unknown`, and `auto` picks them when no known board is free. The
+tests make QEMU micro:bits discoverable this way, and so can unusual classroom set-ups.
+
+A port held by another program (Thonny, Mu, an open notebook) is reported as busy, with the
+program's name when the system tells it: `port_holder()` is the one place that knows how
+(`/proc` on Linux, `lsof` on macOS, an exclusive open elsewhere).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tne.i18n import _
+
+from .address import DeviceAddress, parse_address
+from .errors import DeviceBusy, DeviceUnreachable, UsageError
+from .transports.serial import _looks_busy
+
+if TYPE_CHECKING:
+    from serial.tools.list_ports_common import ListPortInfo
+
+EXTRA_DEVICES_VARIABLE = "TNE_EXTRA_DEVICES"
+
+#: The order in which `auto` prefers kinds of board.
+PREFERENCE = ("microbit", "pico", "esp32", "usb-serial", "unknown")
+
+MICROBIT_ID = (0x0D28, 0x0204)
+PICO_VID = 0x2E8A
+ESPRESSIF_VID = 0x303A
+FTDI_VID = 0x0403
+#: USB-serial bridges whose product ids we know, with the chip name shown to people.
+BRIDGES: dict[tuple[int, int], str] = {
+    (0x10C4, 0xEA60): "CP210x",
+    (0x10C4, 0xEA61): "CP210x",
+    (0x10C4, 0xEA63): "CP210x",
+    (0x10C4, 0xEA70): "CP2105",
+    (0x10C4, 0xEA71): "CP2108",
+    (0x10C4, 0xEA7A): "CP210x",
+    (0x10C4, 0xEA7B): "CP210x",
+    (0x1A86, 0x7522): "CH340",
+    (0x1A86, 0x7523): "CH340",
+    (0x1A86, 0x5523): "CH341",
+    (0x1A86, 0x55D2): "CH342",
+    (0x1A86, 0x55D3): "CH343",
+    (0x1A86, 0x55D4): "CH9102",
+}
+
+#: Programs people recognise, found in a holder's command line (Thonny's backend runs as
+#: `python3 .../thonny/...`, so the process name alone would only say "python3").
+KNOWN_PROGRAMS = (
+    ("thonny", "Thonny"),
+    ("mu_editor", "Mu"),
+    ("mu-editor", "Mu"),
+    ("ipykernel", "Jupyter"),
+    ("jupyter", "Jupyter"),
+    ("mpremote", "mpremote"),
+    ("rshell", "rshell"),
+    ("ampy", "ampy"),
+    ("esptool", "esptool"),
+)
+INTERPRETERS = ("python", "pypy", "node", "java", "ruby", "perl")
+MAX_PROGRAM_TEXT = 80
+
+
+@dataclass(frozen=True)
+class FoundDevice:
+    """One board (or candidate board) found on this computer.
+
+    `label` and `reason` are for people (translated); `busy_by` names the program holding the
+    port when the system tells it ("" when unknown or free)."""
+
+    address: str
+    kind: str
+    label: str
+    reason: str
+    busy: bool
+    busy_by: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        """The shape `tne devices --json` promises; `busy_by` stays out of it on purpose."""
+        return {
+            "address": self.address,
+            "kind": self.kind,
+            "label": self.label,
+            "reason": self.reason,
+            "busy": self.busy,
+        }
+
+    @property
+    def parsed_address(self) -> DeviceAddress:
+        """The address as the transports take it."""
+        return parse_address(self.address)
+
+
+# -- who holds a port ------------------------------------------------------------------------
+
+
+def port_holder(port: str) -> str | None:
+    """Who, besides this process, holds `port` open.
+
+    Returns None when nobody else does, the program's name when the system tells it (Linux,
+    macOS), and "" when the port is held by a program we cannot name (Windows only says
+    "access denied"). pySerial URLs (`socket://...`) are never held: None."""
+    if "://" in port:
+        return None
+    if sys.platform.startswith("linux") and Path("/proc/self/fd").is_dir():
+        return _proc_holder(port)
+    if sys.platform != "win32" and shutil.which("lsof"):
+        holder = _lsof_holder(port)
+        if holder is not None:
+            return holder
+    return _open_holder(port)
+
+
+def _proc_holder(port: str) -> str | None:
+    """Scan /proc/*/fd for links to the device node (processes we may not inspect are
+    skipped: they are another user's, whose open would fail for us anyway)."""
+    node = os.path.realpath(port)
+    me = os.getpid()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == me:
+            continue
+        if _has_open(entry / "fd", node):
+            return _program_name(entry)
+    return None
+
+
+def _has_open(fd_dir: Path, node: str) -> bool:
+    try:
+        links = list(fd_dir.iterdir())
+    except OSError:
+        return False
+    for link in links:
+        try:
+            if os.readlink(link) == node:
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _program_name(process: Path) -> str:
+    """A name people recognise: a known program in the command line, else the process name,
+    else (for interpreters) the shortened command line."""
+    try:
+        argv = [
+            part.decode("utf-8", "replace")
+            for part in (process / "cmdline").read_bytes().split(b"\0")
+            if part
+        ]
+    except OSError:
+        argv = []
+    try:
+        comm = (process / "comm").read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        comm = ""
+    return describe_program(comm, argv)
+
+
+def describe_program(name: str, argv: list[str]) -> str:
+    """Turn a process name and command line into the text shown to people."""
+    joined = " ".join(argv).lower()
+    for needle, shown in KNOWN_PROGRAMS:
+        if needle in joined:
+            return shown
+    if argv and (not name or name.lower().startswith(INTERPRETERS)):
+        text = " ".join([os.path.basename(argv[0]), *argv[1:]])
+        if len(text) > MAX_PROGRAM_TEXT:
+            text = text[: MAX_PROGRAM_TEXT - 1] + "…"
+        return text
+    return name or (os.path.basename(argv[0]) if argv else "")
+
+
+def _lsof_holder(port: str) -> str | None:
+    """macOS and BSDs have no /proc; `lsof -F pc` prints `p<pid>` and `c<command>` lines."""
+    try:
+        done = subprocess.run(
+            ["lsof", "-F", "pc", "--", port],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    pid = ""
+    for line in done.stdout.splitlines():
+        if line.startswith("p"):
+            pid = line[1:]
+        elif line.startswith("c") and pid != str(os.getpid()):
+            return describe_program(line[1:], [])
+    return None
+
+
+def _open_holder(port: str) -> str | None:
+    """Where the system cannot name the holder, an exclusive open tells whether there is one.
+    DTR and RTS stay low so that opening does not reset an ESP32 (its EN pin follows RTS)."""
+    import serial  # lazily: pyserial's POSIX back end needs termios, absent on Windows
+
+    link = serial.Serial()
+    link.port = port
+    link.dtr = False
+    link.rts = False
+    link.exclusive = True
+    try:
+        link.open()
+    except (serial.SerialException, OSError, ValueError) as error:
+        return "" if _looks_busy(error) else None
+    link.close()
+    return None
+
+
+# -- what is plugged in ----------------------------------------------------------------------
+
+
+def find_devices() -> list[FoundDevice]:
+    """Every board found: recognised USB serial ports first, then `TNE_EXTRA_DEVICES`."""
+    from serial.tools import list_ports  # lazily, as in `_open_holder`
+
+    found: list[FoundDevice] = []
+    for info in sorted(list_ports.comports(), key=lambda info: info.device):
+        device = _recognise(info)
+        if device is not None:
+            found.append(device)
+    seen = {device.address for device in found}
+    for device in _extra_devices():
+        if device.address not in seen:
+            seen.add(device.address)
+            found.append(device)
+    return found
+
+
+def _recognise(info: ListPortInfo) -> FoundDevice | None:
+    """What a port is, from its USB id; None for ports without one."""
+    if info.vid is None or info.pid is None:
+        return None
+    port = info.device
+    usb_id = f"{info.vid:04X}:{info.pid:04X}"
+    reason = _("USB id {id}").format(id=usb_id)
+    if (info.vid, info.pid) == MICROBIT_ID:
+        kind, label = "microbit", _("BBC micro:bit ({port})").format(port=port)
+    elif info.vid == PICO_VID:
+        kind, label = "pico", _("Raspberry Pi Pico ({port})").format(port=port)
+    elif info.vid == ESPRESSIF_VID:
+        kind, label = "esp32", _("ESP32 board ({port})").format(port=port)
+    elif info.vid == FTDI_VID or (info.vid, info.pid) in BRIDGES:
+        chip = BRIDGES.get((info.vid, info.pid), "FTDI")
+        kind = "usb-serial"
+        label = _("Board behind a {chip} USB-serial bridge ({port})").format(chip=chip, port=port)
+        reason = _("USB id {id}: {chip} USB-serial bridge").format(id=usb_id, chip=chip)
+    else:
+        kind = "unknown"
+        label = _("USB serial device ({port})").format(port=port)
+        reason = _("USB id {id}, not a board we know").format(id=usb_id)
+    return _with_busy(f"serial:{port}", kind, label, reason, port)
+
+
+def extra_addresses() -> list[DeviceAddress]:
+    """The addresses listed in `TNE_EXTRA_DEVICES`, parsed (a bad one is a usage error)."""
+    addresses = []
+    for text in os.environ.get(EXTRA_DEVICES_VARIABLE, "").split(","):
+        if not text.strip():
+            continue
+        try:
+            address = parse_address(text)
+        except UsageError as error:
+            raise UsageError(
+                _("In {variable}: {error}").format(variable=EXTRA_DEVICES_VARIABLE, error=error),
+                detail=error.detail,
+            ) from error
+        if address.kind in ("auto", "all"):
+            raise UsageError(
+                _("In {variable}: '{address}' does not name one board.").format(
+                    variable=EXTRA_DEVICES_VARIABLE, address=text.strip()
+                )
+            )
+        addresses.append(address)
+    return addresses
+
+
+def _extra_devices() -> Iterable[FoundDevice]:
+    reason = _("listed in {variable}").format(variable=EXTRA_DEVICES_VARIABLE)
+    for address in extra_addresses():
+        where = address.target if address.kind == "serial" else str(address)
+        label = _("Board on {port}").format(port=where)
+        port = address.target if address.kind == "serial" else ""
+        yield _with_busy(str(address), "unknown", label, reason, port)
+
+
+def _with_busy(address: str, kind: str, label: str, reason: str, port: str) -> FoundDevice:
+    holder = port_holder(port) if port else None
+    return FoundDevice(address, kind, label, reason, busy=holder is not None, busy_by=holder or "")
+
+
+# -- choosing ----------------------------------------------------------------------------------
+
+
+def resolve_all() -> list[FoundDevice]:
+    """The MicroPython boards `--device all` runs on, in preference order. Busy ones are kept
+    (flagged) so the front end can say which board it could not use and why."""
+    candidates = _candidates(find_devices())
+    if not candidates:
+        raise DeviceUnreachable(_no_board_message())
+    return candidates
+
+
+def resolve_auto() -> FoundDevice:
+    """The one board `auto` means: the preferred free MicroPython board."""
+    candidates = _candidates(find_devices())
+    if not candidates:
+        raise DeviceUnreachable(_no_board_message())
+    for device in candidates:
+        if not device.busy:
+            return device
+    raise DeviceBusy(
+        "\n".join(busy_message(device) for device in candidates),
+        detail=", ".join(f"{device.address}: {device.busy_by or '?'}" for device in candidates),
+    )
+
+
+def _candidates(devices: list[FoundDevice]) -> list[FoundDevice]:
+    """Boards that may run MicroPython: known kinds, and the unknown ones only when someone
+    listed them in TNE_EXTRA_DEVICES (an unknown USB device may be a printer or a GPS)."""
+    extras = {str(address) for address in extra_addresses()}
+    chosen = [device for device in devices if device.kind != "unknown" or device.address in extras]
+    return sorted(chosen, key=lambda device: PREFERENCE.index(device.kind))
+
+
+def _no_board_message() -> str:
+    return _(
+        "No board found. Plug the board in with a USB data cable (some cables only charge), "
+        "or name it with --device (serial:COM3, serial:/dev/ttyACM0)."
+    )
+
+
+def busy_message(device: FoundDevice) -> str:
+    """What to tell people about a busy board, naming the program when we know it."""
+    if device.busy_by:
+        return _("{label} is used by {program}. Close that program, then try again.").format(
+            label=device.label, program=device.busy_by
+        )
+    return _(
+        "{label} is used by another program (Thonny, Mu, an open notebook?). Close that "
+        "program, then try again."
+    ).format(label=device.label)

@@ -1,0 +1,1 @@
+"""The `tne` command line."""

@@ -1,0 +1,309 @@
+"""`tne`: run Python on the classroom's boards from a terminal.
+
+Each subcommand takes `--device ADDRESS` after its name (default: `TNE_DEVICE`, else `auto`).
+The board's output goes to stdout; our messages go to stderr, in French by default.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from tne.i18n import _, install_for_libraries
+
+install_for_libraries()  # before typer and click build their help texts
+
+import json  # noqa: E402
+import os  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import typer  # noqa: E402
+
+from device_bridge import Board  # noqa: E402
+from device_bridge.errors import BridgeError  # noqa: E402
+
+from .output import BoardOutput, say  # noqa: E402
+from .runner import EXIT_BOARD, EXIT_OK, report, run_on_boards, usage  # noqa: E402
+
+app = typer.Typer(
+    help=_("Run Python on micro:bit and MicroPython boards, or on the simulator."),
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+fs_app = typer.Typer(help=_("Files on the board."), no_args_is_help=True)
+app.add_typer(fs_app, name="fs")
+
+DEVICE_HELP = _(
+    "Which board: auto, all, serial:PORT (serial:COM3, serial:/dev/ttyACM0), ble:NAME or sim. "
+    "Default: the TNE_DEVICE variable, otherwise auto."
+)
+
+
+def device_option() -> str:
+    return typer.Option("auto", "--device", "-d", envvar="TNE_DEVICE", help=DEVICE_HELP)
+
+
+def timeout_option(default: float | None) -> float | None:
+    return typer.Option(
+        default,
+        "--timeout",
+        "-t",
+        min=0.1,
+        help=_("Seconds without any output from the board before it is stopped."),
+    )
+
+
+def finish(code: int) -> None:
+    raise typer.Exit(code)
+
+
+# -- devices ---------------------------------------------------------------------------------
+
+
+@app.command(help=_("List the boards plugged into this computer."))
+def devices(
+    as_json: bool = typer.Option(False, "--json", help=_("Print a JSON array for scripts.")),
+    identify: bool = typer.Option(
+        False, "--identify", help=_("Make each board scroll its own name.")
+    ),
+) -> None:
+    from device_bridge.discovery import find_devices
+
+    found = find_devices()
+    if as_json:
+        print(json.dumps([device.to_json() for device in found], ensure_ascii=False, indent=2))
+    elif not found:
+        say(_("No board found. Plug one in with a data USB cable."))
+    else:
+        for device in found:
+            state = _("busy: {holder}").format(holder=device.busy_by or "?") if device.busy else ""
+            print(f"{device.address}\t{device.label}\t{device.reason}\t{state}".rstrip())
+    if identify:
+        finish(_identify(found))
+
+
+def _identify(found: list) -> int:
+    code = EXIT_OK
+    for device in found:
+        if device.busy:
+            continue
+        name = device.address.split(":", 1)[-1].rsplit("/", 1)[-1]
+        try:
+            with Board.connect(device.address) as board:
+                if board.profile and board.profile.kind.startswith("microbit"):
+                    board.exec(
+                        f"from microbit import display\ndisplay.scroll({name!r}, wait=False)"
+                    )
+                    say(_("{label} scrolls '{name}'.").format(label=device.label, name=name))
+                else:
+                    say(_("{label} has no display to show its name.").format(label=device.label))
+        except BridgeError as problem:
+            code = max(code, report(problem, f"[{device.label}] "))
+    return code
+
+
+# -- running code ----------------------------------------------------------------------------
+
+
+def _run_code(code: str, timeout: float | None):
+    def action(board: Board, out: BoardOutput, prefix: str) -> int:
+        stderr = bytearray()
+        result = board.run(code, timeout=timeout, on_stdout=out.write, on_stderr=stderr.extend)
+        if result.stderr:
+            from device_bridge.board import board_error
+
+            return report(board_error(result), prefix)
+        return EXIT_OK
+
+    return action
+
+
+@app.command("exec", help=_("Run a piece of Python code on the board."))
+def exec_(
+    code: str = typer.Argument(..., help=_("The Python code to run on the board.")),
+    device: str = device_option(),
+    timeout: float | None = timeout_option(10.0),
+) -> None:
+    finish(run_on_boards(device, _run_code(code, timeout)))
+
+
+@app.command(
+    help=_("Run a Python file on the board, showing its output as it comes. Ctrl-C stops it.")
+)
+def run(
+    file: Path = typer.Argument(..., help=_("The Python file to run on the board.")),
+    device: str = device_option(),
+    timeout: float | None = timeout_option(None),
+) -> None:
+    code = _read_local(file)
+    finish(run_on_boards(device, _run_code(code.decode("utf-8", "replace"), timeout)))
+
+
+def _read_local(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        finish(usage(_("The file '{path}' does not exist.").format(path=path)))
+    except IsADirectoryError:
+        finish(usage(_("'{path}' is a folder, not a file.").format(path=path)))
+    except OSError as problem:
+        finish(usage(_("Cannot read '{path}': {error}").format(path=path, error=problem.strerror)))
+    raise AssertionError("unreachable")
+
+
+@app.command(help=_("Talk to the board's Python prompt. Ctrl-] leaves."))
+def repl(
+    device: str = device_option(),
+    timeout: float | None = timeout_option(None),
+) -> None:
+    from .terminal import terminal_action
+
+    finish(run_on_boards(device, terminal_action(timeout)))
+
+
+# -- files -----------------------------------------------------------------------------------
+
+
+def _with_notices(board: Board, prefix: str, timeout: float | None) -> None:
+    board.fs.timeout = timeout
+    board.fs.recover_once()
+    for notice in board.fs.notices:
+        say(notice, prefix)
+
+
+@fs_app.command("ls", help=_("List the files on the board, with their sizes."))
+def fs_ls(
+    path: str = typer.Argument("", help=_("Folder on the board (boards with folders only).")),
+    device: str = device_option(),
+    timeout: float | None = timeout_option(10.0),
+) -> None:
+
+    def action(board: Board, out: BoardOutput, prefix: str) -> int:
+        _with_notices(board, prefix, timeout)
+        for info in board.fs.ls(path):
+            kind = "/" if info.is_dir else ""
+            out.write(f"{info.size:>8}  {info.name}{kind}\n".encode())
+        return EXIT_OK
+
+    finish(run_on_boards(device, action))
+
+
+@fs_app.command(
+    "put", help=_("Copy a file from this computer to the board (checked after the copy).")
+)
+def fs_put(
+    local: Path = typer.Argument(..., help=_("The file on this computer.")),
+    remote: str = typer.Argument("", help=_("Its name on the board (default: the same name).")),
+    device: str = device_option(),
+    timeout: float | None = timeout_option(10.0),
+) -> None:
+    data = _read_local(local)
+    name = remote or local.name
+
+    def action(board: Board, out: BoardOutput, prefix: str) -> int:
+        _with_notices(board, prefix, timeout)
+        board.fs.put(data, name)
+        say(_("{name}: {size} bytes copied and checked.").format(name=name, size=len(data)), prefix)
+        return EXIT_OK
+
+    finish(run_on_boards(device, action))
+
+
+@fs_app.command("get", help=_("Copy a file from the board to this computer."))
+def fs_get(
+    remote: str = typer.Argument(..., help=_("The file's name on the board.")),
+    local: Path | None = typer.Argument(
+        None, help=_("Where to write it on this computer (default: same name, here).")
+    ),
+    device: str = device_option(),
+    timeout: float | None = timeout_option(10.0),
+) -> None:
+    target = local or Path(remote.rsplit("/", 1)[-1])
+    if target.is_dir():
+        target = target / remote.rsplit("/", 1)[-1]
+    if not target.parent.exists():
+        finish(usage(_("The folder '{path}' does not exist.").format(path=target.parent)))
+
+    def action(board: Board, out: BoardOutput, prefix: str) -> int:
+        _with_notices(board, prefix, timeout)
+        data = board.fs.get(remote)
+        _write_local(target, data)
+        say(
+            _("{name}: {size} bytes copied to {path}.").format(
+                name=remote, size=len(data), path=target
+            ),
+            prefix,
+        )
+        return EXIT_OK
+
+    finish(run_on_boards(device, action))
+
+
+def _write_local(path: Path, data: bytes) -> None:
+    """Write through a temporary file, so that a failed copy never replaces a good file."""
+    partial = path.with_name(path.name + ".tne-part")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+@fs_app.command("rm", help=_("Remove a file from the board."))
+def fs_rm(
+    remote: str = typer.Argument(..., help=_("The file's name on the board.")),
+    device: str = device_option(),
+    timeout: float | None = timeout_option(10.0),
+) -> None:
+
+    def action(board: Board, out: BoardOutput, prefix: str) -> int:
+        _with_notices(board, prefix, timeout)
+        board.fs.rm(remote)
+        say(_("{name} removed.").format(name=remote), prefix)
+        return EXIT_OK
+
+    finish(run_on_boards(device, action))
+
+
+@fs_app.command("cat", help=_("Show a file of the board."))
+def fs_cat(
+    remote: str = typer.Argument(..., help=_("The file's name on the board.")),
+    device: str = device_option(),
+    timeout: float | None = timeout_option(10.0),
+) -> None:
+
+    def action(board: Board, out: BoardOutput, prefix: str) -> int:
+        _with_notices(board, prefix, timeout)
+        out.write(board.fs.get(remote))
+        return EXIT_OK
+
+    finish(run_on_boards(device, action))
+
+
+# -- flashing --------------------------------------------------------------------------------
+
+
+@app.command(help=_("Put MicroPython on a micro:bit through its MICROBIT USB drive."))
+def flash(
+    hex_file: Path | None = typer.Option(
+        None,
+        "--hex",
+        help=_("The MicroPython .hex to copy (default: the one that fits the board)."),
+    ),
+    drive: Path | None = typer.Option(
+        None, "--drive", help=_("The board's MICROBIT drive (default: found automatically).")
+    ),
+    device: str = device_option(),
+) -> None:
+    from .flashing import flash_command
+
+    finish(flash_command(hex_file, drive, device))
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BridgeError as problem:  # raised outside a board action
+        sys.exit(report(problem))
+
+
+__all__ = ["EXIT_BOARD", "app", "main"]

@@ -1,0 +1,130 @@
+"""Run one CLI action on the boards a `--device` address names, and turn errors into exit codes.
+
+Exit codes: 0 ok; 1 the code on the board raised, or the board reported a file error; 2 usage
+error or bad local path; 3 device unreachable or not responding; 130 Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from device_bridge import Board, parse_address
+from device_bridge.address import DeviceAddress
+from device_bridge.errors import BoardError, BridgeError, DeviceUnreachable, UsageError
+from tne.i18n import _
+
+from .output import BoardOutput, error, say
+
+EXIT_OK, EXIT_BOARD, EXIT_USAGE, EXIT_DEVICE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+@dataclass
+class Target:
+    """One board the command runs on, and what the command needs to report about it."""
+
+    address: DeviceAddress
+    prefix: str = ""
+    board: Board | None = None
+    code: int = EXIT_OK
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+Action = Callable[[Board, BoardOutput, str], int]
+
+
+def resolve_targets(device: str) -> list[Target]:
+    """The boards named by `device`; `auto` says which board it chose, on stderr."""
+    address = parse_address(device)
+    if address.kind == "auto":
+        from device_bridge.discovery import resolve_auto
+
+        found = resolve_auto()
+        say(_("Board chosen: {label}").format(label=found.label))
+        return [Target(parse_address(found.address))]
+    if address.kind == "all":
+        from device_bridge.discovery import resolve_all
+
+        found_all = resolve_all()
+        if not found_all:
+            raise DeviceUnreachable(_("No board found. Plug one in, then try again."))
+        return [Target(parse_address(f.address), prefix=f"[{f.label}] ") for f in found_all]
+    return [Target(address)]
+
+
+def report(problem: BaseException, prefix: str = "") -> int:
+    """Say what went wrong, in the reader's words, and give its exit code."""
+    if isinstance(problem, BoardError):
+        text = problem.traceback.replace("\r\n", "\n").rstrip("\n")
+        for line in text.splitlines():
+            error(line, prefix)
+        return EXIT_BOARD
+    if isinstance(problem, BridgeError):
+        error(problem.message, prefix)
+        return problem.exit_code
+    raise problem
+
+
+def _work(target: Target, action: Action) -> None:
+    out = BoardOutput(prefix=target.prefix)
+    try:
+        target.board = Board.connect(target.address)
+        target.code = action(target.board, out, target.prefix)
+    except BridgeError as problem:
+        target.code = report(problem, target.prefix)
+    finally:
+        out.close()
+        if target.board is not None:
+            target.board.close()
+        target.done.set()
+
+
+def run_on_boards(device: str, action: Action) -> int:
+    """Run `action` on each board of `device` (in parallel for `all`) and give the exit code.
+
+    Ctrl-C stops the programs on the boards, not only the CLI."""
+    try:
+        targets = resolve_targets(device)
+    except BridgeError as problem:
+        return report(problem)
+    threads = [
+        threading.Thread(target=_work, args=(t, action), daemon=True, name=str(t.address))
+        for t in targets
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        while not all(t.done.is_set() for t in targets):
+            time.sleep(0.05)
+    except KeyboardInterrupt:
+        return _stop_all(targets)
+    return max(t.code for t in targets)
+
+
+def _stop_all(targets: list[Target]) -> int:
+    for target in targets:
+        board = target.board
+        if board is not None and not target.done.is_set():
+            with contextlib.suppress(BridgeError):
+                board.repl.interrupt()
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline and not all(t.done.is_set() for t in targets):
+        time.sleep(0.05)
+    for target in targets:
+        if not target.done.is_set():
+            error(_("The board did not stop. Press the reset button on its back."), target.prefix)
+            if target.board is not None:
+                target.board.transport.close()
+    say(_("Stopped."))
+    return EXIT_INTERRUPTED
+
+
+def usage(message: str) -> int:
+    error(message)
+    return EXIT_USAGE
+
+
+__all__ = ["EXIT_USAGE", "UsageError", "report", "run_on_boards", "usage"]
