@@ -60,7 +60,7 @@ class Board:
         if address.kind in ("auto", "all"):
             from .discovery import resolve_auto
 
-            address = resolve_auto()
+            address = parse_address(resolve_auto().address)
         board = cls(open_transport(address), address)
         try:
             board.start()
@@ -255,6 +255,34 @@ class Board:
         """Back to raw mode, whatever the person left running."""
         self.repl.enter()
         self.repl.phase = "idle"
+
+    # -- firmware ----------------------------------------------------------------------------
+
+    def flash(self, hex_text: str | None = None, drive: Any = None, progress: Any = None) -> str:
+        """Copy a MicroPython hex (by default the one that fits the board) to this micro:bit's
+        `MICROBIT` drive, then reconnect and return the firmware version it announces."""
+        from .flash import find_drives, flash_drive, wait_for_firmware
+
+        if drive is None:
+            drives = find_drives()
+            if len(drives) != 1:
+                from .errors import UsageError
+
+                raise UsageError(
+                    _("Found {count} MICROBIT drives; say which one with --drive.").format(
+                        count=len(drives)
+                    )
+                )
+            drive = drives[0]
+        address = self.address or parse_address(f"serial:{self.transport.label}")
+        self.close()
+        flash_drive(drive, hex_text, progress)
+        firmware = wait_for_firmware(address)
+        self.transport = open_transport(address)
+        self.repl = RawRepl(self.transport)
+        self._fs = None
+        self.start()
+        return firmware
 
     # -- files -------------------------------------------------------------------------------
 

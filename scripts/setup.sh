@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Set up a fresh Debian/Ubuntu machine for tne-robotique: the emulated micro:bit (QEMU and the
+# real MicroPython firmware) and the project itself with its test tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" != "0" ]; then
+    SUDO="sudo"
+fi
+
+if ! command -v qemu-system-arm >/dev/null || [ ! -f /usr/share/firmware-microbit-micropython/firmware.hex ]; then
+    echo "Installation de QEMU et du micrologiciel MicroPython du micro:bit…" >&2
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        qemu-system-arm firmware-microbit-micropython >/dev/null
+fi
+
+echo "Installation de tne-robotique (pip)…" >&2
+python3 -m pip install -q --disable-pip-version-check -e ".[test]"
