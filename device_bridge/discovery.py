@@ -359,7 +359,7 @@ def _no_board_message() -> str:
 def busy_message(device: FoundDevice) -> str:
     """What to tell people about a busy board, naming the program when we know it."""
     if device.busy_by:
-        return _("{label} is used by {program}. Close that program, then try again.").format(
+        return _("{label} is used by the program {program}. Close it, then try again.").format(
             label=device.label, program=device.busy_by
         )
     return _(

@@ -303,9 +303,18 @@ def flash_drive(
     failure = _wait_for_verdict(drive.path, stale_failure, settle)
     if failure is not None:
         raise FlashError(
-            _("The micro:bit refused the firmware: {reason}").format(reason=failure.strip()),
+            _("The micro:bit refused the firmware: {reason}").format(
+                reason=_failure_reason(failure)
+            ),
             detail=failure,
         )
+
+
+def _failure_reason(text: str) -> str:
+    """The `error:` line of a FAIL.TXT (the rest, such as `type: user`, is for logs)."""
+    fields = _details_fields(text)
+    lines = text.strip().splitlines()
+    return fields.get("error") or (lines[0] if lines else "?")
 
 
 def _check_fits(drive: MicrobitDrive, hex_text: str) -> None:

@@ -14,17 +14,20 @@ import pytest
 from tests.helpers import qemu
 
 
-def require_qemu() -> None:
-    """Skip the calling test when QEMU is missing, or fail it on CI (`CI=true`)."""
-    if qemu.available():
-        return
-    message = (
-        f"needs {qemu.QEMU} and {qemu.FIRMWARE} "
-        "(Debian packages qemu-system-arm and firmware-microbit-micropython)"
-    )
+def skip_or_fail(message: str) -> None:
+    """Skip the calling test, or fail it on CI (`CI=true`), where everything is installed."""
     if os.environ.get("CI", "").strip().lower() == "true":
         pytest.fail(message + "; CI=true, so this is a failure, not a skip")
     pytest.skip(message)
+
+
+def require_qemu() -> None:
+    """Skip the calling test when QEMU is missing, or fail it on CI."""
+    if not qemu.available():
+        skip_or_fail(
+            f"needs {qemu.QEMU} and {qemu.FIRMWARE} "
+            "(Debian packages qemu-system-arm and firmware-microbit-micropython)"
+        )
 
 
 @pytest.fixture
@@ -60,3 +63,11 @@ def board(qemu_microbit: qemu.QemuMicrobit):
         yield connected
     finally:
         connected.close()
+
+
+@pytest.fixture(scope="session")
+def microbit_v1_firmware() -> str:
+    """The text of Debian's MicroPython hex for the micro:bit V1 (the one QEMU runs)."""
+    if not qemu.FIRMWARE.exists():
+        skip_or_fail(f"needs {qemu.FIRMWARE} (Debian package firmware-microbit-micropython)")
+    return qemu.FIRMWARE.read_text()
