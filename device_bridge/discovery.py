@@ -37,7 +37,7 @@ from tne.i18n import _
 
 from .address import DeviceAddress, parse_address
 from .errors import DeviceBusy, DeviceUnreachable, UsageError
-from .transports.serial import _looks_busy
+from .transports.serial import looks_busy
 
 if TYPE_CHECKING:
     from serial.tools.list_ports_common import ListPortInfo
@@ -228,7 +228,7 @@ def _open_holder(port: str) -> str | None:
     try:
         link.open()
     except (serial.SerialException, OSError, ValueError) as error:
-        return "" if _looks_busy(error) else None
+        return "" if looks_busy(error) else None
     link.close()
     return None
 

@@ -31,7 +31,7 @@ def _errors() -> tuple[type[BaseException], ...]:
     return (pyserial().SerialException, OSError)
 
 
-def _looks_busy(error: Exception) -> bool:
+def looks_busy(error: Exception) -> bool:
     text = str(error).lower()
     return any(
         hint in text
@@ -55,14 +55,21 @@ class SerialTransport(Transport):
             else:
                 link = serial.Serial(self.port, self.baudrate, timeout=0, exclusive=True)
         except (serial.SerialException, OSError, ValueError) as error:
-            if _looks_busy(error):
-                raise DeviceBusy(
-                    _(
-                        "The port {port} is already used by another program (Thonny, Mu, an open "
-                        "notebook?). Close that program, then try again."
-                    ).format(port=self.port),
-                    detail=str(error),
-                ) from error
+            if looks_busy(error):
+                from ..discovery import port_holder  # names the program, where the OS can
+
+                holder = port_holder(self.port)
+                if holder:
+                    message = _(
+                        "The port {port} is used by the program {program}. Close it, then try "
+                        "again."
+                    ).format(port=self.port, program=holder)
+                else:
+                    message = _(
+                        "The port {port} is already used by another program (Thonny, Mu, an "
+                        "open notebook?). Close that program, then try again."
+                    ).format(port=self.port)
+                raise DeviceBusy(message, detail=str(error)) from error
             raise DeviceUnreachable(
                 _("Cannot open the port {port}: is the board plugged in?").format(port=self.port),
                 detail=str(error),
