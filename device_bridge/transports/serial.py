@@ -49,6 +49,14 @@ class SerialTransport(Transport):
 
     def open(self) -> None:
         serial = pyserial()
+        if "://" not in self.port:
+            # Programs that open ports without a lock (Thonny, Mu...) are found by the OS's own
+            # account of open files; two programs on one board would garble each other.
+            from ..discovery import port_holder
+
+            holder = port_holder(self.port)
+            if holder is not None:
+                raise self._busy(holder)
         try:
             if "://" in self.port:
                 link = serial.serial_for_url(self.port, baudrate=self.baudrate, timeout=0)
@@ -56,26 +64,25 @@ class SerialTransport(Transport):
                 link = serial.Serial(self.port, self.baudrate, timeout=0, exclusive=True)
         except (serial.SerialException, OSError, ValueError) as error:
             if looks_busy(error):
-                from ..discovery import port_holder  # names the program, where the OS can
-
-                holder = port_holder(self.port)
-                if holder:
-                    message = _(
-                        "The port {port} is used by the program {program}. Close it, then try "
-                        "again."
-                    ).format(port=self.port, program=holder)
-                else:
-                    message = _(
-                        "The port {port} is already used by another program (Thonny, Mu, an "
-                        "open notebook?). Close that program, then try again."
-                    ).format(port=self.port)
-                raise DeviceBusy(message, detail=str(error)) from error
+                raise self._busy(detail=str(error)) from error
             raise DeviceUnreachable(
                 _("Cannot open the port {port}: is the board plugged in?").format(port=self.port),
                 detail=str(error),
             ) from error
         self._serial = link
         self._timeout = 0
+
+    def _busy(self, holder: str | None = None, detail: str = "") -> DeviceBusy:
+        if holder:
+            message = _(
+                "The port {port} is used by the program {program}. Close it, then try again."
+            ).format(port=self.port, program=holder)
+        else:
+            message = _(
+                "The port {port} is already used by another program (Thonny, Mu, an open "
+                "notebook?). Close that program, then try again."
+            ).format(port=self.port)
+        return DeviceBusy(message, detail=detail)
 
     @property
     def _link(self):  # -> serial.SerialBase
