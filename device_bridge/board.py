@@ -20,6 +20,7 @@ from .address import DeviceAddress, parse_address
 from .errors import BoardError, BridgeError, DeviceNotResponding, ExecTimeout, LinkLost
 from .profiles import PROBE_CODE, BoardProfile, parse_probe
 from .protocol import RawRepl, RunResult
+from .protocol.raw_repl import READ_SLICE
 from .transports import Transport, open_transport
 
 #: How long to wait for a Ctrl-C to take effect before escalating.
@@ -175,7 +176,10 @@ class Board:
                 # The consumer went away: stop the program, then let the reader finish.
                 self.repl.interrupt()
                 thread.join(INTERRUPT_GRACE * 2)
-                if thread.is_alive() or self.repl.phase != "idle":
+                if thread.is_alive():
+                    self.repl.cancel()  # one reader at a time: the escalation reads next
+                    thread.join(READ_SLICE * 5)
+                if self.repl.phase != "idle":
                     self.interrupt()
 
     # -- control -----------------------------------------------------------------------------

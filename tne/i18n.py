@@ -44,3 +44,10 @@ def install_for_libraries() -> None:
     gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
     gettext.textdomain(DOMAIN)
     os.environ["LANGUAGE"] = current_language()
+
+
+def number(value: float) -> str:
+    """A number as the reader writes it (`0,5` in French, `0.5` in English)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=current_language())

@@ -20,11 +20,12 @@ board the line sets the pace). Measured on the emulated micro:bit: 64-byte burst
 from __future__ import annotations
 
 import struct
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tne.i18n import _
+from tne.i18n import _, number
 
 from ..errors import DeviceNotResponding, ExecTimeout
 from ..transports.base import Transport
@@ -55,6 +56,9 @@ class _Idle(Exception):
 
 OnBytes = Callable[[bytes], None]
 
+#: Longest wait on the transport before looking at the cancel flag again.
+READ_SLICE = 0.1
+
 
 class RawRepl:
     """Speaks the raw REPL over one transport. Not thread-safe; one owner at a time."""
@@ -66,36 +70,51 @@ class RawRepl:
         self.bytes_sent = 0
         self._pending = b""  # bytes read past the end of the last frame
         self.phase = "idle"  # where the current run is: sending, stdout, stderr, prompt, idle
+        self._cancelled = threading.Event()
 
     # -- reading -----------------------------------------------------------------------------
 
-    def _read(self, timeout: float) -> bytes:
+    def _read(self, timeout: float | None) -> bytes:
+        """Bytes as they come; b"" after `timeout` seconds of silence (None: no limit) or once
+        `cancel()` was called. Waits in short slices so that a cancel is noticed."""
         if self._pending:
             data, self._pending = self._pending, b""
             return data
-        return self.transport.read(timeout)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._cancelled.is_set():
+            left = READ_SLICE if deadline is None else min(READ_SLICE, deadline - time.monotonic())
+            data = self.transport.read(max(0.0, left))
+            if data or (deadline is not None and time.monotonic() >= deadline):
+                return data
+        return b""
 
-    def read_until(self, marker: bytes, timeout: float, on_bytes: OnBytes | None = None) -> bytes:
+    def cancel(self) -> None:
+        """Make a run blocked in another thread give up reading (it raises `ExecTimeout`)."""
+        self._cancelled.set()
+
+    def read_until(
+        self, marker: bytes, timeout: float | None, on_bytes: OnBytes | None = None
+    ) -> bytes:
         """Read until `marker`; `timeout` is the longest silence allowed. Returns what came
         before the marker (without it); bytes after it are kept for the next read."""
         buffer = bytearray()
         flushed = 0  # how much of buffer was already given to on_bytes
+        searched = 0  # the marker is not in buffer[:searched]
         while True:
-            index = buffer.find(marker)
+            index = buffer.find(marker, searched)
             if index >= 0:
                 self._pending = bytes(buffer[index + len(marker) :]) + self._pending
                 if on_bytes and index > flushed:
                     on_bytes(bytes(buffer[flushed:index]))
                 return bytes(buffer[:index])
-            if on_bytes:
-                # Hold back a tail that could be the start of the marker.
-                safe = len(buffer) - (len(marker) - 1)
-                if safe > flushed:
-                    on_bytes(bytes(buffer[flushed:safe]))
-                    flushed = safe
+            searched = max(0, len(buffer) - len(marker) + 1)
+            if on_bytes and searched > flushed:
+                # Everything before a possible start of the marker can go out now.
+                on_bytes(bytes(buffer[flushed:searched]))
+                flushed = searched
             chunk = self._read(timeout)
             if not chunk:
-                raise _Idle(bytes(buffer))
+                raise _Idle(bytes(buffer[-200:]))
             buffer += chunk
 
     # -- writing -----------------------------------------------------------------------------
@@ -270,38 +289,43 @@ class RawRepl:
         silence it raises `ExecTimeout` with the board still running: the caller interrupts."""
         if isinstance(code, str):
             code = code.encode("utf-8")
-        wait = timeout if timeout is not None else 3600.0 * 24
+        wait = timeout
+        handshake = None if timeout is None else max(timeout, 2.0)
+        self._cancelled.clear()
         try:
             self.phase = "sending"
-            self._send_code(code, max(wait, 2.0))
+            self._send_code(code, handshake or 2.0)
             self.phase = "stdout"
             stdout = self.read_until(CTRL_D, wait, on_stdout)
             self.phase = "stderr"
             stderr = self.read_until(CTRL_D, wait, on_stderr)
             self.phase = "prompt"
-            self.read_until(b">", max(wait, 2.0))
+            self.read_until(b">", handshake)
             self.phase = "idle"
         except _Idle as idle:
             raise ExecTimeout(
                 _("The board sent nothing for {seconds} s; the program was stopped.").format(
-                    seconds=f"{timeout:g}" if timeout is not None else "?"
+                    seconds=number(timeout) if timeout is not None else "?"
                 ),
-                detail=repr(idle.args[0][-200:]),
+                detail=repr(idle.args[0]),
             ) from None
         return RunResult(stdout, stderr)
 
     def finish_interrupted(self, wait: float) -> bool:
-        """After Ctrl-C, consume the rest of the interrupted run, from the phase it was in.
-        True if the board is back at the raw prompt within `wait` seconds."""
-        steps = {"stdout": 3, "stderr": 2, "prompt": 1}.get(self.phase, 0)
-        markers = [CTRL_D, CTRL_D, b">"][3 - steps :]
+        """After Ctrl-C, read the rest of the interrupted run from the phase it was in. True
+        if the board is back at the raw prompt within `wait` seconds."""
+        self._cancelled.clear()
+        remaining = {
+            "stdout": [CTRL_D, CTRL_D, b">"],
+            "stderr": [CTRL_D, b">"],
+            "prompt": [b">"],
+        }.get(self.phase)
+        if not remaining:
+            return False
         try:
-            for marker in markers:
+            for marker in remaining:
                 self.read_until(marker, wait)
-                self.phase = {CTRL_D: "stderr" if self.phase == "stdout" else "prompt"}.get(
-                    marker, "idle"
-                )
         except _Idle:
             return False
         self.phase = "idle"
-        return steps > 0
+        return True
