@@ -223,8 +223,7 @@ class RawRepl:
                 self.raw_paste = False
                 self._pending = answer + self._pending
                 self.read_until(RAW_BANNER, timeout)
-        self.write_paced(code)
-        self.write(CTRL_D)
+        self.write_paced(code + CTRL_D)  # one write for a short statement: one system call
         head = self._read_exactly(2, timeout)
         if head != b"OK":
             raise DeviceNotResponding(
