@@ -23,15 +23,21 @@ from typing import TYPE_CHECKING
 from tne.i18n import _
 
 from .errors import BoardError, BoardFileError, PartialFileError, UsageError
+from .protocol import Pacing
 
 if TYPE_CHECKING:
     from .board import Board
 
 JOURNAL = ".tne-put"
 TEMP_SUFFIX = ".tne-part"
-#: Encoded bytes per statement sent: well under the 16 KB RAM of a micro:bit V1 (a 2000-byte
-#: literal raises MemoryError there) while keeping round trips few.
-LITERAL_SIZE = 480
+#: Room for a literal in one `_T(...)` statement, so that the statement and its Ctrl-D fit in
+#: the firmware's receive buffer (`Pacing.buffer`) and go out in one unpaced write: a copy then
+#: never depends on how fast the board reads (see protocol/raw_repl.py).
+WRITER = "_T"
+LITERAL_SIZE = Pacing.buffer - len(WRITER) - len("()") - 1
+#: Tries for a put whose bytes got garbled on the way (seen on the emulated board when the host
+#: is starved of CPU; each try is verified on the board).
+PUT_ATTEMPTS = 3
 #: File bytes per line printed by the board during a get.
 READ_SIZE = 384
 #: Errno values as MicroPython reports them, for messages people can act on.
@@ -52,42 +58,34 @@ def _lit(text: str) -> str:
 
 
 def encode_chunks(data: bytes, size: int = LITERAL_SIZE, base64: bool = False) -> list[str]:
-    """Split `data` into Python expressions that rebuild it on the board, each about `size`
-    characters. Text is sent as str literals (one wire byte per UTF-8 byte for most source
-    code); other data as bytes literals, or base64 where the board can decode it."""
+    """Split `data` into Python expressions that rebuild it on the board, each at most `size`
+    bytes of UTF-8 source. Text is sent as str literals (one wire byte per UTF-8 byte for most
+    source code); other data as bytes literals, or base64 where the board can decode it."""
     try:
-        text = data.decode("utf-8")
+        text: str | bytes = data.decode("utf-8")
     except UnicodeDecodeError:
-        text = None
-    pieces: list[str] = []
-    if text is not None:
-        start = 0
-        while start < len(text):
-            end = min(len(text), start + size)
-            piece = repr(text[start:end])
-            while len(piece.encode()) > size * 2 and end - start > 1:
-                end = start + (end - start) // 2
-                piece = repr(text[start:end])
-            pieces.append(piece)
-            start = end
-        return pieces
-    if base64:
+        text = data
+    if isinstance(text, bytes) and base64:
         import binascii
 
-        step = size * 3 // 4
+        step = (size - len("a2b_base64('')")) // 4 * 3
         return [
             f"a2b_base64({binascii.b2a_base64(data[i : i + step], newline=False).decode()!r})"
             for i in range(0, len(data), step)
         ]
-    step = max(1, size // 4)
+    pieces: list[str] = []
     start = 0
-    while start < len(data):
-        # Grow the slice while its literal stays under the budget (printable bytes cost 1).
-        end = min(len(data), start + step)
-        while end < len(data) and len(repr(data[start : end + step])) <= size:
-            end = min(len(data), end + step)
-        pieces.append(repr(data[start:end]))
-        start = end
+    while start < len(text):
+        # The longest slice whose literal fits: a binary search over its end.
+        low, high = start + 1, min(len(text), start + size)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if len(repr(text[start:middle]).encode("utf-8")) <= size:
+                low = middle
+            else:
+                high = middle - 1
+        pieces.append(repr(text[start:low]))
+        start = low
     return pieces
 
 
@@ -97,6 +95,7 @@ class BoardFS:
     def __init__(self, board: Board) -> None:
         self.board = board
         self._checked_journal = False
+        self.retries = 0  # puts done again after bytes were lost on the way
         #: Longest silence allowed from the board during one step of a file operation.
         self.timeout: float | None = 10.0
         #: Messages for people about incomplete copies found and cleaned up.
@@ -244,10 +243,21 @@ class BoardFS:
 
     def put(self, data: bytes, name: str, progress: Progress | None = None) -> None:
         """Write `data` as `name` on the board, verified, never leaving an undetected partial
-        file (see the module docstring)."""
+        file (see the module docstring). A copy garbled on the way (a byte lost by the board:
+        the check fails, or a statement no longer parses) is removed and done once more."""
         self.recover_once()
         if not name or name in (JOURNAL,) or name.endswith(TEMP_SUFFIX):
             raise UsageError(_("'{name}' is not a valid file name.").format(name=name))
+        for attempt in range(PUT_ATTEMPTS):
+            try:
+                self._put_once(data, name, progress)
+                return
+            except BoardFileError as error:
+                if attempt == PUT_ATTEMPTS - 1 or not _garbled(error):
+                    raise
+                self.retries += 1
+
+    def _put_once(self, data: bytes, name: str, progress: Progress | None) -> None:
         profile = self.profile
         written = name + TEMP_SUFFIX if profile is not None and profile.has_rename else name
         text = _is_text(data)
@@ -258,13 +268,13 @@ class BoardFS:
             opener += f"from {profile.binascii} import a2b_base64\n"  # type: ignore[union-attr]
         opener += (
             f"f=open({JOURNAL!r},'w')\nf.write({journal!r})\nf.close()\n"
-            f"_tne_f=open({written!r},'{'w' if text else 'wb'}')\n_tne_w=_tne_f.write"
+            f"_tne_f=open({written!r},'{'w' if text else 'wb'}')\n{WRITER}=_tne_f.write"
         )
         self._run(opener, name)
         sent = 0
         try:
             for piece in encode_chunks(data, base64=base64):
-                self.board.exec(f"_tne_w({piece})", self.timeout)
+                self.board.exec(f"{WRITER}({piece})", self.timeout)
                 sent += _piece_length(piece, base64)
                 if progress:
                     progress(min(sent, len(data)), len(data))
@@ -312,6 +322,11 @@ class BoardFS:
             f"for n in ({written!r},{JOURNAL!r}):\n"
             " try:\n  os.remove(n)\n except OSError:\n  pass"
         )
+
+
+def _garbled(error: BoardFileError) -> bool:
+    """Whether a failed put looks like bytes lost on the way, rather than a real file error."""
+    return isinstance(error, PartialFileError) or "SyntaxError" in error.detail
 
 
 def _size_expression(profile: object, name: str) -> str:

@@ -10,11 +10,15 @@ size, then grants each further window with `\x01`: flow control by the board its
 means it understands but refuses; anything else (older firmware such as the micro:bit V1's 1.9.2)
 is the start of the raw REPL banner again, and we fall back to paced writes.
 
-Pacing without raw-paste: the micro:bit V1 firmware drops input when more than a receive buffer's
-worth arrives before it reads it. We send 32-byte chunks (what microfs uses, half of that buffer)
-at most once per millisecond (32 KB/s, above the 11.5 KB/s of a 115200-baud line, so on a real
-board the line sets the pace). Measured on the emulated micro:bit: 64-byte bursts lose bytes even
-4 ms apart, 32-byte chunks 1 ms apart lose none. See docs/architecture.md.
+Pacing without raw-paste: the micro:bit V1 firmware keeps incoming bytes in a small receive
+buffer (64 bytes) until the interpreter reads them, and drops what does not fit. A write that
+fits in that buffer, sent while the board waits at the prompt, cannot overflow it, whatever the
+board's speed: statements of at most `Pacing.buffer` bytes go out in one write (this is how file
+copies are sent). Longer code goes out in 32-byte chunks (what microfs uses, half the buffer)
+at most one per 2 ms: 16 KB/s, above the 11.5 KB/s of a 115200-baud line, so on a real board
+the line sets the pace. Measured on the emulated micro:bit with both host cores busy: single
+bursts of up to 66 bytes never lose a byte, 70 and more sometimes do; back-to-back 32-byte
+chunks 1 ms apart lose bytes when QEMU is starved of CPU. See docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -41,7 +45,9 @@ class Pacing:
     """How fast plain raw REPL input may be written (see the module docstring for why)."""
 
     chunk: int = 32
-    interval: float = 0.001
+    interval: float = 0.002
+    #: Bytes the firmware's receive buffer holds: a write this size needs no pacing.
+    buffer: int = 48
 
 
 @dataclass
@@ -56,6 +62,11 @@ class _Idle(Exception):
 
 OnBytes = Callable[[bytes], None]
 
+#: The board answers `OK` as soon as it has read the Ctrl-D, before it runs anything: without
+#: that answer in this time, the code was not received whole and is sent again.
+HANDSHAKE = 1.0
+RESEND_ATTEMPTS = 2
+
 #: Longest wait on the transport before looking at the cancel flag again.
 READ_SLICE = 0.1
 
@@ -68,6 +79,7 @@ class RawRepl:
         self.pacing = pacing or Pacing()
         self.raw_paste: bool | None = None  # None: not asked yet
         self.bytes_sent = 0
+        self.resends = 0  # statements sent again because the board lost bytes
         self._pending = b""  # bytes read past the end of the last frame
         self.phase = "idle"  # where the current run is: sending, stdout, stderr, prompt, idle
         self._cancelled = threading.Event()
@@ -223,8 +235,22 @@ class RawRepl:
                 self.raw_paste = False
                 self._pending = answer + self._pending
                 self.read_until(RAW_BANNER, timeout)
-        self.write_paced(code + CTRL_D)  # one write for a short statement: one system call
-        head = self._read_exactly(2, timeout)
+        framed = code + CTRL_D
+        for attempt in range(RESEND_ATTEMPTS + 1):
+            if len(framed) <= self.pacing.buffer:
+                self.write(framed)  # fits in the board's receive buffer: safe at any speed
+            else:
+                self.write_paced(framed)
+            try:
+                head = self._read_exactly(2, min(timeout, HANDSHAKE))
+                break
+            except _Idle:
+                # No `OK`: the board lost a byte (its final Ctrl-D at least) and did not start
+                # the code. Clear its input with a fresh raw prompt and send again.
+                if attempt == RESEND_ATTEMPTS:
+                    raise
+                self.resends += 1
+                self.enter(attempts=2)
         if head != b"OK":
             raise DeviceNotResponding(
                 _("The board answered in an unexpected way."), detail=f"expected OK, got {head!r}"
