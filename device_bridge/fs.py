@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from tne.i18n import _
 
-from .errors import BoardError, BoardFileError, PartialFileError, UsageError
+from .errors import BoardError, BoardFileError, BridgeError, PartialFileError, UsageError
 from .protocol import Pacing
 
 if TYPE_CHECKING:
@@ -35,6 +35,8 @@ TEMP_SUFFIX = ".tne-part"
 #: never depends on how fast the board reads (see protocol/raw_repl.py).
 WRITER = "_T"
 LITERAL_SIZE = Pacing.buffer - len(WRITER) - len("()") - 1
+#: The micro:bit file system's longest file name.
+MICROBIT_NAME_BYTES = 120
 #: Tries for a put whose bytes got garbled on the way (seen on the emulated board when the host
 #: is starved of CPU; each try is verified on the board).
 PUT_ATTEMPTS = 3
@@ -248,6 +250,12 @@ class BoardFS:
         self.recover_once()
         if not name or name in (JOURNAL,) or name.endswith(TEMP_SUFFIX):
             raise UsageError(_("'{name}' is not a valid file name.").format(name=name))
+        if self._is_microbit() and len(name.encode("utf-8")) > MICROBIT_NAME_BYTES:
+            raise UsageError(
+                _("The name '{name}' is too long for a micro:bit ({limit} bytes at most).").format(
+                    name=name, limit=MICROBIT_NAME_BYTES
+                )
+            )
         for attempt in range(PUT_ATTEMPTS):
             try:
                 self._put_once(data, name, progress)
@@ -257,35 +265,40 @@ class BoardFS:
                     raise
                 self.retries += 1
 
+    def _is_microbit(self) -> bool:
+        return bool(self.profile and self.profile.kind.startswith("microbit"))
+
     def _put_once(self, data: bytes, name: str, progress: Progress | None) -> None:
         profile = self.profile
         written = name + TEMP_SUFFIX if profile is not None and profile.has_rename else name
         text = _is_text(data)
         base64 = bool(profile and profile.binascii) and not text
         journal = name if written == name else f"{name}\n{written}"
-        opener = "import os\n"
+        opener = "import os,gc\ngc.collect()\n"
         if base64:
             opener += f"from {profile.binascii} import a2b_base64\n"  # type: ignore[union-attr]
         opener += (
             f"f=open({JOURNAL!r},'w')\nf.write({journal!r})\nf.close()\n"
             f"_tne_f=open({written!r},'{'w' if text else 'wb'}')\n{WRITER}=_tne_f.write"
         )
-        self._run(opener, name)
         sent = 0
         try:
+            self._run(opener, name)
             for piece in encode_chunks(data, base64=base64):
-                self.board.exec(f"{WRITER}({piece})", self.timeout)
+                self._run(f"{WRITER}({piece})", name)
                 sent += _piece_length(piece, base64)
                 if progress:
                     progress(min(sent, len(data)), len(data))
             self._finish_put(data, name, written)
-        except BoardError as error:
+        except BoardFileError:
+            # The board is reachable: leave nothing behind. (A lost link leaves the journal,
+            # which the next connection reads.)
             self._abandon(written)
-            raise self._file_error(error, name) from error
+            raise
 
     def _finish_put(self, data: bytes, name: str, written: str) -> None:
         size, checksum = self._eval(
-            "import os\n_tne_f.close()\n"
+            "import os,gc\n_tne_f.close()\ngc.collect()\n"
             f"f=open({written!r},'rb')\n"
             "a=1\nb=0\n"
             "while 1:\n d=f.read(256)\n if not d:\n  break\n"
@@ -296,7 +309,6 @@ class BoardFS:
         )  # type: ignore[misc]
         expected = zlib.adler32(data)
         if size != len(data) or checksum != expected:
-            self._abandon(written)
             raise PartialFileError(
                 _(
                     "The copy of '{name}' on the board does not match the original; it has been "
@@ -315,13 +327,18 @@ class BoardFS:
         self._run(f"import os\nos.remove({JOURNAL!r})", name)
 
     def _abandon(self, written: str) -> None:
-        """After a failed put: close, and remove the partial file and the journal."""
-        self.board.exec(
-            "import os\n"
-            "try:\n _tne_f.close()\nexcept Exception:\n pass\n"
-            f"for n in ({written!r},{JOURNAL!r}):\n"
-            " try:\n  os.remove(n)\n except OSError:\n  pass"
-        )
+        """After a failed put: close, and remove the partial file and the journal. Best
+        effort: if even this fails, the journal stays and the next operation cleans up."""
+        try:
+            self.board.exec(
+                "import os\n"
+                "try:\n _tne_f.close()\nexcept Exception:\n pass\n"
+                f"for n in ({written!r},{JOURNAL!r}):\n"
+                " try:\n  os.remove(n)\n except OSError:\n  pass",
+                self.timeout,
+            )
+        except BridgeError:
+            self._checked_journal = False
 
 
 def _garbled(error: BoardFileError) -> bool:
@@ -354,10 +371,12 @@ def _piece_length(piece: str, base64: bool) -> int:
 
 def _errno(line: str) -> int | None:
     """`OSError: [Errno 2] ENOENT` (recent ports), `OSError: 2` or `OSError: file not found`
-    (micro:bit V1)."""
+    (micro:bit V1), `OSError: no more storage space` (micro:bit V1, full flash)."""
     if not line.startswith("OSError"):
         return None
     if "not found" in line:
         return ENOENT
+    if "no more storage" in line:
+        return ENOSPC
     digits = "".join(ch if ch.isdigit() else " " for ch in line).split()
     return int(digits[0]) if digits else None

@@ -14,10 +14,9 @@ Pacing without raw-paste: the micro:bit V1 firmware keeps incoming bytes in a sm
 buffer (64 bytes) until the interpreter reads them, and drops what does not fit. A write that
 fits in that buffer, sent while the board waits at the prompt, cannot overflow it, whatever the
 board's speed: statements of at most `Pacing.buffer` bytes go out in one write (this is how file
-copies are sent). Longer code goes out in 32-byte chunks (what microfs uses, half the buffer)
-at most one per 2 ms: 16 KB/s, above the 11.5 KB/s of a 115200-baud line, so on a real board
-the line sets the pace. Measured on the emulated micro:bit with both host cores busy: single
-bursts of up to 66 bytes never lose a byte, 70 and more sometimes do; back-to-back 32-byte
+copies are sent). Longer code goes out in 16-byte chunks at most one per 2 ms (8 KB/s): the
+board may then stall for about 6 ms before its buffer overflows. Measured on the emulated
+micro:bit: single bursts of up to 48 bytes are safe; with the host's cores busy, 32-byte
 chunks 1 ms apart lose bytes when QEMU is starved of CPU. See docs/architecture.md.
 """
 
@@ -44,7 +43,7 @@ RAW_PASTE_REQUEST = b"\x05A\x01"
 class Pacing:
     """How fast plain raw REPL input may be written (see the module docstring for why)."""
 
-    chunk: int = 32
+    chunk: int = 16
     interval: float = 0.002
     #: Bytes the firmware's receive buffer holds: a write this size needs no pacing.
     buffer: int = 48

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from device_bridge import Board
-from device_bridge.errors import BoardFileError, LinkLost
+from device_bridge.errors import BoardFileError, LinkLost, UsageError
 from device_bridge.fs import JOURNAL
 from tests.conftest import require_qemu
 from tests.helpers import qemu
@@ -207,13 +207,16 @@ def test_a_put_onto_a_full_flash_says_there_is_not_enough_room(board: Board) -> 
 def test_a_name_too_long_for_the_board_is_refused_without_leaving_a_journal(
     board: Board,
 ) -> None:
-    """micro:bit file names have at most 120 bytes; the firmware answers a longer one with
-    `OSError: file not found`, after the journal of the put was written."""
+    """micro:bit file names have at most 120 bytes; the firmware would answer a longer one
+    with a misleading `OSError: file not found`, after the journal of the put was written. The
+    name is refused before anything is sent."""
     name = "n" * 130 + ".py"
 
-    with pytest.raises(BoardFileError) as raised:
+    with pytest.raises(UsageError) as raised:
         board.fs.put(PROGRAM, name)
 
+    assert raised.value.exit_code == 2
+    assert "trop long" in str(raised.value)
     assert "n'existe pas" not in str(raised.value)  # it is a put: nothing had to exist
     assert files_on(board) == []  # no journal to report a false interruption next time
 
