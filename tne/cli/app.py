@@ -64,7 +64,7 @@ def finish(code: int) -> None:
 def devices(
     as_json: bool = typer.Option(False, "--json", help=_("Print a JSON array for scripts.")),
     identify: bool = typer.Option(
-        False, "--identify", help=_("Make each board scroll its own name.")
+        False, "--identify", help=_("Make each board scroll its own name until its next program.")
     ),
 ) -> None:
     from device_bridge.discovery import find_devices
@@ -92,7 +92,8 @@ def _identify(found: list) -> int:
             with Board.connect(device.address) as board:
                 if board.profile and board.profile.kind.startswith("microbit"):
                     board.exec(
-                        f"from microbit import display\ndisplay.scroll({name!r}, wait=False)"
+                        "from microbit import display\n"
+                        f"display.scroll({name!r}, wait=False, loop=True)"
                     )
                     say(_("{label} scrolls '{name}'.").format(label=device.label, name=name))
                 else:
