@@ -16,6 +16,7 @@ if [ -z "${TNE_DEVICE:-}" ] && [ "$(tne devices --json | tr -d '[:space:]')" = "
     qemu_pid=$!
     for _ in $(seq 50); do grep -q /dev/pts "$log" && break; sleep 0.1; done
     export TNE_DEVICE="serial:$(grep -o '/dev/pts/[0-9]*' "$log")"
+    export TNE_EXTRA_DEVICES="$TNE_DEVICE"  # so that `tne devices` lists it
 fi
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*" >&2; "$@"; }
