@@ -402,3 +402,38 @@ def test_devices_identify_makes_each_board_scroll_its_own_name(first, second) ->
         with Board.connect(board.address) as connected:
             brightest = int(connected.exec(BRIGHTEST_LED_WITHIN_A_SECOND).stdout)
         assert brightest > 0, "the name is scrolling: some LED is lit"
+
+
+# -- flash -----------------------------------------------------------------------------------
+
+
+def test_flash_copies_the_firmware_that_fits_and_reports_the_version_the_board_announces(
+    env, tmp_path: Path
+) -> None:
+    from tests.device_bridge.test_flash import DETAILS_V1, make_drive
+
+    drive = make_drive(tmp_path / "MICROBIT", DETAILS_V1)
+
+    done = tne("flash", "--drive", str(drive), env=env, timeout=60)
+
+    assert done.returncode == 0, done.stderr
+    assert (drive / "firmware.hex").read_bytes() == qemu.FIRMWARE.read_bytes()
+    assert "Micrologiciel annoncé par la carte : " in done.stderr.decode()
+    assert "MicroPython v1.9.2" in done.stderr.decode()
+
+
+def test_flash_refuses_a_hex_made_for_the_other_micro_bit_in_french(env, tmp_path: Path) -> None:
+    import uflash
+
+    from tests.device_bridge.test_flash import DETAILS_V1, make_drive, plain_section
+
+    drive = make_drive(tmp_path / "MICROBIT", DETAILS_V1)
+    v2_hex = tmp_path / "v2.hex"
+    v2_hex.write_text(plain_section(uflash._RUNTIME, "9903"))
+
+    done = tne("flash", "--drive", str(drive), "--hex", str(v2_hex), env=env)
+
+    assert done.returncode == 2
+    assert "micro:bit V2" in done.stderr.decode() and "micro:bit V1" in done.stderr.decode()
+    assert "fait pour" in done.stderr.decode()
+    assert not (drive / "firmware.hex").exists()
