@@ -72,7 +72,7 @@ class Board:
 
     def start(self) -> None:
         """Enter raw mode and probe the firmware."""
-        self.banner = self.repl.enter()
+        self.banner = self._enter()
         self.profile = parse_probe(self.exec(PROBE_CODE).stdout)
 
     @property
@@ -195,7 +195,7 @@ class Board:
             return
         if self.transport.reset_line():
             try:
-                self.repl.enter(attempts=2, wait=INTERRUPT_GRACE)
+                self._enter(attempts=2, wait=INTERRUPT_GRACE)
                 return
             except BridgeError:
                 pass
@@ -207,9 +207,18 @@ class Board:
             )
         )
 
+    def _enter(self, attempts: int = 6, wait: float = 0.5) -> bytes:
+        """Raw mode, with nothing left over from before: a NUL byte (line noise, a serial
+        break) leaves a KeyboardInterrupt pending on the micro:bit, which a throw-away
+        statement absorbs so that it does not hit the next program."""
+        seen = self.repl.enter(attempts=attempts, wait=wait)
+        self.repl.phase = "idle"
+        self.repl.run("pass", timeout=2.0)
+        return seen
+
     def _at_prompt(self) -> bool:
         try:
-            self.repl.enter(attempts=1, wait=INTERRUPT_GRACE)
+            self._enter(attempts=1, wait=INTERRUPT_GRACE)
         except BridgeError:
             return False
         self.repl.phase = "idle"
@@ -217,8 +226,7 @@ class Board:
 
     def _resync_if_needed(self) -> None:
         if self.repl.phase != "idle":
-            self.repl.enter()
-            self.repl.phase = "idle"
+            self._enter()
 
     def reset(self, mode: Literal["soft", "hard"] = "soft") -> None:
         """Soft: reboot MicroPython (variables are lost, files stay). Hard: reset the chip as
@@ -236,7 +244,7 @@ class Board:
             self.repl.run(code, timeout=1.0)
         self.repl.phase = "idle"
         time.sleep(0.3)
-        self.repl.enter()
+        self._enter()
 
     def _is_microbit(self) -> bool:
         return bool(self.profile and self.profile.kind.startswith("microbit"))
@@ -257,8 +265,7 @@ class Board:
 
     def close_terminal(self) -> None:
         """Back to raw mode, whatever the person left running."""
-        self.repl.enter()
-        self.repl.phase = "idle"
+        self._enter()
 
     # -- firmware ----------------------------------------------------------------------------
 

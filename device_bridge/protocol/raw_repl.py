@@ -68,6 +68,8 @@ RESEND_ATTEMPTS = 2
 
 #: Longest wait on the transport before looking at the cancel flag again.
 READ_SLICE = 0.1
+#: How much of what the board printed before the raw banner `enter()` keeps.
+SEEN_KEPT = 4096
 
 
 class RawRepl:
@@ -104,10 +106,15 @@ class RawRepl:
         self._cancelled.set()
 
     def read_until(
-        self, marker: bytes, timeout: float | None, on_bytes: OnBytes | None = None
+        self,
+        marker: bytes,
+        timeout: float | None,
+        on_bytes: OnBytes | None = None,
+        deadline: float | None = None,
     ) -> bytes:
-        """Read until `marker`; `timeout` is the longest silence allowed. Returns what came
-        before the marker (without it); bytes after it are kept for the next read."""
+        """Read until `marker`; `timeout` is the longest silence allowed, `deadline` (a
+        `time.monotonic()` value) the latest end whatever comes. Returns what came before the
+        marker (without it); bytes after it are kept for the next read."""
         buffer = bytearray()
         flushed = 0  # how much of buffer was already given to on_bytes
         searched = 0  # the marker is not in buffer[:searched]
@@ -123,6 +130,11 @@ class RawRepl:
                 # Everything before a possible start of the marker can go out now.
                 on_bytes(bytes(buffer[flushed:searched]))
                 flushed = searched
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise _Idle(bytes(buffer[-200:]))
+                timeout = left if timeout is None else min(timeout, left)
             chunk = self._read(timeout)
             if not chunk:
                 raise _Idle(bytes(buffer[-200:]))
@@ -147,30 +159,34 @@ class RawRepl:
     # -- modes -------------------------------------------------------------------------------
 
     def enter(self, attempts: int = 6, wait: float = 0.5) -> bytes:
-        """Enter raw mode from whatever state the board is in, and return what it printed
-        before the banner (its friendly banner, garbage, an old program's output).
+        """Enter raw mode from whatever state the board is in, and return (the end of) what it
+        printed before the banner: its friendly banner, garbage, an old program's output.
 
         Retries because a freshly opened link may not be noticed at once (QEMU's pty polls for
-        a client about once a second) and because a running program needs Ctrl-C first."""
+        a client about once a second) and because a running program needs Ctrl-C first. Each
+        attempt has a deadline, so a board that keeps printing and ignores Ctrl-C cannot hold
+        us for ever."""
         seen = bytearray()
         for _attempt in range(attempts):
+            deadline = time.monotonic() + wait + 0.2
             self._pending = b""
             self.write(b"\r" + CTRL_C + CTRL_C)
             time.sleep(0.05)
-            seen += self._drain(0.05)
+            seen += self._drain(0.05, deadline)
             self.write(CTRL_A)
             try:
-                before = self.read_until(RAW_BANNER, wait)
+                before = self.read_until(RAW_BANNER, wait, deadline=deadline)
             except _Idle as idle:
-                seen += idle.args[0]
+                seen = (seen + idle.args[0])[-SEEN_KEPT:]
                 continue
-            seen += before
+            seen = (seen + before)[-SEEN_KEPT:]
             # A soft reboot or a second banner may still be on its way; settle on the last one.
             while True:
                 try:
-                    seen += self.read_until(RAW_BANNER, 0.02)
-                except _Idle as idle:
-                    self._pending = idle.args[0]
+                    seen = (seen + self.read_until(RAW_BANNER, 0.02, deadline=deadline))[
+                        -SEEN_KEPT:
+                    ]
+                except _Idle:
                     break
             self._pending = b""
             return bytes(seen)
@@ -179,14 +195,15 @@ class RawRepl:
             detail=f"no raw REPL banner after {attempts} attempts; saw {bytes(seen[-200:])!r}",
         )
 
-    def _drain(self, quiet: float) -> bytes:
+    def _drain(self, quiet: float, deadline: float) -> bytes:
         got = bytearray(self._pending)
         self._pending = b""
-        while True:
+        while time.monotonic() < deadline:
             chunk = self.transport.read(quiet)
             if not chunk:
-                return bytes(got)
+                break
             got += chunk
+        return bytes(got[-SEEN_KEPT:])
 
     def leave(self) -> None:
         self.write(CTRL_B)
@@ -228,13 +245,16 @@ class RawRepl:
                 self._paste(code, timeout)
                 return
             if answer == b"R\x00":
+                # Understood but refused: the board prints its prompt again.
                 self.raw_paste = False
+                self.read_until(b">", timeout)
             else:
                 # Old firmware: it took Ctrl-A and printed its banner again.
                 self.raw_paste = False
                 self._pending = answer + self._pending
                 self.read_until(RAW_BANNER, timeout)
-        framed = code + CTRL_D
+        # An empty Ctrl-D at the raw prompt means "soft reboot": send an empty line instead.
+        framed = (code or b"\n") + CTRL_D
         for attempt in range(RESEND_ATTEMPTS + 1):
             if len(framed) <= self.pacing.buffer:
                 self.write(framed)  # fits in the board's receive buffer: safe at any speed
@@ -346,10 +366,11 @@ class RawRepl:
         }.get(self.phase)
         if not remaining:
             return False
+        following = {"stdout": "stderr", "stderr": "prompt", "prompt": "idle"}
         try:
             for marker in remaining:
                 self.read_until(marker, wait)
+                self.phase = following[self.phase]
         except _Idle:
             return False
-        self.phase = "idle"
         return True
