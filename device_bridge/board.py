@@ -109,10 +109,7 @@ class Board:
         self._resync_if_needed()
         try:
             return self.repl.run(code, timeout=timeout, on_stdout=on_stdout, on_stderr=on_stderr)
-        except ExecTimeout:
-            self.interrupt()
-            raise
-        except KeyboardInterrupt:
+        except (ExecTimeout, KeyboardInterrupt):
             self.interrupt()
             raise
 
@@ -180,12 +177,16 @@ class Board:
                     self.repl.cancel()  # one reader at a time: the escalation reads next
                     thread.join(READ_SLICE * 5)
                 if self.repl.phase != "idle":
-                    self.interrupt()
+                    # No exception out of a generator's clean-up (it may run at garbage
+                    # collection): a board that cannot be stopped stays marked "stuck", and the
+                    # next call says so.
+                    with contextlib.suppress(BridgeError):
+                        self.interrupt()
 
     # -- control -----------------------------------------------------------------------------
 
     def interrupt(self) -> None:
-        """Stop what runs: Ctrl-C, then again, then a soft reboot, then a line reset. Raises
+        """Stop what runs: Ctrl-C, then a soft reboot, then a line reset. Raises
         `DeviceNotResponding` with advice for people when nothing worked."""
         self.repl.interrupt()
         if self.repl.finish_interrupted(INTERRUPT_GRACE) or self._at_prompt():
@@ -203,7 +204,8 @@ class Board:
         raise DeviceNotResponding(
             _(
                 "The board no longer answers (it may be stuck in temperature() or a similar "
-                "call). Press the reset button on the back of the board, then run the cell again."
+                "call). Press the reset button on the back of the board, then run your program "
+                "again."
             )
         )
 

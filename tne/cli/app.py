@@ -22,7 +22,7 @@ from device_bridge import Board  # noqa: E402
 from device_bridge.errors import BridgeError  # noqa: E402
 
 from .output import BoardOutput, say  # noqa: E402
-from .runner import EXIT_BOARD, EXIT_OK, report, run_on_boards, usage  # noqa: E402
+from .runner import EXIT_OK, report, run_on_boards, usage  # noqa: E402
 
 app = typer.Typer(
     help=_("Run Python on micro:bit and MicroPython boards, or on the simulator."),
@@ -306,5 +306,3 @@ def main() -> None:
     except BridgeError as problem:  # raised outside a board action
         sys.exit(report(problem))
 
-
-__all__ = ["EXIT_BOARD", "app", "main"]

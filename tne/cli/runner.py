@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 
 from device_bridge import Board, parse_address
 from device_bridge.address import DeviceAddress
-from device_bridge.errors import BoardError, BridgeError, DeviceUnreachable, UsageError
+from device_bridge.errors import BoardError, BridgeError, DeviceUnreachable
 from tne.i18n import _
 
 from .output import BoardOutput, error, say
 
-EXIT_OK, EXIT_BOARD, EXIT_USAGE, EXIT_DEVICE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_BOARD, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 @dataclass
@@ -126,5 +126,3 @@ def usage(message: str) -> int:
     error(message)
     return EXIT_USAGE
 
-
-__all__ = ["EXIT_USAGE", "UsageError", "report", "run_on_boards", "usage"]
