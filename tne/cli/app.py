@@ -14,6 +14,7 @@ install_for_libraries()  # before typer and click build their help texts
 
 import json  # noqa: E402
 import os  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import typer  # noqa: E402
@@ -165,11 +166,22 @@ def repl(
 # -- files -----------------------------------------------------------------------------------
 
 
-def _with_notices(board: Board, prefix: str, timeout: float | None) -> None:
-    board.fs.timeout = timeout
-    board.fs.recover_once()
-    for notice in board.fs.notices:
-        say(notice, prefix)
+Work = Callable[[Board, BoardOutput, str], None]
+
+
+def _on_files(device: str, timeout: float | None, work: Work) -> None:
+    """Run a file operation on each board named by `device`, after saying what an earlier,
+    interrupted copy left behind (see `BoardFS.recover`)."""
+
+    def action(board: Board, out: BoardOutput, prefix: str) -> int:
+        board.fs.timeout = timeout
+        board.fs.recover_once()
+        for notice in board.fs.notices:
+            say(notice, prefix)
+        work(board, out, prefix)
+        return EXIT_OK
+
+    finish(run_on_boards(device, action))
 
 
 @fs_app.command("ls", help=_("List the files on the board, with their sizes."))
@@ -178,15 +190,12 @@ def fs_ls(
     device: str = device_option(),
     timeout: float | None = timeout_option(10.0),
 ) -> None:
-
-    def action(board: Board, out: BoardOutput, prefix: str) -> int:
-        _with_notices(board, prefix, timeout)
+    def work(board: Board, out: BoardOutput, prefix: str) -> None:
         for info in board.fs.ls(path):
             kind = "/" if info.is_dir else ""
             out.write(f"{info.size:>8}  {info.name}{kind}\n".encode())
-        return EXIT_OK
 
-    finish(run_on_boards(device, action))
+    _on_files(device, timeout, work)
 
 
 @fs_app.command(
@@ -201,13 +210,11 @@ def fs_put(
     data = _read_local(local)
     name = remote or local.name
 
-    def action(board: Board, out: BoardOutput, prefix: str) -> int:
-        _with_notices(board, prefix, timeout)
+    def work(board: Board, out: BoardOutput, prefix: str) -> None:
         board.fs.put(data, name)
         say(_("{name}: {size} bytes copied and checked.").format(name=name, size=len(data)), prefix)
-        return EXIT_OK
 
-    finish(run_on_boards(device, action))
+    _on_files(device, timeout, work)
 
 
 @fs_app.command("get", help=_("Copy a file from the board to this computer."))
@@ -225,8 +232,7 @@ def fs_get(
     if not target.parent.exists():
         finish(usage(_("The folder '{path}' does not exist.").format(path=target.parent)))
 
-    def action(board: Board, out: BoardOutput, prefix: str) -> int:
-        _with_notices(board, prefix, timeout)
+    def work(board: Board, out: BoardOutput, prefix: str) -> None:
         data = board.fs.get(remote)
         _write_local(target, data)
         say(
@@ -235,9 +241,8 @@ def fs_get(
             ),
             prefix,
         )
-        return EXIT_OK
 
-    finish(run_on_boards(device, action))
+    _on_files(device, timeout, work)
 
 
 def _write_local(path: Path, data: bytes) -> None:
@@ -253,14 +258,11 @@ def fs_rm(
     device: str = device_option(),
     timeout: float | None = timeout_option(10.0),
 ) -> None:
-
-    def action(board: Board, out: BoardOutput, prefix: str) -> int:
-        _with_notices(board, prefix, timeout)
+    def work(board: Board, out: BoardOutput, prefix: str) -> None:
         board.fs.rm(remote)
         say(_("{name} removed.").format(name=remote), prefix)
-        return EXIT_OK
 
-    finish(run_on_boards(device, action))
+    _on_files(device, timeout, work)
 
 
 @fs_app.command("cat", help=_("Show a file of the board."))
@@ -269,13 +271,10 @@ def fs_cat(
     device: str = device_option(),
     timeout: float | None = timeout_option(10.0),
 ) -> None:
-
-    def action(board: Board, out: BoardOutput, prefix: str) -> int:
-        _with_notices(board, prefix, timeout)
+    def work(board: Board, out: BoardOutput, prefix: str) -> None:
         out.write(board.fs.get(remote))
-        return EXIT_OK
 
-    finish(run_on_boards(device, action))
+    _on_files(device, timeout, work)
 
 
 # -- flashing --------------------------------------------------------------------------------
@@ -305,4 +304,3 @@ def main() -> None:
         sys.exit(130)
     except BridgeError as problem:  # raised outside a board action
         sys.exit(report(problem))
-
