@@ -12,6 +12,10 @@ def open_transport(address: DeviceAddress) -> Transport:
         from .serial import SerialTransport
 
         transport: Transport = SerialTransport(address.target)
+    elif address.kind == "sim":
+        from .sim import SimTransport
+
+        transport = SimTransport(firmware=address.firmware, robot=address.target)
     else:
         from tne.i18n import _
 

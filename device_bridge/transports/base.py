@@ -1,8 +1,8 @@
 """The transport contract: move bytes, know nothing of Python.
 
 A transport is opened once, then written to and read from until closed. Implementations:
-`serial.SerialTransport` (USB serial and any pyserial URL); BLE and the simulator come later
-behind this same class.
+`serial.SerialTransport` (USB serial and any pyserial URL), `sim.SimTransport` (a simulated
+board in a child process); BLE comes later behind this same class.
 """
 
 from __future__ import annotations

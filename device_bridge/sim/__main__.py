@@ -1,0 +1,63 @@
+"""`python -m device_bridge.sim --firmware v2 --robot "" --seed 0`: one simulated board on
+stdin/stdout (see `transports/sim.py` for the parent side)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .clock import SimClock
+from .console import Console, TextOut, binary_stdio
+from .repl import Repl
+from .runner import Runner
+from .sandbox import FIRMWARES, BoardState
+
+#: Address space the child may use: enough for CPython and any sensible pupil program, so that
+#: a memory bomb ends in `MemoryError` instead of swapping the host.
+MEMORY_LIMIT = 1024 * 1024 * 1024
+
+
+def limit_memory(limit: int = MEMORY_LIMIT) -> None:
+    """POSIX only (the `resource` module); on Windows the child runs without this limit."""
+    if sys.platform == "win32":
+        return
+    import resource
+
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m device_bridge.sim")
+    parser.add_argument("--firmware", choices=sorted(FIRMWARES), default="v2")
+    parser.add_argument("--robot", default="", help="robot name (not simulated yet)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    limit_memory()
+    infile, outfile = binary_stdio()
+    state = BoardState(firmware=args.firmware, seed=args.seed, clock=SimClock())
+    runner = Runner(state.clock)
+    console = Console(
+        infile, outfile, interrupting=lambda: runner.running, on_interrupt=runner.request_interrupt
+    )
+    state.stdout = TextOut(console)
+    # Pupil code's print() and the prompt's echo of values go to the board's serial line.
+    sys.stdout = state.stdout  # type: ignore[assignment]
+    sys.displayhook = _displayhook
+    console.start()
+    Repl(state, console, runner).serve()
+    return 0
+
+
+def _displayhook(value: object) -> None:
+    if value is not None:
+        print(repr(value))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

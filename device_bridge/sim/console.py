@@ -1,0 +1,91 @@
+"""The simulated board's serial line: bytes in on stdin, bytes out on stdout, unbuffered.
+
+A thread reads stdin all the time, as the board's UART does, so that a Ctrl-C reaches code that
+is running (it calls `on_interrupt` instead of queueing the byte). Everything else waits in a
+queue for the REPL. Pupil code prints through `TextOut`, which ends lines with `\\r\\n` as the
+board does.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import sys
+import threading
+from collections.abc import Callable
+from typing import BinaryIO
+
+CTRL_C = 0x03
+
+
+class Console:
+    def __init__(
+        self,
+        infile: BinaryIO,
+        outfile: BinaryIO,
+        interrupting: Callable[[], bool],
+        on_interrupt: Callable[[], None],
+    ) -> None:
+        self._in = infile
+        self._out = outfile
+        self._interrupting = interrupting
+        self._on_interrupt = on_interrupt
+        self._queue: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        threading.Thread(target=self._pump, name="sim-uart", daemon=True).start()
+
+    def _pump(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self._in.fileno(), 4096)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self._queue.put(None)
+                return
+            for byte in chunk:
+                if byte == CTRL_C and self._interrupting():
+                    self._on_interrupt()
+                else:
+                    self._queue.put(byte)
+
+    def read_byte(self) -> int | None:
+        """The next byte from the host; None once the host closed the line."""
+        return self._queue.get()
+
+    def write(self, data: bytes) -> None:
+        if not data:
+            return
+        with self._lock:
+            self._out.write(data)
+            self._out.flush()
+
+
+class TextOut:
+    """The text stream `print()` writes to in pupil code: UTF-8, `\\n` sent as `\\r\\n`."""
+
+    encoding = "utf-8"
+
+    def __init__(self, console: Console) -> None:
+        self._console = console
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError("can't convert to str implicitly")
+        self._console.write(text.replace("\n", "\r\n").encode("utf-8", "replace"))
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def binary_stdio() -> tuple[BinaryIO, BinaryIO]:
+    """stdin and stdout as raw bytes (Windows: no newline translation)."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        for stream in (sys.stdin, sys.stdout):
+            msvcrt.setmode(stream.fileno(), os.O_BINARY)  # type: ignore[attr-defined]
+    return sys.stdin.buffer, sys.stdout.buffer

@@ -1,0 +1,160 @@
+"""Running pupil code: compile, execute with the simulated clock ticking, stop on Ctrl-C, and
+report errors as MicroPython does.
+
+Pupil code (from `<stdin>` or from a file of the virtual board) is compiled with a call to
+`Runner.tick` before each statement, which charges the statement to the simulated clock and
+raises `KeyboardInterrupt` when an interrupt was requested, so that even `while True: pass`
+stops. The simulated modules are not instrumented and run at full speed.
+
+Tracebacks show the pupil's frames only, in MicroPython's format and wording (`name 'x' isn't
+defined`), because pupils and graders compare them with what a real board prints.
+"""
+
+from __future__ import annotations
+
+import ast
+from types import CodeType, TracebackType
+
+from .clock import SimClock
+from .microbit import ResetRequested
+from .vfs import ERRNO_NAMES
+
+PUPIL_FILE = "<stdin>"
+
+#: CPython wording -> MicroPython wording, for the errors pupils meet most.
+WORDING = (
+    (" is not defined", " isn't defined"),
+    ("division by zero", "divide by zero"),
+    ("integer division or modulo by zero", "divide by zero"),
+)
+
+
+#: The builtin that instrumented pupil code calls before each statement.
+TICK = "__tne_tick__"
+#: Fields of statement nodes that hold statement lists.
+BODIES = ("body", "orelse", "finalbody")
+
+
+class _Instrument(ast.NodeTransformer):
+    """Puts a call to `TICK` before every statement, so that each executed statement costs
+    simulated time and can be interrupted. (A line-trace hook cannot do this: CPython reports no
+    line event for a one-line loop such as `while True: pass`.)"""
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        super().generic_visit(node)
+        for name in BODIES:
+            statements = getattr(node, name, None)
+            if isinstance(statements, list) and statements and isinstance(statements[0], ast.stmt):
+                setattr(node, name, [s for statement in statements for s in _ticked(statement)])
+        return node
+
+
+def _ticked(statement: ast.stmt) -> list[ast.stmt]:
+    call = ast.Expr(ast.Call(ast.Name(TICK, ast.Load()), [], []))
+    return [ast.fix_missing_locations(ast.copy_location(call, statement)), statement]
+
+
+class Runner:
+    """Executes code in one namespace after another; one run at a time, in the calling thread.
+    `running` is set by the REPL from the moment it accepted code until the run ended."""
+
+    def __init__(self, clock: SimClock) -> None:
+        self.clock = clock
+        self.running = False
+        self._interrupt = False
+
+    def request_interrupt(self) -> None:
+        """Ctrl-C: called from the input thread; the running code stops at its next statement."""
+        self._interrupt = True
+
+    def clear_interrupt(self) -> None:
+        """Forget a Ctrl-C that came after the last run ended (called before a new run; the
+        caller then sets `running`, so that a Ctrl-C from then on stops the new run)."""
+        self._interrupt = False
+
+    def tick(self) -> None:
+        """Called by instrumented pupil code before each statement."""
+        self.clock.tick()
+        if self._interrupt:
+            self._interrupt = False
+            raise KeyboardInterrupt
+
+    # -- executing ---------------------------------------------------------------------------
+
+    def compile(self, source: str, filename: str = PUPIL_FILE, mode: str = "exec") -> CodeType:
+        tree = ast.parse(source, filename, mode)
+        tree = _Instrument().visit(tree)
+        return compile(tree, filename, mode, dont_inherit=True)
+
+    def execute(self, source: str, namespace: dict, mode: str = "exec") -> str:
+        """Run `source`; return the traceback text ('' when it ended normally). Raises
+        `ResetRequested` when the code asked the board to restart."""
+        try:
+            code = self.compile(source, PUPIL_FILE, mode)
+        except (SyntaxError, ValueError) as error:
+            return format_syntax_error(error)
+        try:
+            exec(code, namespace)
+        except ResetRequested:
+            raise
+        except SystemExit:
+            return ""
+        except BaseException as error:  # everything pupil code raises is reported, as on a board
+            return format_exception(error)
+        return ""
+
+    def load_module(self, source: str, filename: str, namespace: dict) -> None:
+        """Run a module file of the virtual board (an `import` of `name.py`)."""
+        exec(self.compile(source, filename), namespace)
+
+
+def is_pupil(filename: str) -> bool:
+    return filename == PUPIL_FILE or (
+        filename.endswith(".py") and "/" not in filename and "\\" not in filename
+    )
+
+
+# -- reporting ----------------------------------------------------------------------------------
+
+
+def exception_line(error: BaseException) -> str:
+    """`NameError: name 'x' isn't defined`, as MicroPython words it."""
+    name = type(error).__name__
+    if isinstance(error, RecursionError):
+        return "RuntimeError: maximum recursion depth exceeded"
+    if isinstance(error, MemoryError):
+        return "MemoryError: memory allocation failed"
+    if isinstance(error, KeyboardInterrupt):
+        return "KeyboardInterrupt: "
+    if isinstance(error, UnboundLocalError):
+        return "NameError: local variable referenced before assignment"
+    if type(error) is OSError and len(error.args) == 1 and isinstance(error.args[0], int):
+        number = error.args[0]
+        return f"OSError: [Errno {number}] {ERRNO_NAMES.get(number, number)}"
+    if isinstance(error, OSError) and error.errno in ERRNO_NAMES:
+        return f"OSError: [Errno {error.errno}] {ERRNO_NAMES[error.errno]}"
+    text = str(error)
+    for cpython, micropython in WORDING:
+        text = text.replace(cpython, micropython)
+    return f"{name}: {text}" if text else f"{name}: "
+
+
+def format_exception(error: BaseException) -> str:
+    lines = ["Traceback (most recent call last):"]
+    tb: TracebackType | None = error.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if is_pupil(code.co_filename):
+            lines.append(f'  File "{code.co_filename}", line {tb.tb_lineno}, in {code.co_name}')
+        tb = tb.tb_next
+    lines.append(exception_line(error))
+    return "\r\n".join(lines) + "\r\n"
+
+
+def format_syntax_error(error: SyntaxError | ValueError) -> str:
+    filename = getattr(error, "filename", None) or PUPIL_FILE
+    line = getattr(error, "lineno", None) or 1
+    return (
+        f'Traceback (most recent call last):\r\n  File "{filename}", line {line}\r\n'
+        "SyntaxError: invalid syntax\r\n"
+    )
