@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     limit_memory()
     infile, outfile = binary_stdio()
     state = BoardState(firmware=args.firmware, seed=args.seed, clock=SimClock())
-    runner = Runner(state.clock)
+    runner = Runner(state.clock, state.firmware)
     console = Console(
         infile, outfile, interrupting=lambda: runner.running, on_interrupt=runner.request_interrupt
     )

@@ -131,7 +131,7 @@ class Repl:
                 self.console.write(b"\r\n" + self.friendly_banner())
                 return True
             if byte == CTRL_C:
-                self.console.write(b"\r\nKeyboardInterrupt\r\n")
+                self.console.write(b"\r\n")
                 return True
             if byte == CTRL_D:
                 if not line and not lines:

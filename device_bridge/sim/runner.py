@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 from types import CodeType, TracebackType
 
+from . import guard
 from .clock import SimClock
 from .microbit import ResetRequested
 from .vfs import ERRNO_NAMES
@@ -31,6 +32,8 @@ WORDING = (
 
 #: The builtin that instrumented pupil code calls before each statement.
 TICK = "__tne_tick__"
+#: The builtin that instrumented code calls instead of reading a blocked attribute.
+BLOCKED_ATTRIBUTE = "__tne_attribute__"
 #: Fields of statement nodes that hold statement lists.
 BODIES = ("body", "orelse", "finalbody")
 
@@ -38,7 +41,17 @@ BODIES = ("body", "orelse", "finalbody")
 class _Instrument(ast.NodeTransformer):
     """Puts a call to `TICK` before every statement, so that each executed statement costs
     simulated time and can be interrupted. (A line-trace hook cannot do this: CPython reports no
-    line event for a one-line loop such as `while True: pass`.)"""
+    line event for a one-line loop such as `while True: pass`.) Reading an attribute that
+    `guard.BLOCKED` lists becomes a call that raises `AttributeError`."""
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        self.generic_visit(node)
+        if node.attr in guard.BLOCKED and isinstance(node.ctx, ast.Load):
+            call = ast.Call(
+                ast.Name(BLOCKED_ATTRIBUTE, ast.Load()), [node.value, ast.Constant(node.attr)], []
+            )
+            return ast.fix_missing_locations(ast.copy_location(call, node))
+        return node
 
     def generic_visit(self, node: ast.AST) -> ast.AST:
         super().generic_visit(node)
@@ -58,8 +71,9 @@ class Runner:
     """Executes code in one namespace after another; one run at a time, in the calling thread.
     `running` is set by the REPL from the moment it accepted code until the run ended."""
 
-    def __init__(self, clock: SimClock) -> None:
+    def __init__(self, clock: SimClock, firmware: str = "v2") -> None:
         self.clock = clock
+        self.firmware = firmware
         self.running = False
         self._interrupt = False
 
@@ -83,6 +97,8 @@ class Runner:
 
     def compile(self, source: str, filename: str = PUPIL_FILE, mode: str = "exec") -> CodeType:
         tree = ast.parse(source, filename, mode)
+        if self.firmware == "v1":
+            refuse_newer_syntax(tree, filename)
         tree = _Instrument().visit(tree)
         return compile(tree, filename, mode, dont_inherit=True)
 
@@ -106,6 +122,14 @@ class Runner:
     def load_module(self, source: str, filename: str, namespace: dict) -> None:
         """Run a module file of the virtual board (an `import` of `name.py`)."""
         exec(self.compile(source, filename), namespace)
+
+
+def refuse_newer_syntax(tree: ast.AST, filename: str) -> None:
+    """The V1 firmware (MicroPython 1.9.2) has no f-strings: it says `SyntaxError: invalid
+    syntax`, and so does the simulator imitating it."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            raise SyntaxError("invalid syntax", (filename, node.lineno, node.col_offset, ""))
 
 
 def is_pupil(filename: str) -> bool:

@@ -15,6 +15,7 @@ import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from . import guard
 from .clock import SimClock
 from .microbit import make_microbit
 from .vfs import VirtualFS
@@ -132,6 +133,8 @@ class Sandbox:
         table = {k: v for k, v in vars(builtins).items() if k not in REMOVED_BUILTINS}
         table["__import__"] = self.import_
         table["__tne_tick__"] = self._tick
+        table["__tne_attribute__"] = guard.attribute
+        table.update(guard.GUARDED_BUILTINS)
         table["open"] = self.state.vfs.open
 
         def exec_(source: object, globals: dict | None = None, locals: object = None) -> None:

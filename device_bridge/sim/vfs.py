@@ -48,24 +48,26 @@ class VirtualFS:
 
     def remove(self, name: str) -> None:
         self._data(name)
-        del self.files[self._check_name(name)]
+        del self.files[name.lstrip("/")]
 
     def _data(self, name: str) -> bytearray:
-        key = self._check_name(name)
+        if not isinstance(name, str):
+            raise TypeError("can't convert to str implicitly")
+        key = name.lstrip("/")
         if key not in self.files:
             raise OSError(ENOENT)
         return self.files[key]
 
     def open(self, name: str, mode: str = "r") -> VirtualFile:
-        key = self._check_name(name)
         flags = set(mode)
         if not flags <= set("rwbt") or len(flags & set("rw")) != 1:
             raise ValueError("invalid mode")
         binary = "b" in flags
         if "w" in flags:
+            key = self._check_name(name)
             self.files[key] = bytearray()
             return VirtualFile(self, key, self.files[key], writing=True, binary=binary)
-        return VirtualFile(self, key, self._data(key), writing=False, binary=binary)
+        return VirtualFile(self, name, self._data(name), writing=False, binary=binary)
 
 
 class VirtualFile:

@@ -47,6 +47,13 @@ def test_sim_at_v1_probes_as_a_microbit_v1_without_stat(sim_v1: Board) -> None:
     assert not sim_v1.profile.has_stat
 
 
+def test_v1_refuses_f_strings_as_its_firmware_does(sim_v1: Board, sim: Board) -> None:
+    with pytest.raises(BoardError) as caught:
+        sim_v1.exec("print(f'{6 * 7}')")
+    assert caught.value.exception_name == "SyntaxError"
+    assert sim.exec("print(f'{6 * 7}')").stdout == b"42\r\n"
+
+
 def test_exec_and_eval_keep_globals_between_calls(sim: Board) -> None:
     assert sim.exec("x = 6 * 7\nprint(x)").stdout == b"42\r\n"
     assert sim.eval("x + 1") == 43
@@ -155,6 +162,10 @@ def test_soft_reset_clears_globals_and_keeps_files(sim: Board) -> None:
         ("open('/etc/passwd').read()", "OSError"),
         ("import os\nos.system('echo pwned')", "AttributeError"),
         ("exec('import subprocess', {})", "ImportError"),
+        ("print.__self__.open", "AttributeError"),
+        ("getattr(print, '__self__')", "AttributeError"),
+        ("().__class__.__base__.__subclasses__()", "AttributeError"),
+        ("vars(type(1))", "TypeError"),
     ],
 )
 def test_hostile_code_fails_and_reaches_nothing_on_the_host(
@@ -163,6 +174,37 @@ def test_hostile_code_fails_and_reaches_nothing_on_the_host(
     with pytest.raises(BoardError) as caught:
         sim.exec(code)
     assert caught.value.exception_name == error
+
+
+def test_writing_a_host_path_is_refused_and_creates_nothing(sim: Board, tmp_path: Path) -> None:
+    target = tmp_path / "pwned.txt"
+    with pytest.raises(BoardError) as caught:
+        sim.exec(f"open({str(target)!r}, 'w').write('x')")
+    assert caught.value.exception_name == "OSError"
+    assert not target.exists()
+
+
+def test_memory_bomb_ends_in_memory_error_and_the_board_lives_on(sim: Board) -> None:
+    with pytest.raises(BoardError) as caught:
+        sim.exec("x = [0] * (10**10)")
+    assert caught.value.exception_name == "MemoryError"
+    assert sim.eval("6 * 7") == 42
+
+
+def test_a_module_on_the_board_can_be_imported(sim: Board) -> None:
+    sim.fs.put(b"def double(n):\n    return 2 * n\n", "outils.py")
+    try:
+        assert sim.eval("__import__('outils').double(21)") == 42
+    finally:
+        sim.fs.rm("outils.py")
+
+
+def test_hard_reset_restarts_the_board_and_keeps_files(sim: Board) -> None:
+    sim.exec("gone = 1\nf = open('h.txt', 'w')\nf.write('h')\nf.close()")
+    sim.reset("hard")
+    assert sim.eval("'gone' in globals()") is False
+    assert sim.fs.get("h.txt") == b"h"
+    sim.fs.rm("h.txt")
 
 
 def test_tne_exec_on_the_simulator_prints_42() -> None:
