@@ -23,6 +23,7 @@ from device_bridge import Board  # noqa: E402
 from device_bridge.errors import BridgeError  # noqa: E402
 
 from .output import BoardOutput, say  # noqa: E402
+from .registry import registry_app  # noqa: E402
 from .runner import EXIT_OK, report, run_on_boards, usage  # noqa: E402
 
 app = typer.Typer(
@@ -33,6 +34,7 @@ app = typer.Typer(
 )
 fs_app = typer.Typer(help=_("Files on the board."), no_args_is_help=True)
 app.add_typer(fs_app, name="fs")
+app.add_typer(registry_app, name="registry")
 
 DEVICE_HELP = _(
     "Which board: auto, all, serial:PORT (serial:COM3, serial:/dev/ttyACM0), ble:NAME or sim. "

@@ -1,0 +1,328 @@
+"""What front ends do with the registry: each use case one method of `Registry`, taking checked
+values and returning plain data objects (`views`), so that the CLI only formats them.
+
+A write runs in one transaction that takes SQLite's write lock from its start (see `database`),
+so that checks and inserts see the same state even with several processes at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
+
+from tne.i18n import _
+
+from . import inputs, migrate
+from .database import make_engine, resolve_url, shown_url, sqlite_path, writer
+from .errors import DatabaseUnavailable, RegistryError
+from .models import (
+    DOSSIER_STATES,
+    ClassroomSession,
+    Dossier,
+    Group,
+    Project,
+    ProjectTeacher,
+    School,
+    SessionDevice,
+    UsageEvent,
+)
+from .uai import department_of, normalise_uai
+from .views import GroupView, ProjectView, SchoolView, SessionView, StatusView
+
+
+@dataclass
+class Registry:
+    """The registry behind one database URL."""
+
+    url: str
+    engine: Engine
+    _ready: bool = False
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Registry:
+        resolved = resolve_url(url)
+        try:
+            return cls(resolved, make_engine(resolved))
+        except Exception as problem:  # a malformed URL, an unknown driver
+            raise DatabaseUnavailable(
+                _("Cannot use the database '{url}': {error}").format(url=resolved, error=problem)
+            ) from problem
+
+    @property
+    def shown_url(self) -> str:
+        return shown_url(self.url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- schema --------------------------------------------------------------------------
+
+    def init(self) -> migrate.Upgrade:
+        """Create the database (and its folder, for SQLite) at the newest schema."""
+        path = sqlite_path(self.url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return self._upgrade()
+
+    def migrate(self) -> migrate.Upgrade:
+        """Upgrade an existing database to the newest schema."""
+        self._require_database()
+        return self._upgrade()
+
+    def _upgrade(self) -> migrate.Upgrade:
+        with self._database_errors():
+            done = migrate.upgrade(self.engine)
+        self._ready = True
+        return done
+
+    def _require_database(self) -> None:
+        path = sqlite_path(self.url)
+        if path is not None and not path.exists():
+            raise DatabaseUnavailable(
+                _("There is no registry at {url}. Create it with: tne registry init").format(
+                    url=self.shown_url
+                )
+            )
+
+    def _require_current_schema(self) -> None:
+        if self._ready:
+            return
+        self._require_database()
+        with self._database_errors(), self.engine.connect() as connection:
+            current = migrate.current_revision(connection)
+        if current is None:
+            raise DatabaseUnavailable(
+                _("There is no registry at {url}. Create it with: tne registry init").format(
+                    url=self.shown_url
+                )
+            )
+        if current != migrate.head_revision():
+            raise DatabaseUnavailable(
+                _("The registry at {url} must be upgraded first: tne registry migrate").format(
+                    url=self.shown_url
+                )
+            )
+        self._ready = True
+
+    # -- transactions --------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _database_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except IntegrityError as problem:
+            raise RegistryError(
+                _("This conflicts with what the registry already holds: {error}").format(
+                    error=problem.orig
+                )
+            ) from problem
+        except DBAPIError as problem:
+            raise DatabaseUnavailable(
+                _("Cannot use the database '{url}': {error}").format(
+                    url=self.shown_url, error=problem.orig
+                )
+            ) from problem
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Session]:
+        self._require_current_schema()
+        with self._database_errors(), Session(self.engine) as session:
+            yield session
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Session]:
+        """One transaction, committed when the block ends without an error."""
+        self._require_current_schema()
+        with self._database_errors(), Session(writer(self.engine)) as session, session.begin():
+            yield session
+
+    # -- schools -------------------------------------------------------------------------
+
+    def add_school(self, uai: str, name: str, commune: str, degree: int) -> SchoolView:
+        code = normalise_uai(uai)
+        school = School(
+            uai=code,
+            name=inputs.text(name, _("school's name"), 200),
+            commune=inputs.text(commune, _("commune"), 200),
+            degree=inputs.degree(degree),
+            department=department_of(code),
+        )
+        with self.writing() as session:
+            if session.get(School, code) is not None:
+                raise RegistryError(
+                    _("The school {uai} is already in the registry.").format(uai=code)
+                )
+            session.add(school)
+            return SchoolView.of(school)
+
+    def schools(self) -> list[SchoolView]:
+        with self.reading() as session:
+            return [SchoolView.of(s) for s in session.scalars(select(School).order_by(School.uai))]
+
+    # -- dossiers ------------------------------------------------------------------------
+
+    def save_dossier(self, number: str, demarche: str, state: str, **details: object) -> int:
+        """Create or update the dossier `number` (re-importing never duplicates); its id."""
+        number = inputs.text(number, _("dossier number"), 64)
+        if state not in DOSSIER_STATES:
+            raise RegistryError(
+                _("Unknown dossier state '{state}'. Known states: {states}.").format(
+                    state=state, states=", ".join(DOSSIER_STATES)
+                )
+            )
+        with self.writing() as session:
+            dossier = session.scalar(select(Dossier).where(Dossier.number == number))
+            if dossier is None:
+                dossier = Dossier(number=number)
+                session.add(dossier)
+            dossier.demarche = inputs.text(demarche, _("call for projects"), 200)
+            dossier.state = state
+            for name, value in details.items():
+                setattr(dossier, name, value)
+            session.flush()
+            return dossier.id
+
+    # -- projects ------------------------------------------------------------------------
+
+    def create_project(
+        self, school_uai: str, title: str, level: str, teachers: list[str] = ()
+    ) -> ProjectView:
+        code = normalise_uai(school_uai)
+        project = Project(
+            title=inputs.text(title, _("project's title"), 200),
+            level=inputs.text(level, _("level"), 40),
+            teachers=[ProjectTeacher(role=r, initials=i) for r, i in map(inputs.teacher, teachers)],
+        )
+        with self.writing() as session:
+            school = session.get(School, code)
+            if school is None:
+                raise RegistryError(
+                    _(
+                        "The school {uai} is not in the registry. Add it first: tne registry "
+                        "schools add {uai} --name ... --commune ... --degree ..."
+                    ).format(uai=code)
+                )
+            project.school = school
+            session.add(project)
+            session.flush()
+            return ProjectView.of(project, sessions=0)
+
+    def link_project(self, project_id: int, dossier_number: str) -> bool:
+        """Tie a project to a dossier; False when they were already tied."""
+        with self.writing() as session:
+            project = self._project(session, project_id)
+            dossier = session.scalar(select(Dossier).where(Dossier.number == dossier_number))
+            if dossier is None:
+                raise RegistryError(
+                    _(
+                        "The dossier {number} is not in the registry. Import the dossiers "
+                        "export first."
+                    ).format(number=dossier_number)
+                )
+            if dossier in project.dossiers:
+                return False
+            project.dossiers.append(dossier)
+            return True
+
+    def projects(self) -> list[ProjectView]:
+        with self.reading() as session:
+            counts = dict(
+                session.execute(
+                    select(ClassroomSession.project_id, func.count()).group_by(
+                        ClassroomSession.project_id
+                    )
+                ).all()
+            )
+            return [
+                ProjectView.of(p, sessions=counts.get(p.id, 0))
+                for p in session.scalars(select(Project).order_by(Project.id))
+            ]
+
+    @staticmethod
+    def _project(session: Session, project_id: int) -> Project:
+        project = session.get(Project, project_id)
+        if project is None:
+            raise RegistryError(
+                _(
+                    "There is no project {id}. See the projects with: tne registry projects list"
+                ).format(id=project_id)
+            )
+        return project
+
+    # -- groups and sessions -------------------------------------------------------------
+
+    def add_group(self, project_id: int, name: str, size: int, girls: int) -> GroupView:
+        name = inputs.text(name, _("group's name"), 100)
+        size, girls = inputs.group_counts(size, girls)
+        with self.writing() as session:
+            project = self._project(session, project_id)
+            if any(g.name == name for g in project.groups):
+                raise RegistryError(
+                    _("The project {id} already has a group named '{name}'.").format(
+                        id=project_id, name=name
+                    )
+                )
+            group = Group(name=name, size=size, girls=girls)
+            project.groups.append(group)
+            session.flush()
+            return GroupView.of(group)
+
+    def record_session(
+        self,
+        project_id: int,
+        group_name: str,
+        activity: str,
+        date: str,
+        minutes: int,
+        devices: list[str] = (),
+    ) -> SessionView:
+        activity = inputs.text(activity, _("activity"), 100)
+        day = inputs.iso_date(date)
+        minutes = inputs.positive(minutes, _("duration in minutes"))
+        kinds = Counter(inputs.text(d, _("device kind"), 40).lower() for d in devices)
+        with self.writing() as session:
+            project = self._project(session, project_id)
+            group = next((g for g in project.groups if g.name == group_name.strip()), None)
+            if group is None:
+                raise RegistryError(
+                    _(
+                        "The project {id} has no group named '{name}'. Add it first: tne "
+                        "registry groups add {id} --name ... --size ... --girls ..."
+                    ).format(id=project_id, name=group_name)
+                )
+            record = ClassroomSession(
+                project_id=project.id,
+                group=group,
+                activity=activity,
+                date=day,
+                minutes=minutes,
+                devices=[SessionDevice(kind=k, quantity=n) for k, n in sorted(kinds.items())],
+            )
+            session.add(record)
+            session.flush()
+            return SessionView.of(record)
+
+    # -- status --------------------------------------------------------------------------
+
+    def status(self) -> StatusView:
+        tables = {
+            "schools": School,
+            "dossiers": Dossier,
+            "projects": Project,
+            "groups": Group,
+            "sessions": ClassroomSession,
+            "usage_events": UsageEvent,
+        }
+        with self.reading() as session:
+            revision = migrate.current_revision(session.connection())
+            counts = {
+                name: session.scalar(select(func.count()).select_from(model))
+                for name, model in tables.items()
+            }
+        return StatusView(database=self.shown_url, revision=revision, counts=counts)

@@ -1,0 +1,204 @@
+"""`tne registry` as people run it: a real process (`python -m tne.cli registry ...`) on a real
+SQLite file. Results on stdout (`projects create` prints only the id), French messages on
+stderr, exit 2 for bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+UAI = "0180005H"
+
+
+def tne(*args: str, db: str | None, timeout: float = 60, **variables: str):
+    env = {k: v for k, v in os.environ.items() if k not in ("TNE_LANG", "TNE_DB_URL")}
+    env.update(variables)
+    command = [sys.executable, "-m", "tne.cli", "registry", *args]
+    if db is not None:
+        command += ["--db", db]
+    return subprocess.run(
+        command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout
+    )
+
+
+def ok(*args: str, db: str | None) -> str:
+    done = tne(*args, db=db)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture
+def project(db_url: str) -> str:
+    """A registry with one school and one project; the project's id."""
+    ok("init", db=db_url)
+    ok(
+        "schools",
+        "add",
+        UAI,
+        "--name",
+        "École Jean Zay",
+        "--commune",
+        "Bourges",
+        "--degree",
+        "1",
+        db=db_url,
+    )
+    return ok(
+        "projects", "create", "--school", UAI, "--title", "Robots", "--level", "CM2", db=db_url
+    ).strip()
+
+
+def test_a_school_project_group_and_session_recorded_and_listed(db_url: str, project: str) -> None:
+    created = tne(
+        "projects", "create", "--school", UAI, "--title", "Autre", "--level", "5e", db=db_url
+    )
+    assert created.returncode == 0
+    assert created.stdout == "2\n"
+    assert project == "1"
+    ok("groups", "add", project, "--name", "CM2 A", "--size", "24", "--girls", "12", db=db_url)
+    recorded = ok(
+        "sessions",
+        "record",
+        project,
+        "--group",
+        "CM2 A",
+        "--activity",
+        "maqueen",
+        "--date",
+        "2026-03-15",
+        "--minutes",
+        "55",
+        "--device",
+        "microbit",
+        "--device",
+        "microbit",
+        "--json",
+        db=db_url,
+    )
+    assert json.loads(recorded)["devices"] == {"microbit": 2}
+
+    schools = json.loads(ok("schools", "list", "--json", db=db_url))
+    assert schools == [
+        {
+            "uai": UAI,
+            "name": "École Jean Zay",
+            "commune": "Bourges",
+            "degree": 1,
+            "department": "18",
+        }
+    ]
+    projects = json.loads(ok("projects", "list", "--json", db=db_url))
+    assert [(p["id"], p["groups"], p["sessions"]) for p in projects] == [
+        (1, ["CM2 A"], 1),
+        (2, [], 0),
+    ]
+    status = json.loads(ok("status", "--json", db=db_url))
+    assert status["counts"]["sessions"] == 1
+
+
+def test_the_database_can_come_from_TNE_DB_URL(db_url: str, project: str) -> None:
+    done = tne("projects", "list", db=None, TNE_DB_URL=db_url)
+    assert done.returncode == 0
+    assert done.stdout.startswith("1\t0180005H\tCM2\tRobots")
+
+
+def test_linking_needs_a_known_dossier_and_happens_once(db_url: str, project: str) -> None:
+    from activities.registry.service import Registry
+
+    missing = tne("projects", "link", project, "999", db=db_url)
+    assert missing.returncode == 2
+    assert "999" in missing.stderr
+    registry = Registry.open(db_url)
+    registry.save_dossier("999", "AAP TNE", "accepte")
+    registry.close()
+    assert json.loads(ok("projects", "link", project, "999", "--json", db=db_url))["changed"]
+    assert not json.loads(ok("projects", "link", project, "999", "--json", db=db_url))["changed"]
+    assert json.loads(ok("projects", "list", "--json", db=db_url))[0]["dossiers"] == ["999"]
+
+
+def test_an_invalid_uai_exits_2_with_a_french_message(db_url: str) -> None:
+    ok("init", db=db_url)
+    done = tne(
+        "schools", "add", "0180005A", "--name", "É", "--commune", "B", "--degree", "1", db=db_url
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "lettre de contrôle" in done.stderr and "H" in done.stderr
+
+
+def test_more_girls_than_pupils_exits_2(db_url: str, project: str) -> None:
+    done = tne("groups", "add", project, "--name", "G", "--size", "10", "--girls", "11", db=db_url)
+    assert done.returncode == 2
+    assert "filles" in done.stderr
+
+
+def test_an_unknown_project_exits_2(db_url: str, project: str) -> None:
+    done = tne("groups", "add", "42", "--name", "G", "--size", "10", "--girls", "3", db=db_url)
+    assert done.returncode == 2
+    assert "42" in done.stderr
+
+
+def test_a_registry_not_yet_created_says_to_run_init(tmp_path: Path) -> None:
+    done = tne("status", db=f"sqlite:///{tmp_path / 'none.sqlite3'}")
+    assert done.returncode == 3
+    assert "tne registry init" in done.stderr
+
+
+def test_english_when_asked(db_url: str) -> None:
+    ok("init", db=db_url)
+    done = tne(
+        "schools",
+        "add",
+        "0180005A",
+        "--name",
+        "É",
+        "--commune",
+        "B",
+        "--degree",
+        "1",
+        db=db_url,
+        TNE_LANG="en",
+    )
+    assert "check letter" in done.stderr
+
+
+def test_two_processes_recording_50_sessions_each_lose_nothing(
+    db_url: str, project: str, tmp_path: Path
+) -> None:
+    ok("groups", "add", project, "--name", "CM2 A", "--size", "24", "--girls", "12", db=db_url)
+    go = tmp_path / "go"
+    script = (
+        "import pathlib, sys, time\n"
+        "from activities.registry.service import Registry\n"
+        "registry = Registry.open(sys.argv[1])\n"
+        "registry.status()  # imports and schema check done before the start line\n"
+        "while not pathlib.Path(sys.argv[3]).exists():\n"
+        "    time.sleep(0.005)\n"
+        "for n in range(50):\n"
+        "    registry.record_session(1, 'CM2 A', sys.argv[2], '2026-03-15', 30 + n, ['microbit'])\n"
+    )
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, db_url, name, str(go)],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("atelier-a", "atelier-b")
+    ]
+    time.sleep(1.5)  # both processes are waiting at the start line
+    go.touch()
+    for writer in writers:
+        _out, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0, err
+    status = json.loads(ok("status", "--json", db=db_url))
+    assert status["counts"]["sessions"] == 100
+    recorded = json.loads(ok("projects", "list", "--json", db=db_url))[0]["sessions"]
+    assert recorded == 100

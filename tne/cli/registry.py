@@ -1,0 +1,248 @@
+"""`tne registry`: the TNE projects of this school (or department), their groups and sessions.
+
+Each subcommand takes `--db URL` after its name (default: `TNE_DB_URL`, else a SQLite file in
+the user data folder) and `--json` for scripts. Results go to stdout; our messages to stderr.
+Exit codes: 0 ok, 2 bad input (invalid UAI, unknown project...), 3 the database cannot be used.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TypeVar
+
+import typer
+
+from tne.i18n import _
+
+from .output import error, say
+
+T = TypeVar("T")
+
+registry_app = typer.Typer(
+    help=_("The registry of TNE projects: schools, projects, groups and sessions."),
+    no_args_is_help=True,
+)
+schools_app = typer.Typer(help=_("Schools, known by their UAI."), no_args_is_help=True)
+projects_app = typer.Typer(help=_("Classroom projects and their dossiers."), no_args_is_help=True)
+groups_app = typer.Typer(
+    help=_("Groups of pupils: counts only, never names."), no_args_is_help=True
+)
+sessions_app = typer.Typer(help=_("Sessions held with a group."), no_args_is_help=True)
+registry_app.add_typer(schools_app, name="schools")
+registry_app.add_typer(projects_app, name="projects")
+registry_app.add_typer(groups_app, name="groups")
+registry_app.add_typer(sessions_app, name="sessions")
+
+
+def db_option() -> str | None:
+    return typer.Option(
+        None,
+        "--db",
+        envvar="TNE_DB_URL",
+        help=_(
+            "The registry's database, such as sqlite:///registre.sqlite3 or "
+            "postgresql://user@host/tne. Default: the TNE_DB_URL variable, otherwise a file "
+            "in your data folder."
+        ),
+    )
+
+
+def json_option() -> bool:
+    return typer.Option(False, "--json", help=_("Print JSON for scripts."))
+
+
+def _with_registry(db: str | None, use: Callable[..., T]) -> T:
+    """Open the registry, run `use(registry)`, and turn a refusal into its message and exit."""
+    from activities.registry.errors import RegistryError
+    from activities.registry.service import Registry
+
+    registry = None
+    try:
+        registry = Registry.open(db)
+        return use(registry)
+    except RegistryError as problem:
+        error(problem.message)
+        raise typer.Exit(problem.exit_code) from None
+    finally:
+        if registry is not None:
+            registry.close()
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+# -- schema ----------------------------------------------------------------------------------
+
+
+def _report_upgrade(registry, done, as_json: bool) -> None:
+    if as_json:
+        _print_json({"database": registry.shown_url, "before": done.before, "after": done.after})
+    elif done.before is None:
+        say(_("Registry created at {url}.").format(url=registry.shown_url))
+    elif done.changed:
+        say(
+            _("Registry upgraded from {before} to {after}.").format(
+                before=done.before, after=done.after
+            )
+        )
+    else:
+        say(_("The registry at {url} is up to date.").format(url=registry.shown_url))
+
+
+@registry_app.command(help=_("Create the registry's database (nothing changes if it exists)."))
+def init(db: str | None = db_option(), as_json: bool = json_option()) -> None:
+    _with_registry(db, lambda r: _report_upgrade(r, r.init(), as_json))
+
+
+@registry_app.command(help=_("Upgrade the registry's database to this version of tne."))
+def migrate(db: str | None = db_option(), as_json: bool = json_option()) -> None:
+    _with_registry(db, lambda r: _report_upgrade(r, r.migrate(), as_json))
+
+
+@registry_app.command(help=_("What the registry holds, and where."))
+def status(db: str | None = db_option(), as_json: bool = json_option()) -> None:
+    found = _with_registry(db, lambda r: r.status())
+    if as_json:
+        _print_json(found.to_json())
+        return
+    print(_("Database: {url}").format(url=found.database))
+    print(_("Schema revision: {revision}").format(revision=found.revision))
+    labels = {
+        "schools": _("Schools"),
+        "dossiers": _("Dossiers"),
+        "projects": _("Projects"),
+        "groups": _("Groups"),
+        "sessions": _("Sessions"),
+        "usage_events": _("Usage events"),
+    }
+    for key, count in found.counts.items():
+        print(f"{labels[key]}: {count}")
+
+
+# -- schools ---------------------------------------------------------------------------------
+
+
+@schools_app.command("add", help=_("Add a school by its UAI."))
+def schools_add(
+    uai: str = typer.Argument(..., help=_("The school's UAI, such as 0180005H.")),
+    name: str = typer.Option(..., "--name", help=_("The school's name.")),
+    commune: str = typer.Option(..., "--commune", help=_("Its commune.")),
+    degree: int = typer.Option(
+        ..., "--degree", help=_("1 for an école, 2 for a collège or lycée.")
+    ),
+    db: str | None = db_option(),
+    as_json: bool = json_option(),
+) -> None:
+    school = _with_registry(db, lambda r: r.add_school(uai, name, commune, degree))
+    if as_json:
+        _print_json(school.to_json())
+    else:
+        say(
+            _("School {uai} added (department {department}).").format(
+                uai=school.uai, department=school.department
+            )
+        )
+
+
+@schools_app.command("list", help=_("List the schools."))
+def schools_list(db: str | None = db_option(), as_json: bool = json_option()) -> None:
+    found = _with_registry(db, lambda r: r.schools())
+    if as_json:
+        _print_json([s.to_json() for s in found])
+        return
+    for s in found:
+        print(f"{s.uai}\t{s.department}\t{s.degree}\t{s.name}\t{s.commune}")
+
+
+# -- projects --------------------------------------------------------------------------------
+
+
+@projects_app.command("create", help=_("Create a project; prints only its id."))
+def projects_create(
+    school: str = typer.Option(..., "--school", help=_("The school's UAI.")),
+    title: str = typer.Option(..., "--title", help=_("The project's title.")),
+    level: str = typer.Option(..., "--level", help=_("The class level, such as CM2 or 5e.")),
+    teachers: list[str] | None = typer.Option(
+        None, "--teacher", help=_("A teacher as ROLE:INITIALS, such as référent:M.D. (repeatable).")
+    ),
+    db: str | None = db_option(),
+    as_json: bool = json_option(),
+) -> None:
+    project = _with_registry(db, lambda r: r.create_project(school, title, level, teachers or []))
+    if as_json:
+        _print_json(project.to_json())
+    else:
+        print(project.id)
+
+
+@projects_app.command("link", help=_("Tie a project to the dossier that funds it."))
+def projects_link(
+    project: int = typer.Argument(..., help=_("The project's id.")),
+    dossier: str = typer.Argument(..., help=_("The dossier's number.")),
+    db: str | None = db_option(),
+    as_json: bool = json_option(),
+) -> None:
+    linked = _with_registry(db, lambda r: r.link_project(project, dossier))
+    if as_json:
+        _print_json({"project": project, "dossier": dossier, "changed": linked})
+    elif linked:
+        say(_("Project {id} linked to dossier {number}.").format(id=project, number=dossier))
+    else:
+        say(
+            _("Project {id} was already linked to dossier {number}.").format(
+                id=project, number=dossier
+            )
+        )
+
+
+@projects_app.command("list", help=_("List the projects."))
+def projects_list(db: str | None = db_option(), as_json: bool = json_option()) -> None:
+    found = _with_registry(db, lambda r: r.projects())
+    if as_json:
+        _print_json([p.to_json() for p in found])
+        return
+    for p in found:
+        print(f"{p.id}\t{p.school}\t{p.level}\t{p.title}\t{','.join(p.dossiers)}")
+
+
+# -- groups and sessions ---------------------------------------------------------------------
+
+
+@groups_app.command("add", help=_("Add a group of pupils to a project; prints its id."))
+def groups_add(
+    project: int = typer.Argument(..., help=_("The project's id.")),
+    name: str = typer.Option(..., "--name", help=_("The group's name, such as CM2 A.")),
+    size: int = typer.Option(..., "--size", help=_("How many pupils.")),
+    girls: int = typer.Option(..., "--girls", help=_("How many of them are girls.")),
+    db: str | None = db_option(),
+    as_json: bool = json_option(),
+) -> None:
+    group = _with_registry(db, lambda r: r.add_group(project, name, size, girls))
+    if as_json:
+        _print_json(group.to_json())
+    else:
+        print(group.id)
+
+
+@sessions_app.command("record", help=_("Record a session held with a group; prints its id."))
+def sessions_record(
+    project: int = typer.Argument(..., help=_("The project's id.")),
+    group: str = typer.Option(..., "--group", help=_("The group's name.")),
+    activity: str = typer.Option(..., "--activity", help=_("The activity done.")),
+    date: str = typer.Option(..., "--date", help=_("The day, as YYYY-MM-DD.")),
+    minutes: int = typer.Option(..., "--minutes", help=_("How long it lasted, in minutes.")),
+    devices: list[str] | None = typer.Option(
+        None, "--device", help=_("A kind of device used, such as microbit (once per device).")
+    ),
+    db: str | None = db_option(),
+    as_json: bool = json_option(),
+) -> None:
+    record = _with_registry(
+        db, lambda r: r.record_session(project, group, activity, date, minutes, devices or [])
+    )
+    if as_json:
+        _print_json(record.to_json())
+    else:
+        print(record.id)
