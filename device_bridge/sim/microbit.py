@@ -94,6 +94,11 @@ class Image:
         rows = ":".join("".join(str(v) for v in row) for row in self._pixels)
         return f"Image('{rows}:')"
 
+    def __str__(self) -> str:
+        """`print(image)` shows one row per line, as the firmware does."""
+        rows = "".join(f"\n    '{''.join(str(v) for v in row)}:'" for row in self._pixels)
+        return f"Image({rows}\n)"
+
 
 for _name, _rows in STANDARD_IMAGES.items():
     setattr(Image, _name, Image(_rows))

@@ -13,21 +13,55 @@ defined`), because pupils and graders compare them with what a real board prints
 from __future__ import annotations
 
 import ast
+import re
 from types import CodeType, TracebackType
 
 from . import guard
 from .clock import SimClock
 from .microbit import ResetRequested
-from .vfs import ERRNO_NAMES
+from .vfs import ENOENT, ENOSPC, ERRNO_NAMES
 
 PUPIL_FILE = "<stdin>"
 
-#: CPython wording -> MicroPython wording, for the errors pupils meet most.
-WORDING = (
-    (" is not defined", " isn't defined"),
-    ("division by zero", "divide by zero"),
-    ("integer division or modulo by zero", "divide by zero"),
+#: CPython wording -> each firmware's wording, for the errors pupils meet most (measured on the
+#: V1 firmware in QEMU; the V2 wording is MicroPython 1.18's).
+WORDING = {
+    "v1": (),
+    "v2": (
+        (re.compile(r" is not defined$"), " isn't defined"),
+        (re.compile(r"^(division|integer division or modulo) by zero$"), "divide by zero"),
+    ),
+}
+COMMON_WORDING = (
+    (
+        re.compile(r"^invalid literal for int\(\) with base (\d+): .*$"),
+        r"invalid syntax for integer with base \1",
+    ),
+    (
+        re.compile(r'^can only concatenate (\w+) \(not "(\w+)"\) to \w+$'),
+        r"unsupported types for __add__: '\1', '\2'",
+    ),
 )
+OPERATORS = {
+    "+": "add",
+    "-": "sub",
+    "*": "mul",
+    "/": "truediv",
+    "//": "floordiv",
+    "%": "mod",
+    "**": "pow",
+    "<": "lt",
+    ">": "gt",
+    "<=": "le",
+    ">=": "ge",
+}
+UNSUPPORTED = re.compile(
+    r"^(?:unsupported operand type\(s\) for|'(?:<|>|<=|>=)' not supported between instances of)"
+)
+#: How each firmware words a file error.
+OSERROR_WORDING = {"v1": {ENOENT: "file not found", ENOSPC: "no more storage space"}, "v2": {}}
+#: What the V1 firmware's parser says about an f-string.
+V1_FSTRING = "cannot mix bytes and nonbytes literals"
 
 
 #: The builtin that instrumented pupil code calls before each statement.
@@ -116,7 +150,7 @@ class Runner:
         except SystemExit:
             return ""
         except BaseException as error:  # everything pupil code raises is reported, as on a board
-            return format_exception(error)
+            return format_exception(error, self.firmware)
         return ""
 
     def load_module(self, source: str, filename: str, namespace: dict) -> None:
@@ -125,11 +159,11 @@ class Runner:
 
 
 def refuse_newer_syntax(tree: ast.AST, filename: str) -> None:
-    """The V1 firmware (MicroPython 1.9.2) has no f-strings: it says `SyntaxError: invalid
-    syntax`, and so does the simulator imitating it."""
+    """The V1 firmware (MicroPython 1.9.2) has no f-strings: its parser says
+    `SyntaxError: cannot mix bytes and nonbytes literals`, and so does the simulator."""
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr):
-            raise SyntaxError("invalid syntax", (filename, node.lineno, node.col_offset, ""))
+            raise SyntaxError(V1_FSTRING, (filename, node.lineno, node.col_offset, ""))
 
 
 def is_pupil(filename: str) -> bool:
@@ -141,8 +175,8 @@ def is_pupil(filename: str) -> bool:
 # -- reporting ----------------------------------------------------------------------------------
 
 
-def exception_line(error: BaseException) -> str:
-    """`NameError: name 'x' isn't defined`, as MicroPython words it."""
+def exception_line(error: BaseException, firmware: str = "v2") -> str:
+    """`NameError: name 'x' isn't defined`, as the imitated firmware words it."""
     name = type(error).__name__
     if isinstance(error, RecursionError):
         return "RuntimeError: maximum recursion depth exceeded"
@@ -152,18 +186,37 @@ def exception_line(error: BaseException) -> str:
         return "KeyboardInterrupt: "
     if isinstance(error, UnboundLocalError):
         return "NameError: local variable referenced before assignment"
-    if type(error) is OSError and len(error.args) == 1 and isinstance(error.args[0], int):
-        number = error.args[0]
-        return f"OSError: [Errno {number}] {ERRNO_NAMES.get(number, number)}"
-    if isinstance(error, OSError) and error.errno in ERRNO_NAMES:
-        return f"OSError: [Errno {error.errno}] {ERRNO_NAMES[error.errno]}"
+    if isinstance(error, OSError):
+        number = error.args[0] if len(error.args) == 1 else error.errno
+        if isinstance(number, int):
+            worded = OSERROR_WORDING.get(firmware, {}).get(number)
+            return f"OSError: {worded or f'[Errno {number}] {ERRNO_NAMES.get(number, number)}'}"
+    if isinstance(error, KeyError) and len(error.args) == 1:
+        return f"KeyError: {error.args[0]}"
     text = str(error)
-    for cpython, micropython in WORDING:
-        text = text.replace(cpython, micropython)
+    if isinstance(error, TypeError) and UNSUPPORTED.match(text):
+        text = _unsupported(text)
+    for pattern, replacement in (*COMMON_WORDING, *WORDING.get(firmware, ())):
+        text = pattern.sub(replacement, text)
     return f"{name}: {text}" if text else f"{name}: "
 
 
-def format_exception(error: BaseException) -> str:
+def _unsupported(text: str) -> str:
+    """`unsupported operand type(s) for +: 'int' and 'str'` -> MicroPython's
+    `unsupported types for __add__: 'int', 'str'`."""
+    match = re.match(
+        r"^.*?(?:for|'([<>=]+)' not supported between instances of) ?"
+        r"([^:]*?):? '(\w+)' and '(\w+)'$",
+        text,
+    )
+    if not match:
+        return text
+    symbol = (match[1] or match[2]).strip()
+    operator = OPERATORS.get(symbol)
+    return f"unsupported types for __{operator}__: '{match[3]}', '{match[4]}'" if operator else text
+
+
+def format_exception(error: BaseException, firmware: str = "v2") -> str:
     lines = ["Traceback (most recent call last):"]
     tb: TracebackType | None = error.__traceback__
     while tb is not None:
@@ -171,14 +224,15 @@ def format_exception(error: BaseException) -> str:
         if is_pupil(code.co_filename):
             lines.append(f'  File "{code.co_filename}", line {tb.tb_lineno}, in {code.co_name}')
         tb = tb.tb_next
-    lines.append(exception_line(error))
+    lines.append(exception_line(error, firmware))
     return "\r\n".join(lines) + "\r\n"
 
 
 def format_syntax_error(error: SyntaxError | ValueError) -> str:
     filename = getattr(error, "filename", None) or PUPIL_FILE
     line = getattr(error, "lineno", None) or 1
+    message = V1_FSTRING if getattr(error, "msg", "") == V1_FSTRING else "invalid syntax"
     return (
         f'Traceback (most recent call last):\r\n  File "{filename}", line {line}\r\n'
-        "SyntaxError: invalid syntax\r\n"
+        f"SyntaxError: {message}\r\n"
     )
