@@ -1,2 +1,2 @@
-"""The activity catalogue, classroom distribution (nbgrader), the TNE registry and reports
-(coming with their issues)."""
+"""The activity catalogue, classroom distribution (nbgrader), the TNE registry (`registry/`)
+and usage reports; the catalogue, distribution and reports come with their issues."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select
@@ -34,6 +34,17 @@ from .models import (
 )
 from .uai import department_of, normalise_uai
 from .views import GroupView, ProjectView, SchoolView, SessionView, StatusView
+
+#: What `save_dossier` may set besides the number, the call and the state.
+DOSSIER_DETAILS = {
+    "school_uai",
+    "deposited_on",
+    "processed_on",
+    "requested_cents",
+    "granted_cents",
+    "cofinancer",
+    "cofinancing_cents",
+}
 
 
 @dataclass
@@ -168,7 +179,12 @@ class Registry:
     # -- dossiers ------------------------------------------------------------------------
 
     def save_dossier(self, number: str, demarche: str, state: str, **details: object) -> int:
-        """Create or update the dossier `number` (re-importing never duplicates); its id."""
+        """Create or update the dossier `number` (re-importing never duplicates); its id.
+
+        `details` are the other columns of `Dossier` (dates, amounts in cents, co-financing)."""
+        unknown = set(details) - DOSSIER_DETAILS
+        if unknown:
+            raise TypeError(f"not a dossier detail: {sorted(unknown)}")
         number = inputs.text(number, _("dossier number"), 64)
         if state not in DOSSIER_STATES:
             raise RegistryError(
@@ -191,7 +207,7 @@ class Registry:
     # -- projects ------------------------------------------------------------------------
 
     def create_project(
-        self, school_uai: str, title: str, level: str, teachers: list[str] = ()
+        self, school_uai: str, title: str, level: str, teachers: Sequence[str] = ()
     ) -> ProjectView:
         code = normalise_uai(school_uai)
         project = Project(
@@ -215,6 +231,7 @@ class Registry:
 
     def link_project(self, project_id: int, dossier_number: str) -> bool:
         """Tie a project to a dossier; False when they were already tied."""
+        dossier_number = inputs.text(dossier_number, _("dossier number"), 64)
         with self.writing() as session:
             project = self._project(session, project_id)
             dossier = session.scalar(select(Dossier).where(Dossier.number == dossier_number))
@@ -280,15 +297,16 @@ class Registry:
         activity: str,
         date: str,
         minutes: int,
-        devices: list[str] = (),
+        devices: Sequence[str] = (),
     ) -> SessionView:
+        group_name = inputs.text(group_name, _("group's name"), 100)
         activity = inputs.text(activity, _("activity"), 100)
         day = inputs.iso_date(date)
         minutes = inputs.positive(minutes, _("duration in minutes"))
         kinds = Counter(inputs.text(d, _("device kind"), 40).lower() for d in devices)
         with self.writing() as session:
             project = self._project(session, project_id)
-            group = next((g for g in project.groups if g.name == group_name.strip()), None)
+            group = next((g for g in project.groups if g.name == group_name), None)
             if group is None:
                 raise RegistryError(
                     _(

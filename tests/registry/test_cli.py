@@ -202,3 +202,37 @@ def test_two_processes_recording_50_sessions_each_lose_nothing(
     assert status["counts"]["sessions"] == 100
     recorded = json.loads(ok("projects", "list", "--json", db=db_url))[0]["sessions"]
     assert recorded == 100
+
+
+def test_init_and_migrate_through_the_cli_are_idempotent(db_url: str) -> None:
+    created = json.loads(ok("init", "--json", db=db_url))
+    assert (created["before"], created["after"]) == (None, "0001")
+    again = json.loads(ok("migrate", "--json", db=db_url))
+    assert again["before"] == again["after"] == "0001"
+    assert json.loads(ok("init", "--json", db=db_url))["before"] == "0001"
+
+
+def test_a_database_url_that_makes_no_sense_exits_3_in_french(tmp_path: Path) -> None:
+    done = tne("status", db="pas-une-url")
+    assert done.returncode == 3
+    assert "Impossible d'utiliser la base" in done.stderr
+
+
+def test_a_session_with_a_malformed_date_exits_2(db_url: str, project: str) -> None:
+    ok("groups", "add", project, "--name", "CM2 A", "--size", "24", "--girls", "12", db=db_url)
+    done = tne(
+        "sessions",
+        "record",
+        project,
+        "--group",
+        "CM2 A",
+        "--activity",
+        "maqueen",
+        "--date",
+        "15/03/2026",
+        "--minutes",
+        "55",
+        db=db_url,
+    )
+    assert done.returncode == 2
+    assert "AAAA-MM-JJ" in done.stderr
