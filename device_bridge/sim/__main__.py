@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .clock import SimClock
 from .console import Console, TextOut, binary_stdio
 from .repl import Repl
 from .runner import Runner
 from .sandbox import FIRMWARES, BoardState
+from .vfs import VirtualFS
 
 #: Address space the child may use: enough for CPython and any sensible pupil program, so that
 #: a memory bomb ends in `MemoryError` instead of swapping the host.
@@ -37,10 +39,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--firmware", choices=sorted(FIRMWARES), default="v2")
     parser.add_argument("--robot", default="", help="robot name (not simulated yet)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--state", type=Path, default=None, help="folder that keeps the board's files"
+    )
     args = parser.parse_args(argv)
     limit_memory()
     infile, outfile = binary_stdio()
-    state = BoardState(firmware=args.firmware, seed=args.seed, clock=SimClock())
+    state = BoardState(
+        firmware=args.firmware,
+        seed=args.seed,
+        clock=SimClock(),
+        vfs=VirtualFS(store=args.state),
+    )
     runner = Runner(state.clock, state.firmware)
     console = Console(
         infile, outfile, interrupting=lambda: runner.running, on_interrupt=runner.request_interrupt

@@ -4,9 +4,16 @@ the host's disk.
 The micro:bit file system is flat (no folders), names are at most 120 bytes, and it holds about
 30 KB. Files opened for writing are truncated at once and written in place, as on the board.
 Errors are `OSError(errno)` as MicroPython raises them (`OSError: [Errno 2] ENOENT`).
+
+Flash outlives a reset: given a `store` folder (the transport's, one per simulated board), every
+change is written through to it, one host file per board file under a hex-encoded name (so no
+board name can reach outside the folder), and a restarted child finds its files again.
 """
 
 from __future__ import annotations
+
+import contextlib
+from pathlib import Path
 
 ENOENT, EIO, EEXIST, EISDIR, EINVAL, ENOSPC = 2, 5, 17, 21, 22, 28
 ERRNO_NAMES = {
@@ -26,9 +33,32 @@ CAPACITY = 30 * 1024
 class VirtualFS:
     """Flat name -> bytes storage with the board's limits."""
 
-    def __init__(self, capacity: int = CAPACITY) -> None:
+    def __init__(self, capacity: int = CAPACITY, store: Path | None = None) -> None:
         self.capacity = capacity
         self.files: dict[str, bytearray] = {}
+        self._store = store
+        if store is not None:
+            for path in sorted(store.iterdir()):
+                with contextlib.suppress(ValueError, OSError):
+                    self.files[bytes.fromhex(path.name).decode("utf-8")] = bytearray(
+                        path.read_bytes()
+                    )
+
+    def _stored(self, key: str) -> Path | None:
+        if self._store is None:
+            return None
+        return self._store / key.encode("utf-8").hex()
+
+    def persist(self, key: str, appended: bytes | None = None) -> None:
+        """Write a change through to the store: `appended` bytes, or the whole file (None)."""
+        path = self._stored(key)
+        if path is None:
+            return
+        if appended is None:
+            path.write_bytes(bytes(self.files[key]))
+        else:
+            with path.open("ab") as handle:
+                handle.write(appended)
 
     def used(self) -> int:
         return sum(len(data) for data in self.files.values())
@@ -48,7 +78,11 @@ class VirtualFS:
 
     def remove(self, name: str) -> None:
         self._data(name)
-        del self.files[name.lstrip("/")]
+        key = name.lstrip("/")
+        del self.files[key]
+        path = self._stored(key)
+        if path is not None:
+            path.unlink(missing_ok=True)
 
     def _data(self, name: str) -> bytearray:
         if not isinstance(name, str):
@@ -66,6 +100,7 @@ class VirtualFS:
         if "w" in flags:
             key = self._check_name(name)
             self.files[key] = bytearray()
+            self.persist(key)
             return VirtualFile(self, key, self.files[key], writing=True, binary=binary)
         return VirtualFile(self, name, self._data(name), writing=False, binary=binary)
 
@@ -131,6 +166,8 @@ class VirtualFile:
         if self._fs.used() + len(raw) > self._fs.capacity:
             raise OSError(ENOSPC)
         self._data += raw
+        if self._fs.files.get(self.name) is self._data:
+            self._fs.persist(self.name, raw)
         return len(raw)
 
     def close(self) -> None:

@@ -3,7 +3,8 @@ stdin and stdout are the board's serial line.
 
 A thread reads the child's stdout into a queue, so `read(timeout)` waits on the queue and works
 the same on every platform (pipes cannot be polled on Windows). `reset_line()` restarts the
-child, as the reset button restarts a board; its files are lost with it in this first slice.
+child, as the reset button restarts a board. The board's files live in a temporary folder owned
+by the transport, so they survive a restart, and go when the transport is closed.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections import deque
 from pathlib import Path
@@ -36,14 +39,17 @@ class SimTransport(Transport):
         self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._ended = False
         self._errors: deque[bytes] = deque(maxlen=20)
+        self._store: str | None = None  # the board's flash, kept across restarts
 
     def command(self) -> list[str]:
         return [
             sys.executable, "-u", "-m", "device_bridge.sim",
             "--firmware", self.firmware, "--robot", self.robot, "--seed", str(self.seed),
-        ]  # fmt: skip
+        ] + (["--state", self._store] if self._store else [])  # fmt: skip
 
     def open(self) -> None:
+        if self._store is None:
+            self._store = tempfile.mkdtemp(prefix="tne-sim-")
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             [str(PACKAGE_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
@@ -122,6 +128,12 @@ class SimTransport(Transport):
         return bytes(data)
 
     def close(self) -> None:
+        self._stop()
+        store, self._store = self._store, None
+        if store is not None:
+            shutil.rmtree(store, ignore_errors=True)
+
+    def _stop(self) -> None:
         process, self._process = self._process, None
         if process is None:
             return
@@ -135,7 +147,7 @@ class SimTransport(Transport):
             process.wait(timeout=5)
 
     def reset_line(self) -> bool:
-        """The reset button: a fresh child process (globals and, for now, files are lost)."""
-        self.close()
+        """The reset button: a fresh child process; globals are lost, files are kept."""
+        self._stop()
         self.open()
         return True

@@ -207,6 +207,20 @@ def test_hard_reset_restarts_the_board_and_keeps_files(sim: Board) -> None:
     sim.fs.rm("h.txt")
 
 
+def test_a_loop_that_swallows_ctrl_c_is_stopped_by_a_restart_that_keeps_files() -> None:
+    with Board.connect("sim") as board:
+        board.fs.put(b"print('garde')\n", "main.py")
+        board.exec("lost = 1")
+        stubborn = "while True:\n try:\n  while True: pass\n except KeyboardInterrupt:\n  pass"
+        with pytest.raises(ExecTimeout):
+            board.exec(stubborn, timeout=0.5)
+        assert board.eval("'lost' in globals()") is False  # the process was restarted
+        assert board.fs.get("main.py") == b"print('garde')\n"
+        store = Path(board.transport._store)  # type: ignore[attr-defined]
+        assert store.is_dir()
+    assert not store.exists()  # the board's flash goes with the transport
+
+
 def test_tne_exec_on_the_simulator_prints_42() -> None:
     env = {key: value for key, value in os.environ.items() if not key.startswith("TNE_")}
     done = subprocess.run(
