@@ -236,3 +236,56 @@ def test_a_session_with_a_malformed_date_exits_2(db_url: str, project: str) -> N
     )
     assert done.returncode == 2
     assert "AAAA-MM-JJ" in done.stderr
+
+
+def test_a_project_keeps_its_teachers_by_initials(db_url: str) -> None:
+    ok("init", db=db_url)
+    ok(
+        "schools",
+        "add",
+        UAI,
+        "--name",
+        "Collège",
+        "--commune",
+        "Vierzon",
+        "--degree",
+        "2",
+        db=db_url,
+    )
+    created = json.loads(
+        ok(
+            "projects",
+            "create",
+            "--school",
+            UAI,
+            "--title",
+            "Robots",
+            "--level",
+            "5e",
+            "--teacher",
+            "référent:m.d.",
+            "--teacher",
+            "technologie:A.B.",
+            "--json",
+            db=db_url,
+        )
+    )
+    assert created["teachers"] == [
+        {"role": "référent", "initials": "M.D."},
+        {"role": "technologie", "initials": "A.B."},
+    ]
+    refused = tne(
+        "projects",
+        "create",
+        "--school",
+        UAI,
+        "--title",
+        "R",
+        "--level",
+        "5e",
+        "--teacher",
+        "référent:Marie Dupont",
+        db=db_url,
+    )
+    assert refused.returncode == 2
+    assert "initiales" in refused.stderr
