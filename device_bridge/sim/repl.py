@@ -34,7 +34,9 @@ class Repl:
         self.raw = False
 
     def _boot(self) -> Sandbox:
-        return Sandbox(self.state, self.runner.load_module, self.runner.tick)
+        sandbox = Sandbox(self.state, self.runner.load_module)
+        self.runner.attach(sandbox.builtins)
+        return sandbox
 
     def friendly_banner(self) -> bytes:
         return (

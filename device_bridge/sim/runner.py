@@ -1,10 +1,10 @@
 """Running pupil code: compile, execute with the simulated clock ticking, stop on Ctrl-C, and
 report errors as MicroPython does.
 
-Pupil code (from `<stdin>` or from a file of the virtual board) is compiled with a call to
-`Runner.tick` before each statement, which charges the statement to the simulated clock and
-raises `KeyboardInterrupt` when an interrupt was requested, so that even `while True: pass`
-stops. The simulated modules are not instrumented and run at full speed.
+Pupil code (from `<stdin>` or from a file of the virtual board) is compiled with a call to the
+builtin `TICK` before each statement: the simulated clock's statement counter, swapped for a
+function that raises `KeyboardInterrupt` when an interrupt is requested, so that even
+`while True: pass` stops. The simulated modules are not instrumented and run at full speed.
 
 Tracebacks show the pupil's frames only, in MicroPython's format and wording (`name 'x' isn't
 defined`), because pupils and graders compare them with what a real board prints.
@@ -109,23 +109,27 @@ class Runner:
         self.clock = clock
         self.firmware = firmware
         self.running = False
-        self._interrupt = False
+        self._builtins: dict[str, object] = {}
+
+    def attach(self, builtins: dict[str, object]) -> None:
+        """Give the builtins of a new boot the statement counter that instrumented code calls."""
+        self._builtins = builtins
+        builtins[TICK] = self.clock.statement
 
     def request_interrupt(self) -> None:
-        """Ctrl-C: called from the input thread; the running code stops at its next statement."""
-        self._interrupt = True
+        """Ctrl-C, from the input thread: the next statement calls `_interrupted` instead of the
+        counter (swapping the builtin costs running code nothing until it happens)."""
+        self._builtins[TICK] = self._interrupted
 
     def clear_interrupt(self) -> None:
         """Forget a Ctrl-C that came after the last run ended (called before a new run; the
         caller then sets `running`, so that a Ctrl-C from then on stops the new run)."""
-        self._interrupt = False
+        self._builtins[TICK] = self.clock.statement
 
-    def tick(self) -> None:
-        """Called by instrumented pupil code before each statement."""
-        self.clock.tick()
-        if self._interrupt:
-            self._interrupt = False
-            raise KeyboardInterrupt
+    def _interrupted(self) -> None:
+        self.clear_interrupt()
+        self.clock.statement()
+        raise KeyboardInterrupt
 
     # -- executing ---------------------------------------------------------------------------
 

@@ -80,11 +80,9 @@ class Sandbox:
         self,
         state: BoardState,
         load_source: Callable[[str, str, dict], None],
-        tick: Callable[[], None],
     ) -> None:
         self.state = state
         self._load_source = load_source
-        self._tick = tick
         self.modules: dict[str, types.ModuleType] = {}
         self._factories: dict[str, Callable[[], object]] = {
             "microbit": lambda: make_microbit(state.clock),
@@ -132,7 +130,6 @@ class Sandbox:
     def _builtins(self) -> dict[str, object]:
         table = {k: v for k, v in vars(builtins).items() if k not in REMOVED_BUILTINS}
         table["__import__"] = self.import_
-        table["__tne_tick__"] = self._tick
         table["__tne_attribute__"] = guard.attribute
         table.update(guard.GUARDED_BUILTINS)
         table["open"] = self.state.vfs.open
