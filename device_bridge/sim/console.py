@@ -12,10 +12,13 @@ import os
 import queue
 import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import BinaryIO
 
 CTRL_C = 0x03
+#: Seconds a running program may go on once the host closed the line.
+HOST_GONE_GRACE = 1.0
 
 
 class Console:
@@ -43,8 +46,11 @@ class Console:
             except OSError:
                 chunk = b""
             if not chunk:
+                # The host is gone. The REPL ends when it reads this; a program still running
+                # would keep an orphan process busy for ever, so it is cut short.
                 self._queue.put(None)
-                return
+                time.sleep(HOST_GONE_GRACE)
+                os._exit(0)
             for byte in chunk:
                 if byte == CTRL_C and self._interrupting():
                     self._on_interrupt()

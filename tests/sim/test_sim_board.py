@@ -231,3 +231,19 @@ def test_tne_exec_on_the_simulator_prints_42() -> None:
     )
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout.strip() == b"42"
+
+
+def test_the_child_ends_when_the_host_goes_away_even_in_an_endless_loop() -> None:
+    from device_bridge.transports.sim import SimTransport
+
+    transport = SimTransport()
+    transport.open()
+    try:
+        process = transport._process
+        assert process is not None and process.stdin is not None
+        transport.write(b"\x01while True: pass\x04")
+        time.sleep(0.3)
+        process.stdin.close()  # as when the host process dies
+        assert process.wait(timeout=5) == 0
+    finally:
+        transport.close()
