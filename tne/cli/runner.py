@@ -125,4 +125,3 @@ def _stop_all(targets: list[Target]) -> int:
 def usage(message: str) -> int:
     error(message)
     return EXIT_USAGE
-
