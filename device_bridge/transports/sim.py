@@ -22,9 +22,11 @@ from pathlib import Path
 
 from tne.i18n import _
 
-from ..errors import DeviceUnreachable, LinkLost
+from ..errors import DeviceUnreachable, LinkLost, UsageError
 from .base import Transport
 
+#: Robots the simulator can carry the micro:bit on (none yet: `sim` is a bare micro:bit).
+ROBOTS: frozenset[str] = frozenset()
 #: The folder that holds the `device_bridge` package, so the child finds it from any cwd.
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,6 +50,13 @@ class SimTransport(Transport):
         ] + (["--state", self._store] if self._store else [])  # fmt: skip
 
     def open(self) -> None:
+        if self.robot and self.robot not in ROBOTS:
+            raise UsageError(
+                _(
+                    "The simulator cannot carry the micro:bit on a robot '{robot}' yet. Use "
+                    "--device sim for a micro:bit alone."
+                ).format(robot=self.robot)
+            )
         if self._store is None:
             self._store = tempfile.mkdtemp(prefix="tne-sim-")
         env = dict(os.environ)

@@ -247,3 +247,14 @@ def test_the_child_ends_when_the_host_goes_away_even_in_an_endless_loop() -> Non
         assert process.wait(timeout=5) == 0
     finally:
         transport.close()
+
+
+def test_a_robot_the_simulator_does_not_have_is_refused_in_french(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from device_bridge.errors import UsageError
+
+    monkeypatch.setenv("TNE_LANG", "fr")
+    with pytest.raises(UsageError) as caught:
+        Board.connect("sim:maqueen")
+    assert "robot « maqueen »" in str(caught.value)
