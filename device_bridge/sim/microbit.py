@@ -38,7 +38,29 @@ STANDARD_IMAGES = {
 }
 
 
-class Image:
+class _PixelGrid:
+    """Pixels with brightness 0-9, as an Image and the display both hold them."""
+
+    _pixels: list[list[int]]
+    _width = 5
+    _height = 5
+
+    def _index(self, x: int, y: int) -> None:
+        if not (0 <= x < self._width and 0 <= y < self._height):
+            raise ValueError("index out of bounds")
+
+    def get_pixel(self, x: int, y: int) -> int:
+        self._index(x, y)
+        return self._pixels[y][x]
+
+    def set_pixel(self, x: int, y: int, value: int) -> None:
+        self._index(x, y)
+        if not 0 <= value <= 9:
+            raise ValueError("brightness out of bounds")
+        self._pixels[y][x] = value
+
+
+class Image(_PixelGrid):
     """A picture of brightness values 0..9, as `microbit.Image`."""
 
     def __init__(self, *args: object) -> None:
@@ -67,20 +89,6 @@ class Image:
     def height(self) -> int:
         return self._height
 
-    def _index(self, x: int, y: int) -> None:
-        if not (0 <= x < self._width and 0 <= y < self._height):
-            raise ValueError("index out of bounds")
-
-    def get_pixel(self, x: int, y: int) -> int:
-        self._index(x, y)
-        return self._pixels[y][x]
-
-    def set_pixel(self, x: int, y: int, value: int) -> None:
-        self._index(x, y)
-        if not 0 <= value <= 9:
-            raise ValueError("brightness out of bounds")
-        self._pixels[y][x] = value
-
     def copy(self) -> Image:
         return Image(repr(self)[7:-2])
 
@@ -104,7 +112,7 @@ for _name, _rows in STANDARD_IMAGES.items():
     setattr(Image, _name, Image(_rows))
 
 
-class Display:
+class Display(_PixelGrid):
     """The 5×5 LED matrix."""
 
     def __init__(self, clock: SimClock) -> None:
@@ -113,20 +121,6 @@ class Display:
         self._on = True
         #: The last text shown or scrolled (not drawn into the pixels: see the module docstring).
         self.text = ""
-
-    def _index(self, x: int, y: int) -> None:
-        if not (0 <= x < 5 and 0 <= y < 5):
-            raise ValueError("index out of bounds")
-
-    def get_pixel(self, x: int, y: int) -> int:
-        self._index(x, y)
-        return self._pixels[y][x]
-
-    def set_pixel(self, x: int, y: int, value: int) -> None:
-        self._index(x, y)
-        if not 0 <= value <= 9:
-            raise ValueError("brightness out of bounds")
-        self._pixels[y][x] = value
 
     def clear(self) -> None:
         self._pixels = [[0] * 5 for _ in range(5)]
