@@ -32,25 +32,13 @@ def require_qemu() -> None:
 
 @pytest.fixture
 def qemu_microbit() -> Iterator[qemu.QemuMicrobit]:
-    """A fresh emulated micro:bit V1 on a pty (`.address` is `serial:/dev/pts/N`)."""
-    require_qemu()
-    board = qemu.QemuMicrobit("pty").start()
-    try:
-        yield board
-    finally:
-        board.stop()
+    """A fresh emulated micro:bit V1 on a pty (`.address` is `serial:/dev/pts/N`).
 
-
-@pytest.fixture
-def qemu_socket_microbit() -> Iterator[qemu.QemuMicrobit]:
-    """A fresh emulated micro:bit whose UART is a TCP server (`serial:socket://...`), so a
-    test can drop the link while the board keeps running."""
+    (QEMU's `-chardev socket` serial loses input bytes, so tests that cut the link put
+    `tests.helpers.link.CuttableLink` in front of the pty instead.)"""
     require_qemu()
-    board = qemu.QemuMicrobit("socket").start()
-    try:
+    with qemu.QemuMicrobit("pty") as board:
         yield board
-    finally:
-        board.stop()
 
 
 @pytest.fixture
