@@ -290,12 +290,7 @@ def test_connecting_to_a_board_that_prints_and_ignores_ctrl_c_fails_in_bounded_t
 ) -> None:
     # A program that turned Ctrl-C off and keeps printing: Ctrl-C never stops it. (A loop that
     # catches KeyboardInterrupt would not do: the interrupt can land outside its `try`.)
-    program = (
-        b"import micropython\n"
-        b"micropython.kbd_intr(-1)\n"
-        b"while True:\n"
-        b" print('je continue')\n"
-    )
+    program = b"import micropython\nmicropython.kbd_intr(-1)\nwhile True:\n print('je continue')\n"
     flooding = send_before_connecting(
         qemu_microbit.pty, b"\x05" + program + b"\x04", until=b"je continue\r\nje continue"
     )
