@@ -7,8 +7,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from .channel import EventChannel
 from .clock import SimClock
 from .console import Console, TextOut, binary_stdio
+from .hardware import Hardware
 from .repl import Repl
 from .runner import Runner
 from .sandbox import FIRMWARES, BoardState
@@ -42,20 +44,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--state", type=Path, default=None, help="folder that keeps the board's files"
     )
+    parser.add_argument(
+        "--channel", type=int, default=0, help="port on 127.0.0.1 for the side channel"
+    )
     args = parser.parse_args(argv)
     limit_memory()
     infile, outfile = binary_stdio()
+    clock = SimClock()
+    channel = EventChannel.connect(clock, args.channel)
+    hardware = Hardware(clock, channel)
     state = BoardState(
         firmware=args.firmware,
         seed=args.seed,
-        clock=SimClock(),
+        clock=clock,
         vfs=VirtualFS(store=args.state),
+        hardware=hardware,
     )
+    channel.start(hardware.queue_input)
     runner = Runner(state.clock, state.firmware)
     console = Console(
         infile, outfile, interrupting=lambda: runner.running, on_interrupt=runner.request_interrupt
     )
-    state.stdout = TextOut(console)
+    state.stdout = TextOut(console, channel)
     # Pupil code's print() and the prompt's echo of values go to the board's serial line.
     sys.stdout = state.stdout  # type: ignore[assignment]
     sys.displayhook = _displayhook

@@ -14,7 +14,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from .channel import EventChannel
 
 CTRL_C = 0x03
 #: Seconds a running program may go on once the host closed the line.
@@ -74,12 +77,15 @@ class TextOut:
 
     encoding = "utf-8"
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, channel: EventChannel | None = None) -> None:
         self._console = console
+        self._channel = channel
 
     def write(self, text: str) -> int:
         if not isinstance(text, str):
             raise TypeError("can't convert to str implicitly")
+        if self._channel is not None and self._channel.enabled and text:
+            self._channel.emit("stdout", text=text)
         self._console.write(text.replace("\n", "\r\n").encode("utf-8", "replace"))
         return len(text)
 

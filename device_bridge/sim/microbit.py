@@ -12,6 +12,7 @@ import types
 from collections.abc import Callable
 
 from .clock import SimClock
+from .hardware import Hardware
 
 #: What `temperature()` returns, in °C: a classroom.
 TEMPERATURE = 21
@@ -115,15 +116,27 @@ for _name, _rows in STANDARD_IMAGES.items():
 class Display(_PixelGrid):
     """The 5×5 LED matrix."""
 
-    def __init__(self, clock: SimClock) -> None:
+    def __init__(self, clock: SimClock, hardware: Hardware) -> None:
         self._clock = clock
+        self._hardware = hardware
         self._pixels = [[0] * 5 for _ in range(5)]
         self._on = True
         #: The last text shown or scrolled (not drawn into the pixels: see the module docstring).
         self.text = ""
 
+    def _changed(self) -> None:
+        """Tell whoever watches (widgets, the trace) what the LEDs show now."""
+        channel = self._hardware.channel
+        if channel.enabled:
+            channel.emit("display", pixels=":".join("".join(map(str, r)) for r in self._pixels))
+
+    def set_pixel(self, x: int, y: int, value: int) -> None:
+        super().set_pixel(x, y, value)
+        self._changed()
+
     def clear(self) -> None:
         self._pixels = [[0] * 5 for _ in range(5)]
+        self._changed()
 
     def _draw(self, image: Image) -> None:
         self._pixels = [
@@ -133,6 +146,7 @@ class Display(_PixelGrid):
             ]
             for y in range(5)
         ]
+        self._changed()
 
     def show(
         self,
@@ -216,8 +230,9 @@ class ResetRequested(BaseException):
     with `except Exception`)."""
 
 
-def make_microbit(clock: SimClock) -> types.ModuleType:
-    """A fresh `microbit` module on `clock`, as after power-on."""
+def make_microbit(clock: SimClock, hardware: Hardware | None = None) -> types.ModuleType:
+    """A fresh `microbit` module on `clock`, as after power-on, wired to `hardware`."""
+    hardware = hardware or Hardware(clock)
     module = types.ModuleType("microbit")
 
     def sleep(ms: float) -> None:
@@ -238,7 +253,7 @@ def make_microbit(clock: SimClock) -> types.ModuleType:
     for name, function in functions.items():
         setattr(module, name, function)
     module.Image = Image  # type: ignore[attr-defined]
-    module.display = Display(clock)  # type: ignore[attr-defined]
+    module.display = Display(clock, hardware)  # type: ignore[attr-defined]
     module.button_a = Button()  # type: ignore[attr-defined]
     module.button_b = Button()  # type: ignore[attr-defined]
     module.__all__ = [  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from . import guard
 from .clock import SimClock
+from .hardware import Hardware
 from .microbit import make_microbit
 from .vfs import VirtualFS
 
@@ -71,6 +72,11 @@ class BoardState:
     clock: SimClock = field(default_factory=SimClock)
     vfs: VirtualFS = field(default_factory=VirtualFS)
     stdout: object = None  # the text stream pupil code prints to
+    hardware: Hardware | None = None  # the world beyond the pins (made from `clock` if None)
+
+    def __post_init__(self) -> None:
+        if self.hardware is None:
+            self.hardware = Hardware(self.clock)
 
 
 class Sandbox:
@@ -85,7 +91,7 @@ class Sandbox:
         self._load_source = load_source
         self.modules: dict[str, types.ModuleType] = {}
         self._factories: dict[str, Callable[[], object]] = {
-            "microbit": lambda: make_microbit(state.clock),
+            "microbit": lambda: make_microbit(state.clock, state.hardware),
             "sys": self._sys,
             "os": self._os,
             "time": self._time,

@@ -10,14 +10,18 @@ by the transport, so they survive a restart, and go when the transport is closed
 from __future__ import annotations
 
 import contextlib
+import itertools
+import json
 import os
 import queue
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 from tne.i18n import _
@@ -29,6 +33,10 @@ from .base import Transport
 ROBOTS: frozenset[str] = frozenset()
 #: The folder that holds the `device_bridge` package, so the child finds it from any cwd.
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+#: Seconds the child has to dial back on the side channel.
+CHANNEL_ACCEPT_TIMEOUT = 15.0
+
+EventCallback = Callable[[dict], None]
 
 
 class SimTransport(Transport):
@@ -42,11 +50,19 @@ class SimTransport(Transport):
         self._ended = False
         self._errors: deque[bytes] = deque(maxlen=20)
         self._store: str | None = None  # the board's flash, kept across restarts
+        # The side channel (device_bridge/sim/channel.py): events out, inputs in.
+        self._subscribers: list[EventCallback] = []
+        self._channel: socket.socket | None = None
+        self._channel_ready = threading.Event()
+        self._send_lock = threading.Lock()
+        self._syncs: dict[int, threading.Event] = {}
+        self._sync_ids = itertools.count(1)
 
-    def command(self) -> list[str]:
+    def command(self, channel_port: int = 0) -> list[str]:
         return [
             sys.executable, "-u", "-m", "device_bridge.sim",
             "--firmware", self.firmware, "--robot", self.robot, "--seed", str(self.seed),
+            "--channel", str(channel_port),
         ] + (["--state", self._store] if self._store else [])  # fmt: skip
 
     def open(self) -> None:
@@ -64,9 +80,12 @@ class SimTransport(Transport):
             [str(PACKAGE_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
         )
         env["PYTHONIOENCODING"] = "utf-8"
+        listener = socket.create_server(("127.0.0.1", 0))
+        listener.settimeout(CHANNEL_ACCEPT_TIMEOUT)
+        self._channel_ready.clear()
         try:
             process = subprocess.Popen(
-                self.command(),
+                self.command(listener.getsockname()[1]),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -74,6 +93,7 @@ class SimTransport(Transport):
                 env=env,
             )
         except OSError as error:
+            listener.close()
             raise DeviceUnreachable(
                 _("The simulated board could not be started."), detail=str(error)
             ) from error
@@ -82,6 +102,9 @@ class SimTransport(Transport):
         self._ended = False
         for target, stream in ((self._pump, process.stdout), (self._keep_errors, process.stderr)):
             threading.Thread(target=target, args=(stream,), name="tne-sim", daemon=True).start()
+        threading.Thread(
+            target=self._serve_channel, args=(listener,), name="tne-sim-channel", daemon=True
+        ).start()
 
     def _pump(self, stream) -> None:
         queue_ = self._queue
@@ -94,6 +117,63 @@ class SimTransport(Transport):
                 queue_.put(None)
                 return
             queue_.put(chunk)
+
+    # -- the side channel --------------------------------------------------------------------
+
+    def subscribe(self, callback: EventCallback) -> Callable[[], None]:
+        """Call `callback(event)` for each event of the board (on a thread of the transport's;
+        events of a restarted child keep coming). Returns the function that unsubscribes."""
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+
+    def send_input(self, message: dict) -> None:
+        """An input for the board (`{"kind": "button", "name": "a", "pressed": True}`),
+        applied at its next simulated instant."""
+        if not self._channel_ready.wait(CHANNEL_ACCEPT_TIMEOUT) or self._channel is None:
+            raise LinkLost(_("The simulated board stopped."))
+        line = (json.dumps(message, separators=(",", ":")) + "\n").encode("utf-8")
+        try:
+            with self._send_lock:
+                self._channel.sendall(line)
+        except OSError as error:
+            raise self._lost(str(error)) from error
+
+    def sync_events(self, timeout: float = 5.0) -> bool:
+        """Wait until every event the board emitted so far has reached the subscribers."""
+        number = next(self._sync_ids)
+        done = self._syncs[number] = threading.Event()
+        try:
+            self.send_input({"kind": "sync", "id": number})
+            return done.wait(timeout)
+        finally:
+            self._syncs.pop(number, None)
+
+    def _serve_channel(self, listener: socket.socket) -> None:
+        try:
+            connection, _address = listener.accept()
+        except OSError:
+            return
+        finally:
+            listener.close()
+        connection.settimeout(None)
+        old, self._channel = self._channel, connection
+        if old is not None:
+            with contextlib.suppress(OSError):
+                old.close()
+        self._channel_ready.set()
+        with contextlib.suppress(OSError, ValueError):
+            for raw in connection.makefile("rb"):
+                try:
+                    event = json.loads(raw)
+                except ValueError:
+                    continue
+                if event.get("kind") == "synced":
+                    waiter = self._syncs.get(event.get("id"))
+                    if waiter is not None:
+                        waiter.set()
+                    continue
+                for callback in list(self._subscribers):
+                    callback(event)
 
     def _keep_errors(self, stream) -> None:
         with contextlib.suppress(OSError, ValueError):
@@ -144,6 +224,10 @@ class SimTransport(Transport):
 
     def _stop(self) -> None:
         process, self._process = self._process, None
+        channel, self._channel = self._channel, None
+        if channel is not None:
+            with contextlib.suppress(OSError):
+                channel.close()
         if process is None:
             return
         for stream in (process.stdin, process.stdout, process.stderr):
