@@ -56,12 +56,9 @@ class Board:
 
     @classmethod
     def connect(cls, address: str | DeviceAddress) -> Board:
-        if isinstance(address, str):
-            address = parse_address(address)
-        if address.kind in ("auto", "all"):
-            from .discovery import resolve_auto
+        from .discovery import resolve_address
 
-            address = parse_address(resolve_auto().address)
+        address = resolve_address(address)
         board = cls(open_transport(address), address)
         try:
             board.start()
@@ -72,6 +69,16 @@ class Board:
 
     def start(self) -> None:
         """Enter raw mode and probe the firmware."""
+        if not self.transport.runs_python:
+            from .errors import UsageError
+
+            raise UsageError(
+                _(
+                    "{board} has no Python: it runs a MakeCode program with the Bluetooth UART "
+                    "service. tne can only exchange text with it: use tne monitor. To run Python, "
+                    "put MicroPython on a board that has Bluetooth for Python (an ESP32, say)."
+                ).format(board=self.transport.label)
+            )
         self.banner = self._enter()
         self.profile = parse_probe(self.exec(PROBE_CODE).stdout)
 

@@ -315,6 +315,34 @@ def _with_busy(address: str, kind: str, label: str, reason: str, port: str) -> F
     return FoundDevice(address, kind, label, reason, busy=holder is not None, busy_by=holder or "")
 
 
+def find_ble_devices(seconds: float | None = None) -> list[FoundDevice]:
+    """Bluetooth LE boards heard in a scan (`tne devices --ble`): advertisers of the Nordic UART
+    Service, and micro:bits by their advertised name (MakeCode's UART service is not in their
+    advertising). Never part of `auto` or `all`: the radio reaches the next classroom's robots
+    too, so a BLE board is always named (`ble:NAME`, or listed in TNE_EXTRA_DEVICES)."""
+    from .transports.ble import SCAN_SECONDS, scan
+
+    found = []
+    for item in scan(SCAN_SECONDS if seconds is None else seconds):
+        if item.has_uart:
+            reason = _("Nordic UART Service advertised, signal {rssi} dBm")
+        elif item.name.startswith("BBC micro:bit"):
+            reason = _("micro:bit name advertised, signal {rssi} dBm")
+        else:
+            continue
+        name = item.name or "?"
+        found.append(
+            FoundDevice(
+                f"ble:{item.address}",
+                "ble",
+                _("{name} (Bluetooth, {address})").format(name=name, address=item.address),
+                reason.format(rssi=item.rssi),
+                busy=False,
+            )
+        )
+    return found
+
+
 # -- choosing ----------------------------------------------------------------------------------
 
 
@@ -325,6 +353,16 @@ def resolve_all() -> list[FoundDevice]:
     if not candidates:
         raise DeviceUnreachable(_no_board_message())
     return candidates
+
+
+def resolve_address(address: str | DeviceAddress) -> DeviceAddress:
+    """The one board an address names: `auto` (and `all`, for a single connection) become the
+    board `auto` picks."""
+    if isinstance(address, str):
+        address = parse_address(address)
+    if address.kind in ("auto", "all"):
+        return parse_address(resolve_auto().address)
+    return address
 
 
 def resolve_auto() -> FoundDevice:

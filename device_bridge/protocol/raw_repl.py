@@ -49,6 +49,14 @@ class Pacing:
     buffer: int = 48
 
 
+#: Pacing by transport medium. Over Bluetooth LE each paced piece is one ATT write of the
+#: smallest payload (20 bytes at MTU 23), so it never straddles two packets, at the same 8 KB/s
+#: as a wire: MicroPython's BLE UART keeps writes in a 100-byte buffer until its scheduled
+#: handler reads them, and drops what does not fit. Statements up to `buffer` bytes still go in
+#: one call, which the transport cuts to the negotiated MTU.
+PACINGS: dict[str, Pacing] = {"ble": Pacing(chunk=20, interval=0.0025)}
+
+
 @dataclass
 class RunResult:
     stdout: bytes
@@ -77,7 +85,7 @@ class RawRepl:
 
     def __init__(self, transport: Transport, pacing: Pacing | None = None) -> None:
         self.transport = transport
-        self.pacing = pacing or Pacing()
+        self.pacing = pacing or PACINGS.get(getattr(transport, "medium", ""), Pacing())
         self.raw_paste: bool | None = None  # None: not asked yet
         self.bytes_sent = 0
         self.resends = 0  # statements sent again because the board lost bytes

@@ -12,6 +12,10 @@ def open_transport(address: DeviceAddress) -> Transport:
         from .serial import SerialTransport
 
         transport: Transport = SerialTransport(address.target)
+    elif address.kind == "ble":
+        from .ble import BleTransport
+
+        transport = BleTransport(address.target)
     elif address.kind == "sim":
         from .sim import SimTransport
 

@@ -2,7 +2,7 @@
 
 A transport is opened once, then written to and read from until closed. Implementations:
 `serial.SerialTransport` (USB serial and any pyserial URL), `sim.SimTransport` (a simulated
-board in a child process); BLE comes later behind this same class.
+board in a child process), `ble.BleTransport` (Bluetooth LE, Nordic UART Service).
 """
 
 from __future__ import annotations
@@ -23,6 +23,11 @@ class Transport(ABC):
 
     #: A short human-readable name for messages ("/dev/ttyACM0", "COM3").
     label: str = ""
+    #: What carries the bytes: "wire" or "ble". The protocol picks its write pacing from it.
+    medium: str = "wire"
+    #: False for a link with no Python behind it (a micro:bit running MakeCode's UART service):
+    #: only text goes through, and `Board` refuses it.
+    runs_python: bool = True
 
     @abstractmethod
     def open(self) -> None: ...

@@ -69,10 +69,18 @@ def devices(
     identify: bool = typer.Option(
         False, "--identify", help=_("Make each board scroll its own name until its next program.")
     ),
+    ble: bool = typer.Option(
+        False, "--ble", help=_("Also scan for Bluetooth boards (a few seconds).")
+    ),
 ) -> None:
-    from device_bridge.discovery import find_devices
+    from device_bridge.discovery import find_ble_devices, find_devices
 
     found = find_devices()
+    if ble:
+        try:
+            found += find_ble_devices()
+        except BridgeError as problem:
+            finish(report(problem))
     if as_json:
         print(json.dumps([device.to_json() for device in found], ensure_ascii=False, indent=2))
     elif not found:
@@ -163,6 +171,37 @@ def repl(
     from .terminal import terminal_action
 
     finish(run_on_boards(device, terminal_action(timeout)))
+
+
+@app.command(
+    help=_(
+        "Send and receive text with a board, even one without Python (a micro:bit running a "
+        "MakeCode program with the Bluetooth UART service). Ctrl-] leaves."
+    )
+)
+def monitor(
+    device: str = device_option(),
+    timeout: float | None = timeout_option(None),
+    newline: str = typer.Option(
+        "lf", "--eol", help=_("Line end sent for Enter: lf, cr or crlf (MakeCode reads lf).")
+    ),
+) -> None:
+    from device_bridge.monitor import TextLink
+
+    from .terminal import terminal_action
+
+    ends = {"lf": b"\n", "cr": b"\r", "crlf": b"\r\n"}
+    if newline not in ends:
+        finish(usage(_("--eol takes lf, cr or crlf.")))
+    out = BoardOutput()
+    try:
+        with TextLink.connect(device) as link:
+            code = terminal_action(timeout, ends[newline])(link, out, "")  # type: ignore[arg-type]
+    except BridgeError as problem:
+        code = report(problem)
+    finally:
+        out.close()
+    finish(code)
 
 
 # -- files -----------------------------------------------------------------------------------

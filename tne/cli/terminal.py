@@ -26,7 +26,12 @@ EXIT_KEY = b"\x1d"  # Ctrl-]
 QUIET_AFTER_EOF = 1.0
 
 
-def terminal_action(timeout: float | None) -> Callable[[Board, BoardOutput, str], int]:
+def terminal_action(
+    timeout: float | None, newline: bytes = b"\r"
+) -> Callable[[Board, BoardOutput, str], int]:
+    """The terminal on `board` (a `Board`, or a `device_bridge.monitor.TextLink`); piped input
+    has its line ends sent as `newline`."""
+
     def action(board: Board, out: BoardOutput, prefix: str) -> int:
         interactive = sys.stdin.isatty()
         if interactive:
@@ -49,9 +54,11 @@ def terminal_action(timeout: float | None) -> Callable[[Board, BoardOutput, str]
         reader = threading.Thread(target=pump, daemon=True)
         reader.start()
         try:
-            for key in _keys(interactive, stop):
+            for key in _keys(interactive, stop, newline):
                 if key == EXIT_KEY:
                     break
+                if interactive:
+                    key = key.replace(b"\r", newline)  # the Enter key
                 board.terminal_write(key)
                 state["last_input"] = time.monotonic()
                 if timeout is not None and _silent_for(state, timeout):
@@ -82,14 +89,14 @@ def _wait_quiet(state: dict, stop: threading.Event, timeout: float | None) -> No
         time.sleep(0.05)
 
 
-def _keys(interactive: bool, stop: threading.Event) -> Iterator[bytes]:
+def _keys(interactive: bool, stop: threading.Event, newline: bytes) -> Iterator[bytes]:
     if not interactive:
         stream = sys.stdin.buffer
         while not stop.is_set():
             data = stream.read1(1024) if hasattr(stream, "read1") else stream.read(1)
             if not data:
                 return
-            yield data.replace(b"\n", b"\r")
+            yield data.replace(b"\n", newline)
         return
     if os.name == "nt":
         import msvcrt
