@@ -15,6 +15,10 @@ times slower.
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .pacing import Pacer
 
 #: Simulated milliseconds that one executed statement of pupil code takes.
 LINE_COST_MS = 0.02
@@ -29,6 +33,8 @@ class SimClock:
         self.statement = self._counter.__next__
         self._reads = 0
         self._slept_ms = 0.0
+        #: Holds simulated time back to wall time when someone watches (`pacing.Pacer`).
+        self.pacer: Pacer | None = None
 
     @property
     def now_ms(self) -> float:
@@ -40,6 +46,8 @@ class SimClock:
     def advance(self, ms: float) -> None:
         if ms > 0:
             self._slept_ms += ms
+        if self.pacer is not None:
+            self.pacer.pace()
 
     def ticks_ms(self) -> int:
         statements = next(self._counter) - self._reads  # now_ms, inlined: pupils poll this

@@ -90,6 +90,8 @@ class Hardware:
                 handler(message)
                 self.channel.emit("input", input=message)
         self._step(now)
+        if self.clock.pacer is not None:
+            self.clock.pacer.pace(now)
         return now
 
     def _step(self, now_ms: float) -> None:
