@@ -268,17 +268,20 @@ async def serve(options: argparse.Namespace) -> None:
             "peripherals": [peripheral.describe() for peripheral in peripherals],
         }
         print(json.dumps(ready), flush=True)
-        await _commands(peripherals)
+        await _commands(peripherals, options.exit_on_eof)
     finally:
         for peripheral in peripherals:
             peripheral.stop()
 
 
-async def _commands(peripherals: list[NusPeripheral]) -> None:
-    """`cut N` and `quit` from stdin; end of stdin waits for ever (run in the background)."""
+async def _commands(peripherals: list[NusPeripheral], exit_on_eof: bool) -> None:
+    """`cut N` and `quit` from stdin; at the end of stdin, stop or (started in the background
+    by hand) serve until interrupted."""
     while True:
         line = await asyncio.to_thread(sys.stdin.readline)
         if not line:
+            if exit_on_eof:
+                return
             await asyncio.Event().wait()
         words = line.split()
         if words[:1] == ["quit"]:
@@ -316,6 +319,9 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         "--notify-early",
         action="store_true",
         help="send a notification as soon as a central connects, before it subscribes",
+    )
+    parser.add_argument(
+        "--exit-on-eof", action="store_true", help="stop when stdin ends (for test harnesses)"
     )
     parser.add_argument("--port", type=int, default=0, help="central TCP port (0: a free one)")
     parser.add_argument(

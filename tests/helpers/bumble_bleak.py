@@ -10,8 +10,9 @@ controller, link layer, L2CAP, ATT and GATT are bumble's implementations of the 
 
 `tne` loads it with `TNE_BLE_BACKEND=tests.helpers.bumble_bleak:Backend`.
 
-One bumble host per event loop (so per process for `tne`, whose BLE transports share one loop):
-it is created on first use and keeps its HCI connection until the process ends.
+One bumble host per event loop and controller (so one per process for `tne`, whose BLE
+transports share one loop): it is created on first use and keeps its HCI connection until the
+process ends.
 """
 
 from __future__ import annotations
@@ -56,17 +57,14 @@ UUID_LISTS = (
     AdvertisingData.INCOMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS,
 )
 
-_hosts: dict[asyncio.AbstractEventLoop, asyncio.Task[Device]] = {}
+_hosts: dict[tuple[asyncio.AbstractEventLoop, str], asyncio.Task[Device]] = {}
 
 
 def bleak_uuid(uuid: UUID) -> str:
     return normalize_uuid_str(uuid.to_hex_str("-"))
 
 
-async def _start_host() -> Device:
-    spec = os.environ.get(HCI_VARIABLE, "")
-    if not spec:
-        raise BleakError(f"{HCI_VARIABLE} is not set (e.g. tcp-client:127.0.0.1:PORT)")
+async def _start_host(spec: str) -> Device:
     transport = await open_transport(spec)
     device = Device.with_hci(
         "tne-central", Address.generate_static_address(), transport.source, transport.sink
@@ -77,11 +75,15 @@ async def _start_host() -> Device:
 
 
 async def shared_host() -> Device:
-    """This loop's bumble host, started once even when several callers ask at the same time."""
+    """This loop's bumble host on the controller `TNE_BUMBLE_HCI` names, started once even when
+    several callers ask at the same time."""
+    spec = os.environ.get(HCI_VARIABLE, "")
+    if not spec:
+        raise BleakError(f"{HCI_VARIABLE} is not set (e.g. tcp-client:127.0.0.1:PORT)")
     loop = asyncio.get_running_loop()
-    task = _hosts.get(loop)
+    task = _hosts.get((loop, spec))
     if task is None or (task.done() and task.exception() is not None):
-        task = _hosts[loop] = loop.create_task(_start_host())
+        task = _hosts[loop, spec] = loop.create_task(_start_host(spec))
     return await asyncio.shield(task)
 
 

@@ -1,0 +1,123 @@
+"""`tne` over Bluetooth LE as people run it: a real process, with `TNE_BLE_BACKEND` pointing
+bleak at the emulated radio, and the QEMU micro:bit's MicroPython behind each peripheral.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from tests.ble.conftest import require_ble_rig
+from tests.helpers.ble_rig import ROOT, BleRig
+
+pytestmark = pytest.mark.qemu
+
+
+def tne(rig: BleRig, *arguments: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tne.cli", *arguments],
+        cwd=ROOT,
+        env=rig.child_env(),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def two_alike() -> Iterator[BleRig]:
+    """Two boards both called `mpy-uart`, as in a workshop with fifteen identical robots."""
+    require_ble_rig()
+    with BleRig("--count", "2", "--mtu", "247") as rig:
+        yield rig
+
+
+@pytest.fixture(scope="module")
+def makecode() -> Iterator[BleRig]:
+    """A board speaking MakeCode's UART convention (roles swapped, indications)."""
+    require_ble_rig()
+    name = "BBC micro:bit [zotiv]"
+    with BleRig("--convention", "makecode", "--name", name, "--mtu", "23") as rig:
+        yield rig
+
+
+def test_tne_exec_by_name_runs_on_the_firmware_behind_the_radio(rig: BleRig) -> None:
+    done = tne(rig, "exec", "--device", "ble:mpy-uart", "print(1+1)")
+    assert (done.returncode, done.stdout) == (0, "2\n"), done.stderr
+
+
+def test_tne_exec_by_address(rig: BleRig) -> None:
+    done = tne(rig, "exec", "--device", f"ble:{rig.address()}", "print('adresse')")
+    assert (done.returncode, done.stdout) == (0, "adresse\n"), done.stderr
+
+
+def test_tne_devices_ble_lists_the_board_with_its_address(rig: BleRig) -> None:
+    done = tne(rig, "devices", "--ble", "--json")
+    assert done.returncode == 0, done.stderr
+    found = [device for device in json.loads(done.stdout) if device["kind"] == "ble"]
+    assert found == [
+        {
+            "address": f"ble:{rig.address()}",
+            "kind": "ble",
+            "label": f"mpy-uart (Bluetooth, {rig.address()})",
+            "reason": found[0]["reason"],
+            "busy": False,
+        }
+    ]
+    assert "UART Nordic" in found[0]["reason"]
+
+
+def test_an_unknown_name_exits_3_in_french(rig: BleRig) -> None:
+    done = tne(rig, "exec", "--device", "ble:robot-absent", "print(1)")
+    assert done.returncode == 3
+    assert "Aucune carte Bluetooth nommée « robot-absent »" in done.stderr
+    assert done.stdout == ""
+
+
+def test_a_name_shared_by_two_boards_exits_3_and_lists_their_addresses(
+    two_alike: BleRig,
+) -> None:
+    done = tne(two_alike, "exec", "--device", "ble:mpy-uart", "print(1)")
+    assert done.returncode == 3
+    assert "Plusieurs cartes Bluetooth s'appellent « mpy-uart »" in done.stderr
+    for index in (0, 1):
+        assert f"ble:{two_alike.address(index)}" in done.stderr
+    assert done.stdout == ""
+    # Chosen by address, each one works.
+    chosen = tne(two_alike, "exec", "--device", f"ble:{two_alike.address(1)}", "print(2)")
+    assert (chosen.returncode, chosen.stdout) == (0, "2\n"), chosen.stderr
+
+
+def test_makecode_board_refuses_exec_and_fs_with_exit_2_in_french(makecode: BleRig) -> None:
+    for arguments in (["exec", "print(1)"], ["fs", "ls"]):
+        done = tne(makecode, *arguments, "--device", "ble:BBC micro:bit [zotiv]")
+        assert done.returncode == 2, done.stderr
+        assert "n'a pas de Python" in done.stderr
+        assert "tne monitor" in done.stderr
+
+
+def test_makecode_board_talks_text_through_tne_monitor(makecode: BleRig) -> None:
+    # Behind this emulated MakeCode UART is the QEMU micro:bit's prompt, which answers lines
+    # ending in CR, so the text exchange is checked end to end.
+    done = tne(
+        makecode,
+        "monitor",
+        "--device",
+        f"ble:{makecode.address()}",
+        "--eol",
+        "cr",
+        stdin="print(6*7)\n",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "42" in done.stdout
+
+
+def test_monitor_refuses_an_unknown_line_end(rig: BleRig) -> None:
+    done = tne(rig, "monitor", "--device", "ble:mpy-uart", "--eol", "nl")
+    assert done.returncode == 2
+    assert "--eol accepte lf, cr ou crlf" in done.stderr
