@@ -34,6 +34,11 @@ IMPORT_EVERYTHING = textwrap.dedent(
             return None
 
 
+    # IPython (under ipykernel and ipywidgets) picks its process helpers by platform when it
+    # is imported: `_process_win32` on Windows, pexpect and so pty elsewhere. Imported before
+    # the block, as its own platform check would have it, so that only our code is judged.
+    importlib.import_module("IPython")
+
     for name in list(sys.modules):
         if name.split(".")[0] in BLOCKED:
             del sys.modules[name]

@@ -22,6 +22,7 @@ import typer  # noqa: E402
 from device_bridge import Board  # noqa: E402
 from device_bridge.errors import BridgeError  # noqa: E402
 
+from .kernel import kernel_app  # noqa: E402
 from .output import BoardOutput, say  # noqa: E402
 from .registry import registry_app  # noqa: E402
 from .runner import EXIT_OK, report, run_on_boards, usage  # noqa: E402
@@ -35,6 +36,7 @@ app = typer.Typer(
 fs_app = typer.Typer(help=_("Files on the board."), no_args_is_help=True)
 app.add_typer(fs_app, name="fs")
 app.add_typer(registry_app, name="registry")
+app.add_typer(kernel_app, name="kernel")
 
 DEVICE_HELP = _(
     "Which board: auto, all, serial:PORT (serial:COM3, serial:/dev/ttyACM0), ble:NAME or sim. "

@@ -1,0 +1,96 @@
+"""The two kernelspecs, and their installation (`tne kernel install`).
+
+- `tne-microbit`, "micro:bit (MicroPython)": the board named by `TNE_DEVICE`, else `auto`
+  (the board plugged in, or the simulator with a notice);
+- `tne-microbit-sim`, "micro:bit simulé (MicroPython)": always the simulator, for grading
+  (nbgrader runs notebooks with it, deterministically and without hardware).
+
+Both use `interrupt_mode: message`, so the Stop button reaches the kernel as an
+`interrupt_request` (the kernel sends Ctrl-C to the board) instead of a signal.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import sys
+import tempfile
+import zlib
+from pathlib import Path
+
+from tne.i18n import _
+
+KERNEL_NAME = "tne-microbit"
+SIM_KERNEL_NAME = "tne-microbit-sim"
+
+
+def kernel_spec(simulated: bool) -> dict[str, object]:
+    spec: dict[str, object] = {
+        "argv": [sys.executable, "-m", "kernels.microbit", "-f", "{connection_file}"],
+        "display_name": _("simulated micro:bit (MicroPython)")
+        if simulated
+        else "micro:bit (MicroPython)",
+        "language": "python",
+        "interrupt_mode": "message",
+        "metadata": {"debugger": False},
+    }
+    if simulated:
+        spec["env"] = {"TNE_DEVICE": "sim"}
+    return spec
+
+
+def write_spec(folder: Path, simulated: bool) -> Path:
+    """The kernelspec folder (kernel.json and logos) under `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "kernel.json").write_text(
+        json.dumps(kernel_spec(simulated), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    for size in (32, 64):
+        (folder / f"logo-{size}x{size}.png").write_bytes(led_logo(size))
+    return folder
+
+
+def install(user: bool = False, prefix: str | None = None) -> list[tuple[str, str]]:
+    """Install both kernelspecs with jupyter_client; return (name, installed folder) pairs."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    manager = KernelSpecManager()
+    installed = []
+    with tempfile.TemporaryDirectory() as temporary:
+        for name, simulated in ((KERNEL_NAME, False), (SIM_KERNEL_NAME, True)):
+            source = write_spec(Path(temporary) / name, simulated)
+            where = manager.install_kernel_spec(
+                str(source), kernel_name=name, user=user, prefix=prefix
+            )
+            installed.append((name, where))
+    return installed
+
+
+def led_logo(size: int) -> bytes:
+    """A PNG of the micro:bit's 5x5 LED grid showing a heart (made here: no image file to
+    ship, no imaging library)."""
+    heart = ["01010", "11111", "11111", "01110", "00100"]
+    cell = size // 5
+    rows = []
+    for y in range(size):
+        row = bytearray([0])  # filter type: none
+        for x in range(size):
+            gx, gy = min(x // cell, 4), min(y // cell, 4)
+            cx, cy = x - gx * cell - cell / 2 + 0.5, y - gy * cell - cell / 2 + 0.5
+            lit = heart[gy][gx] == "1"
+            inside = cx * cx + cy * cy <= (cell * 0.35) ** 2
+            row += bytes((230, 30, 30, 255) if inside and lit else (60, 20, 20, 255) if inside
+                         else (20, 20, 20, 255))  # fmt: skip
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )

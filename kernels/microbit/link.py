@@ -1,0 +1,155 @@
+"""The kernel's board, owned by one worker thread.
+
+Every board call (a cell, a magic, a completion) runs on the single worker thread of a
+`BoardLink`, one after the other, so the kernel's event loop and its control thread are never
+blocked by a board that is slow, hangs (`temperature()` on the emulated micro:bit) or vanishes (a
+pulled cable). `interrupt()` is the one method meant for other threads: it sends Ctrl-C and, if
+the board is still running after `ESCALATE_AFTER`, cancels the worker's read, after which
+`Board.run` escalates by itself (soft reboot, then line reset, then `DeviceNotResponding`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from device_bridge import Board, parse_address
+from device_bridge.errors import BridgeError, DeviceUnreachable, LinkLost
+from device_bridge.protocol import RunResult
+from tne.i18n import _
+
+#: Seconds between the Ctrl-C of a Stop and cancelling the read (the escalation).
+ESCALATE_AFTER = 1.0
+T = TypeVar("T")
+Notify = Callable[[str | None, bool], None]
+
+
+class NotConnected(BridgeError):
+    """No board is connected: the pupil is told how to connect one."""
+
+
+class BoardLink:
+    def __init__(self, on_connection: Notify | None = None) -> None:
+        self.board: Board | None = None
+        self.address = ""  # the address asked for last (what `%connect` said, or TNE_DEVICE)
+        self.interrupted = threading.Event()  # the running call was stopped by a Stop
+        self._on_connection = on_connection or (lambda label, connected: None)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tne-board")
+        self._running = threading.Lock()  # held while a board call runs
+        self._closed = False
+
+    # -- the worker --------------------------------------------------------------------------
+
+    def submit(self, function: Callable[..., T], *args: Any) -> Future[T]:
+        """Run `function(*args)` on the worker thread, after the calls already queued."""
+
+        def call() -> T:
+            with self._running:
+                self.interrupted.clear()
+                return function(*args)
+
+        return self._executor.submit(call)
+
+    @property
+    def busy(self) -> bool:
+        return self._running.locked()
+
+    # -- connection (worker thread) ------------------------------------------------------------
+
+    def connect(self, address: str) -> list[str]:
+        """Connect to `address` (closing the current board first); return notices for the
+        pupil. `auto` with no free board falls back to the simulator, and says so."""
+        parsed = parse_address(address)  # a typing mistake keeps the current board
+        self.disconnect()
+        self.address = address
+        notices: list[str] = []
+        if parsed.kind in ("auto", "all"):
+            from device_bridge.discovery import resolve_auto
+
+            try:
+                parsed = parse_address(resolve_auto().address)
+            except DeviceUnreachable as error:
+                notices.append(
+                    str(error)
+                    + "\n"
+                    + _(
+                        "Your cells run on the simulated micro:bit for now. Plug in a board, "
+                        "then type %connect auto."
+                    )
+                )
+                parsed = parse_address("sim")
+        self.attach(Board.connect(parsed))
+        return notices
+
+    def attach(self, board: Board) -> None:
+        """Make an already connected board the kernel's board."""
+        self.disconnect()
+        self.board = board
+        self._notify(board.label, True)
+
+    def disconnect(self) -> None:
+        board, self.board = self.board, None
+        if board is not None:
+            with contextlib.suppress(BridgeError, OSError):
+                board.close()
+            self._notify(board.label, False)
+
+    def require(self) -> Board:
+        """The board, or `NotConnected` with what to do."""
+        if self.board is None:
+            raise NotConnected(
+                _(
+                    "No board is connected. Plug the micro:bit in with a USB data cable, then type "
+                    "%connect auto (or %connect sim for the simulated micro:bit)."
+                )
+            )
+        return self.board
+
+    def run(self, code: str, on_stdout: Any, on_stderr: Any) -> RunResult:
+        """Run a cell's code with no silence limit (a pupil's loop may print nothing); a lost
+        link forgets the board, so that the next cell says how to connect one."""
+        board = self.require()
+        try:
+            return board.run(code, timeout=None, on_stdout=on_stdout, on_stderr=on_stderr)
+        except LinkLost:
+            self.disconnect()
+            raise
+
+    def _notify(self, label: str | None, connected: bool) -> None:
+        with contextlib.suppress(Exception):  # the widgets must never break the kernel
+            self._on_connection(label, connected)
+
+    # -- any thread ------------------------------------------------------------------------------
+
+    def interrupt(self) -> bool:
+        """Stop the running call (the Stop button). False when nothing runs on the board."""
+        board = self.board
+        if not self.busy or board is None:
+            return False
+        self.interrupted.set()
+        with contextlib.suppress(BridgeError, OSError):
+            board.repl.interrupt()
+        threading.Thread(target=self._escalate, args=(board,), daemon=True).start()
+        return True
+
+    def _escalate(self, board: Board) -> None:
+        """If Ctrl-C did not end the call in time, make its read give up: `Board.run` then
+        soft-reboots or resets the board, or reports that it no longer answers."""
+        if self._running.acquire(timeout=ESCALATE_AFTER):
+            self._running.release()
+            return
+        board.repl.cancel()
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop what runs, close the board, end the worker; never waits more than `timeout`."""
+        if self._closed:
+            return
+        self._closed = True
+        self.interrupt()
+        done = self.submit(self.disconnect)
+        with contextlib.suppress(Exception):
+            done.result(timeout)
+        self._executor.shutdown(wait=False, cancel_futures=True)
