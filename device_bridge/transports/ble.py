@@ -229,6 +229,7 @@ class BleTransport(Transport):
         self.mtu = 23
         self.payload = MIN_PAYLOAD
         self.runs_python = True
+        self.writes = 0  # ATT writes sent, for the benchmark's bytes-per-write figure
         self._client: Any = None
         self._rx: Any = None  # the characteristic we write to
         self._with_response = False
@@ -343,6 +344,7 @@ class BleTransport(Transport):
                 )
             except Exception as error:
                 raise self._link_lost(repr(error)) from error
+            self.writes += 1
 
     def _reconnect(self) -> None:
         self._drop_client()
