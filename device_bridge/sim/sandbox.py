@@ -17,8 +17,14 @@ from dataclasses import dataclass, field
 
 from . import guard
 from .clock import SimClock
+from .environment import environment
 from .hardware import Hardware
+from .machine import make_machine
 from .microbit import make_microbit
+from .music import make_music
+from .neopixel import make_neopixel
+from .radio import make_radio
+from .runner import TICK
 from .vfs import VirtualFS
 
 #: What each imitated firmware reports (the bridge's probe reads these).
@@ -91,7 +97,17 @@ class Sandbox:
         self._load_source = load_source
         self.modules: dict[str, types.ModuleType] = {}
         self._factories: dict[str, Callable[[], object]] = {
-            "microbit": lambda: make_microbit(state.clock, state.hardware),
+            "microbit": lambda: make_microbit(
+                state.clock, state.hardware, state.firmware, self.checkpoint
+            ),
+            "music": lambda: make_music(
+                state.firmware, state.clock, self.hardware, self.environment, self.checkpoint
+            ),
+            "radio": lambda: make_radio(state.clock, self.hardware, self.environment),
+            "machine": lambda: make_machine(
+                state.firmware, state.clock, self.hardware, self.import_("microbit").reset
+            ),
+            "neopixel": lambda: make_neopixel(state.firmware, self.hardware),
             "sys": self._sys,
             "os": self._os,
             "time": self._time,
@@ -102,6 +118,20 @@ class Sandbox:
         }
         self.builtins = self._builtins()
         self.globals: dict[str, object] = {"__name__": "__main__", "__builtins__": self.builtins}
+
+    @property
+    def hardware(self) -> Hardware:
+        assert self.state.hardware is not None
+        return self.state.hardware
+
+    @property
+    def environment(self):  # -> environment.Environment
+        return environment(self.hardware)
+
+    def checkpoint(self) -> None:
+        """Where a blocking call of the simulated modules lets Ctrl-C (or a limit) in: the
+        statement counter, or whatever replaced it to stop the program."""
+        self.builtins[TICK]()  # type: ignore[operator]
 
     # -- imports -----------------------------------------------------------------------------
 
