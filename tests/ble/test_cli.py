@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -121,3 +122,60 @@ def test_monitor_refuses_an_unknown_line_end(rig: BleRig) -> None:
     done = tne(rig, "monitor", "--device", "ble:mpy-uart", "--eol", "nl")
     assert done.returncode == 2
     assert "--eol accepte lf, cr ou crlf" in done.stderr
+
+
+COUNTING = """\
+from microbit import sleep
+for n in range(400):
+    print('tick', n)
+    sleep(50)
+"""
+
+
+def test_link_lost_during_tne_exec_exits_3_in_french_within_seconds(rig: BleRig) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tne.cli", "exec", "--device", f"ble:{rig.address()}", COUNTING],
+        cwd=ROOT,
+        env=rig.child_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("tick 3"):
+                break
+        cut_at = time.monotonic()
+        rig.cut(0)
+        code = process.wait(15)
+        elapsed = time.monotonic() - cut_at
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(5)
+    assert process.stderr is not None
+    stderr = process.stderr.read()
+    assert code == 3, stderr
+    assert elapsed < 5
+    assert "La liaison Bluetooth" in stderr and "est perdue" in stderr
+
+
+def test_device_all_includes_ble_boards_listed_in_extra_devices(two_alike: BleRig) -> None:
+    env = dict(
+        two_alike.child_env(),
+        TNE_EXTRA_DEVICES=",".join(f"ble:{two_alike.address(index)}" for index in (0, 1)),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "tne.cli", "exec", "--device", "all", "print('ici')"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = sorted(done.stdout.splitlines())
+    assert len(lines) == 2 and all(line.endswith("ici") for line in lines), done.stdout
+    for index in (0, 1):
+        assert any(two_alike.address(index) in line for line in lines)

@@ -125,6 +125,20 @@ def test_two_peripherals_at_once_each_run_their_own_code(
     rig = start_rig(monkeypatch, "--count", "2", "--mtu", "247")
     boards: dict[int, Board] = {}
     errors: list[BaseException] = []
+    # Connects are serialised (BlueZ refuses concurrent ones, bleak issue #1036): count how many
+    # run at once.
+    running, most = [0], [0]
+    connect_one = BleTransport._connect
+
+    async def counted(self: BleTransport) -> None:
+        running[0] += 1
+        most[0] = max(most[0], running[0])
+        try:
+            await connect_one(self)
+        finally:
+            running[0] -= 1
+
+    monkeypatch.setattr(BleTransport, "_connect", counted)
 
     def connect(index: int) -> None:
         try:
@@ -139,6 +153,7 @@ def test_two_peripherals_at_once_each_run_their_own_code(
         for thread in threads:
             thread.join(60)
         assert not errors, errors
+        assert most[0] == 1
         boards[0].exec("who = 'first'")
         boards[1].exec("who = 'second'")
         assert boards[0].eval("who") == "first"
