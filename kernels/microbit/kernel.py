@@ -364,10 +364,11 @@ class MicrobitKernel(IPythonKernel):
     async def _ask_board(
         self, what: str, code: str, cursor_pos: int, nothing: dict[str, Any]
     ) -> dict[str, Any]:
-        """Ask the board (completion or inspection), giving up after `ASK_TIMEOUT`: a busy or
-        stuck board never freezes the notebook."""
+        """Ask the board (completion or inspection) after what its worker is doing (the
+        widgets read the LEDs after each cell), giving up after `ASK_TIMEOUT`: a busy or stuck
+        board never freezes the notebook."""
         board = self.link.board
-        if board is None or self.link.busy or board.repl.phase != "idle":
+        if board is None or board.repl.phase == "stuck":
             return nothing
         method = getattr(self.completer, what)
         try:
