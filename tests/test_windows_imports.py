@@ -98,6 +98,7 @@ def test_every_module_imports_without_fcntl_termios_pty_and_resource() -> None:
     assert "device_bridge.board" in report["imported"]
     assert "device_bridge.protocol.raw_repl" in report["imported"]
     assert "device_bridge.transports.serial" in report["imported"]
+    assert "device_bridge.transports.ble" in report["imported"]
     assert "tne.cli.app" in report["imported"]
 
 

@@ -46,7 +46,7 @@ import queue
 import re
 import threading
 from collections.abc import Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from tne.i18n import _
@@ -92,6 +92,9 @@ class BleFound:
     name: str
     rssi: int
     has_uart: bool
+    #: bleak's BLEDevice: connecting with it spares the stack a second scan (and on macOS the
+    #: address is only meaningful to the scanner that saw it).
+    device: Any = field(default=None, compare=False, repr=False)
 
 
 # -- the event loop -------------------------------------------------------------------------
@@ -179,6 +182,7 @@ async def _scan(seconds: float) -> list[BleFound]:
             name=advert.local_name or device.name or "",
             rssi=advert.rssi,
             has_uart=NUS_SERVICE in [uuid.lower() for uuid in advert.service_uuids],
+            device=device,
         )
         for device, advert in seen.values()
     ]
@@ -274,12 +278,13 @@ class BleTransport(Transport):
                 ambiguous_message(self.target, found),
                 detail=", ".join(item.address for item in found),
             )
-        return found[0].address
+        return found[0].device or found[0].address
 
     async def _connect(self) -> None:
         bleak = _bleak()
         _scanner, client_backend = backends()
-        self.address = await self._find()
+        target = await self._find()
+        self.address = target if isinstance(target, str) else target.address
         self._generation += 1
         generation = self._generation
 
@@ -289,7 +294,7 @@ class BleTransport(Transport):
                 self._queue.put(None)
 
         client = bleak.BleakClient(
-            self.address,
+            target,
             disconnected_callback=on_disconnect,
             timeout=CONNECT_SECONDS,
             **({"backend": client_backend} if client_backend else {}),
@@ -301,11 +306,12 @@ class BleTransport(Transport):
             rx, tx, self.convention = pick_characteristics(client.services, self.target)
             self.runs_python = self.convention == "micropython"
             self._with_response = "write-without-response" not in rx.properties
-            self.mtu = client.mtu_size
+            # BlueZ always reports MTU 23 (bleak's docs) but knows the write size: take both.
             self.payload = max(
                 MIN_PAYLOAD,
-                self.mtu - 3 if self._with_response else rx.max_write_without_response_size,
+                client.mtu_size - 3 if self._with_response else rx.max_write_without_response_size,
             )
+            self.mtu = max(client.mtu_size, self.payload + 3)
             await client.start_notify(tx, self._on_data)
         except BaseException:
             with contextlib.suppress(Exception):

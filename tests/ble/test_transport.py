@@ -10,7 +10,8 @@ import time
 import pytest
 
 from device_bridge import Board
-from device_bridge.errors import DeviceNotResponding, LinkLost
+from device_bridge.errors import DeviceNotResponding, ExecTimeout, LinkLost
+from device_bridge.protocol.raw_repl import PACINGS
 from device_bridge.transports.ble import BleTransport
 from tests.ble.conftest import require_ble_rig, start_rig
 from tests.helpers.ble_rig import BleRig
@@ -32,10 +33,27 @@ def test_exec_over_ble_writes_in_pieces_of_the_negotiated_payload(ble_env: BleRi
         assert board.transport.mtu == mtu
         assert board.transport.payload == mtu - 3  # 20 bytes at MTU 23, 244 at 247
         assert board.transport.convention == "micropython"
+        assert board.repl.pacing == PACINGS["ble"]  # long code: one minimum ATT write per piece
         assert board.profile is not None and board.profile.kind == "microbit-v1"
         assert board.exec("print(1+1)").stdout == b"2\r\n"
         long_line = "x = " + repr("a" * 300) + "\nprint(len(x))"  # paced, many ATT writes
         assert board.exec(long_line).stdout == b"300\r\n"
+
+
+def test_stream_and_interrupt_run_unchanged_over_ble(ble_env: BleRig) -> None:
+    endless = "n = 0\nwhile True:\n    print('tour', n)\n    n += 1\n"
+    with Board.connect("ble:mpy-uart") as board:
+        received = bytearray()
+        stream = board.stream(endless)
+        for chunk in stream:
+            received += chunk
+            if received.count(b"\n") >= 5:
+                break
+        stream.close()  # stops the program on the board (Ctrl-C over the radio)
+        assert received.startswith(b"tour 0\r\n")
+        with pytest.raises(ExecTimeout):
+            board.exec("while True:\n    pass", timeout=1.0)  # silent: stopped after 1 s
+        assert board.exec("print('encore')").stdout == b"encore\r\n"
 
 
 def test_file_put_and_get_round_trip_over_ble(ble_env: BleRig) -> None:
