@@ -179,3 +179,31 @@ def test_device_all_includes_ble_boards_listed_in_extra_devices(two_alike: BleRi
     assert len(lines) == 2 and all(line.endswith("ici") for line in lines), done.stdout
     for index in (0, 1):
         assert any(two_alike.address(index) in line for line in lines)
+
+
+def test_a_device_without_the_nordic_uart_service_is_refused_in_french() -> None:
+    require_ble_rig(with_qemu=False)
+    with BleRig("--convention", "hm10", "--board", "none", "--name", "hm10") as other:
+        done = tne(other, "exec", "--device", "ble:hm10", "print(1)")
+    assert done.returncode == 3
+    assert "n'a pas de service UART Nordic" in done.stderr
+
+
+def test_no_bluetooth_stack_is_reported_in_french(rig: BleRig) -> None:
+    env = dict(rig.child_env(), TNE_BUMBLE_HCI="tcp-client:127.0.0.1:9")  # nothing listens
+    done = subprocess.run(
+        [sys.executable, "-m", "tne.cli", "devices", "--ble"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 3
+    assert "Le Bluetooth n'est pas disponible" in done.stderr
+
+
+def test_tne_repl_works_over_the_radio(rig: BleRig) -> None:
+    done = tne(rig, "repl", "--device", "ble:mpy-uart", stdin="print(5*5)\n")
+    assert done.returncode == 0, done.stderr
+    assert "25" in done.stdout

@@ -16,7 +16,8 @@ One process runs bumble virtual controllers joined by a `LocalLink` (bumble's in
 
 Scripted behaviour, only for what the firmware cannot produce: `--board none` swallows every
 write and never answers; `--notify-early` sends a notification the moment a central connects,
-before it subscribed (as some boards print a banner on connection).
+before it subscribed (as some boards print a banner on connection); `--convention hm10` offers
+an HM-10 serial module's service instead of NUS (a device tne must refuse).
 
 It prints one JSON line on stdout once ready:
 `{"hci": "tcp-client:127.0.0.1:PORT", "peripherals": [{"name", "address", ...}]}`; `tne` then
@@ -58,6 +59,8 @@ from tests.helpers.link import _open_board_end
 NUS_SERVICE = UUID("6E400001-B5A3-F393-E0A9-E50E24DCCA9E")
 NUS_2 = UUID("6E400002-B5A3-F393-E0A9-E50E24DCCA9E")
 NUS_3 = UUID("6E400003-B5A3-F393-E0A9-E50E24DCCA9E")
+HM10_SERVICE = UUID.from_16_bits(0xFFE0)
+HM10_CHARACTERISTIC = UUID.from_16_bits(0xFFE1)
 WRITES = Characteristic.Properties.WRITE | Characteristic.Properties.WRITE_WITHOUT_RESPONSE
 EARLY_TEXT = b"robot ready\r\n"
 
@@ -134,6 +137,7 @@ class NusPeripheral:
 
     def _build_service(self) -> None:
         incoming = CharacteristicValue(write=self._on_write)
+        self.service_uuid = NUS_SERVICE
         if self.convention == "makecode":
             # The micro:bit's UART service: it indicates on 6E400002 and takes writes on 3.
             self.tx = Characteristic(
@@ -151,6 +155,18 @@ class NusPeripheral:
                 b"",
             )
             characteristics = [self.rx, self.tx]
+        if self.convention == "hm10":
+            # Scripted: a serial module of another kind (HM-10's service FFE0, one characteristic
+            # FFE1 that both takes writes and notifies), for the "not a NUS board" refusal.
+            self.rx = self.tx = Characteristic(
+                HM10_CHARACTERISTIC,
+                WRITES | Characteristic.Properties.NOTIFY,
+                Characteristic.WRITEABLE,
+                incoming,
+            )
+            self.service_uuid = HM10_SERVICE
+            self.device.add_service(Service(HM10_SERVICE, [self.rx]))
+            return
         self.device.add_service(Service(NUS_SERVICE, characteristics))
 
     async def start(self) -> None:
@@ -168,7 +184,7 @@ class NusPeripheral:
         data = AdvertisingData(
             [
                 (AdvertisingData.FLAGS, bytes([0x06])),
-                (AdvertisingData.COMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS, bytes(NUS_SERVICE)),
+                self._advertised_service(),
                 (AdvertisingData.COMPLETE_LOCAL_NAME, self.name.encode("utf-8")),
             ]
         )
@@ -176,6 +192,11 @@ class NusPeripheral:
             advertising_data=bytes(data), auto_restart=True, advertising_interval_min=20.0,
             advertising_interval_max=20.0,
         )  # fmt: skip
+
+    def _advertised_service(self) -> tuple[int, bytes]:
+        if self.service_uuid == HM10_SERVICE:
+            return AdvertisingData.COMPLETE_LIST_OF_16_BIT_SERVICE_CLASS_UUIDS, bytes(HM10_SERVICE)
+        return AdvertisingData.COMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS, bytes(NUS_SERVICE)
 
     def _on_connection(self, connection: Any) -> None:
         if self.notify_early:
@@ -304,9 +325,10 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--mtu", type=int, default=247, help="largest ATT MTU the board accepts")
     parser.add_argument(
         "--convention",
-        choices=["micropython", "makecode"],
+        choices=["micropython", "makecode", "hm10"],
         default="micropython",
-        help="micropython: write 6E400002, notify 6E400003; makecode: swapped, indications",
+        help="micropython: write 6E400002, notify 6E400003; makecode: swapped, indications; "
+        "hm10: no NUS (an HM-10 serial module's FFE0 service)",
     )
     parser.add_argument("--count", type=int, default=1, help="peripherals, all with that name")
     parser.add_argument(
