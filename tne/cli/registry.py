@@ -246,3 +246,8 @@ def sessions_record(
         _print_json(record.to_json())
     else:
         print(record.id)
+
+
+# -- importing dossiers (its own module, registered here) ------------------------------------
+
+from . import registry_import  # noqa: E402, F401

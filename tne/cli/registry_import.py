@@ -1,0 +1,142 @@
+"""`tne registry import-dossiers`: a démarches-simplifiées-style export (CSV, XLSX) or its GraphQL
+API into the registry.
+
+Exit codes: 0 every row imported; 1 some rows refused (each on stderr with its line, dossier
+number and reason; the others imported); 2 nothing could be read (missing file, not CSV/XLSX, no
+ID column, token refused...), and then nothing was written; 3 the database cannot be used.
+The API token is read from an environment variable, never from the command line, where other
+users of the machine and the shell history would see it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn
+
+from tne.i18n import _
+
+from .output import console, error, say
+from .registry import _print_json, _with_registry, db_option, json_option, registry_app
+
+EXIT_SOME_REJECTED = 1
+EXIT_BAD_INPUT = 2
+DEFAULT_TOKEN_VARIABLE = "DS_API_TOKEN"
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[Callable[[int], None] | None]:
+    """Counts on stderr while a long import runs, only for a person at a terminal."""
+    if not console.is_terminal:
+        yield None
+        return
+    columns = (SpinnerColumn(), TextColumn(label), TextColumn("{task.completed}"))
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done: bar.advance(task, done)
+
+
+def _refuse(message: str) -> None:
+    error(message)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@registry_app.command(
+    "import-dossiers",
+    help=_(
+        "Import the dossiers of a démarches-simplifiées-style export (CSV or XLSX), or of its "
+        "GraphQL API with --graphql. Importing again updates the dossiers, never duplicates them."
+    ),
+)
+def import_dossiers(
+    file: Path | None = typer.Argument(
+        None, help=_("The export: a CSV file (separated by ; or ,) or an XLSX workbook.")
+    ),
+    mapping: Path | None = typer.Option(
+        None,
+        "--mapping",
+        help=_('A JSON file naming your own headers, such as {"Numéro de dossier": "number"}.'),
+    ),
+    demarche: str | None = typer.Option(
+        None,
+        "--demarche",
+        help=_(
+            "The call for projects the dossiers belong to (default: the file's name); with "
+            "--graphql, the démarche's number."
+        ),
+    ),
+    graphql: str | None = typer.Option(
+        None,
+        "--graphql",
+        help=_("The GraphQL API's address, such as https://example.org/api/v2/graphql."),
+    ),
+    token_env: str = typer.Option(
+        DEFAULT_TOKEN_VARIABLE,
+        "--token-env",
+        help=_("The environment variable that holds the API token."),
+    ),
+    db: str | None = db_option(),
+    as_json: bool = json_option(),
+) -> None:
+    from activities.registry.importing import import_file, import_graphql
+
+    if (file is None) == (graphql is None):
+        _refuse(_("Give either an export file or --graphql URL (one of the two)."))
+    if graphql is not None:
+        if demarche is None or not demarche.strip().isdigit():
+            _refuse(_("With --graphql, give the démarche's number: --demarche 12345."))
+        token = os.environ.get(token_env, "").strip()
+        if not token:
+            _refuse(
+                _(
+                    "The environment variable {name} holds no API token. Set it first, for "
+                    "example: export {name}=..."
+                ).format(name=token_env)
+            )
+
+        def run(registry):
+            with _progress(_("Dossiers fetched:")) as fetched:
+                return import_graphql(
+                    registry, graphql, int(demarche), token, mapping, fetched=fetched
+                )
+
+    else:
+
+        def run(registry):
+            with _progress(_("Dossiers stored:")) as stored:
+                return import_file(registry, file, mapping, demarche, stored)
+
+    report = _with_registry(db, run)
+    for rejection in report.rejected:
+        if rejection.number is None:
+            error(_("Line {line}: {reason}").format(line=rejection.line, reason=rejection.reason))
+        else:
+            error(
+                _("Line {line}, dossier {number}: {reason}").format(
+                    line=rejection.line, number=rejection.number, reason=rejection.reason
+                )
+            )
+    if as_json:
+        _print_json(report.to_json())
+    say(
+        _(
+            "Dossiers imported from {source}: {imported} ({created} new, {updated} updated); "
+            "rows refused: {rejected}."
+        ).format(
+            imported=report.imported,
+            source=report.source,
+            created=report.created,
+            updated=report.updated,
+            rejected=len(report.rejected),
+        )
+    )
+    if report.schools_added:
+        say(
+            _("Schools added to the registry: {uais}.").format(uais=", ".join(report.schools_added))
+        )
+    if report.rejected:
+        raise typer.Exit(EXIT_SOME_REJECTED)
