@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A tour of `tne` on the board that is plugged in, or on an emulated micro:bit (QEMU) when none
-# is. This is the main job until the Jupyter kernel lands.
+# is. The README's main command is `tne lab` (the notebooks); this tour shows the terminal side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -16,5 +16,13 @@ if ! command -v qemu-system-arm >/dev/null || [ ! -f /usr/share/firmware-microbi
         qemu-system-arm firmware-microbit-micropython >/dev/null
 fi
 
+# Debian's Chromium, for the end-to-end test of JupyterLab (Playwright drives it through its
+# executable_path: never `playwright install`, which downloads a browser build of its own).
+if [ ! -x /usr/bin/chromium ]; then
+    echo "Installation de Chromium (test de bout en bout de JupyterLab)…" >&2
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
 echo "Installation de tne-robotique (pip)…" >&2
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"

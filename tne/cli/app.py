@@ -340,6 +340,31 @@ def flash(
     finish(flash_command(hex_file, drive, device))
 
 
+# -- JupyterLab --------------------------------------------------------------------------------
+
+
+@app.command(help=_("Open JupyterLab in French, with the micro:bit kernels and widgets."))
+def lab(
+    no_browser: bool = typer.Option(
+        False, "--no-browser", help=_("Serve JupyterLab without opening a browser.")
+    ),
+    port: int | None = typer.Option(
+        None,
+        "--port",
+        min=1,
+        max=65535,
+        help=_("Port of JupyterLab (default: 8888 or the next free one)."),
+    ),
+    device: str = device_option(),
+    folder: Path | None = typer.Option(
+        None, "--dir", help=_("Folder of the notebooks (default: tne-robotique in your documents).")
+    ),
+) -> None:
+    from .lab import run_lab
+
+    finish(run_lab(browser=not no_browser, port=port, device=device, workspace=folder))
+
+
 def main() -> None:
     try:
         app()
