@@ -9,6 +9,7 @@ Changing this file means adding an Alembic revision in `migrations/versions/`.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from sqlalchemy import (
     BigInteger,
@@ -48,6 +49,12 @@ NAMING = {
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+def new_uid() -> str:
+    """A stable identity that survives the trip from a school's registry to the department's,
+    where integer ids differ (report files are merged on it)."""
+    return uuid.uuid4().hex
 
 
 class Base(DeclarativeBase):
@@ -128,6 +135,7 @@ class Project(Base):
     __tablename__ = "projects"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True, default=new_uid)
     school_uai: Mapped[str] = mapped_column(ForeignKey("schools.uai"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     level: Mapped[str] = mapped_column(String(40))
@@ -205,6 +213,7 @@ class ClassroomSession(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True, default=new_uid)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     activity: Mapped[str] = mapped_column(String(100))
@@ -250,3 +259,24 @@ class UsageEvent(Base):
     cells: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class UsageDaily(Base):
+    """Usage events merged from a school's report file: one row per project, day, event kind,
+    activity and device kind, with totals only. A department registry holds these instead of
+    the events themselves; merging a newer file replaces the row, so merging twice changes
+    nothing. An absent activity or device kind is stored as '' (it is part of the key)."""
+
+    __tablename__ = "usage_daily"
+    __table_args__ = (CheckConstraint("events >= 0 AND cells >= 0 AND errors >= 0", name="counts"),)
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    activity: Mapped[str] = mapped_column(String(100), primary_key=True, default="")
+    device_kind: Mapped[str] = mapped_column(String(40), primary_key=True, default="")
+    events: Mapped[int] = mapped_column(Integer)
+    cells: Mapped[int] = mapped_column(BigInteger)
+    errors: Mapped[int] = mapped_column(BigInteger)

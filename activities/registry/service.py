@@ -8,9 +8,11 @@ so that checks and inserts see the same state even with several processes at onc
 from __future__ import annotations
 
 import contextlib
+import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -18,20 +20,26 @@ from sqlalchemy.orm import Session
 
 from tne.i18n import _
 
-from . import inputs, migrate
+from . import exchange, inputs, migrate
 from .database import make_engine, resolve_url, shown_url, sqlite_path, writer
 from .errors import DatabaseUnavailable, RegistryError
+from .link import MachineLink, read_link, remove_link, save_link
 from .models import (
     DOSSIER_STATES,
     ClassroomSession,
     Dossier,
+    Equipment,
     Group,
     Project,
     ProjectTeacher,
     School,
     SessionDevice,
     UsageEvent,
+    utc_now,
 )
+from .report.build import build_report
+from .report.figures import Report
+from .report.request import ReportRequest
 from .uai import department_of, normalise_uai
 from .views import GroupView, ProjectView, SchoolView, SessionView, StatusView
 
@@ -343,4 +351,83 @@ class Registry:
                 name: session.scalar(select(func.count()).select_from(model))
                 for name, model in tables.items()
             }
-        return StatusView(database=self.shown_url, revision=revision, counts=counts)
+        link = read_link()
+        return StatusView(
+            database=self.shown_url,
+            revision=revision,
+            counts=counts,
+            link=link.to_json() if link else None,
+        )
+
+    # -- this machine's link ---------------------------------------------------------------
+
+    def link_machine(self, project_id: int) -> MachineLink:
+        """Record usage on this machine for `project_id` of this registry from now on."""
+        with self.reading() as session:
+            project = self._project(session, project_id)
+            link = MachineLink(
+                database=self.url,
+                project_id=project.id,
+                project_uid=project.uid,
+                title=project.title,
+                school=project.school_uai,
+            )
+        save_link(link)
+        return link
+
+    @staticmethod
+    def unlink_machine() -> bool:
+        """Stop recording usage on this machine; False when it was not linked."""
+        return remove_link()
+
+    # -- equipment -------------------------------------------------------------------------
+
+    def add_equipment(self, project_id: int, kind: str, identifier: str) -> bool:
+        """Add a board or robot to a project's inventory; False when it was already there."""
+        kind = inputs.text(kind, _("device kind"), 40).lower()
+        identifier = inputs.text(identifier, _("device identifier"), 100)
+        with self.writing() as session:
+            project = self._project(session, project_id)
+            if any(e.kind == kind and e.identifier == identifier for e in project.equipment):
+                return False
+            project.equipment.append(Equipment(kind=kind, identifier=identifier))
+            return True
+
+    # -- reports ---------------------------------------------------------------------------
+
+    def report(self, request: ReportRequest) -> Report:
+        """The report `request` asks for, counts of pupils already protected."""
+        with self.reading() as session:
+            return build_report(session, request)
+
+    # -- report files ----------------------------------------------------------------------
+
+    def export_report(self, path: Path) -> dict[str, int]:
+        """Write this registry's report file (aggregates only); how many of each it holds."""
+        with self.reading() as session:
+            content = exchange.export_content(session)
+        data = exchange.report_file(content, utc_now())
+        partial = path.with_name(path.name + ".part")
+        try:
+            partial.write_bytes(data)
+            os.replace(partial, path)
+        except OSError as problem:
+            raise RegistryError(
+                _("Cannot write '{path}': {error}").format(path=path, error=problem.strerror)
+            ) from None
+        return {
+            "schools": len(content["schools"]),
+            "dossiers": len(content["dossiers"]),
+            "projects": len(content["projects"]),
+            "sessions": sum(len(p["sessions"]) for p in content["projects"]),
+        }
+
+    def import_reports(self, paths: Sequence[Path]) -> dict[str, int]:
+        """Merge report files: all checked first, then merged in one transaction, so a broken
+        file changes nothing; merging a file twice changes nothing the second time."""
+        contents = [exchange.read_report_file(path) for path in paths]
+        total: Counter[str] = Counter()
+        with self.writing() as session:
+            for content in contents:
+                total.update(exchange.merge(session, content))
+        return dict(total)

@@ -92,3 +92,5 @@ class StatusView(View):
     database: str
     revision: str | None
     counts: dict[str, int]
+    #: The project this machine records usage for (`link.MachineLink.to_json`), if any.
+    link: dict | None = None

@@ -44,6 +44,9 @@ def flash_command(hex_file: Path | None, drive_path: Path | None, device: str) -
         say(_("Copy finished; the board restarts…"))
         firmware = wait_for_firmware(device)
         say(_("Firmware announced by the board: {firmware}").format(firmware=firmware))
+        from activities.registry.usage import record_event
+
+        record_event("cli_flash", device_kind=f"microbit-{drive.version}")
         return EXIT_OK
     except BridgeError as problem:
         return report(problem)

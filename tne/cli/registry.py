@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import typer
@@ -29,10 +30,14 @@ groups_app = typer.Typer(
     help=_("Groups of pupils: counts only, never names."), no_args_is_help=True
 )
 sessions_app = typer.Typer(help=_("Sessions held with a group."), no_args_is_help=True)
+equipment_app = typer.Typer(
+    help=_("A project's boards and robots, by kind and identifier."), no_args_is_help=True
+)
 registry_app.add_typer(schools_app, name="schools")
 registry_app.add_typer(projects_app, name="projects")
 registry_app.add_typer(groups_app, name="groups")
 registry_app.add_typer(sessions_app, name="sessions")
+registry_app.add_typer(equipment_app, name="equipment")
 
 
 def db_option() -> str | None:
@@ -119,6 +124,49 @@ def status(db: str | None = db_option(), as_json: bool = json_option()) -> None:
     }
     for key, count in found.counts.items():
         print(f"{labels[key]}: {count}")
+    if found.link:
+        print(
+            _("This machine records usage for project {id} ({title}, {school}).").format(
+                id=found.link["project_id"], title=found.link["title"], school=found.link["school"]
+            )
+        )
+    else:
+        print(_("This machine is not linked to a project: no usage is recorded."))
+
+
+# -- this machine's link ---------------------------------------------------------------------
+
+
+@registry_app.command(help=_("Link this machine to a project, so that its usage is recorded."))
+def link(
+    project: int = typer.Argument(..., help=_("The project's id.")),
+    db: str | None = db_option(),
+    as_json: bool = json_option(),
+) -> None:
+    done = _with_registry(db, lambda r: r.link_machine(project))
+    if as_json:
+        _print_json(done.to_json())
+    else:
+        say(
+            _("This machine now records usage for project {id} ({title}).").format(
+                id=done.project_id, title=done.title
+            )
+        )
+
+
+@registry_app.command(help=_("Stop recording this machine's usage."))
+def unlink(db: str | None = db_option(), as_json: bool = json_option()) -> None:
+    """`--db` is accepted like everywhere else, though the link is kept on the machine."""
+    from activities.registry.service import Registry
+
+    del db
+    removed = Registry.unlink_machine()
+    if as_json:
+        _print_json({"changed": removed})
+    elif removed:
+        say(_("This machine is no longer linked to a project."))
+    else:
+        say(_("This machine was not linked to a project."))
 
 
 # -- schools ---------------------------------------------------------------------------------
@@ -251,3 +299,68 @@ def sessions_record(
 # -- importing dossiers (its own module, registered here) ------------------------------------
 
 from . import registry_import  # noqa: E402, F401
+
+# -- equipment -------------------------------------------------------------------------------
+
+
+@equipment_app.command("add", help=_("Add a board or robot to a project's inventory."))
+def equipment_add(
+    project: int = typer.Argument(..., help=_("The project's id.")),
+    kind: str = typer.Option(..., "--kind", help=_("The kind of device, such as microbit.")),
+    identifier: str = typer.Option(
+        ..., "--id", help=_("Its identifier: a serial number or an inventory label.")
+    ),
+    db: str | None = db_option(),
+    as_json: bool = json_option(),
+) -> None:
+    added = _with_registry(db, lambda r: r.add_equipment(project, kind, identifier))
+    if as_json:
+        _print_json({"project": project, "kind": kind, "identifier": identifier, "changed": added})
+    elif not added:
+        say(_("This device was already in the project's inventory."))
+
+
+# -- report files ----------------------------------------------------------------------------
+
+
+@registry_app.command(
+    "export-report",
+    help=_("Write this registry's report file for the DRANE (aggregates only, no usage event)."),
+)
+def export_report(
+    file: Path = typer.Argument(..., help=_("The report file to write (JSON).")),
+    db: str | None = db_option(),
+    as_json: bool = json_option(),
+) -> None:
+    counts = _with_registry(db, lambda r: r.export_report(file))
+    if as_json:
+        _print_json({"file": str(file), "counts": counts})
+    else:
+        say(
+            _("Report file written to {path}: {projects} projects, {sessions} sessions.").format(
+                path=file, projects=counts["projects"], sessions=counts["sessions"]
+            )
+        )
+
+
+@registry_app.command(
+    "import-report",
+    help=_("Merge schools' report files into this registry (merging twice changes nothing)."),
+)
+def import_report(
+    files: list[Path] = typer.Argument(..., help=_("The report files to merge.")),
+    db: str | None = db_option(),
+    as_json: bool = json_option(),
+) -> None:
+    changed = _with_registry(db, lambda r: r.import_reports(files))
+    if as_json:
+        _print_json({"files": [str(f) for f in files], "changed": changed})
+    elif not any(changed.values()):
+        say(_("Nothing new: the registry already held these reports."))
+    else:
+        say(
+            _("Merged {count} report files: {changes}.").format(
+                count=len(files),
+                changes=", ".join(f"{k} {v}" for k, v in sorted(changed.items()) if v),
+            )
+        )

@@ -76,10 +76,22 @@ def _work(target: Target, action: Action) -> None:
     except BridgeError as problem:
         target.code = report(problem, target.prefix)
     finally:
+        _record_usage(target)
         out.close()
         if target.board is not None:
             target.board.close()
         target.done.set()
+
+
+def _record_usage(target: Target) -> None:
+    """One usage event per board a command reached, when this machine is linked to a project
+    (see `activities.registry.usage`; it never raises)."""
+    profile = getattr(target.board, "profile", None)
+    if profile is None:
+        return
+    from activities.registry.usage import record_event
+
+    record_event("cli_run", device_kind=profile.kind, errors=int(target.code != EXIT_OK))
 
 
 def run_on_boards(device: str, action: Action) -> int:

@@ -1,0 +1,134 @@
+"""Usage events: recorded for the linked project only, never raising (a broken database costs a
+warning, not a pupil's cell), and refusing anything but short identifiers and counts. The link
+itself through the real CLI (`link`, `status`, `unlink`), and `tne exec` on the simulator
+recording one event."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from activities.registry.link import link_path, read_link
+from activities.registry.models import UsageEvent
+from activities.registry.service import Registry
+from activities.registry.usage import record_event
+from tests.registry.test_cli import ROOT, ok, tne  # noqa: F401
+
+
+@pytest.fixture
+def project(registry: Registry) -> int:
+    registry.add_school("0180005H", "École Jean Zay", "Bourges", 1)
+    return registry.create_project("0180005H", "Robots", "CM2").id
+
+
+def events(registry: Registry) -> list[tuple]:
+    with registry.reading() as session:
+        return [
+            (e.project_id, e.kind, e.activity, e.device_kind, e.cells, e.errors)
+            for e in session.scalars(select(UsageEvent).order_by(UsageEvent.id))
+        ]
+
+
+def test_nothing_is_recorded_while_the_machine_is_not_linked(registry, project) -> None:
+    assert read_link() is None
+    assert record_event("cell", activity="robot-suiveur", cells=1) is False
+    assert events(registry) == []
+
+
+def test_a_linked_machine_records_events_for_its_project(registry, project) -> None:
+    registry.link_machine(project)
+    assert record_event("cell", activity="robot-suiveur", device_kind="microbit-v2", cells=3)
+    assert record_event("cli_run", device_kind="sim", errors=1)
+    assert events(registry) == [
+        (project, "cell", "robot-suiveur", "microbit-v2", 3, 0),
+        (project, "cli_run", None, "sim", 0, 1),
+    ]
+    assert registry.unlink_machine() is True
+    assert record_event("cell") is False
+    assert len(events(registry)) == 2
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"kind": "Cell run by Léa"},
+        {"kind": "cell", "activity": "print('Léa Martin')"},
+        {"kind": "cell", "activity": '=HYPERLINK("http://x")'},
+        {"kind": "cell", "device_kind": "micro bit de Léa"},
+        {"kind": "cell", "cells": -1},
+        {"kind": "cell", "errors": "3"},
+        {"kind": ""},
+    ],
+)
+def test_free_text_and_bad_counts_are_refused_without_raising(
+    registry, project, event, capsys
+) -> None:
+    registry.link_machine(project)
+    event = dict(event)
+    kind = event.pop("kind")
+    assert record_event(kind, **event) is False
+    assert "usage event not recorded" in capsys.readouterr().err
+    assert events(registry) == []
+
+
+def test_a_broken_database_never_raises(tmp_path: Path, capsys) -> None:
+    registry = Registry.open(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    registry.init()
+    registry.add_school("0180005H", "École Jean Zay", "Bourges", 1)
+    registry.link_machine(registry.create_project("0180005H", "Robots", "CM2").id)
+    registry.close()
+    (tmp_path / "r.sqlite3").write_bytes(b"this is not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / f"r.sqlite3{suffix}").unlink(missing_ok=True)
+    assert record_event("cell", cells=1) is False
+    assert "usage event not recorded" in capsys.readouterr().err
+
+
+def test_a_damaged_link_file_means_not_linked(registry, project) -> None:
+    registry.link_machine(project)
+    link_path().write_text("{not json", encoding="utf-8")
+    assert read_link() is None
+    assert record_event("cell") is False
+
+
+def test_link_status_and_unlink_through_the_cli(db_url: str, registry, project) -> None:
+    linked = json.loads(ok("link", str(project), "--json", db=db_url))
+    assert linked["project_id"] == project and linked["title"] == "Robots"
+    status = json.loads(ok("status", "--json", db=db_url))
+    assert status["link"]["project_id"] == project
+    assert "enregistre l'utilisation pour le projet" in ok("status", db=db_url)
+    assert json.loads(ok("unlink", "--json", db=db_url)) == {"changed": True}
+    assert "n'est lié à aucun projet" in ok("status", db=db_url)
+    unknown = tne("link", "99", db=db_url)
+    assert unknown.returncode == 2 and "Il n'y a pas de projet 99" in unknown.stderr
+
+
+def test_tne_exec_on_a_board_records_one_cli_event(tmp_path: Path) -> None:
+    """The CLI's hook, end to end on the simulated micro:bit (SQLite only: the hook does not
+    depend on the database)."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    registry = Registry.open(url)
+    registry.init()
+    registry.add_school("0180005H", "École Jean Zay", "Bourges", 1)
+    registry.link_machine(registry.create_project("0180005H", "Robots", "CM2").id)
+    registry.close()
+    done = subprocess.run(
+        [sys.executable, "-m", "tne.cli", "exec", "print(6 * 7)", "--device", "sim"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "42"
+    rows = sqlite3.connect(tmp_path / "r.sqlite3").execute(
+        "SELECT kind, device_kind, errors FROM usage_events"
+    )
+    assert [tuple(r) for r in rows] == [("cli_run", "microbit-v2", 0)]
