@@ -39,6 +39,7 @@ stack: `Name` is an object with attributes `scanner` and `client`, bleak backend
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import importlib
 import os
@@ -121,9 +122,9 @@ class _BleLoop:
         future = asyncio.run_coroutine_threadsafe(coroutine, cls.loop())
         try:
             return future.result(timeout)
-        except TimeoutError:
+        except concurrent.futures.TimeoutError:  # not the builtin TimeoutError before 3.11
             future.cancel()
-            raise
+            raise TimeoutError(f"no answer from the Bluetooth stack in {timeout} s") from None
 
 
 def run_ble(coroutine: Coroutine[Any, Any, T], timeout: float) -> T:
