@@ -17,12 +17,9 @@ from device_bridge.transports.sim import SimTransport
 
 @pytest.fixture
 def sim() -> Iterator[tuple[Board, SimTransport]]:
-    board = Board.connect("sim")
-    assert isinstance(board.transport, SimTransport)
-    try:
+    with Board.connect("sim") as board:
+        assert isinstance(board.transport, SimTransport)
         yield board, board.transport
-    finally:
-        board.close()
 
 
 def timed(board: Board, code: str) -> float:

@@ -1,0 +1,180 @@
+"""End to end: `tne lab` serves JupyterLab in French, and a real headless Chromium (Debian's
+`chromium`, driven by Playwright through `executable_path`; never a browser Playwright
+downloads) runs micro:bit cells on the simulator, sees their output and the LED widget, and
+stops a `while True:` loop with the toolbar's Stop button.
+
+Without chromium or playwright the test skips on a developer's machine and fails with CI=true
+(scripts/setup.sh installs both). A screenshot of the page is kept in the test's temporary
+folder when it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.conftest import skip_or_fail
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+URL = re.compile(r"http://127\.0\.0\.1:\d+/\S*\?token=([0-9a-f]+)")
+START_TIMEOUT = 60.0
+STEP_TIMEOUT = 30_000  # ms, for Playwright
+REPO = Path(__file__).resolve().parents[2]
+
+
+def require_browser() -> None:
+    if not Path(CHROMIUM).exists():
+        skip_or_fail(f"needs {CHROMIUM} (Debian package chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        skip_or_fail("needs playwright (pip package)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def write_notebook(path: Path) -> None:
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "from microbit import *\ndisplay.show(Image.HEART)\nprint('bonjour e2e')"
+            ),
+            nbformat.v4.new_code_cell("while True:\n    sleep(10)"),
+        ],
+        metadata={
+            "kernelspec": {
+                "name": "tne-microbit",
+                "display_name": "micro:bit (MicroPython)",
+                "language": "python",
+            }
+        },
+    )
+    nbformat.write(notebook, path)
+
+
+class Lab:
+    """`tne lab --no-browser` in a child process, and the URL (with its token) it prints."""
+
+    def __init__(self, folder: Path) -> None:
+        self.port = free_port()
+        command = [sys.executable, "-m", "tne.cli", "lab", "--no-browser"]
+        command += ["--port", str(self.port), "--dir", str(folder), "--device", "sim"]
+        env = dict(os.environ, PYTHONPATH=str(REPO), TNE_LANG="fr")
+        self.process = subprocess.Popen(
+            command,
+            cwd=folder,
+            env=env,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+        )
+        self.log: list[str] = []
+        self._found = threading.Event()
+        self.token = ""
+        threading.Thread(target=self._read, daemon=True).start()
+        if not self._found.wait(START_TIMEOUT):
+            self.stop()
+            pytest.fail("tne lab printed no URL:\n" + "".join(self.log[-30:]))
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.log.append(line)
+            match = URL.search(line)
+            if match and not self._found.is_set():
+                self.token = match.group(1)
+                self._found.set()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}/{path}?token={self.token}"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> Iterator[Lab]:
+    require_browser()
+    write_notebook(tmp_path / "e2e.ipynb")
+    server = Lab(tmp_path)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_lab_in_french_runs_a_cell_on_the_simulator_and_stops_a_loop(
+    lab: Lab, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    assert (tmp_path / "Premiers pas.ipynb").exists()  # copied for the pupil
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(STEP_TIMEOUT)
+        try:
+            page.goto(lab.url("lab/tree/e2e.ipynb"))
+            expect(page.get_by_role("menuitem", name="Fichier", exact=True)).to_be_visible()
+            expect(
+                page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+            ).to_have_count(1)
+
+            cells = page.locator(".jp-Notebook .jp-CodeCell")
+            cells.nth(0).locator(".jp-InputArea-editor").click()
+            page.keyboard.press("Shift+Enter")
+            outputs = cells.nth(0).locator(".jp-OutputArea")
+            expect(outputs).to_contain_text("bonjour e2e")
+            expect(outputs.locator(".tne-leds")).to_have_attribute("data-lit", "16")
+            expect(outputs.locator(".tne-device")).to_contain_text("sim")
+
+            cells.nth(1).locator(".jp-InputArea-editor").click()
+            page.keyboard.press("Shift+Enter")
+            expect(cells.nth(1).locator(".jp-InputPrompt")).to_contain_text("*")
+            time.sleep(1.0)  # the loop runs on the board
+            page.locator("[data-command='notebook:interrupt-kernel']").first.click()
+            expect(cells.nth(1).locator(".jp-OutputArea")).to_contain_text("KeyboardInterrupt")
+            expect(cells.nth(1).locator(".jp-InputPrompt")).not_to_contain_text("*")
+            expect(
+                page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+            ).to_have_count(1)
+        except BaseException:
+            page.screenshot(path=str(tmp_path / "echec.png"), full_page=True)
+            print("screenshot:", tmp_path / "echec.png", "\n", "".join(lab.log[-40:]))
+            raise
+        finally:
+            browser.close()
+
+
+def test_chromium_is_debians_not_a_downloaded_build() -> None:
+    require_browser()
+    assert shutil.which("chromium") == CHROMIUM or Path(CHROMIUM).exists()
