@@ -25,6 +25,7 @@ from device_bridge.errors import BridgeError  # noqa: E402
 from .kernel import kernel_app  # noqa: E402
 from .output import BoardOutput, say  # noqa: E402
 from .registry import registry_app  # noqa: E402
+from .report import report_command  # noqa: E402
 from .runner import EXIT_OK, report, run_on_boards, usage  # noqa: E402
 
 app = typer.Typer(
@@ -36,6 +37,10 @@ app = typer.Typer(
 fs_app = typer.Typer(help=_("Files on the board."), no_args_is_help=True)
 app.add_typer(fs_app, name="fs")
 app.add_typer(registry_app, name="registry")
+app.command(
+    "report",
+    help=_("The registry's report (sessions, pupils, money, equipment), counts protected."),
+)(report_command)
 app.add_typer(kernel_app, name="kernel")
 
 DEVICE_HELP = _(
