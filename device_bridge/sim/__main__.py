@@ -10,9 +10,11 @@ from pathlib import Path
 from .channel import EventChannel
 from .clock import SimClock
 from .console import Console, TextOut, binary_stdio
+from .duration import cap_duration
 from .hardware import Hardware
 from .pacing import Pacer
 from .repl import Repl
+from .robots import equip
 from .runner import Runner
 from .sandbox import FIRMWARES, BoardState
 from .vfs import VirtualFS
@@ -40,7 +42,12 @@ def limit_memory(limit: int = MEMORY_LIMIT) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m device_bridge.sim")
     parser.add_argument("--firmware", choices=sorted(FIRMWARES), default="v2")
-    parser.add_argument("--robot", default="", help="robot name (not simulated yet)")
+    parser.add_argument("--robot", default="", help="robot name (robots.ROBOTS), or none")
+    parser.add_argument("--world", default="", help="world name or .toml file, for a robot")
+    parser.add_argument("--noise", type=float, default=1.0, help="robot noise scale (0: none)")
+    parser.add_argument(
+        "--duration", type=float, default=0.0, help="cap on simulated seconds (0: none)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--state", type=Path, default=None, help="folder that keeps the board's files"
@@ -65,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     clock.pacer = pacer = Pacer(lambda: clock.now_ms)
     channel.start(lambda message: pacer.apply(message) or hardware.queue_input(message))
     runner = Runner(state.clock, state.firmware)
+    if args.robot:
+        equip(state, args.robot, args.world, args.noise)
+    if args.duration > 0:
+        cap_duration(state, runner, args.duration)
 
     def interrupt() -> None:
         runner.request_interrupt()

@@ -126,6 +126,12 @@ class Runner:
         caller then sets `running`, so that a Ctrl-C from then on stops the new run)."""
         self._builtins[TICK] = self.clock.statement
 
+    def retick(self, old: object, new: object) -> None:
+        """The clock changed its statement counter (a duration cap re-armed): running code
+        calls the new one, unless a Ctrl-C is pending."""
+        if self._builtins.get(TICK) is old:
+            self._builtins[TICK] = new
+
     def _interrupted(self) -> None:
         self.clear_interrupt()
         self.clock.statement()

@@ -27,10 +27,11 @@ from pathlib import Path
 from tne.i18n import _
 
 from ..errors import DeviceUnreachable, LinkLost, UsageError
+from ..sim.robots import ROBOTS as SIMULATED_ROBOTS
 from .base import Transport
 
-#: Robots the simulator can carry the micro:bit on (none yet: `sim` is a bare micro:bit).
-ROBOTS: frozenset[str] = frozenset()
+#: Robots the simulator can carry the micro:bit on (`sim:maqueen`); `sim` is a bare micro:bit.
+ROBOTS: frozenset[str] = frozenset(SIMULATED_ROBOTS)
 #: The folder that holds the `device_bridge` package, so the child finds it from any cwd.
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 #: Seconds the child has to dial back on the side channel.
@@ -40,10 +41,23 @@ EventCallback = Callable[[dict], None]
 
 
 class SimTransport(Transport):
-    def __init__(self, firmware: str = "v2", robot: str = "", seed: int = 0) -> None:
+    def __init__(
+        self,
+        firmware: str = "v2",
+        robot: str = "",
+        seed: int = 0,
+        world: str = "",
+        duration: float = 0.0,
+        noise: float = 1.0,
+    ) -> None:
+        """`world` (a name or a .toml path), `noise` (0: an ideal robot) for a robot;
+        `duration`: cap on simulated seconds (0: none), after which programs end cleanly."""
         self.firmware = firmware or "v2"
         self.robot = robot
         self.seed = seed
+        self.world = world
+        self.duration = duration
+        self.noise = noise
         self.label = "sim" + (f":{robot}" if robot else "") + f"@{self.firmware}"
         self._process: subprocess.Popen[bytes] | None = None
         self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
@@ -63,7 +77,9 @@ class SimTransport(Transport):
             sys.executable, "-u", "-m", "device_bridge.sim",
             "--firmware", self.firmware, "--robot", self.robot, "--seed", str(self.seed),
             "--channel", str(channel_port),
-        ] + (["--state", self._store] if self._store else [])  # fmt: skip
+        ] + (["--state", self._store] if self._store else []) + (
+            ["--world", self.world, "--noise", str(self.noise)] if self.robot else []
+        ) + (["--duration", str(self.duration)] if self.duration else [])  # fmt: skip
 
     def open(self) -> None:
         if self.robot and self.robot not in ROBOTS:

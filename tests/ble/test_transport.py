@@ -107,11 +107,15 @@ def test_link_lost_during_exec_is_reported_quickly_and_the_next_command_reconnec
         assert board.exec("print('back')").stdout == b"back\r\n"
 
 
+MTUS = pytest.mark.parametrize("mtu", ["23", "247"])
+
+
+@MTUS
 def test_a_peripheral_that_never_answers_is_reported_in_bounded_time(
-    monkeypatch: pytest.MonkeyPatch,
+    mtu: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     require_ble_rig(with_qemu=False)
-    rig = start_rig(monkeypatch, "--board", "none", "--name", "mute")
+    rig = start_rig(monkeypatch, "--board", "none", "--name", "mute", "--mtu", mtu)
     try:
         started = time.monotonic()
         with pytest.raises(DeviceNotResponding) as caught:
@@ -122,11 +126,12 @@ def test_a_peripheral_that_never_answers_is_reported_in_bounded_time(
         rig.close()
 
 
+@MTUS
 def test_notifications_before_subscribing_do_not_disturb_the_session(
-    monkeypatch: pytest.MonkeyPatch,
+    mtu: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     require_ble_rig()
-    rig = start_rig(monkeypatch, "--notify-early", "--mtu", "23")
+    rig = start_rig(monkeypatch, "--notify-early", "--mtu", mtu)
     try:
         with Board.connect("ble:mpy-uart") as board:
             result = board.exec("print('hello')")
@@ -136,11 +141,12 @@ def test_notifications_before_subscribing_do_not_disturb_the_session(
         rig.close()
 
 
+@MTUS
 def test_two_peripherals_at_once_each_run_their_own_code(
-    monkeypatch: pytest.MonkeyPatch,
+    mtu: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     require_ble_rig()
-    rig = start_rig(monkeypatch, "--count", "2", "--mtu", "247")
+    rig = start_rig(monkeypatch, "--count", "2", "--mtu", mtu)
     boards: dict[int, Board] = {}
     errors: list[BaseException] = []
     # Connects are serialised (BlueZ refuses concurrent ones, bleak issue #1036): count how many

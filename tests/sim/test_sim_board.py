@@ -256,5 +256,5 @@ def test_a_robot_the_simulator_does_not_have_is_refused_in_french(
 
     monkeypatch.setenv("TNE_LANG", "fr")
     with pytest.raises(UsageError) as caught:
-        Board.connect("sim:maqueen")
-    assert "robot « maqueen »" in str(caught.value)
+        Board.connect("sim:tortue")
+    assert "robot « tortue »" in str(caught.value)

@@ -153,8 +153,34 @@ def run(
     file: Path = typer.Argument(..., help=_("The Python file to run on the board.")),
     device: str = device_option(),
     timeout: float | None = timeout_option(None),
+    world: str | None = typer.Option(
+        None,
+        "--world",
+        help=_("Simulated robot: the world (tapis, piste, labyrinthe, or a .toml file)."),
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", help=_("Simulator: the seed of its randomness (same seed, same run).")
+    ),
+    duration: float | None = typer.Option(
+        None,
+        "--duration",
+        min=0.001,
+        help=_("Simulator: simulated seconds before the program is stopped (default 120)."),
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help=_("Simulated robot: where to write the picture of its path (SVG).")
+    ),
+    noise: float | None = typer.Option(
+        None, "--noise", min=0.0, help=_("Simulated robot: noise scale (0: an ideal robot).")
+    ),
 ) -> None:
+    from .sim_run import SimOptions, run_simulated, wants_simulator
+
     code = _read_local(file)
+    options = SimOptions(world, seed, duration, out, noise)
+    if wants_simulator(device, options):
+        text = code.decode("utf-8", "replace")
+        finish(run_simulated(file, text, device, timeout, options))
     finish(run_on_boards(device, _run_code(code.decode("utf-8", "replace"), timeout)))
 
 

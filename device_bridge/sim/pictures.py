@@ -1,0 +1,333 @@
+"""Pictures of a simulated run without Jupyter: SVG files a teacher opens in any browser.
+
+- `world_svg(world, trace)`: the mat seen from above, with the track, walls and obstacles, the
+  robot's path, its start (green) and end (the robot drawn with its heading), collisions (red
+  crosses), a 10 cm scale and a legend in French.
+- `animation_svg(world, trace)`: the same, with the robot driving along its path (SMIL
+  animation, played by browsers without any script), sped up to last at most `MAX_PLAY_S`.
+- `leds_svg(pixels)`: the 5 × 5 LED matrix as the board showed it.
+
+Coordinates are the world's (cm, y downwards), drawn at `SCALE` pixels per cm.
+"""
+
+from __future__ import annotations
+
+import math
+from xml.sax.saxutils import escape
+
+from tne.i18n import _
+
+from .robots.maqueen import MaqueenSpec
+from .trace import Pose, Trace, pixels_of
+from .world import World
+
+#: Pixels per cm.
+SCALE = 4.0
+#: Height of the title band above the mat and of the legend band below it (px).
+TITLE_PX, LEGEND_PX, MARGIN_PX = 52.0, 64.0, 16.0
+PATH_COLOUR, START_COLOUR, END_COLOUR, COLLISION_COLOUR = "#1f6fd1", "#1a9a3a", "#333", "#d62728"
+#: An animation lasts at most this many seconds, whatever the simulated duration.
+MAX_PLAY_S = 20.0
+#: At most this many key frames in an animation.
+MAX_KEYS = 400
+FONT = "font-family='DejaVu Sans, Arial, sans-serif'"
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+class _Canvas:
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.width = world.width * SCALE + 2 * MARGIN_PX
+        self.height = world.height * SCALE + TITLE_PX + LEGEND_PX + MARGIN_PX
+
+    def x(self, cm: float) -> str:
+        return _number(MARGIN_PX + cm * SCALE)
+
+    def y(self, cm: float) -> str:
+        return _number(TITLE_PX + cm * SCALE)
+
+
+def _header(canvas: _Canvas, title: str) -> list[str]:
+    return [
+        "<?xml version='1.0' encoding='UTF-8'?>",
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{_number(canvas.width)}' "
+        f"height='{_number(canvas.height)}' viewBox='0 0 {_number(canvas.width)} "
+        f"{_number(canvas.height)}' {FONT}>",
+        f"<title>{escape(title)}</title>",
+        "<rect width='100%' height='100%' fill='#fafafa'/>",
+    ]
+
+
+def _world(canvas: _Canvas) -> list[str]:
+    world, parts = canvas.world, []
+    border = "#444" if world.border else "#bbb"
+    parts.append(
+        f"<rect x='{canvas.x(0)}' y='{canvas.y(0)}' width='{_number(world.width * SCALE)}' "
+        f"height='{_number(world.height * SCALE)}' fill='{escape(world.colour)}' "
+        f"stroke='{border}' stroke-width='3'/>"
+    )
+    for track in world.tracks:
+        points = list(track.points) + ([track.points[0]] if track.closed else [])
+        parts.append(
+            f"<polyline points='{' '.join(f'{canvas.x(px)},{canvas.y(py)}' for px, py in points)}'"
+            f" fill='none' stroke='{escape(track.colour)}' "
+            f"stroke-width='{_number(track.width * SCALE)}' stroke-linejoin='round'/>"
+        )
+    for wall in world.walls:
+        parts.append(
+            f"<line x1='{canvas.x(wall.start[0])}' y1='{canvas.y(wall.start[1])}' "
+            f"x2='{canvas.x(wall.end[0])}' y2='{canvas.y(wall.end[1])}' "
+            f"stroke='{escape(wall.colour)}' stroke-width='{_number(wall.thickness * SCALE)}' "
+            "stroke-linecap='butt'/>"
+        )
+    for obstacle in world.obstacles:
+        if obstacle.kind == "circle":
+            parts.append(
+                f"<circle cx='{canvas.x(obstacle.x)}' cy='{canvas.y(obstacle.y)}' "
+                f"r='{_number(obstacle.radius * SCALE)}' fill='{escape(obstacle.colour)}'/>"
+            )
+        else:
+            parts.append(
+                f"<rect x='{canvas.x(obstacle.x)}' y='{canvas.y(obstacle.y)}' "
+                f"width='{_number(obstacle.width * SCALE)}' "
+                f"height='{_number(obstacle.height * SCALE)}' fill='{escape(obstacle.colour)}'/>"
+            )
+    return parts
+
+
+def _robot(x: str, y: str, heading: float, extra: str = "") -> str:
+    """The robot seen from above: a body, two wheels, an arrow for where it faces."""
+    spec = MaqueenSpec()
+    body = spec.body_radius_cm * SCALE
+    wheel = spec.wheel_radius_cm * SCALE
+    half_base = spec.wheel_base_cm / 2 * SCALE
+    return (
+        f"<g transform='translate({x} {y}) rotate({_number(heading)})'>{extra}"
+        f"<rect x='{_number(-body)}' y='{_number(-body)}' width='{_number(2 * body)}' "
+        f"height='{_number(2 * body)}' rx='{_number(body / 3)}' fill='{END_COLOUR}' "
+        "fill-opacity='0.85'/>"
+        f"<rect x='{_number(-wheel)}' y='{_number(-half_base - 3)}' width='{_number(2 * wheel)}' "
+        "height='6' fill='#111'/>"
+        f"<rect x='{_number(-wheel)}' y='{_number(half_base - 3)}' width='{_number(2 * wheel)}' "
+        "height='6' fill='#111'/>"
+        f"<path d='M {_number(body * 0.9)} 0 L {_number(-body * 0.3)} {_number(-body * 0.55)} "
+        f"L {_number(-body * 0.3)} {_number(body * 0.55)} Z' fill='#ffd400'/></g>"
+    )
+
+
+def _path(canvas: _Canvas, poses: list[Pose], extra: str = "") -> str:
+    if len(poses) < 2:
+        return ""
+    points = " ".join(f"{canvas.x(p.x)},{canvas.y(p.y)}" for p in poses)
+    return (
+        f"<polyline points='{points}' fill='none' stroke='{PATH_COLOUR}' stroke-width='2.5' "
+        f"stroke-linejoin='round' stroke-linecap='round' stroke-opacity='0.9'{extra}/>"
+    )
+
+
+def _start(canvas: _Canvas, pose: Pose) -> str:
+    return (
+        f"<circle cx='{canvas.x(pose.x)}' cy='{canvas.y(pose.y)}' r='7' fill='{START_COLOUR}' "
+        "stroke='white' stroke-width='2'/>"
+    )
+
+
+def _collisions(canvas: _Canvas, trace: Trace) -> list[str]:
+    parts = []
+    for event in trace.collisions():
+        x, y = float(canvas.x(event["x"])), float(canvas.y(event["y"]))
+        parts.append(
+            f"<path d='M {_number(x - 7)} {_number(y - 7)} L {_number(x + 7)} {_number(y + 7)} "
+            f"M {_number(x - 7)} {_number(y + 7)} L {_number(x + 7)} {_number(y - 7)}' "
+            f"stroke='{COLLISION_COLOUR}' stroke-width='3.5' stroke-linecap='round'/>"
+        )
+    return parts
+
+
+def _title(canvas: _Canvas, trace: Trace | None) -> list[str]:
+    world = canvas.world
+    title = _("World: {title}").format(title=world.title)
+    parts = [
+        f"<text x='{_number(MARGIN_PX)}' y='22' font-size='18' font-weight='bold' "
+        f"fill='#222'>{escape(title)}</text>"
+    ]
+    if trace is not None:
+        line = _(
+            "{seconds:.1f} s simulated · {cm:.0f} cm travelled · {collisions} collision(s)"
+        ).format(
+            seconds=trace.duration_ms() / 1000,
+            cm=trace.distance_travelled(),
+            collisions=len(trace.collisions()),
+        )
+        parts.append(
+            f"<text x='{_number(MARGIN_PX)}' y='42' font-size='13' fill='#444'>"
+            f"{escape(line)}</text>"
+        )
+    return parts
+
+
+def _legend(canvas: _Canvas) -> list[str]:
+    top = TITLE_PX + canvas.world.height * SCALE + 14
+    x = MARGIN_PX
+    parts = []
+    # The scale: 10 cm.
+    length = 10 * SCALE
+    ten_cm = _("10 cm")
+    parts.append(
+        f"<path d='M {_number(x)} {_number(top + 6)} v 8 h {_number(length)} v -8' fill='none' "
+        "stroke='#222' stroke-width='2'/>"
+        f"<text x='{_number(x + length / 2)}' y='{_number(top + 30)}' font-size='12' "
+        f"text-anchor='middle'>{escape(ten_cm)}</text>"
+    )
+    x += length + 24
+    items = [
+        (f"<circle cx='{{x}}' cy='{{y}}' r='6' fill='{START_COLOUR}'/>", _("start")),
+        (
+            f"<line x1='{{x0}}' y1='{{y}}' x2='{{x1}}' y2='{{y}}' stroke='{PATH_COLOUR}' "
+            "stroke-width='3'/>",
+            _("path of the robot"),
+        ),
+        (
+            f"<rect x='{{x0}}' y='{{y0}}' width='14' height='14' rx='4' fill='{END_COLOUR}'/>",
+            _("end (the yellow arrow shows where it faces)"),
+        ),
+        (
+            f"<path d='M {{x0}} {{y0}} l 12 12 M {{x0}} {{y1}} l 12 -12' "
+            f"stroke='{COLLISION_COLOUR}' stroke-width='3'/>",
+            _("collision"),
+        ),
+    ]
+    y = top + 12
+    for shape, label in items:
+        parts.append(
+            shape.format(
+                x=_number(x + 7),
+                y=_number(y),
+                x0=_number(x),
+                x1=_number(x + 16),
+                y0=_number(y - 7),
+                y1=_number(y + 6),
+            )
+        )
+        parts.append(
+            f"<text x='{_number(x + 22)}' y='{_number(y + 4)}' font-size='12' fill='#222'>"
+            f"{escape(label)}</text>"
+        )
+        x += 30 + 6.5 * len(label)
+        if x > canvas.width - 120:
+            x, y = MARGIN_PX + length + 24, y + 22
+    return parts
+
+
+def world_svg(world: World, trace: Trace | None = None) -> str:
+    """The world from above, with the robot's path when a trace is given."""
+    canvas = _Canvas(world)
+    parts = _header(canvas, world.title) + _title(canvas, trace) + _world(canvas)
+    poses = trace.poses() if trace is not None else []
+    if poses:
+        parts.append(_path(canvas, poses))
+        parts.append(_start(canvas, poses[0]))
+        parts.extend(_collisions(canvas, trace))  # type: ignore[arg-type]
+        end = poses[-1]
+        parts.append(_robot(canvas.x(end.x), canvas.y(end.y), end.heading))
+    else:
+        x, y, heading = world.start
+        parts.append(_robot(canvas.x(x), canvas.y(y), heading))
+    parts.extend(_legend(canvas))
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def _keys(poses: list[Pose]) -> list[Pose]:
+    if len(poses) <= MAX_KEYS:
+        return poses
+    step = len(poses) / (MAX_KEYS - 1)
+    return [poses[min(len(poses) - 1, round(k * step))] for k in range(MAX_KEYS - 1)] + [poses[-1]]
+
+
+def animation_svg(world: World, trace: Trace) -> str:
+    """The run, replayed: the robot drives along its path (SMIL, looping)."""
+    canvas = _Canvas(world)
+    parts = _header(canvas, world.title) + _title(canvas, trace) + _world(canvas)
+    poses = trace.poses()
+    if len(poses) < 2:
+        return world_svg(world, trace)
+    keys = _keys(poses)
+    t0, t1 = keys[0].t, keys[-1].t
+    span = max(t1 - t0, 1.0)
+    play = min(MAX_PLAY_S, span / 1000)
+    times = ";".join(_number((k.t - t0) / span) for k in keys)
+    # The path draws itself as the robot goes: a dash offset that follows the distance.
+    lengths = [0.0]
+    for a, b in zip(keys, keys[1:], strict=False):
+        lengths.append(lengths[-1] + math.hypot(b.x - a.x, b.y - a.y))
+    total = max(lengths[-1], 1e-6)
+    offsets = ";".join(_number(1 - length / total) for length in lengths)
+    path = _path(
+        canvas,
+        keys,
+        extra=" pathLength='1' stroke-dasharray='1 1' stroke-dashoffset='1'",
+    ).replace(
+        "/>",
+        f"><animate attributeName='stroke-dashoffset' dur='{_number(play)}s' "
+        f"repeatCount='indefinite' values='{offsets}' keyTimes='{times}' calcMode='linear'/>"
+        "</polyline>",
+    )
+    parts.append(path)
+    parts.append(_start(canvas, poses[0]))
+    parts.extend(_collisions(canvas, trace))
+    translate = ";".join(f"{canvas.x(k.x)} {canvas.y(k.y)}" for k in keys)
+    # Headings unwrapped, so that 359° -> 1° turns 2°, not back round.
+    unwrapped = [keys[0].heading]
+    for k in keys[1:]:
+        delta = (k.heading - unwrapped[-1] + 180) % 360 - 180
+        unwrapped.append(unwrapped[-1] + delta)
+    rotate = ";".join(_number(h) for h in unwrapped)
+    common = f"dur='{_number(play)}s' repeatCount='indefinite' keyTimes='{times}'"
+    robot = _robot("0", "0", 0).replace(
+        "<g transform='translate(0 0) rotate(0)'>",
+        "<g><animateTransform attributeName='transform' type='rotate' "
+        f"values='{rotate}' {common}/>",
+    )
+    parts.append(
+        f"<g><animateTransform attributeName='transform' type='translate' values='{translate}' "
+        f"{common}/>{robot}</g>"
+    )
+    note = _("Replay: {play:.0f} s for {real:.0f} s simulated.").format(play=play, real=span / 1000)
+    parts.append(
+        f"<text x='{_number(canvas.width - MARGIN_PX)}' y='22' font-size='12' fill='#444' "
+        f"text-anchor='end'>{escape(note)}</text>"
+    )
+    parts.extend(_legend(canvas))
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def leds_svg(image: object, size: int = 200) -> str:
+    """The 5 × 5 LED matrix showing `image` (an Image or `"09090:99999:..."`)."""
+    rows = pixels_of(image).split(":")
+    cell = size / 5
+    title = _("LEDs of the micro:bit")
+    parts = [
+        "<?xml version='1.0' encoding='UTF-8'?>",
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{size}' height='{size}' "
+        f"viewBox='0 0 {size} {size}'>",
+        f"<title>{escape(title)}</title>",
+        f"<rect width='{size}' height='{size}' rx='{_number(cell / 3)}' fill='#1b1b1b'/>",
+    ]
+    for y in range(5):
+        row = rows[y] if y < len(rows) else ""
+        for x in range(5):
+            value = int(row[x]) if x < len(row) and row[x].isdigit() else 0
+            colour = "#ff2a1a" if value else "#3a1512"
+            opacity = _number(0.25 + 0.75 * value / 9) if value else "1"
+            parts.append(
+                f"<rect x='{_number(x * cell + cell * 0.3)}' y='{_number(y * cell + cell * 0.15)}' "
+                f"width='{_number(cell * 0.4)}' height='{_number(cell * 0.7)}' rx='3' "
+                f"fill='{colour}' fill-opacity='{opacity}'/>"
+            )
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"

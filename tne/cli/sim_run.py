@@ -1,0 +1,128 @@
+"""`tne run --device sim:maqueen FILE [--world W] [--seed N] [--duration S] [--out F]`: a
+program on a simulated board, its output on stdout as from a real board, then a summary of the
+run on stderr and a picture of the robot's path (`<stem>.svg` next to FILE, or `--out`).
+
+Simulated time is capped (`--duration`, 120 s by default): reaching the cap ends the program
+cleanly, exit 0, since a robot program usually loops forever.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from device_bridge import Board, parse_address
+from device_bridge.board import board_error
+from device_bridge.errors import BridgeError
+from device_bridge.sim.pictures import world_svg
+from device_bridge.sim.trace import Trace
+from device_bridge.sim.world import World, load_world
+from device_bridge.transports.sim import SimTransport
+from tne.i18n import _
+
+from .output import BoardOutput, error, say
+from .runner import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, report, usage
+
+#: Simulated seconds a program may run when `--duration` is not given.
+DEFAULT_DURATION_S = 120.0
+
+
+@dataclass(frozen=True)
+class SimOptions:
+    """The options of `tne run` that only a simulated board understands."""
+
+    world: str | None = None
+    seed: int | None = None
+    duration: float | None = None
+    out: Path | None = None
+    noise: float | None = None
+
+    def given(self) -> bool:
+        return any(value is not None for value in vars(self).values())
+
+
+def wants_simulator(device: str, options: SimOptions) -> bool:
+    """Whether `tne run` goes here: a sim address, or simulator options (refused below for
+    other boards, with a message)."""
+    try:
+        return parse_address(device).kind == "sim" or options.given()
+    except BridgeError:
+        return False  # the usual path reports a bad address
+
+
+def run_simulated(file: Path, code: str, device: str, timeout: float | None, options: SimOptions):
+    try:
+        address = parse_address(device)
+    except BridgeError as problem:
+        return report(problem)
+    if address.kind != "sim":
+        return usage(
+            _(
+                "--world, --seed, --duration, --out and --noise are for the simulator only: "
+                "use --device sim:maqueen."
+            )
+        )
+    world: World | None = None
+    if address.target:
+        try:
+            world = load_world(options.world)
+        except BridgeError as problem:
+            return report(problem)
+    elif options.world is not None or options.out is not None:
+        return usage(_("--world and --out need a simulated robot: use --device sim:maqueen."))
+    transport = SimTransport(
+        firmware=address.firmware,
+        robot=address.target,
+        seed=options.seed or 0,
+        world=str(Path(world.source).resolve()) if world else "",
+        duration=options.duration or DEFAULT_DURATION_S,
+        noise=1.0 if options.noise is None else options.noise,
+    )
+    trace = Trace.record(transport)
+    out = BoardOutput()
+    board: Board | None = None
+    exit_code = EXIT_OK
+    try:
+        transport.open()
+        board = Board(transport, address)
+        board.start()
+        result = board.run(code, timeout=timeout, on_stdout=out.write)
+        if result.stderr:
+            exit_code = report(board_error(result))
+    except BridgeError as problem:
+        exit_code = report(problem)
+    except KeyboardInterrupt:
+        say(_("Stopped."))
+        exit_code = EXIT_INTERRUPTED
+    finally:
+        out.close()
+    try:
+        if board is not None and exit_code != EXIT_INTERRUPTED:
+            trace.finish(transport)
+            if not _tell(trace, world, options.out or file.with_suffix(".svg")):
+                exit_code = max(exit_code, EXIT_USAGE)
+    finally:
+        if board is not None:
+            board.close()
+        else:
+            transport.close()
+    return exit_code
+
+
+def _tell(trace: Trace, world: World | None, picture: Path) -> bool:
+    """The summary on stderr, and the picture of the path; False if it could not be written."""
+    for line in trace.summary():
+        say(line)
+    if world is None:
+        return True
+    try:
+        picture.write_text(world_svg(world, trace), encoding="utf-8")
+    except OSError as problem:
+        error(
+            _("Cannot write the picture '{path}': {error}").format(
+                path=picture, error=problem.strerror
+            )
+        )
+        return False
+    say(_("Picture of the path: {path}").format(path=picture))
+    return True
