@@ -24,5 +24,19 @@ if [ ! -x /usr/bin/chromium ]; then
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
+# PostgreSQL for the registry (its tests run on it too), and Pango with fonts for WeasyPrint,
+# which prints the registry's report as PDF.
+if ! command -v pg_ctlcluster >/dev/null || ! ldconfig -p | grep -q libpangoft2-1.0; then
+    echo "Installation de PostgreSQL et de Pango (rapports PDF)…" >&2
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        postgresql libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null
+fi
+
 echo "Installation de tne-robotique (pip)…" >&2
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"
+
+# On CI the registry tests need a running PostgreSQL (they fail, not skip, without it).
+if [ "${CI:-}" = "true" ]; then
+    bash scripts/setup_postgres.sh
+fi
