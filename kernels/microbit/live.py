@@ -11,10 +11,13 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import os
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 WIDGETS_MODULE = "kernels.widgets"
+#: `TNE_WIDGETS=off` starts the kernel without widgets (grading, benchmarks).
+SWITCH_VARIABLE = "TNE_WIDGETS"
 
 
 class Live(Protocol):
@@ -61,8 +64,11 @@ class Guarded:
 
 
 def make_live(kernel: Any) -> Guarded:
-    """`kernels.widgets.make_live(kernel)` when that module exists, else `NoLive()`."""
+    """`kernels.widgets.make_live(kernel)` when that module exists (and `TNE_WIDGETS` is not
+    `off`), else `NoLive()`."""
     live: Any = NoLive()
+    if os.environ.get(SWITCH_VARIABLE, "").strip().lower() in ("off", "0", "no"):
+        return Guarded(live)
     try:
         if importlib.util.find_spec(WIDGETS_MODULE) is not None:
             live = importlib.import_module(WIDGETS_MODULE).make_live(kernel)

@@ -221,3 +221,18 @@ def test_a_board_that_cannot_be_reached_leaves_the_kernel_alive(start_kernel) ->
     info, _seconds = kernel.control_kernel_info()
     assert info["status"] == "ok"
     assert kernel.run("%connect sim\nprint(2)").stream().endswith("2\n")
+
+
+def test_devices_lists_no_board_here_in_french(sim_kernel: KernelSession) -> None:
+    run = sim_kernel.run("%devices")
+    assert run.status == "ok"
+    assert "Aucune carte trouvée" in run.stream() or "serial:" in run.stream()
+
+
+def test_reset_soft_forgets_the_variables_and_keeps_the_kernel(sim_kernel: KernelSession) -> None:
+    sim_kernel.run("oubliee = 1")
+    run = sim_kernel.run("%reset")
+    assert run.status == "ok" and "La carte a redémarré" in run.stream()
+    assert sim_kernel.run("oubliee").reply["ename"] == "NameError"
+    assert sim_kernel.run("%reset hard").status == "ok"
+    assert sim_kernel.run("1 + 1").result == "2"
