@@ -249,3 +249,50 @@ def test_ble_addresses_keep_the_colons_of_a_bluetooth_address() -> None:
     )
     assert BleTransport("F0:5E:00:00:01:01").address == "F0:5E:00:00:01:01"
     assert BleTransport("mpy-uart").address == ""  # a name: found by scanning
+
+
+def test_tne_imports_no_bleak_until_bluetooth_is_used() -> None:
+    import subprocess
+    import sys
+
+    from tests.helpers.ble_rig import ROOT
+
+    code = (
+        "import sys, tne.cli.app, device_bridge.transports.ble, device_bridge.discovery\n"
+        "assert 'bleak' not in sys.modules and 'bumble' not in sys.modules, 'imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_without_bleak_installed_the_message_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    from device_bridge.errors import DeviceUnreachable
+    from device_bridge.transports.ble import scan
+
+    monkeypatch.setitem(sys.modules, "bleak", None)  # as if it were not installed
+    with pytest.raises(DeviceUnreachable) as caught:
+        scan(0.1)
+    assert "pip install bleak" in str(caught.value)
+    assert caught.value.exit_code == 3
+
+
+def test_the_peripheral_helper_documents_itself() -> None:
+    import subprocess
+    import sys
+
+    from tests.helpers.ble_rig import ROOT
+
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.helpers.ble_peripheral", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0
+    for option in ("--name", "--mtu", "--convention", "--count", "--board", "--notify-early"):
+        assert option in done.stdout
