@@ -129,7 +129,7 @@ def board_traceback(
             shown.append("    " + source[number - 1].strip())
     hint = hint_for(ename, evalue, source, code)
     if hint:
-        shown.append(f"{CYAN}{_('Hint:')} {hint}{RESET}")
+        shown.append(hint_line(hint))
     return PupilError(ename, evalue, ["\n".join(shown)])
 
 
@@ -185,6 +185,11 @@ def hint_for(ename: str, evalue: str, source: list[str], code: str = "") -> str:
     return ""
 
 
+def hint_line(hint: str) -> str:
+    label = _("Hint:")  # (not inside the f-string: the catalogue extractor would miss it)
+    return f"{CYAN}{label} {hint}{RESET}"
+
+
 def bad_indentation(code: str) -> bool:
     try:
         compile(code, "<cell>", "exec", dont_inherit=True)
@@ -199,5 +204,5 @@ def kernel_error(ename: str, message: str, hint: str = "") -> PupilError:
     """An error that does not come from the board's code (board missing, bad magic...)."""
     lines = [f"{RED}{BOLD}{message}{RESET}"]
     if hint:
-        lines.append(f"{CYAN}{_('Hint:')} {hint}{RESET}")
+        lines.append(hint_line(hint))
     return PupilError(ename, message, ["\n".join(lines)])

@@ -212,8 +212,11 @@ def sim(context: MagicContext, args: list[str]) -> None:
     from device_bridge.transports.sim import SimTransport
 
     options, address = parse_sim_options(args)
+    speed = options.pop("speed", None)
     accepted = inspect.signature(SimTransport).parameters
     missing = [name for name in options if name not in accepted]
+    if speed is not None and not hasattr(SimTransport, "send_input"):
+        missing.append("speed")
     if missing:
         raise MagicError(
             _("The simulator does not support {options} yet.").format(
@@ -223,6 +226,10 @@ def sim(context: MagicContext, args: list[str]) -> None:
     parsed = parse_address(address)
     if parsed.kind != "sim":
         raise usage_error("sim")
+    if options.get("world"):
+        from device_bridge.sim.world import load_world
+
+        load_world(str(options["world"]))  # an unknown world is told here, in French
     context.link.disconnect()
     context.link.address = address
     transport = SimTransport(firmware=parsed.firmware, robot=parsed.target, **options)
@@ -233,6 +240,9 @@ def sim(context: MagicContext, args: list[str]) -> None:
     except BaseException:
         board.close()
         raise
+    if speed is not None:
+        # Pacing goes through the simulator's side channel (docs/simulator.md).
+        transport.send_input({"kind": "speed", "factor": speed})
     context.link.attach(board)
     context.say(_("Connected to {board}.").format(board=board.label) + "\n")
 

@@ -78,6 +78,9 @@ class KernelSession:
         self.client.wait_for_ready(timeout=60)
 
     def close(self) -> None:
+        """Shut the kernel down as JupyterLab does (a `shutdown_request`); twice is harmless."""
+        if not self.manager.has_kernel:
+            return
         self.client.stop_channels()
         self.manager.shutdown_kernel(now=False)
 

@@ -190,9 +190,13 @@ def test_sim_magic_restarts_the_simulator_and_refuses_what_it_cannot_do_yet(
     assert sim_kernel.run("avant").reply["ename"] == "NameError"
     run = sim_kernel.run("%sim sim@v1")
     assert "micro:bit V1" in run.stream()
-    run = sim_kernel.run("%sim --world piste")
-    if run.status == "error":
-        assert "ne gère pas encore --world" in run.traceback
+    run = sim_kernel.run("%sim sim:maqueen --world piste --seed 3 --speed 2")
+    assert run.status == "ok", run.traceback
+    assert "sim:maqueen" in run.stream()
+    assert sim_kernel.run("print(6 * 7)").stream() == "42\n"
+    run = sim_kernel.run("%sim sim:maqueen --world nulle-part")
+    assert run.status == "error" and "nulle-part" in run.traceback
+    assert sim_kernel.run("%sim").status == "ok"
 
 
 def test_restart_soft_reboots_the_board(start_kernel) -> None:
