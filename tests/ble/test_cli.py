@@ -102,20 +102,45 @@ def test_makecode_board_refuses_exec_and_fs_with_exit_2_in_french(makecode: BleR
         assert "tne monitor" in done.stderr
 
 
+def converse(rig: BleRig, arguments: list[str], line: bytes, expected: bytes) -> bytes:
+    """Run an interactive `tne` command, type `line`, and close its input once `expected` came
+    (a loaded machine may take more than the quiet second a piped session waits after EOF)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tne.cli", *arguments],
+        cwd=ROOT,
+        env=rig.child_env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        process.stdin.write(line)
+        process.stdin.flush()
+        seen = b""
+        deadline = time.monotonic() + 60
+        while expected not in seen and time.monotonic() < deadline:
+            chunk = process.stdout.read1(4096)
+            if not chunk:
+                break
+            seen += chunk
+        process.stdin.close()
+        code = process.wait(30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(5)
+    assert process.stderr is not None
+    assert expected in seen, (seen, process.stderr.read())
+    assert code == 0
+    return seen
+
+
 def test_makecode_board_talks_text_through_tne_monitor(makecode: BleRig) -> None:
     # Behind this emulated MakeCode UART is the QEMU micro:bit's prompt, which answers lines
     # ending in CR, so the text exchange is checked end to end.
-    done = tne(
-        makecode,
-        "monitor",
-        "--device",
-        f"ble:{makecode.address()}",
-        "--eol",
-        "cr",
-        stdin="print(6*7)\n",
-    )
-    assert done.returncode == 0, done.stderr
-    assert "42" in done.stdout
+    address = f"ble:{makecode.address()}"
+    converse(makecode, ["monitor", "--device", address, "--eol", "cr"], b"print(6*7)\n", b"42")
 
 
 def test_monitor_refuses_an_unknown_line_end(rig: BleRig) -> None:
@@ -204,6 +229,4 @@ def test_no_bluetooth_stack_is_reported_in_french(rig: BleRig) -> None:
 
 
 def test_tne_repl_works_over_the_radio(rig: BleRig) -> None:
-    done = tne(rig, "repl", "--device", "ble:mpy-uart", stdin="print(5*5)\n")
-    assert done.returncode == 0, done.stderr
-    assert "25" in done.stdout
+    converse(rig, ["repl", "--device", "ble:mpy-uart"], b"print(5*5)\n", b"25")
