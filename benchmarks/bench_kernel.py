@@ -28,7 +28,6 @@ import datetime
 import os
 import platform
 import queue
-import re
 import statistics
 import subprocess
 import sys
@@ -43,13 +42,14 @@ sys.path.insert(0, str(ROOT))
 
 import bench_bridge  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 from bench_bridge import FLOOR, Failure, cpu_model, median, ms, p90, version  # noqa: E402
+from results_section import markers, write_section  # noqa: E402
 
 from tests.helpers.kernel import KernelSession, install_specs  # noqa: E402
 from tests.helpers.qemu import QemuMicrobit, environment_without_board  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-START = "<!-- bench_kernel.py: start -->"
-END = "<!-- bench_kernel.py: end -->"
+SECTION = "bench_kernel.py"
+START, END = markers(SECTION)
 ROUNDS = 5
 PER_ROUND = 40  # timed cells per round (N = 200)
 WARMUP = 10
@@ -300,17 +300,6 @@ def report(bench: KernelBench, started: float, process_start: list[float]) -> tu
     return "\n".join(lines) + "\n", missed
 
 
-def write_section(text: str) -> None:
-    """Replace this script's section of RESULTS.md (or append it), leaving the rest alone."""
-    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END) + r"\n?", re.S)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _match: text, current)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(updated, encoding="utf-8")
-
-
 def main() -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="tne-bench-kernel-") as folder:
@@ -333,7 +322,7 @@ def main() -> int:
             bench.section("micropython-magic", bench.micropython_magic)
             process_start = bench.mpremote_start()
             text, missed = report(bench, started, process_start)
-    write_section(text)
+    write_section(SECTION, text)
     for name, values in bench.times.items():
         print(f"{name}: median {ms(statistics.median(values))} ms (N={len(values)})")
     print("missed:", missed or "none", "| errors:", bench.errors or "none")

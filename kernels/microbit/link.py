@@ -39,6 +39,7 @@ class BoardLink:
         self._on_connection = on_connection or (lambda label, connected: None)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tne-board")
         self._running = threading.Lock()  # held while a board call runs
+        self._finished = threading.Event()  # set when the current (or last) call ends
         self._closed = False
 
     # -- the worker --------------------------------------------------------------------------
@@ -49,7 +50,11 @@ class BoardLink:
         def call() -> T:
             with self._running:
                 self.interrupted.clear()
-                return function(*args)
+                self._finished = threading.Event()
+                try:
+                    return function(*args)
+                finally:
+                    self._finished.set()
 
         return self._executor.submit(call)
 
@@ -129,19 +134,19 @@ class BoardLink:
         board = self.board
         if not self.busy or board is None:
             return False
+        finished = self._finished  # this call's: a later call is never cancelled by mistake
         self.interrupted.set()
         with contextlib.suppress(BridgeError, OSError):
             board.repl.interrupt()
-        threading.Thread(target=self._escalate, args=(board,), daemon=True).start()
+        threading.Thread(target=self._escalate, args=(board, finished), daemon=True).start()
         return True
 
-    def _escalate(self, board: Board) -> None:
+    @staticmethod
+    def _escalate(board: Board, finished: threading.Event) -> None:
         """If Ctrl-C did not end the call in time, make its read give up: `Board.run` then
         soft-reboots or resets the board, or reports that it no longer answers."""
-        if self._running.acquire(timeout=ESCALATE_AFTER):
-            self._running.release()
-            return
-        board.repl.cancel()
+        if not finished.wait(ESCALATE_AFTER):
+            board.repl.cancel()
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop what runs, close the board, end the worker; never waits more than `timeout`."""

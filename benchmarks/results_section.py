@@ -1,0 +1,29 @@
+"""One way for every benchmark script to write its own section of `benchmarks/RESULTS.md`.
+
+Each script owns the text between its two markers (`<!-- NAME: start -->`, `<!-- NAME: end -->`)
+and replaces only that, so several benchmarks share one results file without overwriting each
+other; a section not there yet is appended.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+def markers(name: str) -> tuple[str, str]:
+    return f"<!-- {name}: start -->", f"<!-- {name}: end -->"
+
+
+def write_section(name: str, text: str, results: Path = RESULTS) -> None:
+    """Put `text` (which starts and ends with `markers(name)`) in place of that section."""
+    start, end = markers(name)
+    current = results.read_text(encoding="utf-8") if results.exists() else ""
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end) + r"\n?", re.S)
+    if pattern.search(current):
+        updated = pattern.sub(lambda _match: text, current)
+    else:
+        updated = current.rstrip("\n") + ("\n\n" if current else "") + text
+    results.write_text(updated, encoding="utf-8")
