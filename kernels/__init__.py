@@ -1,1 +1,2 @@
-"""The Jupyter kernel(s) that run notebook cells on a board (coming with the kernel issue)."""
+"""The Jupyter kernel that runs notebook cells on a board (`kernels.microbit`), and its widgets
+(`kernels.widgets`)."""
