@@ -1,4 +1,4 @@
-"""A throw-away PostgreSQL schema per test, on the real server that `scripts/setup.sh` starts.
+"""A throw-away PostgreSQL schema per test, on the server `scripts/setup_postgres.sh` starts.
 
 Each test gets its own schema in one database, reached through a URL whose `search_path` names
 it, so that the registry, Alembic and the `tne` subprocesses all land there; creating and
@@ -33,7 +33,7 @@ def unreachable_reason() -> str | None:
         first_line = str(problem).strip().splitlines()[0] if str(problem).strip() else ""
         return (
             f"PostgreSQL not reachable at {make_url(server_url()).render_as_string()} "
-            f"({type(problem).__name__}: {first_line}); start it with scripts/setup.sh "
+            f"({type(problem).__name__}: {first_line}); start it with scripts/setup_postgres.sh "
             f"or set {ENV_VAR}"
         )
     return None

@@ -115,6 +115,8 @@ class _Builder:
     def __init__(self, session: Session, request: ReportRequest) -> None:
         self.session = session
         self.request = request
+        self._devices: list[DeviceRow] | None = None
+        self._money: Money | None = None
 
     # -- filters ---------------------------------------------------------------------------
 
@@ -320,6 +322,11 @@ class _Builder:
         return sorted(rows, key=lambda a: (-a.sessions, a.activity))
 
     def devices(self) -> list[DeviceRow]:
+        if self._devices is None:
+            self._devices = self._device_rows()
+        return self._devices
+
+    def _device_rows(self) -> list[DeviceRow]:
         used = dict(
             (kind, (int(n), int(q)))
             for kind, n, q in self.session.execute(
@@ -351,6 +358,11 @@ class _Builder:
         ]
 
     def money(self) -> Money:
+        if self._money is None:
+            self._money = self._money_totals()
+        return self._money
+
+    def _money_totals(self) -> Money:
         linked = select(project_dossiers.c.dossier_id).where(
             self.in_scope(project_dossiers.c.project_id)
         )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
 from tne.i18n import _
 
 from .figures import Report
@@ -33,6 +35,11 @@ def _pyplot():
 
     plt.rcParams.update({"font.size": 9, "axes.spines.top": False, "axes.spines.right": False})
     return plt
+
+
+def _thousands(value: float, _position: int) -> str:
+    """French grouping with a narrow no-break space: 12 000."""
+    return f"{value:,.0f}".replace(",", "\u202f")
 
 
 def _short(text: str, limit: int = 28) -> str:
@@ -67,6 +74,8 @@ def money_chart(report: Report) -> str | None:
     labels = [_short(r.label) for r in rows]
     money.barh(labels, [float(r.granted or 0) for r in rows], color=ORANGE)
     money.set_xlabel(_("Granted (€)"))
+    money.xaxis.set_major_locator(MaxNLocator(4))
+    money.xaxis.set_major_formatter(FuncFormatter(_thousands))
     shares = [100 * (r.equipment_in_use or 0) / r.equipment if r.equipment else 0 for r in rows]
     used.barh(labels, [100] * len(rows), color="#e6e9ed")
     used.barh(labels, shares, color=BLUE)

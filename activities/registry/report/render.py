@@ -52,12 +52,14 @@ body { font-family: "DejaVu Sans", Arial, sans-serif; color: #1d2733; margin: 2e
 h1 { font-size: 1.5em; margin-bottom: 0.1em; color: #1f5fa8; }
 h2 { font-size: 1.15em; margin-top: 1.6em; border-bottom: 2px solid #1f5fa8; }
 .sub { color: #5b6775; margin-top: 0; }
-.tiles { display: flex; flex-wrap: wrap; gap: 0.6em; margin: 1em 0; }
-.tile { border: 1px solid #d5dbe1; border-radius: 6px; padding: 0.5em 0.8em; min-width: 8.5em; }
-.tile b { display: block; font-size: 1.5em; color: #1f5fa8; }
+.tiles { margin: 1em 0; }
+.tile { display: inline-block; vertical-align: top; width: 7.4em; margin: 0 0.3em 0.4em 0;
+        border: 1px solid #d5dbe1; border-radius: 6px; padding: 0.4em 0.5em; }
+.tile b { display: block; font-size: 1.4em; color: #1f5fa8; white-space: nowrap; }
 .tile span { font-size: 0.85em; color: #5b6775; }
-table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0; }
-th, td { border: 1px solid #d5dbe1; padding: 0.25em 0.5em; }
+table { border-collapse: collapse; font-size: 0.8em; margin: 0.5em 0; width: 100%; }
+th, td { border: 1px solid #d5dbe1; padding: 0.25em 0.4em; }
+th { font-size: 0.9em; vertical-align: bottom; }
 th { background: #eef2f6; text-align: left; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 tr.total td { font-weight: bold; background: #f6f8fa; }

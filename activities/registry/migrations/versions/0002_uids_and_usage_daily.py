@@ -1,5 +1,6 @@
-"""Stable uids for projects and sessions (report files are merged on them) and the
-`usage_daily` table, where a department registry keeps the usage totals that schools send.
+"""Stable uids for projects and sessions (report files are merged on them), the
+`usage_daily` table, where a department registry keeps the usage totals that schools send, and
+an index that covers the report's GROUP BY over usage events.
 
 Existing rows get a fresh uid each, before the column becomes required and unique.
 
@@ -21,6 +22,15 @@ branch_labels = None
 depends_on = None
 
 TABLES = ("projects", "sessions")
+REPORT_INDEX = (
+    "kind",
+    "activity",
+    "device_kind",
+    "project_id",
+    "occurred_at",
+    "cells",
+    "errors",
+)
 
 
 def _fill_uids(table: str) -> None:
@@ -66,8 +76,13 @@ def upgrade() -> None:
         ),
     )
 
+    with op.batch_alter_table("usage_events", schema=None) as batch_op:
+        batch_op.create_index("ix_usage_events_report", list(REPORT_INDEX), unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("usage_events", schema=None) as batch_op:
+        batch_op.drop_index("ix_usage_events_report")
     op.drop_table("usage_daily")
     for table in TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
