@@ -1,7 +1,8 @@
 """End to end: `tne lab` serves JupyterLab in French, and a real headless Chromium (Debian's
 `chromium`, driven by Playwright through `executable_path`; never a browser Playwright
 downloads) runs micro:bit cells on the simulator, sees their output and the LED widget, and
-stops a `while True:` loop with the toolbar's Stop button.
+stops a `while True:` loop with the toolbar's Stop button; then, in Notebook 7 on the same
+kernel, shows the simulator view and clicks its button A.
 
 Without chromium or playwright the test skips on a developer's machine and fails with CI=true
 (scripts/setup.sh installs both). A screenshot of the page is kept in the test's temporary
@@ -63,6 +64,10 @@ def write_notebook(path: Path) -> None:
                 "from microbit import *\ndisplay.show(Image.HEART)\nprint('bonjour e2e')"
             ),
             nbformat.v4.new_code_cell("while True:\n    sleep(10)"),
+            nbformat.v4.new_code_cell(
+                "%%host\nfrom kernels.widgets import show_simulator\nshow_simulator()"
+            ),
+            nbformat.v4.new_code_cell("print('A pressé :', button_a.was_pressed())"),
         ],
         metadata={
             "kernelspec": {
@@ -132,41 +137,55 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
         server.stop()
 
 
+def run_cell(page, cell) -> None:
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+
+
 def test_lab_in_french_runs_a_cell_on_the_simulator_and_stops_a_loop(
     lab: Lab, tmp_path: Path
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=STEP_TIMEOUT)
 
     assert (tmp_path / "Premiers pas.ipynb").exists()  # copied for the pupil
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(STEP_TIMEOUT)
+        idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
         try:
             page.goto(lab.url("lab/tree/e2e.ipynb"))
             expect(page.get_by_role("menuitem", name="Fichier", exact=True)).to_be_visible()
-            expect(
-                page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-            ).to_have_count(1)
+            status = page.locator(".jp-StatusBar-Widget", has_text="micro:bit (MicroPython)")
+            expect(status.first).to_contain_text("Inactif")  # the kernel is up, in French
 
             cells = page.locator(".jp-Notebook .jp-CodeCell")
-            cells.nth(0).locator(".jp-InputArea-editor").click()
-            page.keyboard.press("Shift+Enter")
+            run_cell(page, cells.nth(0))
             outputs = cells.nth(0).locator(".jp-OutputArea")
             expect(outputs).to_contain_text("bonjour e2e")
             expect(outputs.locator(".tne-leds")).to_have_attribute("data-lit", "16")
             expect(outputs.locator(".tne-device")).to_contain_text("sim")
 
-            cells.nth(1).locator(".jp-InputArea-editor").click()
-            page.keyboard.press("Shift+Enter")
+            run_cell(page, cells.nth(1))
             expect(cells.nth(1).locator(".jp-InputPrompt")).to_contain_text("*")
             time.sleep(1.0)  # the loop runs on the board
             page.locator("[data-command='notebook:interrupt-kernel']").first.click()
             expect(cells.nth(1).locator(".jp-OutputArea")).to_contain_text("KeyboardInterrupt")
             expect(cells.nth(1).locator(".jp-InputPrompt")).not_to_contain_text("*")
-            expect(
-                page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-            ).to_have_count(1)
+            expect(idle).to_have_count(1)
+
+            # The same kernel in Notebook 7: the simulator view, and a click on its button A.
+            page.goto(lab.url("notebooks/e2e.ipynb"))
+            expect(idle).to_have_count(1)
+            cells = page.locator(".jp-Notebook .jp-CodeCell")
+            run_cell(page, cells.nth(2))
+            simulator = cells.nth(2).locator(".tne-simulator")
+            expect(simulator.locator(".tne-leds")).to_have_attribute("data-lit", "16")
+            simulator.locator(".tne-sim-button-a").click()
+            run_cell(page, cells.nth(3))
+            expect(cells.nth(3).locator(".jp-OutputArea")).to_contain_text("A pressé : True")
         except BaseException:
             page.screenshot(path=str(tmp_path / "echec.png"), full_page=True)
             print("screenshot:", tmp_path / "echec.png", "\n", "".join(lab.log[-40:]))

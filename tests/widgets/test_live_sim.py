@@ -121,19 +121,12 @@ def test_the_simulator_views_speed_holds_the_board_to_wall_time(
     assert time.monotonic() - start < 1.0
 
 
-@pytest.mark.xfail(
-    reason="the simulated buttons do not take inputs yet (periph helper, issue 3)", strict=False
-)
 def test_a_click_on_button_a_reaches_the_board(sim: Board, live: LiveWidgets) -> None:
     click(live.simulator, "a")
     assert sim.eval("__import__('microbit').button_a.was_pressed()") is True
     assert sim.eval("__import__('microbit').button_b.was_pressed()") is False
 
 
-@pytest.mark.xfail(
-    reason="the simulated accelerometer does not take inputs yet (periph helper, issue 3)",
-    strict=False,
-)
 def test_the_tilt_sliders_reach_the_accelerometer(sim: Board, live: LiveWidgets) -> None:
     live.simulator.tilt_x = 512
     assert sim.eval("__import__('microbit').accelerometer.get_x()") == 512

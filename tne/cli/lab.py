@@ -28,6 +28,12 @@ FIRST_NOTEBOOK_NAME = "Premiers pas.ipynb"
 #: The JupyterLab setting that chooses the interface's language, and the language pack's locale.
 TRANSLATION_PLUGIN = "@jupyterlab/translation-extension:plugin"
 LOCALE = "fr_FR"
+#: Defaults tne sets: French, and no question about Jupyter's news feed (a classroom machine
+#: should not fetch news from the Internet, nor ask pupils about it).
+OVERRIDES = {
+    TRANSLATION_PLUGIN: {"locale": LOCALE},
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+}
 #: Seconds JupyterLab has to shut its kernels down after Ctrl-C.
 STOP_TIMEOUT = 10.0
 
@@ -52,12 +58,10 @@ def install_kernels() -> list[tuple[str, str]]:
 
 
 def french_settings(folder: Path) -> Path:
-    """An app settings folder whose override makes French the default language."""
+    """An app settings folder whose overrides make French the default language."""
     folder.mkdir(parents=True, exist_ok=True)
     overrides = folder / "overrides.json"
-    overrides.write_text(
-        json.dumps({TRANSLATION_PLUGIN: {"locale": LOCALE}}, indent=2) + "\n", encoding="utf-8"
-    )
+    overrides.write_text(json.dumps(OVERRIDES, indent=2) + "\n", encoding="utf-8")
     return folder
 
 
