@@ -15,6 +15,7 @@ import atexit
 import contextlib
 import logging
 import os
+import signal
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -291,12 +292,13 @@ class MicrobitKernel(IPythonKernel):
     # -- control ---------------------------------------------------------------------------------
 
     async def interrupt_request(self, stream: Any, ident: Any, parent: Any) -> None:
-        """Stop: Ctrl-C to the board (escalating if it does not stop); a `%%host` cell gets
-        IPython's own SIGINT."""
+        """Stop: Ctrl-C to the board (escalating if it does not stop); a `%%host` cell gets a
+        KeyboardInterrupt, as in IPython. Only this process is signalled: ipykernel would signal
+        its whole process group, and with it the simulator's child process."""
         if self._host_running:
-            await super().interrupt_request(stream, ident, parent)
-            return
-        self.link.interrupt()
+            interrupt_this_process()
+        else:
+            self.link.interrupt()
         self.session.send(stream, "interrupt_reply", {"status": "ok"}, parent, ident=ident)
 
     async def do_shutdown(self, restart: bool) -> dict[str, Any]:  # type: ignore[override]
@@ -377,6 +379,17 @@ class MicrobitKernel(IPythonKernel):
             )
         except (asyncio.TimeoutError, BridgeError):
             return nothing
+
+
+def interrupt_this_process() -> None:
+    """SIGINT to the kernel's own process (it wakes a blocking call such as `time.sleep`), or
+    on Windows, where there is no such signal to send, a KeyboardInterrupt in the main thread."""
+    if os.name == "nt":
+        import _thread
+
+        _thread.interrupt_main()
+    else:
+        os.kill(os.getpid(), signal.SIGINT)
 
 
 def device_kind(board: Board) -> str:

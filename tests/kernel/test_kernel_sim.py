@@ -240,3 +240,34 @@ def test_reset_soft_forgets_the_variables_and_keeps_the_kernel(sim_kernel: Kerne
     assert sim_kernel.run("oubliee").reply["ename"] == "NameError"
     assert sim_kernel.run("%reset hard").status == "ok"
     assert sim_kernel.run("1 + 1").result == "2"
+
+
+def test_stop_in_a_host_cell_interrupts_python_and_spares_the_simulator(
+    start_kernel,
+) -> None:
+    kernel = start_kernel("sim")
+    assert kernel.run("sur_la_carte = 1").status == "ok"
+    msg_id = kernel.send("%%host\nimport time\ntime.sleep(30)")
+    time.sleep(1)
+    began = time.monotonic()
+    kernel.stop()
+    run = kernel.collect(msg_id, timeout=20)
+    assert run.reply["ename"] == "KeyboardInterrupt"
+    assert time.monotonic() - began < 10
+    assert kernel.run("sur_la_carte").result == "1"  # the simulated board was not killed
+
+
+def test_stop_while_idle_changes_nothing(sim_kernel: KernelSession) -> None:
+    sim_kernel.run("reste = 5")
+    sim_kernel.stop()
+    assert sim_kernel.run("reste").result == "5"
+
+
+def test_silent_cells_run_but_show_nothing(sim_kernel: KernelSession) -> None:
+    before = sim_kernel.run("0").reply["execution_count"]
+    run = sim_kernel.collect(sim_kernel.client.execute("print('chut')\ncache = 3", silent=True))
+    assert run.status == "ok"
+    assert run.stream() == "" and run.messages == []
+    after = sim_kernel.run("cache")
+    assert after.result == "3"
+    assert after.reply["execution_count"] == before + 1
