@@ -19,6 +19,14 @@ BOARD_TIMEOUT = 0.5
 DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\.?$")
 NAME_CHARS = re.compile(r"[A-Za-z0-9_.]*$")
 GLOBALS = "dir()+dir(__import__('builtins'))"
+IMPORT_LINE = re.compile(r"^\s*(?:import|from)\s+([A-Za-z_][A-Za-z0-9_]*)?$")
+IMPORTS = "\0imports"  # cache key (no dotted name looks like it)
+#: Modules of the micro:bit firmware (V1 and V2) that pupils import.
+FIRMWARE_MODULES = (
+    "microbit", "music", "radio", "random", "speech", "neopixel", "time", "utime", "math",
+    "os", "machine", "gc", "sys", "struct", "ustruct", "array", "collections", "audio", "power",
+    "log", "love", "antigravity", "this",
+)  # fmt: skip
 
 
 @dataclass
@@ -47,9 +55,26 @@ class Completer:
             )
         return self.cache[owner]
 
+    def modules(self, board: Board) -> list[str]:
+        """Modules a pupil may import: the firmware's usual ones and the board's .py files."""
+        if IMPORTS not in self.cache:
+            try:
+                files = [info.name[:-3] for info in board.fs.ls() if info.name.endswith(".py")]
+            except Exception:  # noqa: BLE001 - the usual modules are still worth offering
+                files = []
+            self.cache[IMPORTS] = sorted(set(FIRMWARE_MODULES) | set(files))
+        return self.cache[IMPORTS]
+
     def complete(self, board: Board, code: str, cursor_pos: int) -> dict[str, object]:
-        """A Jupyter `complete_reply` for the (dotted) name before the cursor."""
+        """A Jupyter `complete_reply` for the (dotted) name before the cursor, or for a module
+        name after `import` / `from`."""
         before = code[:cursor_pos]
+        line = before[before.rfind("\n") + 1 :]
+        module = IMPORT_LINE.match(line)
+        if module:
+            prefix = module.group(1)
+            matches = [name for name in self.modules(board) if name.startswith(prefix)]
+            return reply(matches, cursor_pos - len(prefix), cursor_pos)
         token = NAME_CHARS.search(before)
         text = token.group(0) if token else ""
         if text and not DOTTED.match(text):

@@ -151,6 +151,8 @@ def test_files_round_trip_with_put_ls_get_save_rm(
     local.write_text("def salut():\n    return 'salut'\n", encoding="utf-8")
     assert sim_kernel.run(f"%put {local}").status == "ok"
     assert "salut.py" in sim_kernel.run("%ls").stream()
+    completion = sim_kernel.client.complete("import sal", 10, reply=True, timeout=10)
+    assert completion["content"]["matches"] == ["salut"]
     assert sim_kernel.run("from salut import salut\nsalut()").result == "'salut'"
     back = tmp_path / "retour.py"
     assert sim_kernel.run(f"%get salut.py {back}").status == "ok"
@@ -172,6 +174,10 @@ def test_completion_and_inspection_use_the_boards_names(sim_kernel: KernelSessio
     reply = client.complete("x = display.sc", 14, reply=True, timeout=10)["content"]
     assert reply["matches"] == ["scroll"]
     assert reply["cursor_start"] == 12
+    reply = client.complete("from mi", 7, reply=True, timeout=10)["content"]
+    assert reply["matches"] == ["microbit"] and reply["cursor_start"] == 5
+    reply = client.complete("import ra", 9, reply=True, timeout=10)["content"]
+    assert reply["matches"] == ["radio", "random"]
     reply = client.complete("%con", 4, reply=True, timeout=10)["content"]
     assert reply["matches"] == ["%connect"]
     reply = client.inspect("vitesse_max + 1", 3, reply=True, timeout=10)["content"]
