@@ -28,11 +28,13 @@ class EquipmentLine:
     unit_cost_cents: int | None
 
 
-def equipment_lines(text: str) -> list[EquipmentLine]:
-    return [_line(item) for item in re.split(r"[;\n]", text) if item.strip()]
+def equipment_lines(text: str, field: str | None = None) -> list[EquipmentLine]:
+    """The lines of a cell; `field` names a label in messages (translated once by the caller)."""
+    field = field or _("equipment label")
+    return [_line(item, field) for item in re.split(r"[;\n]", text) if item.strip()]
 
 
-def _line(item: str) -> EquipmentLine:
+def _line(item: str, field: str) -> EquipmentLine:
     found = _ITEM.match(item.strip())
     assert found is not None  # the pattern matches any text that is not blank
     quantity = int(found.group(1)) if found.group(1) else 1
@@ -45,4 +47,4 @@ def _line(item: str) -> EquipmentLine:
             price = None
         else:
             label = " à ".join(parts[:-1])
-    return EquipmentLine(inputs.text(label, _("equipment label"), 200), quantity, price)
+    return EquipmentLine(inputs.text(label, field, 200), quantity, price)

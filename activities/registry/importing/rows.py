@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from tne.i18n import _
+from tne.i18n import _, current_language
 
 from .. import inputs
 from ..errors import RegistryError
@@ -73,7 +74,22 @@ def _number(value: Cell) -> str | None:
     return str(value).strip()
 
 
+@lru_cache(maxsize=4)
+def _fields(language: str) -> dict[str, str]:
+    """Field names for messages, translated once rather than for each of 10,000 rows."""
+    return {
+        "number": _("dossier number"),
+        "demarche": _("call for projects"),
+        "cofinancer": _("co-financing authority"),
+        "school_name": _("school's name"),
+        "school_commune": _("commune"),
+        "equipment": _("equipment label"),
+    }
+
+
 def _dossier(row: Row, columns: dict[str, int], number: str, demarche: str) -> DossierRow:
+    fields = _fields(current_language())
+
     def cell(name: str) -> Cell:
         return row.cells[columns[name]]
 
@@ -82,13 +98,11 @@ def _dossier(row: Row, columns: dict[str, int], number: str, demarche: str) -> D
         return None if french.blank(value) else inputs.text(str(value), label, limit)
 
     values: dict[str, object] = {
-        "number": inputs.text(number, _("dossier number"), 64),
+        "number": inputs.text(number, fields["number"], 64),
         "state": french.state(cell("state") if "state" in columns else None),
-        "demarche": text("demarche", _("call for projects"), 200)
-        if "demarche" in columns
-        else None,
+        "demarche": text("demarche", fields["demarche"], 200) if "demarche" in columns else None,
     }
-    values["demarche"] = values["demarche"] or inputs.text(demarche, _("call for projects"), 200)
+    values["demarche"] = values["demarche"] or inputs.text(demarche, fields["demarche"], 200)
     for name, target in (("deposited_on", "deposited_on"), ("processed_on", "processed_on")):
         if name in columns:
             values[target] = french.day(cell(name))
@@ -100,17 +114,17 @@ def _dossier(row: Row, columns: dict[str, int], number: str, demarche: str) -> D
         if name in columns:
             values[target] = french.amount_cents(cell(name))
     if "cofinancer" in columns:
-        values["cofinancer"] = text("cofinancer", _("co-financing authority"), 200)
+        values["cofinancer"] = text("cofinancer", fields["cofinancer"], 200)
     school = None
     if "uai" in columns:
         uai = _uai(cell("uai"))
         values["school_uai"] = uai
         if uai is not None:
             school = NewSchool(
-                name=text("school_name", _("school's name"), 200)
+                name=text("school_name", fields["school_name"], 200)
                 if "school_name" in columns
                 else None,
-                commune=text("school_commune", _("commune"), 200)
+                commune=text("school_commune", fields["school_commune"], 200)
                 if "school_commune" in columns
                 else None,
                 degree=_degree(cell("school_degree")) if "school_degree" in columns else None,
@@ -118,7 +132,7 @@ def _dossier(row: Row, columns: dict[str, int], number: str, demarche: str) -> D
     equipment = None
     if "equipment" in columns:
         value = cell("equipment")
-        equipment = [] if french.blank(value) else equipment_lines(str(value))
+        equipment = [] if french.blank(value) else equipment_lines(str(value), fields["equipment"])
     return DossierRow(row.line, values["number"], values, equipment, school)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from tne.i18n import _
@@ -24,6 +24,9 @@ from ..service import Registry
 from ..uai import department_of
 from .rows import DossierRow, NewSchool, Rejection, degree_from_name
 
+DOSSIERS = Dossier.__table__
+LINES = DossierEquipmentLine.__table__
+SCHOOLS = School.__table__
 BATCH = 500  # under every database's limit of bound parameters, with room for all columns
 T = TypeVar("T")
 
@@ -76,7 +79,7 @@ def _schools(session: Session, rows: list[DossierRow], stored: Stored) -> list[D
         known.add(uai)
         kept.append(row)
     if added:
-        session.execute(insert(School), added)
+        session.execute(insert(SCHOOLS), added)
         stored.schools_added = [s["uai"] for s in added]
     return kept
 
@@ -104,34 +107,44 @@ def _new_school(uai: str, said: NewSchool | None) -> dict | str:
     }
 
 
-def _dossiers(session: Session, rows: Sequence[DossierRow], stored: Stored) -> None:
-    existing = dict(
+def _upsert(session: Session, example: dict[str, object]):
+    """The dialect's INSERT ... ON CONFLICT DO UPDATE (SQLite and PostgreSQL both have it)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    statement = dialect_insert(DOSSIERS)
+    changed = {name: statement.excluded[name] for name in example if name != "number"}
+    return statement.on_conflict_do_update(index_elements=[DOSSIERS.c.number], set_=changed)
+
+
+def _known(session: Session, numbers: list[str]) -> dict[str, int]:
+    return dict(
         session.execute(
-            select(Dossier.number, Dossier.id).where(Dossier.number.in_([r.number for r in rows]))
-        ).all()
-    )
-    new = [r.values for r in rows if r.number not in existing]
-    old = [{"id": existing[r.number], **r.values} for r in rows if r.number in existing]
-    ids = dict(existing)
-    if new:
-        created = session.execute(
-            insert(Dossier).returning(Dossier.number, Dossier.id, sort_by_parameter_order=True),
-            new,
+            select(DOSSIERS.c.number, DOSSIERS.c.id).where(DOSSIERS.c.number.in_(numbers))
         )
-        ids.update(created.tuples().all())
-    if old:
-        session.execute(update(Dossier), old)
+        .tuples()
+        .all()
+    )
+
+
+def _dossiers(session: Session, rows: Sequence[DossierRow], stored: Stored) -> None:
+    """One batch, as INSERT ... ON CONFLICT (number) DO UPDATE ... RETURNING, which SQLAlchemy
+    sends as a few multi-row statements ("insertmanyvalues"); the ORM's unit of work, or one
+    UPDATE per known dossier, would cost seconds per 10,000 dossiers."""
+    numbers = [r.number for r in rows]
+    existing = _known(session, numbers)
+    new = [r for r in rows if r.number not in existing]
+    old = [r for r in rows if r.number in existing]
+    upsert = _upsert(session, rows[0].values).returning(DOSSIERS.c.number, DOSSIERS.c.id)
+    ids = dict(session.execute(upsert, [r.values for r in rows]).tuples().all())
     stored.created += len(new)
     stored.updated += len(old)
     with_lines = [r for r in rows if r.equipment is not None]
     if not with_lines:
         return
-    replaced = [existing[r.number] for r in with_lines if r.number in existing]
-    if replaced:
-        session.execute(
-            delete(DossierEquipmentLine).where(DossierEquipmentLine.dossier_id.in_(replaced)),
-            execution_options={"synchronize_session": False},
-        )
+    if existing:
+        session.execute(delete(LINES).where(LINES.c.dossier_id.in_(list(existing.values()))))
     lines = [
         {
             "dossier_id": ids[r.number],
@@ -143,4 +156,4 @@ def _dossiers(session: Session, rows: Sequence[DossierRow], stored: Stored) -> N
         for line in r.equipment
     ]
     if lines:
-        session.execute(insert(DossierEquipmentLine), lines)
+        session.execute(insert(LINES), lines)
