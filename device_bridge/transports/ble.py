@@ -25,8 +25,9 @@ is the protocol's business (`raw_repl.PACINGS["ble"]`).
 A link lost (the robot went out of range, its battery died) is reported by the stack after the
 connection's supervision timeout (a few seconds; bleak's disconnected callback): the current
 read or write raises `LinkLost`. Reconnection: once a loss has been reported, the next write
-reconnects (same address, one attempt), so the next command of a kernel or of `Board` finds the
-board again without a new `Board.connect`; `Board` re-enters raw mode first because the
+reconnects (same address, one attempt; if the board is still away that command fails with
+`DeviceUnreachable` and the one after tries again), so the next command of a kernel or of `Board`
+finds the board again without a new `Board.connect`; `Board` re-enters raw mode first because the
 interrupted run left it out of the idle phase. What the program on the board did meanwhile is
 unknown: it may have kept running, and the re-entry sends Ctrl-C.
 
@@ -52,7 +53,7 @@ from typing import Any, TypeVar
 
 from tne.i18n import _
 
-from ..errors import DeviceUnreachable, LinkLost, UsageError
+from ..errors import BridgeError, DeviceUnreachable, LinkLost, UsageError
 from .base import Transport
 
 NUS_SERVICE = "6e400001-b5a3-f393-e0a9-e50e24dcca9e"
@@ -355,8 +356,11 @@ class BleTransport(Transport):
 
     def _reconnect(self) -> None:
         self._drop_client()
-        self._closed = True
-        self.open()
+        try:
+            self.open()
+        except BridgeError:
+            self._lost = self._reported = True  # still away: the next write tries again
+            raise
 
     def read(self, timeout: float) -> bytes:
         if self._closed:

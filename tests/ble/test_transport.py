@@ -10,7 +10,7 @@ import time
 import pytest
 
 from device_bridge import Board
-from device_bridge.errors import DeviceNotResponding, ExecTimeout, LinkLost
+from device_bridge.errors import DeviceNotResponding, DeviceUnreachable, ExecTimeout, LinkLost
 from device_bridge.protocol.raw_repl import PACINGS
 from device_bridge.transports.ble import BleTransport
 from tests.ble.conftest import require_ble_rig, start_rig
@@ -105,6 +105,27 @@ def test_link_lost_during_exec_is_reported_quickly_and_the_next_command_reconnec
         # The board kept its power: the next command reconnects and finds it (Ctrl-C stops
         # what still ran).
         assert board.exec("print('back')").stdout == b"back\r\n"
+
+
+def test_a_board_still_away_fails_each_command_until_it_is_back(
+    ble_env: BleRig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import device_bridge.transports.ble as ble
+
+    monkeypatch.setattr(ble, "CONNECT_SECONDS", 2.0)  # the real default waits 20 s
+    with Board.connect(f"ble:{ble_env.address()}") as board:
+        ble_env.hide(0)
+        ble_env.cut(0)
+        with pytest.raises(LinkLost):
+            board.exec("print(1)")
+        for _attempt in range(2):  # each later command tries again, and says why it failed
+            started = time.monotonic()
+            with pytest.raises(DeviceUnreachable) as caught:
+                board.exec("print(1)")
+            assert time.monotonic() - started < 10
+            assert "Impossible de se connecter à la carte Bluetooth" in str(caught.value)
+        ble_env.show(0)
+        assert board.exec("print('revenue')").stdout == b"revenue\r\n"
 
 
 MTUS = pytest.mark.parametrize("mtu", ["23", "247"])

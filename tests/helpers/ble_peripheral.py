@@ -23,7 +23,8 @@ It prints one JSON line on stdout once ready:
 `{"hci": "tcp-client:127.0.0.1:PORT", "peripherals": [{"name", "address", ...}]}`; `tne` then
 runs with `TNE_BLE_BACKEND=tests.helpers.bumble_bleak:Backend` and `TNE_BUMBLE_HCI` set to the
 `hci` value. On stdin it takes commands, one per line: `cut N` drops peripheral N's connections
-as a link lost out of range would (reason: connection timeout), `quit` stops.
+as a link lost out of range would (reason: connection timeout), `hide N` stops its advertising
+(out of range for good) and `show N` starts it again, `quit` stops.
 
 By hand:
 
@@ -43,7 +44,7 @@ import sys
 import threading
 from typing import Any
 
-from bumble import ll
+from bumble import hci, ll
 from bumble.controller import Controller
 from bumble.core import UUID, AdvertisingData
 from bumble.device import Device
@@ -74,6 +75,32 @@ class _StreamSink:
             self.writer.write(packet)
 
 
+class CentralController(Controller):
+    """bumble's virtual controller, with LE Create Connection Cancel as the specification has it
+    (Vol 4, Part E, 7.8.13: the pending connect stops and an LE Connection Complete event with
+    status "unknown connection identifier" follows). bumble's acknowledges the command but keeps
+    the connect pending, so a connect that timed out (a board out of range) would block every
+    later one and then complete when the board came back, to a host that no longer waits."""
+
+    def on_hci_le_create_connection_cancel_command(self, command: Any) -> Any:
+        pending, self.pending_le_connection = self.pending_le_connection, None
+        if pending is not None:
+            ended = hci.HCI_LE_Connection_Complete_Event(
+                status=hci.HCI_ErrorCode.UNKNOWN_CONNECTION_IDENTIFIER_ERROR,
+                connection_handle=0,
+                role=hci.Role.CENTRAL,
+                peer_address_type=pending.peer_address.address_type,
+                peer_address=pending.peer_address,
+                connection_interval=0,
+                peripheral_latency=0,
+                supervision_timeout=0,
+                central_clock_accuracy=0,
+            )
+            # After the Command Complete that the caller sends for this command's return value.
+            asyncio.get_running_loop().call_soon(self.send_hci_packet, ended)
+        return super().on_hci_le_create_connection_cancel_command(command)
+
+
 class CentralPort:
     """The TCP port where hosts attach; one fresh controller per TCP client."""
 
@@ -89,7 +116,7 @@ class CentralPort:
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.count += 1
         source = StreamPacketSource()
-        controller = Controller(
+        controller = CentralController(
             f"central-{self.count}",
             host_source=source,
             host_sink=_StreamSink(writer),
@@ -119,6 +146,7 @@ class NusPeripheral:
         self.convention = options.convention
         self.mtu = options.mtu
         self.notify_early = options.notify_early
+        self.hidden = False
         self.address = Address(f"F0:5E:00:00:{options.address_byte:02X}:{index + 1:02X}")
         self.with_board = options.board == "qemu"
         self.qemu: qemu.QemuMicrobit | None = None
@@ -189,7 +217,7 @@ class NusPeripheral:
             ]
         )
         await self.device.start_advertising(
-            advertising_data=bytes(data), auto_restart=True, advertising_interval_min=20.0,
+            advertising_data=bytes(data), auto_restart=False, advertising_interval_min=20.0,
             advertising_interval_max=20.0,
         )  # fmt: skip
 
@@ -199,8 +227,24 @@ class NusPeripheral:
         return AdvertisingData.COMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS, bytes(NUS_SERVICE)
 
     def _on_connection(self, connection: Any) -> None:
+        connection.on(connection.EVENT_DISCONNECTION, self._on_disconnection)
         if self.notify_early:
             self.loop.create_task(self._early(connection))
+
+    def _on_disconnection(self, _reason: int) -> None:
+        if not self.hidden:  # back on air, as a board in range advertises again
+            self.loop.create_task(self._advertise())
+
+    async def hide(self) -> None:
+        """Out of range for good: stop advertising until `show()`."""
+        self.hidden = True
+        with contextlib.suppress(Exception):
+            await self.device.stop_advertising()
+
+    async def show(self) -> None:
+        self.hidden = False
+        if not self.device.connections:
+            await self._advertise()
 
     async def _early(self, connection: Any) -> None:
         send = (
@@ -307,9 +351,9 @@ async def _commands(peripherals: list[NusPeripheral], exit_on_eof: bool) -> None
         words = line.split()
         if words[:1] == ["quit"]:
             return
-        if words[:1] == ["cut"] and len(words) == 2 and words[1].isdigit():
-            await peripherals[int(words[1])].cut()
-            print(json.dumps({"cut": int(words[1])}), flush=True)
+        if words[:1] in (["cut"], ["hide"], ["show"]) and len(words) == 2 and words[1].isdigit():
+            await getattr(peripherals[int(words[1])], words[0])()
+            print(json.dumps({words[0]: int(words[1])}), flush=True)
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:

@@ -80,11 +80,22 @@ class BleRig:
 
     def cut(self, index: int = 0) -> None:
         """The board goes out of range: its connections end as after a supervision timeout."""
+        self._command("cut", index)
+
+    def hide(self, index: int = 0) -> None:
+        """The board stays out of range: it stops advertising."""
+        self._command("hide", index)
+
+    def show(self, index: int = 0) -> None:
+        """The board is back in range and advertises again."""
+        self._command("show", index)
+
+    def _command(self, word: str, index: int) -> None:
         assert self.process is not None and self.process.stdin is not None
-        self.process.stdin.write(f"cut {index}\n")
+        self.process.stdin.write(f"{word} {index}\n")
         self.process.stdin.flush()
         assert self.process.stdout is not None
-        assert json.loads(self.process.stdout.readline()) == {"cut": index}
+        assert json.loads(self.process.stdout.readline()) == {word: index}
 
     def close(self) -> None:
         process, self.process = self.process, None
