@@ -29,7 +29,7 @@ def test_stop_ends_a_while_true_loop_and_the_kernel_goes_on(qemu_kernel: KernelS
     msg_id = qemu_kernel.send("n = 0\nwhile True:\n    n += 1")
     time.sleep(1)
     info, seconds = qemu_kernel.control_kernel_info()
-    assert info["implementation"] == "tne-microbit" and seconds < 2
+    assert info["implementation"] == "tne-microbit" and seconds < 5
     qemu_kernel.stop()
     run = qemu_kernel.collect(msg_id, timeout=20)
     assert run.reply["ename"] == "KeyboardInterrupt"
@@ -45,13 +45,13 @@ def test_a_hung_board_leaves_the_kernel_responsive_and_a_fresh_board_works(
     msg_id = qemu_kernel.send("from microbit import temperature\ntemperature()")
     time.sleep(1.5)
     info, seconds = qemu_kernel.control_kernel_info()
-    assert info["status"] == "ok" and seconds < 2
+    assert info["status"] == "ok" and seconds < 5
     qemu_kernel.stop()
     run = qemu_kernel.collect(msg_id, timeout=60)
     assert run.status == "error"
     assert "La carte ne répond plus" in run.traceback or "redémarrée" in run.traceback
     info, seconds = qemu_kernel.control_kernel_info()
-    assert seconds < 2
+    assert seconds < 5
     with qemu.QemuMicrobit("pty") as fresh:
         run = qemu_kernel.run(f"%connect {fresh.address}\nprint(6 * 7)", timeout=60)
         assert run.status == "ok", run.traceback
