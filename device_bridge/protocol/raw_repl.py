@@ -54,7 +54,11 @@ class Pacing:
 #: as a wire: MicroPython's BLE UART keeps writes in a 100-byte buffer until its scheduled
 #: handler reads them, and drops what does not fit. Statements up to `buffer` bytes still go in
 #: one call, which the transport cuts to the negotiated MTU.
-PACINGS: dict[str, Pacing] = {"ble": Pacing(chunk=20, interval=0.0025)}
+#: The simulated board reads its pipe on a thread of its own into an unbounded queue: no pacing.
+PACINGS: dict[str, Pacing] = {
+    "ble": Pacing(chunk=20, interval=0.0025),
+    "sim": Pacing(chunk=1 << 20, interval=0.0, buffer=1 << 20),
+}
 
 
 @dataclass

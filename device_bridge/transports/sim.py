@@ -41,6 +41,9 @@ EventCallback = Callable[[dict], None]
 
 
 class SimTransport(Transport):
+    #: Code is written at once, unpaced (see `protocol.raw_repl.PACINGS`).
+    medium = "sim"
+
     def __init__(
         self,
         firmware: str = "v2",

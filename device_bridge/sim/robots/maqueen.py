@@ -149,7 +149,10 @@ class Maqueen:
         if not payload:
             return  # a register pointer for the next read
         end = min(len(self.registers), self._pointer + len(payload))
-        self.registers[self._pointer : end] = payload[: end - self._pointer]
+        payload = payload[: end - self._pointer]
+        if self.registers[self._pointer : end] == payload:
+            return  # pupils set the same speeds in every turn of their loop
+        self.registers[self._pointer : end] = payload
         if self._pointer < 4:
             self._motors_changed()
         for register in SERVO_REGISTERS:
