@@ -11,13 +11,7 @@ folder when it fails.
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
-import socket
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +20,7 @@ import nbformat
 import pytest
 
 from tests.conftest import skip_or_fail
+from tests.helpers.lab import Lab
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -36,10 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-URL = re.compile(r"http://127\.0\.0\.1:\d+/\S*\?token=([0-9a-f]+)")
-START_TIMEOUT = 60.0
 STEP_TIMEOUT = 30_000  # ms, for Playwright
-REPO = Path(__file__).resolve().parents[2]
 
 
 def require_browser() -> None:
@@ -49,12 +41,6 @@ def require_browser() -> None:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         skip_or_fail("needs playwright (pip package)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def write_notebook(path: Path) -> None:
@@ -80,57 +66,11 @@ def write_notebook(path: Path) -> None:
     nbformat.write(notebook, path)
 
 
-class Lab:
-    """`tne lab --no-browser` in a child process, and the URL (with its token) it prints."""
-
-    def __init__(self, folder: Path) -> None:
-        self.port = free_port()
-        command = [sys.executable, "-m", "tne.cli", "lab", "--no-browser"]
-        command += ["--port", str(self.port), "--dir", str(folder), "--device", "sim"]
-        env = dict(os.environ, PYTHONPATH=str(REPO), TNE_LANG="fr")
-        self.process = subprocess.Popen(
-            command,
-            cwd=folder,
-            env=env,
-            stderr=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            text=True,
-        )
-        self.log: list[str] = []
-        self._found = threading.Event()
-        self.token = ""
-        threading.Thread(target=self._read, daemon=True).start()
-        if not self._found.wait(START_TIMEOUT):
-            self.stop()
-            pytest.fail("tne lab printed no URL:\n" + "".join(self.log[-30:]))
-
-    def _read(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.log.append(line)
-            match = URL.search(line)
-            if match and not self._found.is_set():
-                self.token = match.group(1)
-                self._found.set()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}/{path}?token={self.token}"
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
 @pytest.fixture
 def lab(tmp_path: Path) -> Iterator[Lab]:
     require_browser()
     write_notebook(tmp_path / "e2e.ipynb")
-    server = Lab(tmp_path)
+    server = Lab(tmp_path, "--device", "sim")
     try:
         yield server
     finally:

@@ -1,0 +1,91 @@
+"""`tne lab` (tne/cli/lab.py): what it sets up, and the real command serving JupyterLab with
+the micro:bit kernels in French, then stopping cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.lab import REPO, Lab
+from tne.cli import lab
+
+
+def get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
+
+
+def test_the_first_notebook_is_copied_once_and_the_pupils_copy_is_kept(tmp_path: Path) -> None:
+    original = lab.FIRST_NOTEBOOK / lab.FIRST_NOTEBOOK_NAME
+    before = original.read_bytes()
+    copy = lab.prepare_workspace(tmp_path / "classe")
+    assert copy.read_bytes() == before
+    copy.write_text("le travail de l'élève", encoding="utf-8")
+    assert lab.prepare_workspace(tmp_path / "classe") == copy
+    assert copy.read_text(encoding="utf-8") == "le travail de l'élève"
+    assert original.read_bytes() == before
+
+
+def test_the_first_notebook_runs_on_the_micro_bit_kernel() -> None:
+    notebook = json.loads((lab.FIRST_NOTEBOOK / lab.FIRST_NOTEBOOK_NAME).read_text("utf-8"))
+    assert notebook["metadata"]["kernelspec"]["name"] == "tne-microbit"
+    sources = ["".join(cell["source"]) for cell in notebook["cells"]]
+    for feature in ("show_plotter()", "show_simulator()", "%%host", "%lsmagic", "while True:"):
+        assert any(feature in source for source in sources), feature
+
+
+def test_french_is_the_default_language_of_jupyterlab(tmp_path: Path) -> None:
+    folder = lab.french_settings(tmp_path / "settings")
+    overrides = json.loads((folder / "overrides.json").read_text("utf-8"))
+    assert overrides[lab.TRANSLATION_PLUGIN] == {"locale": "fr_FR"}
+
+
+def test_jupyterlab_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    notebook = tmp_path / "Premiers pas.ipynb"
+    monkeypatch.setattr(lab, "is_root", lambda: False)
+    command = lab.lab_command(tmp_path, tmp_path / "s", notebook, browser=True, port=None)
+    assert "--allow-root" not in command and "--no-browser" not in command
+    assert "--LabApp.default_url=/lab/tree/Premiers%20pas.ipynb" in command
+    monkeypatch.setattr(lab, "is_root", lambda: True)
+    command = lab.lab_command(tmp_path, tmp_path / "s", notebook, browser=False, port=8890)
+    assert {"--allow-root", "--no-browser", "--port=8890"} <= set(command)
+
+
+def test_a_folder_that_is_a_file_is_refused_in_french(tmp_path: Path) -> None:
+    target = tmp_path / "fichier"
+    target.write_text("x")
+    done = subprocess.run(
+        [sys.executable, "-m", "tne.cli", "lab", "--no-browser", "--dir", str(target)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO), TNE_LANG="fr"),
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "est inutilisable" in done.stderr
+    assert target.read_text() == "x"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Ctrl-C sent to a process group (POSIX)")
+def test_tne_lab_serves_the_kernels_in_french_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    server = Lab(tmp_path)  # --device auto: no board here, so the simulator, said in French
+    try:
+        specs = get_json(server.url("api/kernelspecs"))["kernelspecs"]
+        assert {"tne-microbit", "tne-microbit-sim"} <= set(specs)
+        translation = get_json(server.url("lab/api/settings/" + lab.TRANSLATION_PLUGIN))
+        assert translation["schema"]["properties"]["locale"]["default"] == "fr_FR"
+        assert (tmp_path / "Premiers pas.ipynb").exists()
+        os.killpg(server.process.pid, signal.SIGINT)  # Ctrl-C in the terminal
+        assert server.process.wait(30) == 0
+    finally:
+        server.stop()
+    said = server.output()
+    assert "Aucune carte branchée" in said
+    assert "JupyterLab est arrêté." in said

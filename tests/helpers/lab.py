@@ -1,0 +1,91 @@
+"""`tne lab --no-browser` run as a real child process for the tests, with the URL token it
+prints (JupyterLab's own log line) and its stderr kept for failure reports."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+#: JupyterLab's log line with the server's address and token.
+URL = re.compile(r"http://127\.0\.0\.1:\d+/\S*\?token=([0-9a-f]+)")
+START_TIMEOUT = 60.0
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Lab:
+    def __init__(self, folder: Path, *options: str) -> None:
+        self.port = free_port()
+        command = [sys.executable, "-m", "tne.cli", "lab", "--no-browser"]
+        command += ["--port", str(self.port), "--dir", str(folder), *options]
+        env = dict(os.environ, PYTHONPATH=str(REPO), TNE_LANG="fr")
+        self.process = subprocess.Popen(
+            command,
+            cwd=folder,
+            env=env,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+            # Its own process group, so a test can send Ctrl-C the way a terminal does.
+            start_new_session=sys.platform != "win32",
+        )
+        self.log: list[str] = []
+        self._found = threading.Event()
+        self.token = ""
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        if not self._found.wait(START_TIMEOUT) or not self._listening(START_TIMEOUT):
+            self.stop()
+            pytest.fail("tne lab is not serving:\n" + "".join(self.log[-30:]))
+
+    def _listening(self, timeout: float) -> bool:
+        """JupyterLab logs its URL a moment before it accepts connections."""
+        deadline = time.monotonic() + timeout
+        while self.token and self.process.poll() is None and time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return True
+            except OSError:
+                time.sleep(0.1)
+        return False
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.log.append(line)
+            match = URL.search(line)
+            if match and not self._found.is_set():
+                self.token = match.group(1)
+                self._found.set()
+        self._found.set()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}/{path}?token={self.token}"
+
+    def output(self) -> str:
+        """Everything written on stderr so far (whole, once the process ended)."""
+        if self.process.poll() is not None:
+            self._reader.join(5)
+        return "".join(self.log)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
