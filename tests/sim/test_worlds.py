@@ -89,3 +89,10 @@ def test_an_unknown_world_lists_the_shipped_ones() -> None:
         load_world("jungle")
     assert "pas de monde « jungle »" in str(raised.value)
     assert "labyrinthe, piste, tapis" in str(raised.value)
+
+
+def test_the_world_file_example_of_the_teacher_guide_is_valid() -> None:
+    guide = Path(__file__).resolve().parents[2] / "teacher_guides" / "robot_maqueen.md"
+    example = guide.read_text(encoding="utf-8").split("```toml\n", 1)[1].split("```", 1)[0]
+    world = parse_world(example, source="robot_maqueen.md")
+    assert len(world.tracks) == 2 and len(world.walls) == 1 and len(world.obstacles) == 2
