@@ -65,7 +65,10 @@ def help_texts() -> dict[str, str]:
             "Restart the board: soft (default: variables are lost, files are kept) or hard (as "
             "the reset button does)."
         ),
-        "flash": _("Install MicroPython on the micro:bit through its MICROBIT USB drive."),
+        "flash": _(
+            "Install MicroPython on the micro:bit through its MICROBIT USB drive (found by "
+            "itself when there is only one)."
+        ),
         "sim": _(
             "Restart the simulated micro:bit, with options: --world WORLD, --seed N (the same "
             "seed gives the same run), --speed X (X times real time). Also takes an address such "
@@ -199,12 +202,22 @@ def reset(context: MagicContext, args: list[str]) -> None:
 
 
 def flash(context: MagicContext, args: list[str]) -> None:
-    if args:
+    from device_bridge.flash import find_drives, read_drive
+
+    if len(args) > 1:
         raise usage_error("flash")
     board = context.link.require()
     if board.address is not None and board.address.kind == "sim":
         raise MagicError(_("The simulated micro:bit needs no flashing."))
-    version = board.flash()
+    drives = [read_drive(args[0])] if args else find_drives()
+    if len(drives) != 1:
+        raise MagicError(
+            _(
+                "Found {count} MICROBIT drives. Name the one to use, for example %flash E:\\ "
+                "or %flash /media/eleve/MICROBIT"
+            ).format(count=len(drives))
+        )
+    version = board.flash(drive=drives[0])
     context.say(_("MicroPython installed: {version}").format(version=version) + "\n")
 
 
@@ -307,7 +320,7 @@ MAGICS: dict[str, Magic] = {
     "rm": Magic(_("%rm FILE"), rm),
     "save": Magic(_("%save FILE (first line of the cell)"), lambda context, args: None),
     "reset": Magic("%reset [soft|hard]", reset),
-    "flash": Magic("%flash", flash),
+    "flash": Magic(_("%flash [DRIVE]"), flash),
     "sim": Magic(_("%sim [--world W] [--seed N] [--speed X]"), sim),
     "host": Magic(_("%%host (first line of the cell)"), lambda context, args: None),
     "lsmagic": Magic("%lsmagic", lsmagic),

@@ -137,3 +137,16 @@ def test_a_pulled_cable_is_reported_in_french_and_the_kernel_stays(
         assert info["status"] == "ok"
         run = kernel.run("print(1)", timeout=30)
         assert "Aucune carte n'est connectée" in run.traceback
+
+
+def test_reset_and_flash_magics_on_the_firmware(qemu_kernel: KernelSession, tmp_path: Path) -> None:
+    assert qemu_kernel.run("avant = 1", timeout=60).status == "ok"
+    assert "La carte a redémarré" in qemu_kernel.run("%reset").stream()
+    assert qemu_kernel.run("avant").reply["ename"] == "NameError"
+    assert qemu_kernel.run("%reset hard", timeout=60).status == "ok"
+    assert qemu_kernel.run("print('revenue')").stream() == "revenue\n"
+    run = qemu_kernel.run("%flash")  # no MICROBIT drive on this machine
+    assert run.status == "error" and "Lecteurs MICROBIT trouvés : 0" in run.traceback
+    run = qemu_kernel.run(f"%flash {tmp_path}")  # a folder that is not a micro:bit drive
+    assert run.status == "error" and str(tmp_path) in run.traceback
+    assert qemu_kernel.run("print('intacte')").stream() == "intacte\n"
