@@ -7,8 +7,9 @@ The cap must hold for both kinds of pupil program, without slowing either:
 - busy loops that never sleep: statements cost simulated time too, so the statement counter
   that instrumented code calls (`clock.statement`, see `clock.py`) is replaced by a C-level
   iterator that counts the statements left before the cap (`itertools.islice` over the same
-  counter) and only then reaches a Python generator that looks at the time. A loop without
-  sleep therefore runs at the same speed as without a cap.
+  counter, at most `CHUNK` at a time) and only then reaches a Python generator that looks at
+  the time. A loop without sleep therefore runs at the same speed as without a cap, and a sleep
+  needs a new count only when the present count would run past the cap.
 
 Reaching the cap raises `DurationReached`, a `SystemExit`: the runner ends the program as after
 `sys.exit()` (no traceback, exit 0 from `tne run`), and `except Exception` in pupil code does not
@@ -22,6 +23,9 @@ import itertools
 from collections.abc import Callable, Iterator
 
 from .clock import LINE_COST_MS, SimClock
+
+#: Statements counted between two looks at the clock (1 simulated second of busy loop).
+CHUNK = 50_000
 
 
 class DurationReached(SystemExit):
@@ -41,6 +45,8 @@ class DurationCap:
         self._on_reached = on_reached
         self._retick: Callable[[Callable[[], object], Callable[[], object]], None] | None = None
         self._advance = clock.advance
+        #: Simulated ms of sleep the armed count can absorb before it would overshoot the cap.
+        self._slack_ms = 0.0
         clock.advance = self.advance  # type: ignore[method-assign]
         self._arm()
 
@@ -55,8 +61,9 @@ class DurationCap:
         left = self.cap_ms - self.clock.now_ms
         if ms < left:
             self._advance(ms)
-            if ms > 0:
-                self._arm()  # fewer statements are left before the cap
+            self._slack_ms -= ms
+            if self._slack_ms < 0:
+                self._arm()  # the armed count would now run past the cap
             return
         self._advance(max(0.0, left))
         self._reach()
@@ -64,8 +71,13 @@ class DurationCap:
     # -- statements --------------------------------------------------------------------------
 
     def _arm(self) -> None:
+        """Count at most `CHUNK` statements (or those left before the cap), so that sleeps
+        rarely need a new count: only once they ate the slack between the count's end and
+        the cap."""
         old = self.clock.statement
-        left = int((self.cap_ms - self.clock.now_ms) / LINE_COST_MS)
+        now = self.clock.now_ms
+        left = min(CHUNK, int((self.cap_ms - now) / LINE_COST_MS))
+        self._slack_ms = self.cap_ms - now - left * LINE_COST_MS
         counter = self.clock._counter  # the clock's own statement counter
         ticker: Iterator[object] = itertools.chain(
             itertools.islice(counter, max(0, left)), self._check()

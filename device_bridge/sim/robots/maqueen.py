@@ -283,20 +283,22 @@ class Maqueen:
             y += (self._random.random() - 0.5) * spread
         value = 0 if self.world.on_line(x, y) else 1
         if self.channel.enabled:
-            self._watch_line(value if left else None, None if left else value)
+            # The other sensor as last seen (both are looked at in every pose sample anyway).
+            seen_left, seen_right = self._line
+            self._watch_line(value if left else seen_left, seen_right if left else value)
         return value
 
     def _watch_line(self, left: int | None = None, right: int | None = None) -> None:
         """Emit a `line` event when what lies under the sensors changed."""
         spec = self.spec
         half = spec.line_sensor_apart_cm / 2
-        if left is None:
+        if left is None or left < 0:
             left = (
                 0
                 if self.world.on_line(*self._sensor_spot(spec.line_sensor_forward_cm, -half))
                 else 1
             )
-        if right is None:
+        if right is None or right < 0:
             right = (
                 0
                 if self.world.on_line(*self._sensor_spot(spec.line_sensor_forward_cm, half))
