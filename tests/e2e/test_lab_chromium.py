@@ -11,12 +11,12 @@ folder when it fails.
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from tests.conftest import skip_or_fail
@@ -44,26 +44,22 @@ def require_browser() -> None:
 
 
 def write_notebook(path: Path) -> None:
-    notebook = nbformat.v4.new_notebook(
-        cells=[
-            nbformat.v4.new_code_cell(
-                "from microbit import *\ndisplay.show(Image.HEART)\nprint('bonjour e2e')"
-            ),
-            nbformat.v4.new_code_cell("while True:\n    sleep(10)"),
-            nbformat.v4.new_code_cell(
-                "%%host\nfrom kernels.widgets import show_simulator\nshow_simulator()"
-            ),
-            nbformat.v4.new_code_cell("print('A pressé :', button_a.was_pressed())"),
-        ],
-        metadata={
-            "kernelspec": {
-                "name": "tne-microbit",
-                "display_name": "micro:bit (MicroPython)",
-                "language": "python",
-            }
-        },
-    )
-    nbformat.write(notebook, path)
+    """A notebook (format 4, written as JSON: nbformat's import alone costs seconds)."""
+    sources = [
+        "from microbit import *\ndisplay.show(Image.HEART)\nprint('bonjour e2e')",
+        "while True:\n    sleep(10)",
+        "%%host\nfrom kernels.widgets import show_simulator\nshow_simulator()",
+        "print('A pressé :', button_a.was_pressed())",
+    ]
+    cells = [
+        {"cell_type": "code", "id": f"c{number}", "metadata": {}, "source": source,
+         "outputs": [], "execution_count": None}
+        for number, source in enumerate(sources)
+    ]  # fmt: skip
+    kernelspec = {"name": "tne-microbit", "display_name": "micro:bit (MicroPython)"}
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "cells": cells,
+                "metadata": {"kernelspec": {**kernelspec, "language": "python"}}}  # fmt: skip
+    path.write_text(json.dumps(notebook, ensure_ascii=False), encoding="utf-8")
 
 
 @pytest.fixture
