@@ -4,7 +4,7 @@ Built on the parent side from the board's side-channel events (`SimTransport.sub
 `sync_events()` once the program ended), so it records exactly what the board did, stamped
 with simulated time: LED frames (`display`), printed text (`stdout`), motor commands (`motor`),
 the robot's pose over time (`pose`), collisions, line-sensor changes (`line`), ultrasonic
-reads, pin writes (`led`, `pin`), inputs, and whether the duration cap was reached.
+reads, pin writes (`pin`), NeoPixels, inputs, and whether the duration cap was reached.
 
     trace = Trace.record(transport)          # subscribe before running
     board.run(code); trace.finish(transport)
@@ -176,8 +176,17 @@ class Trace:
     def ultrasonic_reads(self) -> list[tuple[float, float | None]]:
         return [(e["t"], e.get("cm")) for e in self.of_kind("ultrasonic")]
 
-    def pin_writes(self) -> list[dict]:
-        return [e for e in self.events if e.get("kind") in ("pin", "led")]
+    def pin_writes(self, pin: str | None = None) -> list[tuple[float, str, str, int]]:
+        """(ms, pin, mode, value) of each write, of one pin (`"pin8"`) or all."""
+        return [
+            (e["t"], e["name"], e["mode"], e["value"])
+            for e in self.of_kind("pin")
+            if pin is None or e["name"] == pin
+        ]
+
+    def neopixels(self) -> list[tuple[float, list]]:
+        """(ms, [[r, g, b], ...]) each time NeoPixels were shown."""
+        return [(e["t"], e["pixels"]) for e in self.of_kind("neopixel")]
 
     def inputs(self) -> list[dict]:
         return self.of_kind("input")

@@ -175,13 +175,6 @@ def test_without_a_trigger_no_echo_starts_and_beyond_range_the_wait_times_out() 
     assert far.kinds("ultrasonic")[-1]["cm"] is None
 
 
-def test_the_leds_on_pin8_and_pin12_are_reported() -> None:
-    rig = Rig()
-    rig.hardware.pin_written("pin8", "digital", 1)
-    rig.hardware.pin_written("pin12", "digital", 0)
-    assert [(e["pin"], e["value"]) for e in rig.kinds("led")] == [("pin8", 1), ("pin12", 0)]
-
-
 # -- the pupils' library on the simulated robot ------------------------------------------------
 
 
@@ -238,6 +231,17 @@ def test_forward_one_second_then_back_one_second_returns_within_5_cm(maqueen_boa
     assert trace.distance_travelled() > 20
     assert trace.distance_to_start() < 5
     assert trace.motor_commands()[-1][1:] == (0, 0)
+
+
+def test_the_library_lights_the_leds_on_pin8_and_pin12(maqueen_board) -> None:
+    board, transport = maqueen_board
+    trace = Trace.record(transport)
+    board.exec("import maqueen\nmaqueen.led_left(True)\nmaqueen.led_right(False)")
+    trace.finish(transport)
+    assert [(pin, value) for _t, pin, _mode, value in trace.pin_writes()] == [
+        ("pin8", 1),
+        ("pin12", 0),
+    ]
 
 
 def test_the_library_measures_the_distance_to_the_wall_in_cm(maqueen_board) -> None:

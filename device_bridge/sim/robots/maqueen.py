@@ -30,7 +30,8 @@ wobbles by a few millimetres.
 Events on the side channel (only when somebody listens): `motor` (left, right: signed PWM),
 `pose` (x, y in cm, heading in degrees; every `POSE_MS` of simulated time while the robot moves,
 and at each motor change), `collision`, `line` (left, right: 0/1, when the reading under the
-sensors changes), `ultrasonic` (cm, or null when no echo), `led` (pin, value), `servo`.
+sensors changes), `ultrasonic` (cm, or null when no echo), `servo`. The LEDs and NeoPixels need
+no event of the robot's: the `microbit` module reports pin writes (`pin`) and `neopixel`.
 """
 
 from __future__ import annotations
@@ -328,8 +329,6 @@ class Maqueen:
             if self._trigger_high and not value:
                 self._triggered = True
             self._trigger_high = bool(value)
-        elif pin in ("pin8", "pin12"):
-            self.channel.emit("led", pin=pin, value=value)
 
     def echo(self, level: int, timeout_us: int) -> int:
         """`machine.time_pulse_us(pin2, level, timeout_us)`: waits as long as the real call."""
