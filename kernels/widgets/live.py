@@ -23,6 +23,7 @@ from device_bridge.errors import BridgeError
 from tne.i18n import _
 
 from .leds import DARK, PIXELS_CODE, parse_pixels
+from .picture import WorldPicture
 from .plot import PlotData
 from .throttle import Throttle
 from .views import DevicePanel, LedMatrix, Plotter, SimulatorView
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 #: Seconds between two frames of the LEDs, and of the plotter.
 LED_INTERVAL = 1 / 30
 PLOT_INTERVAL = 1 / 10
+PICTURE_INTERVAL = 1 / 4
 #: Longest wait for the pixels of a real board after a cell.
 PIXELS_TIMEOUT = 2.0
 #: Earth's gravity on the accelerometer, in mg (the board lying flat reads z = -1024).
@@ -49,10 +51,12 @@ class LiveWidgets:
         self.simulator_watched = False
         self._views: dict[str, Any] = {}
         self._transport: Any = None
+        self._picture: WorldPicture | None = None
         self._unsubscribe: Any = None
         self._lock = threading.Lock()
         self._led_throttle = Throttle(LED_INTERVAL, self._show_pixels)
         self._plot_throttle = Throttle(PLOT_INTERVAL, self._show_plot)
+        self._picture_throttle = Throttle(PICTURE_INTERVAL, self._show_picture)
 
     # -- the views, made when first shown (a kernel that never shows them opens no comm) ---------
 
@@ -86,6 +90,7 @@ class LiveWidgets:
             view.observe(self._pacing_changed, ["paused", "speed"])
             view.observe(self._tilt_changed, ["tilt_x", "tilt_y"])
             view.available = self._transport is not None
+            self._picture_throttle.request()
         return view
 
     def _view(self, name: str, kind: type, **state: Any) -> Any:
@@ -131,6 +136,8 @@ class LiveWidgets:
             self._plot_throttle.request()
 
     def on_cell_start(self) -> None:
+        if self._picture is not None:
+            self._picture.new_cell()
         if not self.dashboard_shown:
             self.show_dashboard()
 
@@ -167,6 +174,8 @@ class LiveWidgets:
                 self._unsubscribe()
             self._unsubscribe = None
         self._transport = transport
+        self._picture = WorldPicture.of(transport) if transport is not None else None
+        self._picture_throttle.request()
         if transport is not None:
             self._unsubscribe = transport.subscribe(self._event)
             if self.simulator_watched:
@@ -181,6 +190,8 @@ class LiveWidgets:
             if pixels is not None:
                 self.pixels = pixels
                 self._led_throttle.request()
+        elif self._picture is not None and self._picture.add(event):
+            self._picture_throttle.request()
 
     def _settle_sim(self) -> None:
         """After a cell: wait for the board's last events, then show the final LEDs."""
@@ -190,6 +201,7 @@ class LiveWidgets:
                 transport.sync_events(1.0)
         self._led_throttle.flush()
         self._plot_throttle.flush()
+        self._picture_throttle.flush()
 
     def _refresh_real_board(self) -> None:
         """A real micro:bit: ask for its pixels on the board's worker, after the cell."""
@@ -303,6 +315,16 @@ class LiveWidgets:
         plotter = self._views.get("plotter")
         if plotter is not None and not plotter.paused:
             plotter.data = self.plot.view()
+
+    def _show_picture(self) -> None:
+        view = self._views.get("simulator")
+        if view is None:
+            return
+        picture = self._picture
+        try:
+            view.picture = picture.svg() if picture is not None else ""
+        except Exception:  # noqa: BLE001 - a picture that fails leaves the LEDs and buttons
+            log.exception("world picture failed")
 
     def _show_connection(self) -> None:
         panel = self._views.get("panel")

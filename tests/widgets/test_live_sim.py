@@ -143,3 +143,27 @@ def test_clicks_without_a_simulated_board_go_nowhere() -> None:
     live.on_connection(None, False)
     click(live.simulator, "a")  # nothing raised, nothing sent
     assert not live.simulator.available
+
+
+def test_the_simulator_view_draws_the_robots_world_and_the_path_of_the_cell() -> None:
+    with Board.connect("sim:maqueen") as robot:
+        live = LiveWidgets(KernelSide(robot))
+        live.dashboard_shown = True  # no notebook to display into
+        live.on_connection(robot.label, True)
+        view = live.simulator
+        assert eventually(lambda: view.picture.lstrip().startswith("<?xml"))
+        live.on_cell_start()
+        robot.exec(
+            "import maqueen\nfrom microbit import sleep\n"
+            "maqueen.motor_run(150, 150)\nsleep(1000)\nmaqueen.motor_stop()"
+        )
+        live.on_cell_end(True)
+        assert eventually(lambda: "<polyline" in view.picture or "<path" in view.picture)
+        picture = view.picture
+        live.on_cell_start()  # the next cell starts from where the robot stands
+        assert live._picture is not None and len(live._picture._events) == 1
+        assert picture.count("<svg") == 1
+
+
+def test_a_bare_simulated_micro_bit_has_no_world_picture(live: LiveWidgets) -> None:
+    assert live.simulator.picture == ""
