@@ -331,3 +331,116 @@ def leds_svg(image: object, size: int = 200) -> str:
             )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
+
+
+def _font(size: int):
+    from PIL import ImageFont
+
+    for name in ("DejaVuSans.ttf", "arial.ttf", "Arial.ttf"):
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default()
+
+
+def animation_gif(world: World, trace: Trace, width_px: int = 480, fps: int = 10) -> bytes:
+    """The run replayed as an animated GIF (Pillow), for places where SVG animations do not
+    play (e-mail, some learning platforms): at most `MAX_PLAY_S` long, looping."""
+    from io import BytesIO
+
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
+    poses = trace.poses()
+    scale = width_px / world.width
+    top = 28  # the title band
+    size = (width_px, round(world.height * scale) + top)
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return (x * scale, top + y * scale)
+
+    base = PILImage.new("RGB", size, "#fafafa")
+    draw = ImageDraw.Draw(base)
+    draw.rectangle([at(0, 0), at(world.width, world.height)], fill=world.colour, outline="#444")
+    for track in world.tracks:
+        points = list(track.points) + ([track.points[0]] if track.closed else [])
+        draw.line(
+            [at(*p) for p in points], fill=track.colour, width=max(1, round(track.width * scale))
+        )
+    for wall in world.walls:
+        draw.line(
+            [at(*wall.start), at(*wall.end)],
+            fill=wall.colour,
+            width=max(1, round(wall.thickness * scale)),
+        )
+    for obstacle in world.obstacles:
+        if obstacle.kind == "circle":
+            r = obstacle.radius
+            draw.ellipse(
+                [at(obstacle.x - r, obstacle.y - r), at(obstacle.x + r, obstacle.y + r)],
+                fill=obstacle.colour,
+            )
+        else:
+            draw.rectangle(
+                [
+                    at(obstacle.x, obstacle.y),
+                    at(obstacle.x + obstacle.width, obstacle.y + obstacle.height),
+                ],
+                fill=obstacle.colour,
+            )
+    draw.text((6, 6), _("World: {title}").format(title=world.title), fill="#222", font=_font(14))
+    if len(poses) < 2:
+        frames = [base]
+    else:
+        t0, t1 = poses[0].t, poses[-1].t
+        span = max(t1 - t0, 1.0)
+        count = max(2, round(min(MAX_PLAY_S, span / 1000) * fps))
+        collisions = trace.collisions()
+        spec = MaqueenSpec()
+        frames, index = [], 0
+        for number in range(count):
+            now = t0 + span * number / (count - 1)
+            while index + 1 < len(poses) and poses[index + 1].t <= now:
+                index += 1
+            frame = base.copy()
+            pen = ImageDraw.Draw(frame)
+            path = [at(p.x, p.y) for p in poses[: index + 1]]
+            if len(path) > 1:
+                pen.line(path, fill=PATH_COLOUR, width=2, joint="curve")
+            sx, sy = at(poses[0].x, poses[0].y)
+            pen.ellipse([sx - 4, sy - 4, sx + 4, sy + 4], fill=START_COLOUR)
+            for event in collisions:
+                if event["t"] <= now:
+                    cx, cy = at(event["x"], event["y"])
+                    pen.line([cx - 5, cy - 5, cx + 5, cy + 5], fill=COLLISION_COLOUR, width=3)
+                    pen.line([cx - 5, cy + 5, cx + 5, cy - 5], fill=COLLISION_COLOUR, width=3)
+            pose = poses[index]
+            _robot_shape(pen, at(pose.x, pose.y), pose.heading, spec.body_radius_cm * scale)
+            frames.append(frame)
+    out = BytesIO()
+    frames[0].save(
+        out,
+        format="GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=round(1000 / fps),
+        loop=0,
+    )
+    return out.getvalue()
+
+
+def _robot_shape(pen, centre: tuple[float, float], heading: float, radius: float) -> None:
+    """The robot from above: a dark square turned to its heading, a yellow arrow in front."""
+    x, y = centre
+    turn = math.radians(heading)
+    cos, sin = math.cos(turn), math.sin(turn)
+
+    def point(forward: float, right: float) -> tuple[float, float]:
+        return (x + forward * cos - right * sin, y + forward * sin + right * cos)
+
+    r = max(radius, 4.0)
+    pen.polygon([point(r, -r), point(r, r), point(-r, r), point(-r, -r)], fill=END_COLOUR)
+    pen.polygon(
+        [point(0.9 * r, 0), point(-0.3 * r, -0.55 * r), point(-0.3 * r, 0.55 * r)], fill="#ffd400"
+    )

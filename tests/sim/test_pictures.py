@@ -4,6 +4,7 @@ belong."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -114,3 +115,20 @@ def test_a_browser_draws_the_path_and_the_start_where_the_run_went(tmp_path: Pat
     assert near(pixel(100, 75), pictures.START_COLOUR)  # the green start
     assert near(pixel(140, 95), pictures.PATH_COLOUR)  # the middle of the second side
     assert near(pixel(60, 40), world.colour, tolerance=8)  # the bare mat elsewhere
+
+
+def test_the_gif_replays_the_run_from_start_to_end() -> None:
+    world, trace = load_world("tapis"), square_run()
+    data = pictures.animation_gif(world, trace, width_px=400, fps=10)
+    gif = PILImage.open(io.BytesIO(data))
+    assert gif.format == "GIF" and gif.info.get("loop") == 0
+    assert gif.n_frames == 31  # 3.1 s simulated, played in real time at 10 frames a second
+    scale = 400 / world.width
+
+    def robot_centre(frame: int, pose) -> tuple[int, int, int]:
+        gif.seek(frame)
+        return gif.convert("RGB").getpixel((round(pose.x * scale), round(28 + pose.y * scale)))
+
+    poses = trace.poses()
+    assert near(robot_centre(0, poses[0]), "#ffd400")  # the yellow arrow on the robot
+    assert near(robot_centre(gif.n_frames - 1, poses[-1]), "#ffd400")
