@@ -331,10 +331,11 @@ MAGICS: dict[str, Magic] = {
 def run_magic(context: MagicContext, line: str) -> None:
     """Run one magic line (without its leading `%`); `%name?` shows the help."""
     text = line.strip()
-    if text.startswith("%"):  # a cell magic where it does not belong
-        raise MagicError(
-            _("%{name} must be the first line of the cell.").format(name=text.split()[0])
-        )
+    if text.startswith("%"):  # a cell magic (`%%name`)
+        name = text[1:].split(maxsplit=1)[0] if text[1:].strip() else ""
+        if name != "host":
+            raise unknown("%" + name)
+        raise MagicError(_("%{name} must be the first line of the cell.").format(name=text))
     name, _sep, rest = text.partition(" ")
     if name.endswith("?"):
         show_help(context, [name[:-1]])

@@ -123,6 +123,8 @@ def test_magic_help_is_in_french(sim_kernel: KernelSession) -> None:
     ("cell", "message"),
     [
         ("%frobnicate", "Commande magique %frobnicate inconnue"),
+        ("%%bash\nls", "Commande magique %%bash inconnue"),
+        ("%ls\n%%host\nx = 1", "%%host doit être la première ligne de la cellule"),
         ("%connect", "Utilisation : %connect ADRESSE"),
         ("%connect nulle-part", "Adresse de carte inconnue"),
         ("%put /pas/de/fichier.py", "Impossible de lire le fichier"),
