@@ -2,6 +2,7 @@ export default {
   render({ model, el }) {
     const texts = model.get("texts") || {};
     el.classList.add("tne-panel");
+    Object.assign(el.style, { marginRight: "24px", minWidth: "18em" });
     const line = document.createElement("div");
     const dot = document.createElement("span");
     Object.assign(dot.style, { display: "inline-block", width: "10px", height: "10px", borderRadius: "5px", marginRight: "6px" });

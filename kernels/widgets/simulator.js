@@ -91,7 +91,11 @@ export default {
       inputX.value = String(model.get("tilt_x"));
       inputY.value = String(model.get("tilt_y"));
     };
-    const draw = () => { picture.innerHTML = model.get("picture"); };
+    const draw = () => {
+      picture.innerHTML = model.get("picture");
+      const svg = picture.querySelector("svg");
+      if (svg) Object.assign(svg.style, { maxWidth: "min(100%, 640px)", height: "auto" });
+    };
     update();
     draw();
     const names = ["change:pixels", "change:available", "change:paused", "change:speed",
