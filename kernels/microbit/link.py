@@ -154,7 +154,9 @@ class BoardLink:
             return
         self._closed = True
         self.interrupt()
-        done = self.submit(self.disconnect)
-        with contextlib.suppress(Exception):
-            done.result(timeout)
+        try:
+            self.submit(self.disconnect).result(timeout)
+        except Exception:  # noqa: BLE001 - at interpreter exit the worker may be gone already
+            with contextlib.suppress(Exception):
+                self.disconnect()
         self._executor.shutdown(wait=False, cancel_futures=True)
