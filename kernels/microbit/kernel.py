@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from ipykernel.ipkernel import IPythonKernel
 
-from device_bridge import Board, parse_address
+from device_bridge import Board
 from device_bridge.errors import (
     BridgeError,
     DeviceNotResponding,
@@ -413,4 +413,4 @@ def record_session(device_kind: str, cells: int, errors: int) -> None:
         log.exception("usage event not recorded")
 
 
-__all__ = ["MicrobitKernel", "parse_address"]
+__all__ = ["MicrobitKernel"]
