@@ -65,6 +65,7 @@ def one_run(cap_s: float, speed: float = 0.0) -> tuple[float, float | None, Trac
     board = Board(transport, parse_address("sim:maqueen"))
     try:
         board.start()
+        trace.started(transport)
         if speed:
             transport.send_input({"kind": "speed", "factor": speed})
         code = PROGRAM.read_text(encoding="utf-8")

@@ -6,7 +6,8 @@ with simulated time: LED frames (`display`), printed text (`stdout`), motor comm
 the robot's pose over time (`pose`), collisions, line-sensor changes (`line`), ultrasonic
 reads, pin writes (`pin`), NeoPixels, inputs, and whether the duration cap was reached.
 
-    trace = Trace.record(transport)          # subscribe before running
+    trace = Trace.record(transport)          # before transport.open(): the start pose
+    board.start(); trace.started(transport)  # the bridge's probe is not the program
     board.run(code); trace.finish(transport)
     trace.was_shown(Image.HEART)             # or "09090:99999:99999:09990:00900"
     trace.distance_to_start() <= 5           # "came back within 5 cm of its start"
@@ -64,6 +65,14 @@ class Trace:
     def add(self, event: dict) -> None:
         with self._lock:
             self.events.append(event)
+
+    def started(self, transport: Any, timeout: float = 5.0) -> Trace:
+        """After `Board.start()`: forget what the bridge's own probe printed, so that
+        `printed()` is the program's output only (the robot's start pose is kept)."""
+        transport.sync_events(timeout)
+        with self._lock:
+            self.events = [e for e in self.events if e.get("kind") != "stdout"]
+        return self
 
     def finish(self, transport: Any, timeout: float = 5.0) -> Trace:
         """Wait for the last events of the board, then stop recording."""

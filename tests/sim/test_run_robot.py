@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from device_bridge.sim.trace import Trace
+
 ROOT = Path(__file__).resolve().parents[2]
 
 LINE_FOLLOWER = (ROOT / "teacher_guides" / "exemples" / "suiveur_de_ligne.py").read_text("utf-8")
@@ -57,11 +59,15 @@ def test_a_program_that_ends_ends_the_run_and_out_names_the_picture(tmp_path: Pa
     )
     out = tmp_path / "images" / "trajet.svg"
     out.parent.mkdir()
-    done = tne("run", program.name, "--out", str(out), "--noise", "0", cwd=tmp_path)
+    done = tne(
+        "run", program.name, "--out", str(out), "--noise", "0", "--trace", "t.json", cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout == b"fini\n"
     assert "Temps simulé : 2.0 s." in done.stderr.decode()
     assert out.exists() and not program.with_suffix(".svg").exists()
+    trace = Trace.load(tmp_path / "t.json")
+    assert trace.printed_lines() == ["fini"] and trace.distance_to_start() < 5
 
 
 def test_an_error_in_the_program_exits_1_with_its_traceback_and_still_draws(tmp_path: Path) -> None:
@@ -91,11 +97,19 @@ def test_a_seed_makes_the_run_repeat(tmp_path: Path) -> None:
     [
         (("--world", "piste"), "serial:/dev/tne-absent", "ne servent qu'avec le simulateur"),
         (("--duration", "5"), "serial:COM7", "ne servent qu'avec le simulateur"),
+        (("--trace", "t.json"), "serial:COM7", "ne servent qu'avec le simulateur"),
         (("--world", "piste"), "sim", "demandent un robot simulé"),
         (("--world", "jungle"), "sim:maqueen", "pas de monde « jungle »"),
         (("--world", "monde.toml"), "sim:maqueen", "champ « mat.width » : ce champ manque"),
     ],
-    ids=["world-on-serial", "duration-on-serial", "world-without-robot", "unknown", "malformed"],
+    ids=[
+        "world-on-serial",
+        "duration-on-serial",
+        "trace-on-serial",
+        "world-without-robot",
+        "unknown",
+        "malformed",
+    ],
 )
 def test_simulator_options_that_cannot_apply_are_refused_with_exit_2(
     follower: Path, args: tuple[str, ...], device: str, words: str

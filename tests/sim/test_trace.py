@@ -95,6 +95,7 @@ def recorded_run(code: str, seed: int, world: str = "labyrinthe") -> Trace:
     board = Board(transport, parse_address("sim:maqueen"))
     try:
         board.start()
+        trace.started(transport)
         board.exec(code, timeout=30)
         trace.finish(transport)
     finally:
@@ -105,6 +106,7 @@ def recorded_run(code: str, seed: int, world: str = "labyrinthe") -> Trace:
 def test_same_code_and_seed_give_a_byte_identical_trace() -> None:
     first, second = recorded_run(WANDERER, seed=7), recorded_run(WANDERER, seed=7)
     assert first.collisions(), "the wanderer should bump into the maze"
+    assert first.printed_lines()[0].startswith("0 ") and first.start_pose().t == 0
     assert first.to_json() == second.to_json()
     assert recorded_run(WANDERER, seed=8).to_json() != first.to_json()
 

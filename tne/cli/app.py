@@ -173,11 +173,14 @@ def run(
     noise: float | None = typer.Option(
         None, "--noise", min=0.0, help=_("Simulated robot: noise scale (0: an ideal robot).")
     ),
+    trace: Path | None = typer.Option(
+        None, "--trace", help=_("Simulator: save the trace of the run (JSON), for graders.")
+    ),
 ) -> None:
     from .sim_run import SimOptions, run_simulated, wants_simulator
 
     code = _read_local(file)
-    options = SimOptions(world, seed, duration, out, noise)
+    options = SimOptions(world, seed, duration, out, noise, trace)
     if wants_simulator(device, options):
         text = code.decode("utf-8", "replace")
         finish(run_simulated(file, text, device, timeout, options))

@@ -1,6 +1,7 @@
 """`tne run --device sim:maqueen FILE [--world W] [--seed N] [--duration S] [--out F]`: a
 program on a simulated board, its output on stdout as from a real board, then a summary of the
-run on stderr and a picture of the robot's path (`<stem>.svg` next to FILE, or `--out`).
+run on stderr and a picture of the robot's path (`<stem>.svg` next to FILE, or `--out`), and
+the trace as JSON with `--trace F` (device_bridge/sim/trace.py loads it back).
 
 Simulated time is capped (`--duration`, 120 s by default): reaching the cap ends the program
 cleanly, exit 0, since a robot program usually loops forever.
@@ -36,6 +37,7 @@ class SimOptions:
     duration: float | None = None
     out: Path | None = None
     noise: float | None = None
+    trace: Path | None = None
 
     def given(self) -> bool:
         return any(value is not None for value in vars(self).values())
@@ -58,8 +60,8 @@ def run_simulated(file: Path, code: str, device: str, timeout: float | None, opt
     if address.kind != "sim":
         return usage(
             _(
-                "--world, --seed, --duration, --out and --noise are for the simulator only: "
-                "use --device sim:maqueen."
+                "--world, --seed, --duration, --out, --noise and --trace are for the simulator "
+                "only: use --device sim:maqueen."
             )
         )
     world: World | None = None
@@ -86,6 +88,7 @@ def run_simulated(file: Path, code: str, device: str, timeout: float | None, opt
         transport.open()
         board = Board(transport, address)
         board.start()
+        trace.started(transport)
         result = board.run(code, timeout=timeout, on_stdout=out.write)
         if result.stderr:
             exit_code = report(board_error(result))
@@ -99,7 +102,7 @@ def run_simulated(file: Path, code: str, device: str, timeout: float | None, opt
     try:
         if board is not None and exit_code != EXIT_INTERRUPTED:
             trace.finish(transport)
-            if not _tell(trace, world, options.out or file.with_suffix(".svg")):
+            if not _tell(trace, world, options.out or file.with_suffix(".svg"), options.trace):
                 exit_code = max(exit_code, EXIT_USAGE)
     finally:
         if board is not None:
@@ -109,12 +112,26 @@ def run_simulated(file: Path, code: str, device: str, timeout: float | None, opt
     return exit_code
 
 
-def _tell(trace: Trace, world: World | None, picture: Path) -> bool:
-    """The summary on stderr, and the picture of the path; False if it could not be written."""
+def _tell(trace: Trace, world: World | None, picture: Path, saved: Path | None) -> bool:
+    """The summary on stderr, the picture of the path and the trace; False if a file could not
+    be written."""
     for line in trace.summary():
         say(line)
+    written = True
+    if saved is not None:
+        try:
+            trace.save(saved)
+        except OSError as problem:
+            error(
+                _("Cannot write the trace '{path}': {error}").format(
+                    path=saved, error=problem.strerror
+                )
+            )
+            written = False
+        else:
+            say(_("Trace of the run: {path}").format(path=saved))
     if world is None:
-        return True
+        return written
     try:
         picture.write_text(world_svg(world, trace), encoding="utf-8")
     except OSError as problem:
@@ -125,4 +142,4 @@ def _tell(trace: Trace, world: World | None, picture: Path) -> bool:
         )
         return False
     say(_("Picture of the path: {path}").format(path=picture))
-    return True
+    return written
