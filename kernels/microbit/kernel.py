@@ -259,6 +259,7 @@ class MicrobitKernel(IPythonKernel):
             text = result.stderr.decode("utf-8", "replace")
             return board_traceback(text, cell.cell_line, source, cell.code)
         if stdout.value is not None and not output.silent:
+            output.flush()  # the printed text first, then the value, as the REPL shows them
             self.publish(
                 output.parent,
                 "execute_result",
@@ -282,10 +283,13 @@ class MicrobitKernel(IPythonKernel):
                 _("Or connect another board with %connect ADDRESS (%connect sim: the simulator)."),
             )
         if isinstance(error, LinkLost):
+            simulated = self.device_kind == "sim"  # (the lost board's kind)
             return kernel_error(
                 "LinkLost",
                 error.message,
-                _("Plug the board back in, then run the cell again (or type %connect auto)."),
+                _("Run the cell again: the simulated micro:bit starts afresh.")
+                if simulated
+                else _("Plug the board back in, then run the cell again (or type %connect auto)."),
             )
         return kernel_error(type(error).__name__, error.message)
 

@@ -16,6 +16,8 @@ def test_cell_prints_and_shows_its_last_value(sim_kernel: KernelSession) -> None
     assert run.status == "ok"
     assert run.stream("stdout") == "bonjour\n"
     assert run.result == "42"
+    kinds = [m["msg_type"] for m in run.messages if m["msg_type"] != "display_data"]
+    assert kinds[-2:] == ["stream", "execute_result"]  # printed text first, as the REPL shows
 
 
 def test_a_value_of_none_is_not_shown_and_globals_stay_between_cells(
@@ -279,3 +281,18 @@ def test_silent_cells_run_but_show_nothing(sim_kernel: KernelSession) -> None:
     after = sim_kernel.run("cache")
     assert after.result == "3"
     assert after.reply["execution_count"] == before + 1
+
+
+def test_a_simulator_that_died_is_reported_and_the_next_cell_gets_a_fresh_one(
+    start_kernel,
+) -> None:
+    kernel = start_kernel("sim")
+    assert kernel.run("print(1)").status == "ok"
+    # The simulator's child process dies, as a crashed board would.
+    killed = kernel.run("%%host\nget_ipython().kernel.board.transport._process.kill()")
+    assert killed.status == "ok"
+    run = kernel.run("print(2)")
+    assert run.status == "error"
+    assert "La carte simulée s'est arrêtée" in run.traceback
+    assert "Relance la cellule" in run.traceback
+    assert kernel.run("print(3)").stream() == "3\n"
