@@ -258,10 +258,13 @@ class Trace:
                     x=end.x, y=end.y, heading=end.heading
                 )
             )
-        collisions = len(self.collisions())
-        lines.append(
-            _("Collisions: {count}.").format(count=collisions) if collisions else _("No collision.")
-        )
+        if end is not None:  # a robot: whether it bumped into anything
+            collisions = len(self.collisions())
+            lines.append(
+                _("Collisions: {count}.").format(count=collisions)
+                if collisions
+                else _("No collision.")
+            )
         frames = self.frames()
         if frames:
             lines.append(

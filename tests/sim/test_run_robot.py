@@ -5,6 +5,7 @@ the path next to the file."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -131,3 +132,34 @@ def test_a_picture_that_cannot_be_written_is_reported_after_the_run(tmp_path: Pa
     assert done.stdout == b"ok\n"
     assert done.returncode == 2
     assert "Impossible d'écrire l'image" in done.stderr.decode()
+
+
+def test_a_bare_simulated_micro_bit_gets_the_cap_and_a_summary_without_robot(tmp_path: Path):
+    program = tmp_path / "coeur.py"
+    program.write_text(
+        "from microbit import *\ndisplay.show(Image.HEART)\nwhile True:\n    pass\n",
+        encoding="utf-8",
+    )
+    done = tne("run", program.name, "--duration", "3", cwd=tmp_path, device="sim")
+    assert done.returncode == 0, done.stderr.decode()
+    stderr = done.stderr.decode()
+    assert "Temps simulé : 3.0 s (durée maximale atteinte)." in stderr
+    assert "09090:99999:99999:09990:00900" in stderr
+    assert "collision" not in stderr.lower() and "Distance" not in stderr
+    assert not program.with_suffix(".svg").exists()
+
+
+def test_ctrl_c_stops_a_simulated_run_with_exit_130(follower: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TNE_DEVICE"}
+    env.update(TNE_LANG="fr")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tne.cli", "run", "--device", "sim:maqueen", follower.name,
+         "--world", "piste", "--duration", "1000000"],
+        cwd=follower.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None
+    assert process.stdout.readline() == "départ\n".encode()  # the program runs
+    process.send_signal(signal.SIGINT)
+    _out, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "Arrêté." in err.decode()
