@@ -35,6 +35,9 @@ PLOT_INTERVAL = 1 / 10
 PICTURE_INTERVAL = 1 / 4
 #: Longest wait for the pixels of a real board after a cell.
 PIXELS_TIMEOUT = 2.0
+#: A real board's LEDs are read once the notebook has been quiet this long after a cell: cells
+#: run one after the other ("run all") never wait for it (about 20 ms on a micro:bit V1).
+PIXELS_QUIET = 0.3
 #: Earth's gravity on the accelerometer, in mg (the board lying flat reads z = -1024).
 GRAVITY_MG = 1024
 
@@ -57,6 +60,7 @@ class LiveWidgets:
         self._led_throttle = Throttle(LED_INTERVAL, self._show_pixels)
         self._plot_throttle = Throttle(PLOT_INTERVAL, self._show_plot)
         self._picture_throttle = Throttle(PICTURE_INTERVAL, self._show_picture)
+        self._pixels_timer: threading.Timer | None = None
 
     # -- the views, made when first shown (a kernel that never shows them opens no comm) ---------
 
@@ -136,6 +140,9 @@ class LiveWidgets:
             self._plot_throttle.request()
 
     def on_cell_start(self) -> None:
+        timer, self._pixels_timer = self._pixels_timer, None
+        if timer is not None:
+            timer.cancel()  # this cell runs first; its own end reads the LEDs
         if self._picture is not None:
             self._picture.new_cell()
         if not self.dashboard_shown:
@@ -147,7 +154,10 @@ class LiveWidgets:
         if self._transport is not None:
             threading.Thread(target=self._settle_sim, daemon=True).start()
         else:
-            self._refresh_real_board()
+            self._plot_throttle.flush()
+            self._pixels_timer = threading.Timer(PIXELS_QUIET, self._refresh_real_board)
+            self._pixels_timer.daemon = True
+            self._pixels_timer.start()
 
     # -- the board -----------------------------------------------------------------------------
 
@@ -204,13 +214,14 @@ class LiveWidgets:
         self._picture_throttle.flush()
 
     def _refresh_real_board(self) -> None:
-        """A real micro:bit: ask for its pixels on the board's worker, after the cell."""
-        self._plot_throttle.flush()
+        """A real micro:bit: ask for its pixels on the board's worker, when no cell runs."""
         link = getattr(self.kernel, "link", None)
         board = getattr(self.kernel, "board", None)
         profile = getattr(board, "profile", None)
         if link is None or not str(getattr(profile, "kind", "")).startswith("microbit"):
             return
+        if link.busy:
+            return  # a cell runs: its end reads the LEDs
 
         def read() -> None:
             if link.board is not board:

@@ -77,3 +77,16 @@ def test_reconnect_to_a_board_that_is_gone_says_why_in_the_panel(kernel: KernelS
     panel._received(panel, {"action": "reconnect"}, [])
     assert eventually(lambda: panel.note not in ("", "Connexion…"))
     assert not panel.connected and "ttyACM-absent" in panel.note
+
+
+def test_cells_run_one_after_the_other_do_not_wait_for_the_led_read(
+    kernel: KernelSide, board: Board
+) -> None:
+    kernel.link.submit(kernel.link.attach, board).result(10)
+    kernel.link.submit(board.exec, "from microbit import *\ndisplay.show(Image.HEART)").result(10)
+    kernel.live.on_cell_end(True)
+    kernel.live.on_cell_start()  # the next cell of "run all", at once: no read is queued
+    time.sleep(0.6)
+    assert kernel.live.leds.pixels == [0] * 25
+    kernel.live.on_cell_end(True)  # then the notebook is quiet: the LEDs are read
+    assert eventually(lambda: kernel.live.leds.pixels == HEART)
