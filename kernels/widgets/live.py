@@ -173,7 +173,8 @@ class LiveWidgets:
         asked = (getattr(link, "address", "") or "auto").split(":")[0]
         if self._transport is not None and asked in ("auto", "all"):
             return _("No board is plugged in: the cells run on the simulated micro:bit.")
-        if self._transport is None:
+        profile = getattr(getattr(self.kernel, "board", None), "profile", None)
+        if self._transport is None and str(getattr(profile, "kind", "")).startswith("microbit"):
             return _("The LEDs are read from the board after each cell.")
         return ""
 
