@@ -7,36 +7,19 @@ import argparse
 import sys
 from pathlib import Path
 
-from .channel import EventChannel
+from .channel import EventChannel, EventsFirst
 from .clock import SimClock
 from .console import Console, TextOut, binary_stdio
 from .duration import cap_duration
 from .hardware import Hardware
+from .inputs import InputsError, load_inputs, schedule
+from .limits import CPU_LIMIT_S, WALL_LIMIT_S, Watchdog, limit_memory
 from .pacing import Pacer
 from .repl import Repl
 from .robots import equip
 from .runner import Runner
 from .sandbox import FIRMWARES, BoardState
 from .vfs import VirtualFS
-
-#: Address space the child may use: enough for CPython and any sensible pupil program, so that
-#: a memory bomb ends in `MemoryError` instead of swapping the host.
-MEMORY_LIMIT = 1024 * 1024 * 1024
-
-
-def limit_memory(limit: int = MEMORY_LIMIT) -> None:
-    """POSIX only (the `resource` module); on Windows the child runs without this limit."""
-    if sys.platform == "win32":
-        return
-    import resource
-
-    try:
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ValueError, OSError):
-        pass
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,11 +38,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--channel", type=int, default=0, help="port on 127.0.0.1 for the side channel"
     )
+    parser.add_argument("--inputs", type=Path, default=None, help="JSON file of scripted inputs")
+    parser.add_argument("--cpu-limit", type=float, default=CPU_LIMIT_S, help="CPU s per run")
+    parser.add_argument("--wall-limit", type=float, default=WALL_LIMIT_S, help="wall s per run")
     args = parser.parse_args(argv)
+    try:
+        scripted = load_inputs(args.inputs) if args.inputs else []
+    except InputsError as error:
+        print(error, file=sys.stderr)
+        return 2
     limit_memory()
     infile, outfile = binary_stdio()
     clock = SimClock()
     channel = EventChannel.connect(clock, args.channel)
+    outfile = EventsFirst(outfile, channel)  # type: ignore[assignment]
     hardware = Hardware(clock, channel)
     state = BoardState(
         firmware=args.firmware,
@@ -71,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     # Speed and pause act at once (pacing.py); the other inputs at the next simulated instant.
     clock.pacer = pacer = Pacer(lambda: clock.now_ms)
     channel.start(lambda message: pacer.apply(message) or hardware.queue_input(message))
+    schedule(hardware, scripted)
     runner = Runner(state.clock, state.firmware)
+    Watchdog(runner, args.cpu_limit, args.wall_limit).start()
     if args.robot:
         equip(state, args.robot, args.world, args.noise)
     if args.duration > 0:

@@ -109,6 +109,8 @@ class Runner:
         self.clock = clock
         self.firmware = firmware
         self.running = False
+        #: Runs started so far (the limits' watchdog tells one run from the next).
+        self.runs = 0
         self._builtins: dict[str, object] = {}
 
     def attach(self, builtins: dict[str, object]) -> None:
@@ -132,6 +134,16 @@ class Runner:
         if self._builtins.get(TICK) is old:
             self._builtins[TICK] = new
 
+    def request_stop(self, error: BaseException) -> None:
+        """A limit was reached (limits.py, from the watchdog's thread): every statement of the
+        run raises `error` from now on, so that a bare `except:` cannot keep it alive; the next
+        run starts clean (`clear_interrupt`)."""
+
+        def stop() -> None:
+            raise error.with_traceback(None)
+
+        self._builtins[TICK] = stop
+
     def _interrupted(self) -> None:
         self.clear_interrupt()
         self.clock.statement()
@@ -149,6 +161,7 @@ class Runner:
     def execute(self, source: str, namespace: dict, mode: str = "exec") -> str:
         """Run `source`; return the traceback text ('' when it ended normally). Raises
         `ResetRequested` when the code asked the board to restart."""
+        self.runs += 1
         try:
             code = self.compile(source, PUPIL_FILE, mode)
         except (SyntaxError, ValueError) as error:

@@ -77,17 +77,19 @@ class Accelerometer:
         self._history: list[str] = []
         self._current = ""
         self._seen: set[str] = set()
-        env.listeners["accelerometer"] = lambda message: self._update()
-        env.listeners["gesture"] = lambda message: self._update()
+        env.listeners["accelerometer"] = lambda message: self._tilted()
+        env.listeners["gesture"] = lambda message: self._gestured()
         env.inputs.gesture_events.clear()
-        self._update()
+        self._tilted()
 
-    def _update(self) -> None:
-        inputs = self._env.inputs
-        events, inputs.gesture_events[:] = list(inputs.gesture_events), []
+    def _tilted(self) -> None:
+        self._record(posture(*self._env.inputs.acceleration), only_changes=True)
+
+    def _gestured(self) -> None:
+        """A gesture given as such (a shake) lasts until the next acceleration."""
+        events, self._env.inputs.gesture_events[:] = list(self._env.inputs.gesture_events), []
         for name in events:
             self._record(name)
-        self._record(posture(*inputs.acceleration), only_changes=not events)
 
     def _record(self, name: str, only_changes: bool = False) -> None:
         if only_changes and name == self._current:

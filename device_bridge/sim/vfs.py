@@ -23,6 +23,7 @@ ERRNO_NAMES = {
     EISDIR: "EISDIR",
     EINVAL: "EINVAL",
     ENOSPC: "ENOSPC",
+    19: "ENODEV",  # an I2C address where no device answers (hardware.ENODEV)
 }
 #: Longest file name, in bytes (MicroPython's micro:bit port).
 NAME_BYTES = 120

@@ -27,6 +27,8 @@ from pathlib import Path
 from tne.i18n import _
 
 from ..errors import DeviceUnreachable, LinkLost, UsageError
+from ..sim.inputs import InputsError, load_inputs
+from ..sim.limits import STUCK_MARK
 from ..sim.robots import ROBOTS as SIMULATED_ROBOTS
 from .base import Transport
 
@@ -52,12 +54,15 @@ class SimTransport(Transport):
         world: str = "",
         duration: float = 0.0,
         noise: float = 1.0,
+        inputs: str | Path | None = None,
     ) -> None:
         """`world` (a name or a .toml path), `noise` (0: an ideal robot) for a robot;
-        `duration`: cap on simulated seconds (0: none), after which programs end cleanly."""
+        `duration`: cap on simulated seconds (0: none), after which programs end cleanly.
+        `inputs`: a JSON file of scripted inputs (device_bridge/sim/inputs.py)."""
         self.firmware = firmware or "v2"
         self.robot = robot
         self.seed = seed
+        self.inputs = Path(inputs) if inputs else None
         self.world = world
         self.duration = duration
         self.noise = noise
@@ -66,6 +71,8 @@ class SimTransport(Transport):
         self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._ended = False
         self._errors: deque[bytes] = deque(maxlen=20)
+        self._errors_done = threading.Event()  # the child's stderr reached its end
+        self._stuck = False  # the child's watchdog ended a run stuck in C code
         self._store: str | None = None  # the board's flash, kept across restarts
         # The side channel (device_bridge/sim/channel.py): events out, inputs in.
         self._subscribers: list[EventCallback] = []
@@ -80,7 +87,8 @@ class SimTransport(Transport):
             sys.executable, "-u", "-m", "device_bridge.sim",
             "--firmware", self.firmware, "--robot", self.robot, "--seed", str(self.seed),
             "--channel", str(channel_port),
-        ] + (["--state", self._store] if self._store else []) + (
+        ] + (["--inputs", str(self.inputs)] if self.inputs else []) + (
+            ["--state", self._store] if self._store else []) + (
             ["--world", self.world, "--noise", str(self.noise)] if self.robot else []
         ) + (["--duration", str(self.duration)] if self.duration else [])  # fmt: skip
 
@@ -92,6 +100,11 @@ class SimTransport(Transport):
                     "--device sim for a micro:bit alone."
                 ).format(robot=self.robot)
             )
+        if self.inputs is not None:
+            try:
+                load_inputs(self.inputs)  # a bad file is told here, in French, not by the child
+            except InputsError as error:
+                raise UsageError(str(error)) from error
         if self._store is None:
             self._store = tempfile.mkdtemp(prefix="tne-sim-")
         env = dict(os.environ)
@@ -195,13 +208,28 @@ class SimTransport(Transport):
                     callback(event)
 
     def _keep_errors(self, stream) -> None:
+        self._errors_done.clear()
+        self._stuck = False
         with contextlib.suppress(OSError, ValueError):
             for line in iter(stream.readline, b""):
                 self._errors.append(line)
+                self._stuck = self._stuck or STUCK_MARK.encode() in line
+        self._errors_done.set()
 
     def _lost(self, detail: str = "") -> LinkLost:
+        process = self._process
+        if process is not None:  # let the child's last words (its stderr) arrive
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=1)
+            self._errors_done.wait(1)
         errors = b"".join(self._errors).decode("utf-8", "replace")
-        return LinkLost(_("The simulated board stopped."), detail=(detail + "\n" + errors).strip())
+        message = _("The simulated board stopped.")
+        if self._stuck:  # the child's watchdog ended it (device_bridge/sim/limits.py)
+            message = _(
+                "The program stayed too long in a single operation, so the simulator stopped "
+                "it. Restart the board: its files are kept."
+            )
+        return LinkLost(message, detail=(detail + "\n" + errors).strip())
 
     def write(self, data: bytes) -> None:
         process = self._process

@@ -1,0 +1,183 @@
+"""Limits of the simulated board's child (CPU and wall time per run, memory) and scripted
+inputs (`--inputs FILE`, `SimTransport(inputs=...)`): same code, seed and inputs, same trace."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from device_bridge import Board
+from device_bridge.errors import DeviceUnreachable, UsageError
+from device_bridge.sim.inputs import InputsError, load_inputs
+from device_bridge.sim.limits import Watchdog
+from device_bridge.transports.sim import SimTransport
+from tests.sim.local import LocalBoard
+
+
+class LimitedTransport(SimTransport):
+    """The simulator's child with short limits, as a server would start it."""
+
+    def __init__(self, *limits: str, **options: object) -> None:
+        super().__init__(**options)  # type: ignore[arg-type]
+        self.limits = list(limits)
+
+    def command(self, channel_port: int = 0) -> list[str]:
+        return super().command(channel_port) + self.limits
+
+
+def limited_board(*limits: str) -> Board:
+    transport = LimitedTransport(*limits)
+    transport.open()
+    board = Board(transport)
+    board.start()
+    return board
+
+
+def test_a_busy_loop_past_the_wall_limit_ends_with_a_french_message_and_the_board_lives_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TNE_LANG", "fr")
+    with limited_board("--wall-limit", "0.5") as board:
+        started = time.monotonic()
+        result = board.run(
+            "n = 0\nwhile True:\n    try:\n        n += 1\n    except:\n        pass"
+        )
+        assert time.monotonic() - started < 5
+        assert "LimitReached: Le programme a fonctionné plus de 0,5 s" in result.stderr.decode()
+        assert board.eval("n > 0") is True  # same process, same globals
+        assert board.eval("6 * 7") == 42
+
+
+def test_the_cpu_limit_stops_a_run_and_the_next_run_starts_clean() -> None:
+    board = LocalBoard()
+    stuck: list[str] = []
+    watchdog = Watchdog(board.runner, cpu_s=0.3, wall_s=0, on_stuck=stuck.append).start()
+    try:
+        _out, error = board.attempt("while True:\n    pass")
+        assert "LimitReached" in error and ("0.3" in error or "0,3" in error)
+        assert board.run("print('encore')") == "encore\n"
+        assert not stuck
+    finally:
+        watchdog.close()
+
+
+def test_code_stuck_in_one_long_operation_ends_the_child_which_the_bridge_restarts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TNE_LANG", "fr")
+    with limited_board("--wall-limit", "0.3") as board:
+        board.fs.put(b"kept", "kept.txt")
+        with pytest.raises(DeviceUnreachable) as lost:
+            board.exec("sum(range(10 ** 12))", timeout=20)
+        assert "une seule opération" in str(lost.value)
+        assert board.transport.reset_line()
+        board.start()
+        assert board.eval("6 * 7") == 42
+        assert board.fs.get("kept.txt") == b"kept"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "x = [0] * (10**10)",
+        "s = 'a' * 2**40",
+        "l = []\nwhile True:\n    l.append(bytearray(10**6))",
+    ],
+)
+def test_memory_bombs_end_in_memory_error_and_the_board_lives_on(code: str) -> None:
+    with Board.connect("sim") as board:
+        result = board.run(code, timeout=60)
+        assert result.stderr.decode().strip().endswith("MemoryError: memory allocation failed")
+        board.exec("l = None")
+        assert board.eval("6 * 7") == 42
+
+
+PROGRAM = """\
+from microbit import *
+import random
+n = 0
+while n < 3:
+    if button_a.was_pressed():
+        n += 1
+        display.show(Image.HEART if random.randint(0, 1) else Image.SAD)
+        print(n, running_time())
+    sleep(20)
+display.scroll('fin', 30)
+"""
+
+
+def scripted(tmp_path: Path) -> Path:
+    path = tmp_path / "entrees.json"
+    inputs = []
+    for at in (300, 900, 2000):
+        inputs.append({"t": at, "kind": "button", "name": "a", "pressed": True})
+        inputs.append({"t": at + 80, "kind": "button", "name": "a", "pressed": False})
+    inputs.append({"t": 100, "kind": "accelerometer", "x": 0, "y": -1024, "z": 0})
+    path.write_text(json.dumps(inputs))
+    return path
+
+
+def trace_of(inputs: Path) -> tuple[bytes, list[dict]]:
+    transport = SimTransport(seed=7, inputs=inputs)
+    transport.open()
+    with Board(transport) as board:
+        board.start()
+        assert transport.sync_events()
+        events: list[dict] = []
+        transport.subscribe(events.append)
+        out = board.exec(PROGRAM).stdout
+        assert transport.sync_events()
+        return out, events
+
+
+def test_same_code_seed_and_inputs_give_the_same_trace(tmp_path: Path) -> None:
+    inputs = scripted(tmp_path)
+    first, second = trace_of(inputs), trace_of(inputs)
+    assert first == second
+    out, events = first
+    assert [int(line.split()[1]) // 100 for line in out.decode().splitlines()] == [3, 9, 20]
+    assert [e["input"]["kind"] for e in events if e["kind"] == "input"][:2] == [
+        "accelerometer",
+        "button",
+    ]
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (None, "ne peut pas être lu"),
+        ("{pas du json", "n'est pas du JSON valide"),
+        ('{"t": 1}', "doit contenir une liste"),
+        ('[{"t": -5, "kind": "button"}]', "L'entrée 1"),
+        ('[{"t": 5}]', "L'entrée 1"),
+    ],
+)
+def test_a_bad_inputs_file_is_refused_in_french(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str | None, words: str
+) -> None:
+    monkeypatch.setenv("TNE_LANG", "fr")
+    path = tmp_path / "entrees.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(InputsError) as caught:
+        load_inputs(path)
+    assert words in str(caught.value)
+    with pytest.raises(UsageError) as refused:
+        SimTransport(inputs=path).open()
+    assert words in str(refused.value)
+
+
+def test_an_input_given_while_a_program_waits_is_applied_at_once() -> None:
+    with Board.connect("sim") as board:
+        transport = board.transport
+        assert isinstance(transport, SimTransport)
+        press = {"kind": "button", "name": "a", "pressed": True}
+        threading.Timer(0.3, transport.send_input, args=(press,)).start()
+        code = (
+            "from microbit import *\nwhile not button_a.is_pressed():\n    sleep(10)\nprint('ok')"
+        )
+        assert board.exec(code, timeout=10).stdout == b"ok\r\n"
