@@ -304,7 +304,7 @@ def main() -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="tne-bench-kernel-") as folder:
         workdir = Path(folder)
-        install_specs(workdir / "jupyter")
+        os.environ["JUPYTER_PATH"] = install_specs(workdir / "jupyter")
         with QemuMicrobit() as qemu:
             print(f"QEMU micro:bit on {qemu.pty}", flush=True)
             bench = KernelBench(qemu, workdir)

@@ -10,7 +10,6 @@ cell runs, restart.
 
 from __future__ import annotations
 
-import os
 import queue
 import re
 import time
@@ -62,11 +61,12 @@ class CellRun:
         return ANSI.sub("", "\n".join(error["traceback"])) if error else ""
 
 
-def install_specs(prefix: Path) -> None:
+def install_specs(prefix: Path) -> str:
+    """Install both kernelspecs under `prefix`; return the folder to put in `JUPYTER_PATH`."""
     from kernels.microbit.install import install
 
     install(prefix=str(prefix))
-    os.environ["JUPYTER_PATH"] = str(prefix / "share" / "jupyter")
+    return str(prefix / "share" / "jupyter")
 
 
 class KernelSession:

@@ -12,10 +12,13 @@ from tests.helpers.kernel import KernelSession, install_specs
 
 
 @pytest.fixture(scope="session")
-def kernelspecs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def kernelspecs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Both kernelspecs, found through JUPYTER_PATH while the kernel tests run (and only
+    then: other tests see the machine's own Jupyter set-up)."""
     prefix = tmp_path_factory.mktemp("jupyter-prefix")
-    install_specs(prefix)
-    return prefix
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JUPYTER_PATH", install_specs(prefix))
+        yield prefix
 
 
 def kernel_env(device: str | None) -> dict[str, str]:
