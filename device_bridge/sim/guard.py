@@ -34,9 +34,30 @@ def refused(target: object, name: str) -> AttributeError:
     return AttributeError(f"'{kind}' object has no attribute '{name}'")
 
 
+def simulator_object(target: object) -> bool:
+    """Whether `target` is one of the simulator's own objects (a peripheral, a module's state),
+    whose private attributes lead to the host (the side channel's socket, say)."""
+    owner = target if isinstance(target, type) else type(target)
+    return str(getattr(owner, "__module__", "") or "").startswith("device_bridge")
+
+
+def is_private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def private(target: object, name: str) -> object:
+    """What instrumented code calls for `target._name`: pupils' own objects keep their private
+    attributes, the simulator's do not show theirs."""
+    if simulator_object(target):
+        raise refused(target, name)
+    return builtins.getattr(target, name)
+
+
 def safe_getattr(target: object, name: str, *default: object) -> object:
     """`getattr` for pupil code."""
-    if isinstance(name, str) and name in BLOCKED:
+    if isinstance(name, str) and (
+        name in BLOCKED or (is_private(name) and simulator_object(target))
+    ):
         if default:
             return default[0]
         raise refused(target, name)
@@ -44,7 +65,11 @@ def safe_getattr(target: object, name: str, *default: object) -> object:
 
 
 def safe_hasattr(target: object, name: str) -> bool:
-    return not (isinstance(name, str) and name in BLOCKED) and builtins.hasattr(target, name)
+    if isinstance(name, str) and (
+        name in BLOCKED or (is_private(name) and simulator_object(target))
+    ):
+        return False
+    return builtins.hasattr(target, name)
 
 
 def safe_vars(*target: object) -> object:

@@ -68,6 +68,8 @@ V1_FSTRING = "cannot mix bytes and nonbytes literals"
 TICK = "__tne_tick__"
 #: The builtin that instrumented code calls instead of reading a blocked attribute.
 BLOCKED_ATTRIBUTE = "__tne_attribute__"
+#: ... and for a `_private` attribute (refused on the simulator's own objects).
+PRIVATE_ATTRIBUTE = "__tne_private__"
 #: Fields of statement nodes that hold statement lists.
 BODIES = ("body", "orelse", "finalbody")
 
@@ -76,16 +78,21 @@ class _Instrument(ast.NodeTransformer):
     """Puts a call to `TICK` before every statement, so that each executed statement costs
     simulated time and can be interrupted. (A line-trace hook cannot do this: CPython reports no
     line event for a one-line loop such as `while True: pass`.) Reading an attribute that
-    `guard.BLOCKED` lists becomes a call that raises `AttributeError`."""
+    `guard.BLOCKED` lists becomes a call that raises `AttributeError`, and reading a `_private`
+    one a call that refuses it on the simulator's own objects (`guard.private`)."""
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
         self.generic_visit(node)
-        if node.attr in guard.BLOCKED and isinstance(node.ctx, ast.Load):
-            call = ast.Call(
-                ast.Name(BLOCKED_ATTRIBUTE, ast.Load()), [node.value, ast.Constant(node.attr)], []
-            )
-            return ast.fix_missing_locations(ast.copy_location(call, node))
-        return node
+        if not isinstance(node.ctx, ast.Load):
+            return node
+        if node.attr in guard.BLOCKED:
+            function = BLOCKED_ATTRIBUTE
+        elif guard.is_private(node.attr):
+            function = PRIVATE_ATTRIBUTE
+        else:
+            return node
+        call = ast.Call(ast.Name(function, ast.Load()), [node.value, ast.Constant(node.attr)], [])
+        return ast.fix_missing_locations(ast.copy_location(call, node))
 
     def generic_visit(self, node: ast.AST) -> ast.AST:
         super().generic_visit(node)

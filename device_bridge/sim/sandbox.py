@@ -167,6 +167,7 @@ class Sandbox:
         table = {k: v for k, v in vars(builtins).items() if k not in REMOVED_BUILTINS}
         table["__import__"] = self.import_
         table["__tne_attribute__"] = guard.attribute
+        table["__tne_private__"] = guard.private
         table.update(guard.GUARDED_BUILTINS)
         table["open"] = self.state.vfs.open
 
