@@ -11,10 +11,10 @@ from tests.helpers import qemu
 from tests.helpers.kernel import KernelSession, install_specs
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def kernelspecs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Both kernelspecs, found through JUPYTER_PATH while the kernel tests run (and only
-    then: other tests see the machine's own Jupyter set-up)."""
+    """Both kernelspecs, found through JUPYTER_PATH while a module of kernel tests runs (and
+    only then: other tests see the machine's own Jupyter set-up)."""
     prefix = tmp_path_factory.mktemp("jupyter-prefix")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("JUPYTER_PATH", install_specs(prefix))
