@@ -44,7 +44,8 @@ def help_texts() -> dict[str, str]:
     return {
         "connect": _(
             "Choose the board that runs the cells: auto (the board plugged in, otherwise the "
-            "simulator), serial:COM3, serial:/dev/ttyACM0, sim (simulated micro:bit V2), sim@v1."
+            "simulator), serial:COM3, serial:/dev/ttyACM0, sim (simulated micro:bit V2), sim@v1. "
+            "Without an address: which board runs them."
         ),
         "devices": _("List the boards plugged into this computer."),
         "put": _(
@@ -103,6 +104,10 @@ def usage_error(name: str) -> MagicError:
 
 
 def connect(context: MagicContext, args: list[str]) -> None:
+    if not args:  # which board is it?
+        board = context.link.require()
+        context.say(_("Connected to {board}.").format(board=board.label) + "\n")
+        return
     if len(args) != 1:
         raise usage_error("connect")
     for notice in context.link.connect(args[0]):
@@ -312,7 +317,7 @@ def unknown(name: str) -> MagicError:
 
 
 MAGICS: dict[str, Magic] = {
-    "connect": Magic(_("%connect ADDRESS"), connect),
+    "connect": Magic(_("%connect [ADDRESS]"), connect),
     "devices": Magic("%devices", devices),
     "put": Magic(_("%put LOCAL [REMOTE]"), put),
     "get": Magic(_("%get REMOTE [LOCAL]"), get),

@@ -118,6 +118,7 @@ def test_magic_help_is_in_french(sim_kernel: KernelSession) -> None:
     assert "%flash" in listing and "%sim" in listing and "%%host" in listing
     assert "Commandes magiques" in listing
     assert "Choisit la carte" in sim_kernel.run("%connect?").stream()
+    assert sim_kernel.run("%connect").stream().startswith("Connecté à micro:bit")
     assert "Copie un fichier" in sim_kernel.run("%help put").stream()
 
 
@@ -127,7 +128,7 @@ def test_magic_help_is_in_french(sim_kernel: KernelSession) -> None:
         ("%frobnicate", "Commande magique %frobnicate inconnue"),
         ("%%bash\nls", "Commande magique %%bash inconnue"),
         ("%ls\n%%host\nx = 1", "%%host doit être la première ligne de la cellule"),
-        ("%connect", "Utilisation : %connect ADRESSE"),
+        ("%connect sim sim@v1", "Utilisation : %connect [ADRESSE]"),
         ("%connect nulle-part", "Adresse de carte inconnue"),
         ("%put /pas/de/fichier.py", "Impossible de lire le fichier"),
         ("%rm absent.py", "absent.py"),
