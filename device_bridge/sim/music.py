@@ -54,7 +54,8 @@ class Music:
             self._bpm = int(bpm)
 
     def get_tempo(self) -> tuple[int, int]:
-        return (self._ticks, self._bpm)
+        """(bpm, ticks): the order the V1 firmware gives, measured in QEMU."""
+        return (self._bpm, self._ticks)
 
     def parse(self, note: str) -> tuple[float, float]:
         """Frequency (Hz, 0 for a rest) and length (ms) of one note; updates the carried

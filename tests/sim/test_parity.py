@@ -36,6 +36,46 @@ SNIPPETS = [
     "from microbit import *\nprint(Image.HAPPY)\nprint(repr(Image.SAD))",
     "from microbit import *\nprint(Image(2, 2))",
     "from microbit import *\nprint(button_a.is_pressed(), button_b.get_presses())",
+    # the microbit module's peripherals (issue 3, item 2)
+    "from microbit import *\ndisplay.show('A')\n"
+    "print(display.get_pixel(0, 0), display.get_pixel(1, 0), display.get_pixel(0, 2))",
+    "from microbit import *\nprint(repr(Image.HEART.shift_left(1)), "
+    "repr(Image.HEART.crop(1, 1, 3, 3)), repr(Image.HEART * 0.5))",
+    "from microbit import *\nprint(repr(Image.HEART + Image.HAPPY), repr(Image('1:22:333')), "
+    "Image.HEART == Image.HEART.copy())",
+    "from microbit import *\nprint(len(Image.ALL_CLOCKS), len(Image.ALL_ARROWS), "
+    "repr(Image.ALL_ARROWS[1]))",
+    "from microbit import *\nImage.HEART.set_pixel(0, 0, 9)",
+    "from microbit import *\nImage('abc')",
+    "from microbit import *\nImage.HEART.get_pixel(5, 0)",
+    "from microbit import *\nImage.HEART + 1",
+    "from microbit import *\ndisplay.set_pixel(-1, 0, 1)",
+    "from microbit import *\nprint(display.is_on())\ndisplay.off()\nprint(display.is_on())",
+    "from microbit import *\npin0.write_digital(1)\nprint(pin0.read_digital(), pin0.get_mode())",
+    "from microbit import *\npin0.set_pull(pin0.PULL_UP)\n"
+    "print(pin0.get_pull(), pin0.PULL_UP, pin0.PULL_DOWN, pin0.NO_PULL)",
+    "from microbit import *\npin0.write_digital(2)",
+    "from microbit import *\npin0.write_analog(1024)",
+    "from microbit import *\npin3.is_touched()",
+    "from microbit import *\npin5.read_analog()",
+    "from microbit import *\npin0.get_pull()",
+    "from microbit import *\npin0.set_analog_period(0)",
+    "from microbit import *\nprint(button_a.was_pressed(), button_a.get_presses())",
+    "from microbit import *\nprint(accelerometer.was_gesture('shake'))\n"
+    "accelerometer.is_gesture('wobble')",
+    "from microbit import *\nsleep(-1)\nprint('ok')",
+    "import music\nprint(music.NYAN[:5], len(music.NYAN), music.DADADADUM, music.get_tempo())",
+    "import music\nmusic.set_tempo(bpm=240)\nprint(music.get_tempo())",
+    "import radio\nradio.send('x')",
+    "import radio\nradio.config(length=300)",
+    "import radio\nradio.config(channel=101)",
+    "import radio\nradio.config(foo=1)",
+    "import machine\nfrom microbit import pin1\n"
+    "print(machine.time_pulse_us(pin1, 1, 1000), machine.freq(), machine.unique_id())",
+    "import neopixel\nfrom microbit import pin0\nn = neopixel.NeoPixel(pin0, 3)\n"
+    "n[0] = (255, 0, 0)\nprint(n[0], n[1], len(n))\nn[3] = (1, 1, 1)",
+    "import neopixel\nfrom microbit import pin0\nneopixel.NeoPixel(pin0, 3)[0] = (256, 0, 0)",
+    "import neopixel\nfrom microbit import pin0\nneopixel.NeoPixel(pin0, 3)[0] = (1, 0)",
 ]
 
 #: Snippet -> why the simulator differs (CPython underneath; see docs/simulator.md).
@@ -43,6 +83,14 @@ KNOWN_DIFFERENCES = {
     "print(1/3)": "floats are CPython's doubles, not the firmware's 32-bit floats",
     "print(len)": "builtins print as CPython's",
     "print(repr('é'))": "the V1 firmware escapes non-ASCII characters in repr",
+    "from microbit import *\nprint(i2c.scan())": "QEMU's I2C bus answers at every address",
+    "from microbit import *\nprint(i2c.read(0x10, 1))": "QEMU's bus answers; an empty address "
+    "fails with ENODEV in the simulator, as on a real bus",
+    "from microbit import *\nprint(accelerometer.get_values(), accelerometer.current_gesture())": (
+        "QEMU's accelerometer reads (-736, -736, 736); the simulated board lies flat, face up"
+    ),
+    "from microbit import *\nprint(compass.get_field_strength())": "QEMU's compass reads 0",
+    "from microbit import *\nprint(type(pin0).__name__)": "the firmware's types have no __name__",
 }
 
 
