@@ -14,7 +14,10 @@ a third pipe does not):
   is written, so the parent knows it has them all.
 
 Without a channel (the board started by hand, a test of the REPL alone), `emit` costs one
-attribute test, so a simulation that nobody watches runs at full speed.
+attribute test, so a simulation that nobody watches runs at full speed. With one, events go out
+in batches (`BATCH` events, or whatever waited `FLUSH_S` of wall time, or before a `synced`,
+or before anything goes out on the serial line: `EventsFirst`), as a system call per event cost
+as much as simulating a robot; a program's events still leave before the end of its run.
 """
 
 from __future__ import annotations
@@ -23,11 +26,17 @@ import contextlib
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable
+from typing import BinaryIO
 
 from .clock import SimClock
 
 InputHandler = Callable[[dict], None]
+
+#: Events waiting at most: this many, or this many seconds of wall time (a live view's frame).
+BATCH = 256
+FLUSH_S = 0.02
 
 
 class EventChannel:
@@ -38,6 +47,7 @@ class EventChannel:
         self._connection = connection
         self._lock = threading.Lock()
         self._input_handler: InputHandler | None = None
+        self._pending: list[bytes] = []
         #: Whether anyone listens (`emit` does nothing otherwise).
         self.enabled = connection is not None
 
@@ -56,13 +66,35 @@ class EventChannel:
         event = {"t": round(self._clock.now_ms, 3), "kind": kind, **fields}
         self._send(event)
 
-    def _send(self, event: dict) -> None:
+    def _send(self, event: dict, now: bool = False) -> None:
         line = (json.dumps(event, separators=(",", ":")) + "\n").encode("utf-8")
         with self._lock:
-            try:
-                self._connection.sendall(line)  # type: ignore[union-attr]
-            except OSError:
-                self.enabled = False  # the parent went away: the board runs on, unwatched
+            self._pending.append(line)
+            if now or len(self._pending) >= BATCH:
+                self._flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            with self._lock:
+                self._flush()
+
+    def _flush(self) -> None:
+        """Send what waits (the caller holds the lock)."""
+        if not self._pending:
+            return
+        data = b"".join(self._pending)
+        self._pending.clear()
+        try:
+            self._connection.sendall(data)  # type: ignore[union-attr]
+        except OSError:
+            self.enabled = False  # the parent went away: the board runs on, unwatched
+
+    def _flush_often(self) -> None:
+        while self.enabled:
+            time.sleep(FLUSH_S)
+            if self._pending:
+                with self._lock:
+                    self._flush()
 
     def start(self, on_input: InputHandler) -> None:
         """Read the parent's inputs on a thread of their own."""
@@ -70,6 +102,7 @@ class EventChannel:
             return
         self._input_handler = on_input
         threading.Thread(target=self._read_inputs, name="tne-sim-channel", daemon=True).start()
+        threading.Thread(target=self._flush_often, name="tne-sim-flush", daemon=True).start()
 
     def _read_inputs(self) -> None:
         assert self._connection is not None
@@ -82,6 +115,22 @@ class EventChannel:
                 if not isinstance(message, dict):
                     continue
                 if message.get("kind") == "sync":
-                    self._send({"kind": "synced", "id": message.get("id")})
+                    self._send({"kind": "synced", "id": message.get("id")}, now=True)
                 elif self._input_handler is not None:
                     self._input_handler(message)
+
+
+class EventsFirst:
+    """The board's serial line, with the side channel's waiting events sent before each write:
+    what a program did reaches the parent no later than what it printed, or the end of its run."""
+
+    def __init__(self, stream: BinaryIO, channel: EventChannel) -> None:
+        self._stream = stream
+        self._channel = channel
+
+    def write(self, data: bytes) -> int | None:
+        self._channel.flush()
+        return self._stream.write(data)
+
+    def flush(self) -> None:
+        self._stream.flush()
