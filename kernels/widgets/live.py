@@ -38,6 +38,8 @@ PIXELS_TIMEOUT = 2.0
 #: A real board's LEDs are read once the notebook has been quiet this long after a cell: cells
 #: run one after the other ("run all") never wait for it (about 20 ms on a micro:bit V1).
 PIXELS_QUIET = 0.3
+#: Longest wait for the simulated board to take an input.
+INPUT_TIMEOUT = 1.0
 #: Earth's gravity on the accelerometer, in mg (the board lying flat reads z = -1024).
 GRAVITY_MG = 1024
 
@@ -259,11 +261,15 @@ class LiveWidgets:
     # -- simulator inputs ----------------------------------------------------------------------
 
     def send_input(self, message: dict) -> None:
+        """Send an input and wait until the board has taken it (a round trip of about a
+        millisecond), so that a click followed by a cell is seen by that cell: the kernel
+        handles the click's message before the cell's request."""
         transport = self._transport
         if transport is None:
             return
         try:
             transport.send_input(message)
+            transport.sync_events(INPUT_TIMEOUT)
         except (BridgeError, OSError):
             log.info("input not delivered: %s", message)
 

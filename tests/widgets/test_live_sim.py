@@ -37,7 +37,7 @@ def live(sim: Board) -> LiveWidgets:
     return widgets
 
 
-def eventually(check: Callable[[], bool], timeout: float = 5.0) -> bool:
+def eventually(check: Callable[[], bool], timeout: float = 10.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
@@ -117,8 +117,8 @@ def test_the_simulator_views_speed_holds_the_board_to_wall_time(
     assert time.monotonic() - start >= 0.35
     live.simulator.speed = 0.0
     start = time.monotonic()
-    sim.exec("sleep(5000)")
-    assert time.monotonic() - start < 1.0
+    sim.exec("sleep(10000)")
+    assert time.monotonic() - start < 2.5  # paced at x2, it would take 5 s
 
 
 def test_a_click_on_button_a_reaches_the_board(sim: Board, live: LiveWidgets) -> None:
