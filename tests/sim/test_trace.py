@@ -79,6 +79,10 @@ from microbit import *
 import maqueen, random
 display.show(Image.HAPPY)
 for step in range(40):
+    if button_a.was_pressed():
+        display.show(Image.SURPRISED)
+        maqueen.motor_run(150, -150)
+        sleep(400)
     if maqueen.distance() < 4:
         maqueen.motor_run(-120, 120)
         sleep(random.randint(200, 600))
@@ -88,8 +92,10 @@ for step in range(40):
 """
 
 
-def recorded_run(code: str, seed: int, world: str = "labyrinthe") -> Trace:
-    transport = SimTransport(robot="maqueen", world=world, seed=seed, duration=60)
+def recorded_run(code: str, seed: int, inputs: Path | None = None) -> Trace:
+    transport = SimTransport(
+        robot="maqueen", world="labyrinthe", seed=seed, duration=60, inputs=inputs
+    )
     trace = Trace.record(transport)
     transport.open()
     board = Board(transport, parse_address("sim:maqueen"))
@@ -103,12 +109,21 @@ def recorded_run(code: str, seed: int, world: str = "labyrinthe") -> Trace:
     return trace
 
 
-def test_same_code_and_seed_give_a_byte_identical_trace() -> None:
-    first, second = recorded_run(WANDERER, seed=7), recorded_run(WANDERER, seed=7)
+def test_same_code_seed_and_scripted_inputs_give_a_byte_identical_trace(tmp_path: Path) -> None:
+    presses = tmp_path / "appuis.json"
+    presses.write_text(
+        '[{"t": 3500, "kind": "button", "name": "a", "pressed": true},'
+        ' {"t": 3600, "kind": "button", "name": "a", "pressed": false}]',
+        encoding="utf-8",
+    )
+    first = recorded_run(WANDERER, seed=7, inputs=presses)
+    second = recorded_run(WANDERER, seed=7, inputs=presses)
     assert first.collisions(), "the wanderer should bump into the maze"
     assert first.printed_lines()[0].startswith("0 ") and first.start_pose().t == 0
+    assert first.was_shown(Image.SURPRISED) and len(first.inputs()) == 2
     assert first.to_json() == second.to_json()
-    assert recorded_run(WANDERER, seed=8).to_json() != first.to_json()
+    assert recorded_run(WANDERER, seed=8, inputs=presses).to_json() != first.to_json()
+    assert recorded_run(WANDERER, seed=7).to_json() != first.to_json()
 
 
 # -- the cap on simulated time ---------------------------------------------------------------------
