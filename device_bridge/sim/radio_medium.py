@@ -14,6 +14,8 @@ import threading
 from collections.abc import Callable
 from typing import Protocol
 
+from ..errors import BridgeError
+
 #: Fields of a `radio` event that travel with the packet.
 PACKET_FIELDS = ("data", "channel", "group", "address", "data_rate", "power")
 
@@ -51,7 +53,7 @@ class RadioMedium:
         for board in others:
             try:
                 board.send_input(packet)
-            except Exception:  # noqa: BLE001 - a board that stopped is out of range, not an error
+            except BridgeError:  # a board that stopped is out of range, not an error
                 continue
 
     def close(self) -> None:
