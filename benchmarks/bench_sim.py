@@ -193,10 +193,12 @@ def section(
         "between turns; clearance to walls is kept from the last step; a motor write that "
         "repeats the current speeds returns at once; walls and the track are filed in 5 cm "
         "buckets so each query looks at a few segments; the duration cap costs nothing per "
-        "statement (a C-level `islice` over the clock's counter). What remains is spread "
-        "over the I2C and pin calls of the `microbit` module, the motion integration and the "
-        "side-channel events (JSON lines, always sent when the board is started by "
-        "`SimTransport`).",
+        "statement (a C-level `islice` over the clock's counter); side-channel events go out "
+        "in batches instead of one system call each (they cost about as much as the "
+        "simulation); code reaches the simulated board unpaced (it was paced for a UART: "
+        "90-170 ms for this program). What remains is spread over the I2C and pin calls of "
+        "the `microbit` module, the motion integration and the JSON encoding of about 5,000 "
+        "events (always sent when the board is started by `SimTransport`).",
     ]
     if missed:
         lines += ["", "Targets missed: " + "; ".join(missed)]
