@@ -5,11 +5,13 @@ Lines arrive in chunks (`on_output` gets whatever the board sent), so a partial 
 its end. Each line with numbers is one row: its index (the x axis, as in Thonny's plotter) and a
 value per series. The view shows the last `window` rows; the export has every row since the
 last clear, up to `MAX_ROWS` (a loop printing for an hour must not fill the kernel's memory).
+Lines arrive on the board's thread while the view is read on a timer's: a lock keeps them apart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,22 +39,28 @@ class PlotData:
     )
     count: int = 0  # rows seen since the last clear (the x of the next row)
     _pending: str = ""
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def feed(self, text: str) -> int:
         """Take a chunk of printed text; return how many rows it added."""
+        with self._lock:
+            return self._feed(text)
+
+    def _feed(self, text: str) -> int:
         text = (self._pending + text).replace("\r\n", "\n").replace("\r", "\n")
         *lines, self._pending = text.split("\n")
         if len(self._pending) > MAX_PENDING:
             lines.append(self._pending)
             self._pending = ""
-        return sum(self.add_line(line) for line in lines)
+        return sum(self._add_line(line) for line in lines)
 
     def end_of_output(self) -> int:
         """The cell ended: a last line without its newline still counts."""
-        line, self._pending = self._pending, ""
-        return self.add_line(line) if line else 0
+        with self._lock:
+            line, self._pending = self._pending, ""
+            return self._add_line(line) if line else 0
 
-    def add_line(self, line: str) -> bool:
+    def _add_line(self, line: str) -> bool:
         values = dict(parse_line(line))
         if not values:
             return False
@@ -64,29 +72,33 @@ class PlotData:
         return True
 
     def clear(self) -> None:
-        self.series.clear()
-        self.rows.clear()
-        self.count = 0
-        self._pending = ""
+        with self._lock:
+            self.series.clear()
+            self.rows.clear()
+            self.count = 0
+            self._pending = ""
 
     def view(self) -> dict:
         """What the widget draws: the last `window` rows, one list per series (None for a
         series missing from a row)."""
-        shown = list(self.rows)[-self.window :] if self.window > 0 else []
+        with self._lock:
+            shown = list(self.rows)[-self.window :] if self.window > 0 else []
+            names = list(self.series)
         return {
             "x": [index for index, _values in shown],
             "series": [
                 {"name": name, "values": [values.get(name) for _index, values in shown]}
-                for name in self.series
+                for name in names
             ],
         }
 
     # -- export --------------------------------------------------------------------------------
 
     def table(self) -> tuple[list[str], list[Sequence[Cell]]]:
-        header = [_("line"), *self.series]
-        rows = [[index, *(values.get(name) for name in self.series)] for index, values in self.rows]
-        return header, rows
+        with self._lock:
+            names, kept = list(self.series), list(self.rows)
+        header = [_("line"), *names]
+        return header, [[index, *(values.get(name) for name in names)] for index, values in kept]
 
     def csv(self) -> bytes:
         return csv_bytes(*self.table())

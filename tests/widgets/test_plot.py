@@ -86,3 +86,20 @@ def test_a_flood_without_newline_does_not_grow_without_end() -> None:
     plot = PlotData()
     plot.feed("x" * 10_000)
     assert len(plot._pending) <= 4096
+
+
+def test_the_view_can_be_read_while_lines_arrive_on_another_thread() -> None:
+    import threading
+
+    plot = PlotData(window=50)
+    feeding = threading.Thread(
+        target=lambda: [plot.feed(f"a: {i} b: {i / 2}\n") for i in range(5_000)]
+    )
+    feeding.start()
+    views = 0
+    while feeding.is_alive():
+        view = plot.view()  # a deque read while it changes would raise RuntimeError
+        assert all(len(s["values"]) == len(view["x"]) for s in view["series"])
+        views += 1
+    feeding.join()
+    assert plot.count == 5_000 and views > 0
