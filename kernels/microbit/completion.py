@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from device_bridge import Board
 
+from .api_help import api_help
+
 #: Seconds of silence allowed to the board for one question (it answers in milliseconds).
 BOARD_TIMEOUT = 0.5
 DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\.?$")
@@ -104,6 +106,9 @@ class Completer:
         except Exception:  # noqa: BLE001 - an unknown name is simply not found
             return {"status": "ok", "found": False, "data": {}, "metadata": {}}
         text = f"{name}: {kind}\n{value[:500]}"
+        about = api_help(name)
+        if about:
+            text = f"{about}\n\n{text}"
         return {"status": "ok", "found": True, "data": {"text/plain": text}, "metadata": {}}
 
 

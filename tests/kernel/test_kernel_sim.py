@@ -188,6 +188,10 @@ def test_completion_and_inspection_use_the_boards_names(sim_kernel: KernelSessio
     reply = client.inspect("vitesse_max + 1", 3, reply=True, timeout=10)["content"]
     assert reply["found"]
     assert "int" in reply["data"]["text/plain"] and "12" in reply["data"]["text/plain"]
+    reply = client.inspect("display.scroll('ok')", 10, reply=True, timeout=10)["content"]
+    assert reply["found"] and "fait défiler" in reply["data"]["text/plain"]
+    reply = client.inspect("button_b.was_pressed()", 12, reply=True, timeout=10)["content"]
+    assert "depuis le dernier appel" in reply["data"]["text/plain"]
     reply = client.inspect("pas_defini", 3, reply=True, timeout=10)["content"]
     assert not reply["found"]
 
