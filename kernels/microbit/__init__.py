@@ -3,5 +3,6 @@
 `kernel.py` is the ipykernel subclass; `link.py` owns the board on one worker thread (so the
 kernel stays responsive while the board runs or hangs); `cell.py` splits a cell into magics and
 board code; `errors.py` turns board tracebacks into Jupyter errors with French hints; `magics.py`,
-`completion.py` (with `api_help.py`), `live.py` (the widgets hook), `install.py` (kernelspecs) do one job each.
+`completion.py` (with `api_help.py`), `output.py`, `live.py` (the widgets hook) and `install.py`
+(kernelspecs) do one job each.
 """
