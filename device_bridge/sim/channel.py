@@ -37,6 +37,8 @@ InputHandler = Callable[[dict], None]
 #: Events waiting at most: this many, or this many seconds of wall time (a live view's frame).
 BATCH = 256
 FLUSH_S = 0.02
+#: One encoder for every event (`json.dumps` with separators builds a new one per call).
+_ENCODE = json.JSONEncoder(separators=(",", ":")).encode
 
 
 class EventChannel:
@@ -67,7 +69,7 @@ class EventChannel:
         self._send(event)
 
     def _send(self, event: dict, now: bool = False) -> None:
-        line = (json.dumps(event, separators=(",", ":")) + "\n").encode("utf-8")
+        line = (_ENCODE(event) + "\n").encode("utf-8")
         with self._lock:
             self._pending.append(line)
             if now or len(self._pending) >= BATCH:

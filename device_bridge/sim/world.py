@@ -105,9 +105,15 @@ class World:
 
     def __post_init__(self) -> None:
         self._line_buckets = _Buckets()
+        # Tape segments, ready for the sensors' many questions: (ax, ay, dx, dy, 1/length²,
+        # half-width²).
+        self._line_cells: dict[tuple[int, int], list[tuple[float, ...]]] = {}
         for track in self.tracks:
+            half = track.width / 2
             for segment in track.segments():
-                self._line_buckets.add(segment, track.width / 2)
+                self._line_buckets.add(segment, half)
+        for cell, entries in self._line_buckets.cells.items():
+            self._line_cells[cell] = [_prepared(segment, half) for segment, half in entries]
         # Everything a robot bumps into or an ultrasonic echo comes back from, as segments
         # with a half-thickness; circles apart.
         self._solids: list[tuple[Segment, float]] = []
@@ -130,8 +136,13 @@ class World:
 
     def on_line(self, x: float, y: float) -> bool:
         """Whether a point of the mat is on the black track."""
-        for (ax, ay, bx, by), half in self._line_buckets.near(x, y):
-            if _distance_to_segment(x, y, ax, ay, bx, by) <= half:
+        for ax, ay, dx, dy, inverse, half2 in self._line_cells.get(
+            (int(x // BUCKET), int(y // BUCKET)), ()
+        ):
+            t = ((x - ax) * dx + (y - ay) * dy) * inverse
+            t = 0.0 if t < 0.0 else 1.0 if t > 1.0 else t
+            ex, ey = x - ax - t * dx, y - ay - t * dy
+            if ex * ex + ey * ey <= half2:
                 return True
         return False
 
@@ -170,7 +181,7 @@ class _Buckets:
     """Segments filed by the grid cells their thickened bounding box touches."""
 
     def __init__(self) -> None:
-        self._cells: dict[tuple[int, int], list[tuple[Segment, float]]] = {}
+        self.cells: dict[tuple[int, int], list[tuple[Segment, float]]] = {}
 
     def add(self, segment: Segment, half: float) -> None:
         ax, ay, bx, by = segment
@@ -179,10 +190,17 @@ class _Buckets:
         y0, y1 = int((min(ay, by) - margin) // BUCKET), int((max(ay, by) + margin) // BUCKET)
         for i in range(x0, x1 + 1):
             for j in range(y0, y1 + 1):
-                self._cells.setdefault((i, j), []).append((segment, half))
+                self.cells.setdefault((i, j), []).append((segment, half))
 
     def near(self, x: float, y: float) -> list[tuple[Segment, float]]:
-        return self._cells.get((int(x // BUCKET), int(y // BUCKET)), [])
+        return self.cells.get((int(x // BUCKET), int(y // BUCKET)), [])
+
+
+def _prepared(segment: Segment, half: float) -> tuple[float, ...]:
+    ax, ay, bx, by = segment
+    dx, dy = bx - ax, by - ay
+    length2 = dx * dx + dy * dy
+    return (ax, ay, dx, dy, 1.0 / length2 if length2 else 0.0, half * half)
 
 
 def _distance_to_segment(x: float, y: float, ax: float, ay: float, bx: float, by: float) -> float:
