@@ -69,6 +69,9 @@ def save_link(link: MachineLink) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".tmp")
     partial.write_text(json.dumps(link.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+    # The URL may carry a PostgreSQL password: readable by this user only (no effect on Windows,
+    # where the profile folder is already private).
+    os.chmod(partial, 0o600)
     os.replace(partial, path)
     return path
 

@@ -6,6 +6,7 @@ recording one event."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -86,6 +87,12 @@ def test_a_broken_database_never_raises(tmp_path: Path, capsys) -> None:
         (tmp_path / f"r.sqlite3{suffix}").unlink(missing_ok=True)
     assert record_event("cell", cells=1) is False
     assert "usage event not recorded" in capsys.readouterr().err
+
+
+def test_the_link_file_is_readable_by_its_user_only(registry, project) -> None:
+    registry.link_machine(project)
+    if os.name == "posix":
+        assert link_path().stat().st_mode & 0o077 == 0
 
 
 def test_a_damaged_link_file_means_not_linked(registry, project) -> None:
