@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import guard
+from .audio import make_audio
 from .clock import SimClock
 from .environment import environment
 from .hardware import Hardware
@@ -108,6 +109,9 @@ class Sandbox:
                 state.firmware, state.clock, self.hardware, self.import_("microbit").reset
             ),
             "neopixel": lambda: make_neopixel(state.firmware, self.hardware),
+            "audio": lambda: make_audio(
+                state.clock, self.hardware, self.environment, self.checkpoint
+            ),
             "sys": self._sys,
             "os": self._os,
             "time": self._time,

@@ -254,3 +254,20 @@ def test_buttons_pressed_through_the_transport_reach_a_running_program() -> None
         assert transport.sync_events()
         out = sim.exec("from microbit import *\nsleep(1)\nprint(button_b.get_presses())").stdout
         assert out == b"1\r\n"
+
+
+def test_audio_frames_take_their_time_in_the_foreground_and_the_background(
+    board: LocalBoard,
+) -> None:
+    board.run(
+        "import audio\nf = audio.AudioFrame()\nf[0] = 255\nt = running_time()\n"
+        "audio.play([f] * 250)\nd = running_time() - t"
+    )
+    assert 1024 <= int(board.run("print(d)")) <= 1030  # 250 frames of 4.096 ms
+    assert board.run("audio.play([f] * 250, wait=False)\nprint(audio.is_playing())") == "True\n"
+    board.run("sleep(1100)")
+    assert board.run("print(audio.is_playing())") == "False\n"
+    played = board.of_kind("audio")
+    assert [(e["pin"], e["frames"], e["duration"]) for e in played] == [("pin0", 250, 1024.0)] * 2
+    assert board.error_line("f[0] = 256") == "ValueError: value out of range"
+    assert board.error_line("audio.play([1])") == "TypeError: not an AudioFrame"
