@@ -50,7 +50,11 @@ def report_command(
         error(problem.message)
         raise typer.Exit(problem.exit_code) from None
     built = _with_registry(db, lambda r: r.report(request))
-    data = render(built, kind)
+    try:
+        data = render(built, kind)
+    except RegistryError as problem:
+        error(problem.message)
+        raise typer.Exit(problem.exit_code) from None
     if out is None and kind in ("csv", "json"):
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

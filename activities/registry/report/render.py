@@ -11,6 +11,7 @@ from html import escape
 from tne.csv_export import ENCODING, cell_text, write_csv
 from tne.i18n import _
 
+from ..errors import RegistryError
 from . import charts
 from .figures import Report
 from .tables import Cell, Table, all_tables, period_text, suppression_note
@@ -168,6 +169,13 @@ def to_html(report: Report) -> bytes:
 
 
 def to_pdf(report: Report) -> bytes:
-    from weasyprint import HTML
-
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as problem:  # OSError: Pango missing (Windows without GTK)
+        raise RegistryError(
+            _(
+                "The PDF needs WeasyPrint and its Pango library ({error}). Write the report "
+                "as HTML with --format html and print it to PDF from the browser."
+            ).format(error=problem)
+        ) from None
     return HTML(string=to_html_text(report)).write_pdf()
