@@ -2,7 +2,8 @@
 real time and come out as an `audio` event `{"pin": "pin0", "frames": N, "duration": ms}`
 stamped with the instant playing started (sent when it ends). The firmware plays 32 samples
 per frame at 7812.5 Hz, so a frame lasts 4.096 ms. The V2's built-in sounds (`Sound.HAPPY`...)
-are not simulated (docs/simulator.md).
+play for a nominal `SOUND_MS` each (their real lengths were not measured: docs/simulator.md),
+and their event has the sound's name in `sound`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,27 @@ from .hardware import Hardware
 FRAME_SAMPLES = 32
 FRAME_MS = FRAME_SAMPLES / 7.8125
 ACTIVITY = "audio"
+#: The V2's built-in sounds, and how long the simulator takes to play one (nominal).
+SOUNDS = (
+    "GIGGLE", "HAPPY", "HELLO", "MYSTERIOUS", "SAD", "SLIDE", "SOARING", "SPRING", "TWINKLE",
+    "YAWN",
+)  # fmt: skip
+SOUND_MS = 1000.0
+
+
+class MicroBitSound:
+    """One of `microbit.Sound`'s built-in sounds (V2)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Sound('{self.name.lower()}')"
+
+
+def sound_class() -> type:
+    """`microbit.Sound` (V2)."""
+    return type("Sound", (), {name: MicroBitSound(name.lower()) for name in SOUNDS})
 
 
 class AudioFrame:
@@ -63,6 +85,9 @@ def make_audio(
         name = getattr(pin, "name", None) or "pin0"
         env.stop(ACTIVITY)
         started, count = clock.now_ms, 0
+        if isinstance(source, MicroBitSound):
+            play_sound(source, name, wait)
+            return
         if wait:
             try:
                 for _frame in frames_of(source):
@@ -74,6 +99,18 @@ def make_audio(
                 tell(name, count, started)
             return
         env.start(ACTIVITY, scheduled(name, frames_of(iter(source))))
+
+    def play_sound(sound: MicroBitSound, pin: str, wait: bool) -> None:
+        started = clock.now_ms
+        channel = hardware.channel
+        if channel.enabled:
+            channel.emit("audio", pin=pin, sound=sound.name, frames=0, duration=SOUND_MS)
+        if wait:
+            checkpoint()
+            clock.advance(SOUND_MS)
+            hardware.sync()
+        else:
+            env.start(ACTIVITY, iter([(started + SOUND_MS, lambda: None)]))
 
     def scheduled(pin: str, frames: Iterator[AudioFrame]) -> Iterator[tuple[float, Callable]]:
         started = at = clock.now_ms

@@ -11,6 +11,7 @@ from __future__ import annotations
 import types
 from collections.abc import Callable
 
+from .audio import sound_class
 from .clock import SimClock
 from .display import Display
 from .environment import FIELD_NT, environment
@@ -79,9 +80,11 @@ def make_microbit(
     hardware: Hardware | None = None,
     firmware: str = "v2",
     checkpoint: Callable[[], None] | None = None,
+    audio: types.ModuleType | None = None,
 ) -> types.ModuleType:
     """A fresh `microbit` module on `clock`, as after power-on, wired to `hardware`.
-    `checkpoint` is called between frames of blocking animations, so that Ctrl-C stops them."""
+    `checkpoint` is called between frames of blocking animations, so that Ctrl-C stops them;
+    `audio` is the board's `audio` module, which the V2's `microbit` also carries."""
     hardware = hardware or Hardware(clock)
     env = environment(hardware)
     checkpoint = checkpoint or clock.statement
@@ -115,6 +118,9 @@ def make_microbit(
     if firmware == "v2":
         members["speaker"] = Speaker(hardware)
         members["microphone"] = Microphone()
+        members["Sound"] = sound_class()
+        if audio is not None:
+            members["audio"] = audio
     for name, value in members.items():
         setattr(module, name, value)
     module.__all__ = list(members)  # type: ignore[attr-defined]

@@ -99,7 +99,11 @@ class Sandbox:
         self.modules: dict[str, types.ModuleType] = {}
         self._factories: dict[str, Callable[[], object]] = {
             "microbit": lambda: make_microbit(
-                state.clock, state.hardware, state.firmware, self.checkpoint
+                state.clock,
+                state.hardware,
+                state.firmware,
+                self.checkpoint,
+                self.import_("audio") if state.firmware == "v2" else None,
             ),
             "music": lambda: make_music(
                 state.firmware, state.clock, self.hardware, self.environment, self.checkpoint

@@ -271,3 +271,14 @@ def test_audio_frames_take_their_time_in_the_foreground_and_the_background(
     assert [(e["pin"], e["frames"], e["duration"]) for e in played] == [("pin0", 250, 1024.0)] * 2
     assert board.error_line("f[0] = 256") == "ValueError: value out of range"
     assert board.error_line("audio.play([1])") == "TypeError: not an AudioFrame"
+
+
+def test_v2_built_in_sounds_play_for_their_nominal_time(board: LocalBoard) -> None:
+    board.run("t = running_time()\naudio.play(Sound.HAPPY)\nd = running_time() - t")
+    assert 1000 <= int(board.run("print(d)")) <= 1001
+    (played,) = [e for e in board.of_kind("audio") if e.get("sound")]
+    assert (played["sound"], played["duration"]) == ("happy", 1000.0)
+    v1 = LocalBoard("v1")
+    assert (
+        v1.error_line("from microbit import *\nSound") == "NameError: name 'Sound' is not defined"
+    )
