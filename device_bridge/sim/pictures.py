@@ -169,7 +169,7 @@ def _title(canvas: _Canvas, trace: Trace | None) -> list[str]:
     return parts
 
 
-def _legend(canvas: _Canvas) -> list[str]:
+def _legend(canvas: _Canvas, moving: bool = False) -> list[str]:
     top = TITLE_PX + canvas.world.height * SCALE + 14
     x = MARGIN_PX
     parts = []
@@ -192,7 +192,9 @@ def _legend(canvas: _Canvas) -> list[str]:
         ),
         (
             f"<rect x='{{x0}}' y='{{y0}}' width='14' height='14' rx='4' fill='{END_COLOUR}'/>",
-            _("end (the yellow arrow shows where it faces)"),
+            _("the robot (the yellow arrow shows where it faces)")
+            if moving
+            else _("end (the yellow arrow shows where it faces)"),
         ),
         (
             f"<path d='M {{x0}} {{y0}} l 12 12 M {{x0}} {{y1}} l 12 -12' "
@@ -301,7 +303,7 @@ def animation_svg(world: World, trace: Trace) -> str:
         f"<text x='{_number(canvas.width - MARGIN_PX)}' y='22' font-size='12' fill='#444' "
         f"text-anchor='end'>{escape(note)}</text>"
     )
-    parts.extend(_legend(canvas))
+    parts.extend(_legend(canvas, moving=True))
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 

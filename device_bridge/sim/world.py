@@ -318,24 +318,15 @@ def parse_world(text: str, source: str = "<world>", name: str = "world") -> Worl
     heading = reader.number(start, "heading", "start.heading", default=0.0)
     if not (0 <= x <= width and 0 <= y <= height):
         reader.fail("start", _("the start ({x}, {y}) is outside the mat").format(x=x, y=y))
-    world = World(
-        name=str(data.get("name", name)),
-        title=reader.text(data, "title", "title", default=str(data.get("name", name))),
-        width=width,
-        height=height,
-        start=(x, y, heading),
-        colour=reader.text(mat, "colour", "mat.colour", default="#ffffff"),
-        border=reader.boolean(mat, "border", "mat.border", default=True),
-        source=source,
-    )
+    tracks, walls, obstacles = [], [], []
     for index, item in enumerate(reader.array(data, "track"), 1):
         where = f"track[{index}]"
         reader.known(item, f"{where}.", ("points", "closed", "ellipse", "width", "colour"))
-        world.tracks.append(_track(reader, item, where))
+        tracks.append(_track(reader, item, where))
     for index, item in enumerate(reader.array(data, "wall"), 1):
         where = f"wall[{index}]"
         reader.known(item, f"{where}.", ("from", "to", "thickness", "colour"))
-        world.walls.append(
+        walls.append(
             Wall(
                 start=reader.point(item, "from", f"{where}.from"),
                 end=reader.point(item, "to", f"{where}.to"),
@@ -347,9 +338,20 @@ def parse_world(text: str, source: str = "<world>", name: str = "world") -> Worl
         )
     for index, item in enumerate(reader.array(data, "obstacle"), 1):
         reader.known(item, f"obstacle[{index}].", ("rectangle", "circle", "colour"))
-        world.obstacles.append(_obstacle(reader, item, f"obstacle[{index}]"))
-    world.__post_init__()
-    return world
+        obstacles.append(_obstacle(reader, item, f"obstacle[{index}]"))
+    return World(
+        name=str(data.get("name", name)),
+        title=reader.text(data, "title", "title", default=str(data.get("name", name))),
+        width=width,
+        height=height,
+        start=(x, y, heading),
+        colour=reader.text(mat, "colour", "mat.colour", default="#ffffff"),
+        border=reader.boolean(mat, "border", "mat.border", default=True),
+        tracks=tracks,
+        walls=walls,
+        obstacles=obstacles,
+        source=source,
+    )
 
 
 def _track(reader: _Reader, item: dict, where: str) -> Track:
