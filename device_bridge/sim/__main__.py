@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     channel.start(lambda message: pacer.apply(message) or hardware.queue_input(message))
     schedule(hardware, scripted)
     runner = Runner(state.clock, state.firmware)
-    Watchdog(runner, args.cpu_limit, args.wall_limit).start()
+    Watchdog(runner, args.cpu_limit, args.wall_limit, on_stop=pacer.wake).start()
     if args.robot:
         equip(state, args.robot, args.world, args.noise)
     if args.duration > 0:

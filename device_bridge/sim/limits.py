@@ -90,6 +90,7 @@ class Watchdog:
         cpu_s: float = CPU_LIMIT_S,
         wall_s: float = WALL_LIMIT_S,
         on_stuck: Callable[[str], None] | None = None,
+        on_stop: Callable[[], None] | None = None,
         cpu_clock: Callable[[], float] = time.process_time,
         wall_clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -97,6 +98,8 @@ class Watchdog:
         self.cpu_s = cpu_s
         self.wall_s = wall_s
         self._on_stuck = on_stuck or _end_child
+        #: Wakes a run that waits (a paced or paused board) so that it reaches a statement.
+        self._on_stop = on_stop
         self._cpu = cpu_clock
         self._wall = wall_clock
         self._stop = threading.Event()
@@ -168,6 +171,8 @@ class Watchdog:
             else:
                 continue
             self.runner.request_stop(LimitReached(message))
+            if self._on_stop is not None:
+                self._on_stop()
             stopped_at = now
 
 

@@ -52,6 +52,20 @@ def test_a_busy_loop_past_the_wall_limit_ends_with_a_french_message_and_the_boar
         assert board.eval("6 * 7") == 42
 
 
+def test_a_paused_board_past_the_wall_limit_ends_its_run_without_a_restart() -> None:
+    with limited_board("--wall-limit", "0.5") as board:
+        transport = board.transport
+        assert isinstance(transport, SimTransport)
+        process = transport._process
+        transport.send_input({"kind": "pause", "paused": True})
+        assert transport.sync_events()
+        result = board.run("from microbit import sleep\nwhile True:\n    sleep(10)", timeout=10)
+        assert b"LimitReached" in result.stderr
+        transport.send_input({"kind": "pause", "paused": False})
+        assert board.eval("6 * 7") == 42
+        assert transport._process is process
+
+
 def test_the_cpu_limit_stops_a_run_and_the_next_run_starts_clean() -> None:
     board = LocalBoard()
     stuck: list[str] = []
