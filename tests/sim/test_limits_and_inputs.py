@@ -4,6 +4,9 @@ inputs (`--inputs FILE`, `SimTransport(inputs=...)`): same code, seed and inputs
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -195,3 +198,16 @@ def test_an_input_given_while_a_program_waits_is_applied_at_once() -> None:
             "from microbit import *\nwhile not button_a.is_pressed():\n    sleep(10)\nprint('ok')"
         )
         assert board.exec(code, timeout=10).stdout == b"ok\r\n"
+
+
+def test_the_child_started_by_hand_refuses_a_bad_inputs_file_in_french(tmp_path: Path) -> None:
+    path = tmp_path / "entrees.json"
+    path.write_text('[{"kind": "button"}]')
+    done = subprocess.run(
+        [sys.executable, "-m", "device_bridge.sim", "--inputs", str(path)],
+        capture_output=True,
+        env={**os.environ, "TNE_LANG": "fr"},
+        timeout=30,
+    )
+    assert done.returncode == 2
+    assert "L'entrée 1" in done.stderr.decode()
