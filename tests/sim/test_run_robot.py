@@ -99,6 +99,7 @@ def test_a_seed_makes_the_run_repeat(tmp_path: Path) -> None:
         (("--world", "piste"), "serial:/dev/tne-absent", "ne servent qu'avec le simulateur"),
         (("--duration", "5"), "serial:COM7", "ne servent qu'avec le simulateur"),
         (("--trace", "t.json"), "serial:COM7", "ne servent qu'avec le simulateur"),
+        (("--inputs", "appuis.json"), "sim:maqueen", "appuis.json"),
         (("--world", "piste"), "sim", "demandent un robot simulé"),
         (("--world", "jungle"), "sim:maqueen", "pas de monde « jungle »"),
         (("--world", "monde.toml"), "sim:maqueen", "champ « mat.width » : ce champ manque"),
@@ -107,6 +108,7 @@ def test_a_seed_makes_the_run_repeat(tmp_path: Path) -> None:
         "world-on-serial",
         "duration-on-serial",
         "trace-on-serial",
+        "inputs-not-json",
         "world-without-robot",
         "unknown",
         "malformed",
@@ -115,6 +117,7 @@ def test_a_seed_makes_the_run_repeat(tmp_path: Path) -> None:
 def test_simulator_options_that_cannot_apply_are_refused_with_exit_2(
     follower: Path, args: tuple[str, ...], device: str, words: str
 ) -> None:
+    (follower.parent / "appuis.json").write_text("[{", encoding="utf-8")
     (follower.parent / "monde.toml").write_text(
         "[mat]\nheight = 50\n[start]\nx = 1\ny = 1\n", encoding="utf-8"
     )
@@ -163,3 +166,20 @@ def test_ctrl_c_stops_a_simulated_run_with_exit_130(follower: Path) -> None:
     _out, err = process.communicate(timeout=30)
     assert process.returncode == 130
     assert "Arrêté." in err.decode()
+
+
+def test_scripted_inputs_press_the_buttons_of_the_simulated_board(tmp_path: Path) -> None:
+    program = tmp_path / "bouton.py"
+    program.write_text(
+        "from microbit import *\nsleep(2000)\nprint(button_a.was_pressed())\n", encoding="utf-8"
+    )
+    presses = tmp_path / "appuis.json"
+    presses.write_text(
+        '[{"t": 500, "kind": "button", "name": "a", "pressed": true},'
+        ' {"t": 600, "kind": "button", "name": "a", "pressed": false}]',
+        encoding="utf-8",
+    )
+    pressed = tne("run", program.name, "--inputs", presses.name, cwd=tmp_path)
+    alone = tne("run", program.name, cwd=tmp_path)
+    assert pressed.returncode == 0, pressed.stderr.decode()
+    assert (pressed.stdout, alone.stdout) == (b"True\n", b"False\n")

@@ -176,11 +176,16 @@ def run(
     trace: Path | None = typer.Option(
         None, "--trace", help=_("Simulator: save the trace of the run (JSON), for graders.")
     ),
+    inputs: Path | None = typer.Option(
+        None,
+        "--inputs",
+        help=_("Simulator: a JSON file of inputs at given instants (button presses, tilts...)."),
+    ),
 ) -> None:
     from .sim_run import SimOptions, run_simulated, wants_simulator
 
     code = _read_local(file)
-    options = SimOptions(world, seed, duration, out, noise, trace)
+    options = SimOptions(world, seed, duration, out, noise, trace, inputs)
     if wants_simulator(device, options):
         text = code.decode("utf-8", "replace")
         finish(run_simulated(file, text, device, timeout, options))

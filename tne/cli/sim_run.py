@@ -1,7 +1,8 @@
 """`tne run --device sim:maqueen FILE [--world W] [--seed N] [--duration S] [--out F]`: a
 program on a simulated board, its output on stdout as from a real board, then a summary of the
 run on stderr and a picture of the robot's path (`<stem>.svg` next to FILE, or `--out`), and
-the trace as JSON with `--trace F` (device_bridge/sim/trace.py loads it back).
+the trace as JSON with `--trace F` (device_bridge/sim/trace.py loads it back). `--inputs F`
+plays scripted inputs (device_bridge/sim/inputs.py), so a run repeats exactly.
 
 Simulated time is capped (`--duration`, 120 s by default): reaching the cap ends the program
 cleanly, exit 0, since a robot program usually loops forever.
@@ -38,6 +39,7 @@ class SimOptions:
     out: Path | None = None
     noise: float | None = None
     trace: Path | None = None
+    inputs: Path | None = None
 
     def given(self) -> bool:
         return any(value is not None for value in vars(self).values())
@@ -60,8 +62,8 @@ def run_simulated(file: Path, code: str, device: str, timeout: float | None, opt
     if address.kind != "sim":
         return usage(
             _(
-                "--world, --seed, --duration, --out, --noise and --trace are for the simulator "
-                "only: use --device sim:maqueen."
+                "--world, --seed, --duration, --out, --noise, --trace and --inputs are for the "
+                "simulator only: use --device sim:maqueen."
             )
         )
     world: World | None = None
@@ -79,6 +81,7 @@ def run_simulated(file: Path, code: str, device: str, timeout: float | None, opt
         world=str(Path(world.source).resolve()) if world else "",
         duration=options.duration or DEFAULT_DURATION_S,
         noise=1.0 if options.noise is None else options.noise,
+        inputs=options.inputs,
     )
     trace = Trace.record(transport)
     out = BoardOutput()
