@@ -138,6 +138,13 @@ class Environment:
             return
         self._activities[name] = _Pending(at, next(self._order), action, activity, on_stop)
 
+    def reboot(self) -> None:
+        """A new boot: what the last program left playing stops, and the last boot's
+        peripherals no longer hear inputs (the inputs' state, the world's, stays)."""
+        for name in list(self._activities):
+            self.stop(name)
+        self.listeners.clear()
+
     def stop(self, name: str) -> None:
         pending = self._activities.pop(name, None)
         if pending is not None:

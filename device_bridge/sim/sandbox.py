@@ -125,6 +125,7 @@ class Sandbox:
             "math": lambda: math,
         }
         self.builtins = self._builtins()
+        self.environment.reboot()
         self.globals: dict[str, object] = {"__name__": "__main__", "__builtins__": self.builtins}
 
     @property

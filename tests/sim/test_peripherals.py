@@ -282,3 +282,17 @@ def test_v2_built_in_sounds_play_for_their_nominal_time(board: LocalBoard) -> No
     assert (
         v1.error_line("from microbit import *\nSound") == "NameError: name 'Sound' is not defined"
     )
+
+
+def test_a_reboot_stops_what_the_last_program_left_playing() -> None:
+    with Board.connect("sim") as sim:
+        transport = sim.transport
+        assert isinstance(transport, SimTransport)
+        sim.exec("import music\nmusic.play(music.NYAN, wait=False, loop=True)")
+        sim.reset("soft")
+        assert transport.sync_events()
+        events: list[dict] = []
+        transport.subscribe(events.append)
+        sim.exec("from microbit import sleep\nsleep(5000)")
+        assert transport.sync_events()
+        assert not [e for e in events if e["kind"] == "music"]
