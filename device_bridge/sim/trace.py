@@ -272,4 +272,13 @@ class Trace:
                     count=len(frames), pixels=frames[-1][1]
                 )
             )
+            lines.extend(leds_as_text(frames[-1][1]))
         return lines
+
+
+def leds_as_text(pixels: str) -> list[str]:
+    """The 5 × 5 LEDs as five lines of text, lit ones as blocks (for a terminal)."""
+    return [
+        "    " + " ".join("█" if ch not in "0" else "·" for ch in row)
+        for row in pixels_of(pixels).split(":")
+    ]

@@ -45,6 +45,7 @@ def test_a_line_follower_runs_to_the_cap_and_exits_0_with_output_summary_and_pic
     assert "Temps simulé : 20.0 s (durée maximale atteinte)." in stderr
     assert "Distance parcourue" in stderr and "Aucune collision." in stderr
     assert "09090:99999:99999:09990:00900" in stderr
+    assert "    · █ · █ ·\n    █ █ █ █ █\n" in stderr  # the heart, drawn for people
     picture = follower.with_suffix(".svg")
     assert f"Image du trajet : {picture.name}" in stderr
     root = ET.fromstring(picture.read_bytes())
