@@ -20,6 +20,7 @@ from .i2c import MicroBitI2C
 from .image import MicroBitImage
 from .pins import make_pins
 from .sensors import Accelerometer, Button, Compass
+from .uart import MicroBitSPI, MicroBitUART
 
 #: Kept for callers that want the picture class without building a board.
 Image = MicroBitImage
@@ -81,10 +82,12 @@ def make_microbit(
     firmware: str = "v2",
     checkpoint: Callable[[], None] | None = None,
     audio: types.ModuleType | None = None,
+    stdout: object = None,
 ) -> types.ModuleType:
     """A fresh `microbit` module on `clock`, as after power-on, wired to `hardware`.
     `checkpoint` is called between frames of blocking animations, so that Ctrl-C stops them;
-    `audio` is the board's `audio` module, which the V2's `microbit` also carries."""
+    `audio` is the board's `audio` module, which the V2's `microbit` also carries; `stdout` is
+    the board's serial line (`uart.write`)."""
     hardware = hardware or Hardware(clock)
     env = environment(hardware)
     checkpoint = checkpoint or clock.statement
@@ -108,6 +111,8 @@ def make_microbit(
         "accelerometer": Accelerometer(hardware, env),
         "compass": Compass(hardware, env, FIELD_NT),
         "i2c": MicroBitI2C(hardware),
+        "uart": MicroBitUART(stdout),
+        "spi": MicroBitSPI(),
         "reset": _reset,
         "sleep": sleep,
         "running_time": clock.ticks_ms,

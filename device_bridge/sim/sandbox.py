@@ -104,6 +104,7 @@ class Sandbox:
                 state.firmware,
                 self.checkpoint,
                 self.import_("audio") if state.firmware == "v2" else None,
+                state.stdout,
             ),
             "music": lambda: make_music(
                 state.firmware, state.clock, self.hardware, self.environment, self.checkpoint

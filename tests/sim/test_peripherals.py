@@ -296,3 +296,12 @@ def test_a_reboot_stops_what_the_last_program_left_playing() -> None:
         sim.exec("from microbit import sleep\nsleep(5000)")
         assert transport.sync_events()
         assert not [e for e in events if e["kind"] == "music"]
+
+
+def test_uart_writes_on_the_serial_line_and_spi_reads_zeros() -> None:
+    with Board.connect("sim@v1") as sim:
+        code = (
+            "from microbit import *\nuart.init(115200)\n"
+            "print(uart.write('a,1\\n'), uart.any(), uart.read(), spi.read(2))"
+        )
+        assert sim.exec(code).stdout == b"a,1\r\n4 False None b'\\x00\\x00'\r\n"
