@@ -53,6 +53,8 @@ class LiveWidgets:
         self.note = ""
         self.pixels = list(DARK)
         self.dashboard_shown = False
+        self._dashboard: Any = None
+        self._dashboard_cell: str | None = None  # the notebook cell whose output holds it
         self.simulator_watched = False
         self._views: dict[str, Any] = {}
         self._transport: Any = None
@@ -112,8 +114,28 @@ class LiveWidgets:
         import ipywidgets
         from IPython.display import display
 
+        if self._dashboard is None:
+            self._dashboard = ipywidgets.HBox([self.panel, self.leds])
         self.dashboard_shown = True
-        display(ipywidgets.HBox([self.panel, self.leds]))
+        self._dashboard_cell = self._cell_id()
+        display(self._dashboard)
+
+    def dashboard_needed(self) -> bool:
+        """Not shown yet, or shown in the cell that runs again (running a cell clears its
+        output, dashboard included). JupyterLab and Notebook 7 name the cell in the request's
+        metadata (`cellId`); without it the dashboard is shown once."""
+        if not self.dashboard_shown:
+            return True
+        cell = self._cell_id()
+        return cell is not None and cell == self._dashboard_cell
+
+    def _cell_id(self) -> str | None:
+        try:
+            parent = self.kernel.get_parent("shell")
+        except Exception:  # noqa: BLE001 - a kernel without parent tracking: no cell ids
+            return None
+        cell = ((parent or {}).get("metadata") or {}).get("cellId")
+        return str(cell) if cell else None
 
     def show_plotter(self) -> None:
         from IPython.display import display
@@ -147,7 +169,7 @@ class LiveWidgets:
             timer.cancel()  # this cell runs first; its own end reads the LEDs
         if self._picture is not None:
             self._picture.new_cell()
-        if not self.dashboard_shown:
+        if self.dashboard_needed():
             self.show_dashboard()
 
     def on_cell_end(self, ok: bool) -> None:

@@ -103,6 +103,10 @@ def test_lab_in_french_runs_a_cell_on_the_simulator_and_stops_a_loop(
             expect(outputs).to_contain_text("bonjour e2e")
             expect(outputs.locator(".tne-leds")).to_have_attribute("data-lit", "16")
             expect(outputs.locator(".tne-device")).to_contain_text("sim")
+            run_cell(page, cells.nth(0))  # run again: the dashboard comes back with its output
+            expect(cells.nth(0).locator(".jp-InputPrompt")).to_contain_text("[2]")
+            expect(outputs.locator(".tne-leds")).to_have_attribute("data-lit", "16")
+            expect(outputs).to_contain_text("bonjour e2e")
 
             run_cell(page, cells.nth(1))
             expect(cells.nth(1).locator(".jp-InputPrompt")).to_contain_text("*")

@@ -18,10 +18,15 @@ HEART = [int(c) for c in "0909099999999990999000900"]
 
 
 class KernelSide:
-    """What the widgets read of the kernel (contract in kernels/microbit/live.py): its board."""
+    """What the widgets read of the kernel (contract in kernels/microbit/live.py): its board,
+    and ipykernel's `get_parent` for the request's metadata."""
 
     def __init__(self, board: Board | None) -> None:
         self.board = board
+        self.cell: str | None = None  # the notebook cell of the request (JupyterLab's cellId)
+
+    def get_parent(self, channel: str) -> dict:
+        return {"metadata": {"cellId": self.cell} if self.cell else {}}
 
 
 @pytest.fixture
@@ -167,3 +172,19 @@ def test_the_simulator_view_draws_the_robots_world_and_the_path_of_the_cell() ->
 
 def test_a_bare_simulated_micro_bit_has_no_world_picture(live: LiveWidgets) -> None:
     assert live.simulator.picture == ""
+
+
+def test_the_dashboard_comes_back_when_its_cell_runs_again(
+    sim: Board, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[object] = []
+    monkeypatch.setattr("IPython.display.display", lambda *objects: shown.extend(objects))
+    kernel = KernelSide(sim)
+    live = LiveWidgets(kernel)
+    for cell in ("first", "second", "first"):  # a cell run again loses its output
+        kernel.cell = cell
+        live.on_cell_start()
+    assert len(shown) == 2 and shown[0] is shown[1]
+    kernel.cell = None  # a front end that does not name its cells: shown once
+    live.on_cell_start()
+    assert len(shown) == 2
