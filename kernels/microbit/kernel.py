@@ -135,6 +135,13 @@ class MicrobitKernel(IPythonKernel):
         address = os.environ.get(DEVICE_VARIABLE, "").strip() or "auto"
         self._startup = self.link.submit(self._first_connect, address)
         atexit.register(self._finish)
+        self.shell.user_ns["board_eval"] = self.board_eval
+
+    def board_eval(self, expression: str) -> Any:
+        """In `%%host` cells: the value of an expression on the board, such as a list of
+        measures to plot with matplotlib (through the board thread, like every board call)."""
+        board = self.link.require()
+        return self.link.submit(board.eval, expression).result()
 
     # -- the board -------------------------------------------------------------------------------
 

@@ -77,7 +77,8 @@ def help_texts() -> dict[str, str]:
         ),
         "host": _(
             "%%host on the first line runs the cell on this computer's Python instead of the "
-            "board, for instance to draw a plot of collected data with matplotlib."
+            "board, for instance to draw a plot of collected data with matplotlib; "
+            "board_eval('measures') gives the value of a variable of the board."
         ),
         "lsmagic": _("List the magic commands."),
         "help": _("Help on a magic command. Example: %help connect (or %connect?)"),

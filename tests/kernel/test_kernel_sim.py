@@ -111,6 +111,15 @@ def test_host_cells_run_in_the_host_python_not_on_the_board(sim_kernel: KernelSe
     assert sim_kernel.run("hote").reply["ename"] == "NameError"
 
 
+def test_host_cells_read_the_boards_values_with_board_eval(sim_kernel: KernelSession) -> None:
+    assert sim_kernel.run("mesures = [3, 1, 2]").status == "ok"
+    run = sim_kernel.run("%%host\nvaleurs = board_eval('mesures')\nsorted(valeurs)")
+    assert run.result == "[1, 2, 3]"
+    run = sim_kernel.run("%%host\nboard_eval('absente')")
+    assert run.status == "error" and run.reply["ename"] == "BoardError"
+    assert "absente" in run.reply["evalue"]
+
+
 def test_magic_help_is_in_french(sim_kernel: KernelSession) -> None:
     listing = sim_kernel.run("%lsmagic").stream()
     for name in ("%connect", "%devices", "%put", "%get", "%ls", "%rm", "%save", "%reset"):
