@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from PIL import Image as PILImage
 
 from device_bridge.sim.trace import Trace
 
@@ -184,3 +185,13 @@ def test_scripted_inputs_press_the_buttons_of_the_simulated_board(tmp_path: Path
     alone = tne("run", program.name, cwd=tmp_path)
     assert pressed.returncode == 0, pressed.stderr.decode()
     assert (pressed.stdout, alone.stdout) == (b"True\n", b"False\n")
+
+
+def test_an_out_file_ending_in_gif_gets_the_run_replayed(follower: Path) -> None:
+    done = tne(
+        "run", follower.name, "--world", "piste", "--duration", "3", "--out", "tour.gif",
+        cwd=follower.parent,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    gif = PILImage.open(follower.parent / "tour.gif")
+    assert gif.format == "GIF" and gif.n_frames > 10

@@ -168,7 +168,9 @@ def run(
         help=_("Simulator: simulated seconds before the program is stopped (default 120)."),
     ),
     out: Path | None = typer.Option(
-        None, "--out", help=_("Simulated robot: where to write the picture of its path (SVG).")
+        None,
+        "--out",
+        help=_("Simulated robot: the picture of its path (.svg, or .gif for an animation)."),
     ),
     noise: float | None = typer.Option(
         None, "--noise", min=0.0, help=_("Simulated robot: noise scale (0: an ideal robot).")

@@ -1,6 +1,7 @@
 """`tne run --device sim:maqueen FILE [--world W] [--seed N] [--duration S] [--out F]`: a
 program on a simulated board, its output on stdout as from a real board, then a summary of the
-run on stderr and a picture of the robot's path (`<stem>.svg` next to FILE, or `--out`), and
+run on stderr and a picture of the robot's path (`<stem>.svg` next to FILE, or `--out`; an
+`--out` ending in `.gif` gets the run replayed as an animated GIF), and
 the trace as JSON with `--trace F` (device_bridge/sim/trace.py loads it back). `--inputs F`
 plays scripted inputs (device_bridge/sim/inputs.py), so a run repeats exactly.
 
@@ -16,7 +17,7 @@ from pathlib import Path
 from device_bridge import Board, parse_address
 from device_bridge.board import board_error
 from device_bridge.errors import BridgeError
-from device_bridge.sim.pictures import world_svg
+from device_bridge.sim.pictures import animation_gif, world_svg
 from device_bridge.sim.trace import Trace
 from device_bridge.sim.world import World, load_world
 from device_bridge.transports.sim import SimTransport
@@ -136,7 +137,10 @@ def _tell(trace: Trace, world: World | None, picture: Path, saved: Path | None) 
     if world is None:
         return written
     try:
-        picture.write_text(world_svg(world, trace), encoding="utf-8")
+        if picture.suffix.lower() == ".gif":  # the run replayed, for e-mail and the ENT
+            picture.write_bytes(animation_gif(world, trace))
+        else:
+            picture.write_text(world_svg(world, trace), encoding="utf-8")
     except OSError as problem:
         error(
             _("Cannot write the picture '{path}': {error}").format(
