@@ -180,7 +180,8 @@ def _end_child(message: str) -> None:
     """The run does not come back to a statement: say why, and end the child process (the
     transport restarts it, files kept)."""
     try:
-        sys.__stderr__.write(message + "\n")  # type: ignore[union-attr]
+        # The same mark as faulthandler's, so that the transport tells the same French message.
+        sys.__stderr__.write(f"{STUCK_MARK}watchdog)! {message}\n")  # type: ignore[union-attr]
         sys.__stderr__.flush()  # type: ignore[union-attr]
     finally:
         os._exit(3)
