@@ -279,8 +279,8 @@ class MicrobitKernel(IPythonKernel):
             return kernel_error(
                 "KeyboardInterrupt",
                 _(
-                    "The board did not stop with Ctrl-C, so it was restarted: its variables are "
-                    "lost, its files are kept."
+                    "The board did not stop at the first Ctrl-C, so it was stopped by force and "
+                    "may have restarted (its variables are then lost; its files are kept)."
                 ),
             )
         if isinstance(error, DeviceNotResponding):
