@@ -33,6 +33,11 @@ def test_stop_ends_a_while_true_loop_and_the_kernel_goes_on(qemu_kernel: KernelS
     qemu_kernel.stop()
     run = qemu_kernel.collect(msg_id, timeout=20)
     assert run.reply["ename"] == "KeyboardInterrupt"
+    if "arrêtée de force" in run.traceback:
+        # The emulated UART lost the Ctrl-C (it drops bytes when the host is starved of CPU):
+        # the escalation stopped the board instead, and the kernel goes on all the same.
+        assert qemu_kernel.run("print('encore')").stream() == "encore\n"
+        return
     # (Ctrl-C lands on the loop's line or on its body's, as the interpreter's check falls.)
     assert "Cellule, ligne 2" in run.traceback or "Cellule, ligne 3" in run.traceback
     assert "arrêté avec le bouton Stop" in run.traceback
