@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -89,3 +90,20 @@ def test_tne_lab_serves_the_kernels_in_french_and_stops_on_ctrl_c(tmp_path: Path
     said = server.output()
     assert "Aucune carte branchée" in said
     assert "JupyterLab est arrêté." in said
+
+
+def test_a_port_already_in_use_is_refused_in_french(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "tne.cli", "lab", "--no-browser", "--port", str(port)]
+            + ["--dir", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ, PYTHONPATH=str(REPO), TNE_LANG="fr"),
+            timeout=60,
+        )
+    assert done.returncode == 2
+    assert f"Le port {port} est déjà utilisé" in done.stderr

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -99,6 +100,13 @@ def lab_command(
     return command
 
 
+def port_in_use(port: int) -> bool:
+    """Whether something already listens on `port` here (another JupyterLab, often)."""
+    with socket.socket() as probe:
+        probe.settimeout(1.0)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 def announce_device(device: str) -> None:
     """Say where the cells will run: with no board plugged in, on the simulator."""
     if device not in ("auto", "all"):
@@ -121,6 +129,14 @@ def run_lab(
     device: str = "auto",
     workspace: Path | None = None,
 ) -> int:
+    if port is not None and port_in_use(port):
+        say(
+            _(
+                "The port {port} is already used (another JupyterLab?). Choose another one "
+                "with --port, or leave it out."
+            ).format(port=port)
+        )
+        return 2
     try:
         install_kernels()
     except OSError as error:
