@@ -188,3 +188,16 @@ def test_the_dashboard_comes_back_when_its_cell_runs_again(
     kernel.cell = None  # a front end that does not name its cells: shown once
     live.on_cell_start()
     assert len(shown) == 2
+
+
+def test_showing_the_simulator_view_makes_the_board_keep_to_real_time(
+    sim: Board, live: LiveWidgets, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("IPython.display.display", lambda *objects: None)
+    start = time.monotonic()
+    sim.exec("from microbit import sleep\nsleep(2000)")
+    assert time.monotonic() - start < 1.0  # nobody watches: as fast as it can
+    live.show_simulator()  # its speed is x1
+    start = time.monotonic()
+    sim.exec("sleep(400)")
+    assert time.monotonic() - start >= 0.35
