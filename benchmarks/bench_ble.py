@@ -38,12 +38,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from results_section import RESULTS, markers, write_section  # noqa: E402
+
 from device_bridge.board import Board  # noqa: E402
 from device_bridge.transports.ble import BleTransport  # noqa: E402
 from tests.helpers.ble_rig import BleRig  # noqa: E402
 
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-START, END = "<!-- bench_ble: start -->", "<!-- bench_ble: end -->"
+SECTION = "bench_ble"
+START, END = markers(SECTION)
 MTUS = (23, 247)
 EXEC_N = 100
 WARMUP = 10
@@ -210,17 +212,6 @@ def section(results: list[Figures], started: float) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str) -> None:
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    if START in old and END in old:
-        before, rest = old.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        new = before + text + ("\n" + after if after else "")
-    else:
-        new = old.rstrip("\n") + ("\n\n" if old else "") + text
-    RESULTS.write_text(new, encoding="utf-8")
-
-
 def main() -> int:
     started = time.monotonic()
     results = []
@@ -233,7 +224,7 @@ def main() -> int:
             flush=True,
         )
         results.append(figures)
-    write_section(section(results, started))
+    write_section(SECTION, section(results, started))
     print(f"written: {RESULTS.relative_to(ROOT)}")
     return 0 if all(f.verified for f in results) else 1
 

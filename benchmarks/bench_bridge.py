@@ -6,9 +6,10 @@ measures every tool on that same board, one tool at a time: each tool opens the 
 connection set-up is timed and reported apart (QEMU's pty notices a new client only about once a
 second), and the tool closes the pty before the next one opens it.
 
-It writes `benchmarks/RESULTS.md` (overwritten) and prints a summary. Exit status: 0 when every
-measurement ran and every copy was verified, 1 otherwise. A missed target is reported in
-RESULTS.md ("target met?" column) and is not a failure of the script.
+It replaces its own section of `benchmarks/RESULTS.md` (between its markers) and prints a
+summary. Exit status: 0 when every measurement ran and every copy was verified, 1 otherwise. A
+missed target is reported in RESULTS.md ("target met?" column) and is not a failure of the
+script.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 import microfs  # noqa: E402
 from mpremote.transport_serial import SerialTransport  # noqa: E402
+from results_section import RESULTS, markers, write_section  # noqa: E402
 
 import device_bridge.fs as bridge_fs  # noqa: E402
 import device_bridge.protocol.raw_repl as raw_repl  # noqa: E402
@@ -43,7 +45,8 @@ from device_bridge.board import Board  # noqa: E402
 from device_bridge.errors import BoardFileError, BridgeError, PartialFileError  # noqa: E402
 from tests.helpers.qemu import QemuMicrobit  # noqa: E402
 
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+SECTION = "bench_bridge.py"
+START, END = markers(SECTION)
 RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n>"
 EXEC_N = 200  # timed exec round trips per in-connection series
 WARMUP = 10  # untimed round trips before each series
@@ -558,9 +561,9 @@ def report(bench: Bench, started: float) -> tuple[str, list[str]]:
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     add("# Device bridge benchmark results\n")
     add(
-        "Written by `python benchmarks/bench_bridge.py` (overwritten at each run): the tne device "
-        "bridge against the raw protocol floor, mpremote and microfs, all on one emulated "
-        "micro:bit V1 in one run. Method and pacing are explained at the end.\n"
+        "Written by `python benchmarks/bench_bridge.py` (this section only, between its "
+        "markers): the tne device bridge against the raw protocol floor, mpremote and microfs, "
+        "all on one emulated micro:bit V1 in one run. Method and pacing are explained at the end.\n"
     )
     add("## Machine and versions\n")
     add("| item | value |\n|---|---|")
@@ -859,7 +862,7 @@ def main() -> int:
         bench.section("mpremote fs cp", bench.mpremote_cp)
         bench.section("clean-up", bench.cleanup)
         text, missed = report(bench, started)
-    RESULTS.write_text(text, encoding="utf-8")
+    write_section(SECTION, f"{START}\n{text.rstrip()}\n{END}\n")
     print()
     print(summary(bench, missed))
     print(f"\nwritten: {RESULTS.relative_to(ROOT)}")

@@ -32,14 +32,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from results_section import RESULTS, markers, write_section  # noqa: E402
+
 from device_bridge import Board  # noqa: E402
 from device_bridge.address import parse_address  # noqa: E402
 from device_bridge.sim.trace import Trace  # noqa: E402
 from device_bridge.transports.sim import SimTransport  # noqa: E402
 
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-START = "<!-- bench_sim.py: start -->"
-END = "<!-- bench_sim.py: end -->"
+SECTION = "bench_sim.py"
+START, END = markers(SECTION)
 PROGRAM = ROOT / "teacher_guides" / "exemples" / "suiveur_de_ligne.py"
 SIMULATED_S = 60.0
 RUNS = 5
@@ -206,17 +207,6 @@ def section(
     return "\n".join(lines) + "\n", missed
 
 
-def write_section(text: str) -> None:
-    """Replace this script's section of RESULTS.md (or append it), leaving the rest alone."""
-    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    if START in current and END in current:
-        before, rest = current.split(START, 1)
-        updated = before + text.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(updated, encoding="utf-8")
-
-
 def main() -> int:
     started = time.perf_counter()
     load_before = load()
@@ -236,7 +226,7 @@ def main() -> int:
         print(f"failed: {problem}", file=sys.stderr)
         return 1
     text, missed = section(runs, commands, paced, load_before, time.perf_counter() - started)
-    write_section(text)
+    write_section(SECTION, text)
     print(text)
     print(f"written: {RESULTS.relative_to(ROOT)}")
     return 0

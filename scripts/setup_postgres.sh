@@ -3,6 +3,7 @@
 # (TNE_TEST_PG_URL, by default postgresql+psycopg://tne:tne@127.0.0.1/tne_test). Idempotent:
 # run it again after a reboot. scripts/setup.sh runs it when CI=true.
 set -euo pipefail
+cd /  # psql runs as postgres, which may not enter the caller's folder
 
 as_postgres() {
     if [ "$(id -u)" = "0" ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi
