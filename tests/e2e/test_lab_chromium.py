@@ -12,7 +12,6 @@ folder when it fails.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -132,8 +131,3 @@ def test_lab_in_french_runs_a_cell_on_the_simulator_and_stops_a_loop(
             raise
         finally:
             browser.close()
-
-
-def test_chromium_is_debians_not_a_downloaded_build() -> None:
-    require_browser()
-    assert shutil.which("chromium") == CHROMIUM or Path(CHROMIUM).exists()
