@@ -283,13 +283,9 @@ def report(bench: KernelBench, started: float, process_start: list[float]) -> tu
     lines += [
         "Why the kernel adds little: a cell's code goes to the board on the kernel's one board "
         "thread (no process, no reconnection per cell); the rest is ZeroMQ messaging and "
-        "ipykernel's own handling. With the widgets hook on (kernels/widgets), a real board is "
-        "also asked for its LEDs after each cell, on the board thread, and the next cell waits "
-        "for it: that snippet (`kernels.widgets.leds.PIXELS_CODE`, about 150 bytes) is longer "
-        "than the 48 bytes the V1 firmware takes in one burst, so it goes out paced, 16 bytes "
-        "every 2 ms (docs/architecture.md, Protocol): about 20 ms per cell. Defining the "
-        "reader once on the board at connection, then sending a call of under 48 bytes, would "
-        "bring it to one plain round trip.",
+        "ipykernel's own handling. The widgets hook (kernels/widgets) may add board work "
+        "after a cell (reading a real board's LEDs), on the same thread, which a following cell "
+        "waits for: the difference between the two tne rows is its cost here.",
         "",
     ]
     if missed or bench.errors:
