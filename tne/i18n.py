@@ -46,8 +46,12 @@ def install_for_libraries() -> None:
     os.environ["LANGUAGE"] = current_language()
 
 
-def number(value: float) -> str:
-    """A number as the reader writes it (`0,5` in French, `0.5` in English)."""
+def number(value: float, decimals: int | None = None) -> str:
+    """A number as the reader writes it (`0,5` in French, `0.5` in English), with exactly
+    `decimals` digits after the separator when given (`5,0 s` beside `12,5 s`)."""
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=current_language())
+    if decimals is None:
+        return format_decimal(value, locale=current_language())
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=pattern, locale=current_language())

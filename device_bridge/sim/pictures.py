@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from xml.sax.saxutils import escape
 
-from tne.i18n import _
+from tne.i18n import _, number
 
 from .robots.maqueen import MaqueenSpec
 from .trace import Pose, Trace, pixels_of
@@ -155,11 +155,9 @@ def _title(canvas: _Canvas, trace: Trace | None) -> list[str]:
         f"fill='#222'>{escape(title)}</text>"
     ]
     if trace is not None:
-        line = _(
-            "{seconds:.1f} s simulated · {cm:.0f} cm travelled · {collisions} collision(s)"
-        ).format(
-            seconds=trace.duration_ms() / 1000,
-            cm=trace.distance_travelled(),
+        line = _("{seconds} s simulated · {cm} cm travelled · {collisions} collision(s)").format(
+            seconds=number(trace.duration_ms() / 1000, 1),
+            cm=number(trace.distance_travelled(), 0),
             collisions=len(trace.collisions()),
         )
         parts.append(
@@ -298,7 +296,9 @@ def animation_svg(world: World, trace: Trace) -> str:
         f"<g><animateTransform attributeName='transform' type='translate' values='{translate}' "
         f"{common}/>{robot}</g>"
     )
-    note = _("Replay: {play:.0f} s for {real:.0f} s simulated.").format(play=play, real=span / 1000)
+    note = _("Replay: {play} s for {real} s simulated.").format(
+        play=number(play, 0), real=number(span / 1000, 0)
+    )
     parts.append(
         f"<text x='{_number(canvas.width - MARGIN_PX)}' y='22' font-size='12' fill='#444' "
         f"text-anchor='end'>{escape(note)}</text>"

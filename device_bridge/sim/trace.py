@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tne.i18n import _
+from tne.i18n import _, number
 
 
 @dataclass(frozen=True)
@@ -241,21 +241,22 @@ class Trace:
     def summary(self) -> list[str]:
         """A few lines in the reader's language: what the run did."""
         lines = [
-            _("Simulated time: {seconds:.1f} s{capped}.").format(
-                seconds=self.duration_ms() / 1000,
+            _("Simulated time: {seconds} s{capped}.").format(
+                seconds=number(self.duration_ms() / 1000, 1),
                 capped=_(" (duration cap reached)") if self.duration_reached else "",
             )
         ]
         end = self.final_pose()
         if end is not None:
             lines.append(
-                _(
-                    "Distance travelled: {cm:.0f} cm; back within {back:.0f} cm of the start."
-                ).format(cm=self.distance_travelled(), back=self.distance_to_start())
+                _("Distance travelled: {cm} cm; back within {back} cm of the start.").format(
+                    cm=number(self.distance_travelled(), 0),
+                    back=number(self.distance_to_start(), 0),
+                )
             )
             lines.append(
-                _("Final position: x = {x:.0f} cm, y = {y:.0f} cm, heading {heading:.0f}°.").format(
-                    x=end.x, y=end.y, heading=end.heading
+                _("Final position: x = {x} cm, y = {y} cm, heading {heading}°.").format(
+                    x=number(end.x, 0), y=number(end.y, 0), heading=number(end.heading, 0)
                 )
             )
         if end is not None:  # a robot: whether it bumped into anything

@@ -43,7 +43,7 @@ def test_a_line_follower_runs_to_the_cap_and_exits_0_with_output_summary_and_pic
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout == "départ\n".encode()  # the program's bytes, as from a serial board
     stderr = done.stderr.decode()
-    assert "Temps simulé : 20.0 s (durée maximale atteinte)." in stderr
+    assert "Temps simulé : 20,0 s (durée maximale atteinte)." in stderr
     assert "Distance parcourue" in stderr and "Aucune collision." in stderr
     assert "09090:99999:99999:09990:00900" in stderr
     assert "    · █ · █ ·\n    █ █ █ █ █\n" in stderr  # the heart, drawn for people
@@ -67,7 +67,7 @@ def test_a_program_that_ends_ends_the_run_and_out_names_the_picture(tmp_path: Pa
     )
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout == b"fini\n"
-    assert "Temps simulé : 2.0 s." in done.stderr.decode()
+    assert "Temps simulé : 2,0 s." in done.stderr.decode()
     assert out.exists() and not program.with_suffix(".svg").exists()
     trace = Trace.load(tmp_path / "t.json")
     assert trace.printed_lines() == ["fini"] and trace.distance_to_start() < 5
@@ -148,7 +148,7 @@ def test_a_bare_simulated_micro_bit_gets_the_cap_and_a_summary_without_robot(tmp
     done = tne("run", program.name, "--duration", "3", cwd=tmp_path, device="sim")
     assert done.returncode == 0, done.stderr.decode()
     stderr = done.stderr.decode()
-    assert "Temps simulé : 3.0 s (durée maximale atteinte)." in stderr
+    assert "Temps simulé : 3,0 s (durée maximale atteinte)." in stderr
     assert "09090:99999:99999:09990:00900" in stderr
     assert "collision" not in stderr.lower() and "Distance" not in stderr
     assert not program.with_suffix(".svg").exists()
