@@ -365,8 +365,9 @@ def main() -> int:
         "",
         "Why tne is faster: the rows are judged first, then stored in one transaction, 500 "
         "rows at a time: one SELECT of the known numbers, one INSERT ... ON CONFLICT (number) "
-        "DO UPDATE sent as executemany, one SELECT of the new ids, one DELETE of the replaced "
-        "equipment lines and one executemany INSERT of the new ones (SQLAlchemy Core). "
+        "DO UPDATE, one SELECT of the new ids, one DELETE of the replaced equipment lines and "
+        "one INSERT of the new ones; rows go as executemany on SQLite and as COPY on "
+        "PostgreSQL (the upsert through a temporary table). "
         "Baseline 1 pays a transaction (and, on SQLite, a write lock and a WAL sync) per "
         "dossier; baseline 2 pays the ORM's unit of work for 30,000 objects. About half of "
         "tne's time is Python judging the rows (French amounts, dates, states, UAI check "
