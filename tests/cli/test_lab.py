@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -107,3 +108,23 @@ def test_a_port_already_in_use_is_refused_in_french(tmp_path: Path) -> None:
         )
     assert done.returncode == 2
     assert f"Le port {port} est déjà utilisé" in done.stderr
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_terminating_tne_lab_stops_jupyterlab_too(tmp_path: Path) -> None:
+    server = Lab(tmp_path, "--device", "sim")
+    try:
+        [jupyterlab] = children(server.process.pid)
+        server.process.terminate()  # `kill`, or a closed terminal
+        assert server.process.wait(30) == 0
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{jupyterlab}").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not Path(f"/proc/{jupyterlab}").exists(), "JupyterLab was left running"
+    finally:
+        server.stop()

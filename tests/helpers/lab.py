@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -82,10 +83,17 @@ class Lab:
         return "".join(self.log)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
+        """Ctrl-C, as a person stops it (JupyterLab then shuts its kernels down)."""
+        if self.process.poll() is not None:
+            return
+        if sys.platform == "win32":
             self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        else:
+            os.killpg(self.process.pid, signal.SIGINT)
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            if sys.platform != "win32":
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.kill()
+            self.process.wait()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -158,10 +159,25 @@ def run_lab(
         env=env,
         stdin=subprocess.DEVNULL,
     )
+    forward_termination(process)
     try:
         return process.wait()
     except KeyboardInterrupt:
         return stop(process)
+
+
+def forward_termination(process: subprocess.Popen) -> None:
+    """A `kill` (SIGTERM) or a closed terminal (SIGHUP) stops JupyterLab too, which shuts its
+    kernels down, instead of leaving it running without us."""
+
+    def stop_lab(_signum: int, _frame: object) -> None:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+
+    for name in ("SIGTERM", "SIGHUP"):  # no SIGHUP on Windows
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, stop_lab)
 
 
 def stop(process: subprocess.Popen) -> int:
