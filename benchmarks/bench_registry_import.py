@@ -47,7 +47,8 @@ from activities.registry.importing import import_file  # noqa: E402
 from activities.registry.importing.french import amount_cents, day, state  # noqa: E402
 from activities.registry.models import Dossier, DossierEquipmentLine, School  # noqa: E402
 from activities.registry.service import Registry  # noqa: E402
-from activities.registry.uai import check_letter, department_of  # noqa: E402
+from activities.registry.uai import department_of  # noqa: E402
+from tests.registry.import_files import HEADERS, uai  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 START = "<!-- bench_registry_import.py: start -->"
@@ -57,26 +58,6 @@ SCHOOLS = 300
 RUNS = 3
 TARGET_SECONDS = 5.0
 STATES = ["Accepté", "En instruction", "Refusé", "Classé sans suite", "En construction"]
-HEADERS = [
-    "ID",
-    "Email",
-    "État du dossier",
-    "Déposé le",
-    "Traité le",
-    "UAI de l'établissement",
-    "Nom de l'établissement",
-    "Commune",
-    "Montant demandé",
-    "Montant accordé",
-    "Cofinanceur",
-    "Montant du cofinancement",
-    "Matériel",
-]
-
-
-def uai(n: int) -> str:
-    prefix = f"018{n:04d}"
-    return prefix + check_letter(prefix)
 
 
 def euros(cents: int) -> str:
@@ -169,6 +150,21 @@ def tne_import(registry: Registry, export: Path) -> int:
     return report.imported
 
 
+def dossier_fields(row: dict[str, str]) -> dict[str, object]:
+    """A row's dossier columns, parsed the way a baseline script would (with tne's parsers)."""
+    return {
+        "number": row["ID"],
+        "state": state(row["État du dossier"]),
+        "school_uai": row["UAI de l'établissement"],
+        "deposited_on": day(row["Déposé le"]),
+        "processed_on": day(row["Traité le"]),
+        "requested_cents": amount_cents(row["Montant demandé"]),
+        "granted_cents": amount_cents(row["Montant accordé"]),
+        "cofinancer": row["Cofinanceur"] or None,
+        "cofinancing_cents": amount_cents(row["Montant du cofinancement"]),
+    }
+
+
 def baseline_save_dossier(registry: Registry, export: Path) -> int:
     """csv + `Registry.save_dossier` for each row (and `add_school` for each new school)."""
     schools: set[str] = set()
@@ -179,17 +175,9 @@ def baseline_save_dossier(registry: Registry, export: Path) -> int:
             if code not in schools:
                 registry.add_school(code, row["Nom de l'établissement"], row["Commune"], 1)
                 schools.add(code)
+            details = dossier_fields(row)
             registry.save_dossier(
-                row["ID"],
-                "TNE 2023",
-                state(row["État du dossier"]),
-                school_uai=code,
-                deposited_on=day(row["Déposé le"]),
-                processed_on=day(row["Traité le"]),
-                requested_cents=amount_cents(row["Montant demandé"]),
-                granted_cents=amount_cents(row["Montant accordé"]),
-                cofinancer=row["Cofinanceur"] or None,
-                cofinancing_cents=amount_cents(row["Montant du cofinancement"]),
+                details.pop("number"), "TNE 2023", details.pop("state"), **details
             )
             count += 1
     return count
@@ -216,18 +204,7 @@ def baseline_orm(registry: Registry, export: Path) -> int:
             )
         session.flush()
         for row in rows:
-            dossier = Dossier(
-                number=row["ID"],
-                demarche="TNE 2023",
-                state=state(row["État du dossier"]),
-                school_uai=row["UAI de l'établissement"],
-                deposited_on=day(row["Déposé le"]),
-                processed_on=day(row["Traité le"]),
-                requested_cents=amount_cents(row["Montant demandé"]),
-                granted_cents=amount_cents(row["Montant accordé"]),
-                cofinancer=row["Cofinanceur"] or None,
-                cofinancing_cents=amount_cents(row["Montant du cofinancement"]),
-            )
+            dossier = Dossier(demarche="TNE 2023", **dossier_fields(row))
             for item in row["Matériel"].split(";"):
                 quantity, _x, rest = item.strip().partition(" x ")
                 label, _a, price = rest.partition(" à ")
