@@ -172,7 +172,7 @@ class Runner:
         try:
             code = self.compile(source, PUPIL_FILE, mode)
         except (SyntaxError, ValueError) as error:
-            return format_syntax_error(error)
+            return format_syntax_error(error, source)
         try:
             exec(code, namespace)
         except ResetRequested:
@@ -258,11 +258,26 @@ def format_exception(error: BaseException, firmware: str = "v2") -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def format_syntax_error(error: SyntaxError | ValueError) -> str:
+#: Indentation errors the firmware names as such (measured on the V1 firmware in QEMU); every
+#: other syntax error is a plain `SyntaxError: invalid syntax` there.
+INDENTATION_MESSAGES = ("unexpected indent", "unindent does not match any outer indentation level")
+#: CPython's words for code that ends too early: the firmware's lexer reports those at the line
+#: after the last one, where it met the end of the input.
+AT_END = ("was never closed", "unexpected EOF")
+
+
+def format_syntax_error(error: SyntaxError | ValueError, source: str = "") -> str:
     filename = getattr(error, "filename", None) or PUPIL_FILE
     line = getattr(error, "lineno", None) or 1
-    message = V1_FSTRING if getattr(error, "msg", "") == V1_FSTRING else "invalid syntax"
+    text = getattr(error, "msg", "")
+    kind, message = "SyntaxError", "invalid syntax"
+    if text == V1_FSTRING:
+        message = V1_FSTRING
+    elif isinstance(error, IndentationError) and text in INDENTATION_MESSAGES:
+        kind, message = "IndentationError", text
+    if source and any(words in text for words in AT_END):
+        line = len(source.splitlines()) + 1
     return (
         f'Traceback (most recent call last):\r\n  File "{filename}", line {line}\r\n'
-        f"SyntaxError: {message}\r\n"
+        f"{kind}: {message}\r\n"
     )

@@ -128,6 +128,11 @@ class Sandbox:
         self.builtins = self._builtins()
         self.environment.reboot()
         self.globals: dict[str, object] = {"__name__": "__main__", "__builtins__": self.builtins}
+        # The firmware's REPL starts with `from microbit import *` done (measured on the V1
+        # firmware in QEMU: `display` needs no import at the prompt or in the raw REPL).
+        microbit = self.import_("microbit")
+        names = getattr(microbit, "__all__", [n for n in dir(microbit) if not n.startswith("_")])
+        self.globals.update({name: getattr(microbit, name) for name in names})
 
     @property
     def hardware(self) -> Hardware:

@@ -68,12 +68,14 @@ def test_stop_on_a_silent_loop_and_the_kernel_answers_during_it(
 def test_errors_point_at_the_cells_own_lines_with_a_french_hint(
     sim_kernel: KernelSession,
 ) -> None:
-    run = sim_kernel.run("%ls\n\nx = 1\ndisplay.show(x)")
+    # `display` needs no import at the board's prompt (it starts with `from microbit import *`
+    # done), but `music` does.
+    run = sim_kernel.run("%ls\n\nx = 440\nmusic.pitch(x)")
     assert run.status == "error"
     assert run.reply["ename"] == "NameError"
     assert "Cellule, ligne 4" in run.traceback
-    assert "    display.show(x)" in run.traceback
-    assert "from microbit import *" in run.traceback
+    assert "    music.pitch(x)" in run.traceback
+    assert "import music" in run.traceback
     run = sim_kernel.run("radio.on()")
     assert "import radio" in run.traceback
     run = sim_kernel.run("# essai\nprint(vitesse)")

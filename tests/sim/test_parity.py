@@ -16,6 +16,14 @@ SNIPPETS = [
     "print(6 * 7)",
     "print('a', 1, [2, 3], (4,), {'k': 5}, None, True)",
     "print(x)",
+    # Syntax errors: which are IndentationErrors, and where code that ends too early is reported.
+    "  x = 1",
+    "if 1:\nx = 1",
+    "if 1:\n    x = 1\n  y = 2",
+    "x = (1,",
+    "x = = 1",
+    # The REPL starts with `from microbit import *` done.
+    "display.show(Image.HEART)\nprint(display.get_pixel(1, 0), type(button_a.was_pressed()))",
     "def f():\n  return y\nf()",
     "1/0",
     "print([1, 2] + 3)",
