@@ -27,7 +27,6 @@ import datetime
 import itertools
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy  # noqa: E402
+from results_section import markers, write_section  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from activities.registry.importing import import_file  # noqa: E402
@@ -50,9 +50,8 @@ from activities.registry.service import Registry  # noqa: E402
 from activities.registry.uai import department_of  # noqa: E402
 from tests.registry.import_files import HEADERS, uai  # noqa: E402
 
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-START = "<!-- bench_registry_import.py: start -->"
-END = "<!-- bench_registry_import.py: end -->"
+SECTION = "bench_registry_import.py"
+START, END = markers(SECTION)
 DOSSIERS = 10_000
 SCHOOLS = 300
 RUNS = 3
@@ -291,7 +290,7 @@ def main() -> int:
             tne = measure(opener, folder, export, tne_import)
             rows.append((name, "tne import-dossiers (fresh registry)", tne, None))
             again = measure(opener, folder, export, tne_import, again=True)
-            rows.append((name, "tne, same file again (10,000 updates)", again, None))
+            rows.append((name, f"tne, same file again ({DOSSIERS:,} updates)", again, None))
             print(f"{name}: baselines...", file=sys.stderr)
             orm = measure(opener, folder, export, baseline_orm)
             rows.append((name, "baseline: csv + ORM session.add per row, one commit", orm, None))
@@ -314,7 +313,7 @@ def main() -> int:
         "## Registry: dossier import",
         "",
         "Written by `python benchmarks/bench_registry_import.py` (this section only, between its "
-        "markers): 10,000 dossiers of a démarches-simplifiées-style CSV export "
+        f"markers): {DOSSIERS:,} dossiers of a démarches-simplifiées-style CSV export "
         f"({size_kb:.0f} KB, {SCHOOLS} schools added by the import, 2 equipment lines per "
         "dossier), each run into a fresh registry; medians of "
         f"{RUNS} runs, time from opening the file to the commit.",
@@ -360,20 +359,9 @@ def main() -> int:
         lines += ["Targets missed:", "", *[f"- {m}" for m in missed], ""]
     lines.append(END)
     text = "\n".join(lines) + "\n"
-    write_section(text)
+    write_section(SECTION, text)
     print(text)
     return 0
-
-
-def write_section(text: str) -> None:
-    """Replace this script's section of RESULTS.md (or append it), leaving the rest alone."""
-    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END) + r"\n?", re.S)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _match: text, current)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(updated, encoding="utf-8")
 
 
 if __name__ == "__main__":
