@@ -146,7 +146,7 @@ def test_magic_help_is_in_french(sim_kernel: KernelSession) -> None:
         ("%reset tiede", "Utilisation : %reset"),
         ("%sim --seed abc", "« abc » n'est pas un nombre"),
         ("%sim --speed 0", "La vitesse doit être supérieure à 0"),
-        ("%flash", "n'a pas besoin d'être flashé"),
+        ("%flash", "Inutile d'installer MicroPython"),
         ("%put 'guillemet", "Il manque un guillemet"),
     ],
 )

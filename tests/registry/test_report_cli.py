@@ -87,7 +87,7 @@ def test_html_escapes_every_text_field_and_pdf_is_a_pdf(
     html = page.read_text(encoding="utf-8")
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
-    assert '<html lang="fr">' in html and "Élèves touchés" in html and "<svg" in html
+    assert '<html lang="fr">' in html and "Élèves concernés" in html and "<svg" in html
     assert "&lt;10" in html  # the workshop of 4
     pdf = tmp_path / "rapport.pdf"
     done = report("--format", "pdf", "--out", str(pdf), db=db_url)
