@@ -10,7 +10,7 @@ import io
 
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from tne.i18n import _
+from tne.i18n import _, number
 
 from .figures import Report
 
@@ -38,8 +38,8 @@ def _pyplot():
 
 
 def _thousands(value: float, _position: int) -> str:
-    """French grouping with a narrow no-break space: 12 000."""
-    return f"{value:,.0f}".replace(",", "\u202f")
+    """Whole numbers grouped as the reader writes them (12 000 in French)."""
+    return number(value, decimals=0)
 
 
 def _short(text: str, limit: int = 28) -> str:

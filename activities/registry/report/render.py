@@ -6,10 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 from html import escape
 
 from tne.csv_export import ENCODING, cell_text, write_csv
-from tne.i18n import _
+from tne.i18n import _, number
 
 from ..errors import RegistryError
 from . import charts
@@ -74,13 +75,16 @@ tr.total td { font-weight: bold; background: #f6f8fa; }
 
 
 def _number(value: Cell) -> str:
-    """French number formatting: thin spaces for thousands, a decimal comma."""
+    """A number as the reader writes it (`12 345,50` in French), keeping the decimals the
+    figure carries (euros to the cent, hours and percentages to the tenth)."""
     if isinstance(value, bool) or value is None:
         return "" if value is None else str(value)
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", "\u202f")
-    text = f"{value:,}".replace(",", "\u202f").replace(".", ",")
-    return text
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        return number(
+            value, decimals=-exponent if isinstance(exponent, int) and exponent < 0 else 0
+        )
+    return number(value, decimals=0)
 
 
 def _cell(value: Cell) -> str:
