@@ -3,13 +3,12 @@ PDF in French with charts (the PDF is the HTML printed by WeasyPrint, so both sa
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from decimal import Decimal
 from html import escape
 
-from tne.csv_export import ENCODING, cell_text, write_csv
+from tne.csv_export import ENCODING, write_csv
 from tne.i18n import _, number
 
 from ..errors import RegistryError
@@ -42,7 +41,7 @@ def to_csv(report: Report) -> bytes:
     )
     for table in all_tables(report):
         buffer.write("\r\n")
-        csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow([cell_text(table.title)])
+        write_csv(buffer, [table.title], [])
         write_csv(buffer, table.header, table.rows)
     return buffer.getvalue().encode(ENCODING)
 
