@@ -8,8 +8,8 @@ the measured figure. Each measurement is the median of 3 runs on a warm database
 reached through TNE_TEST_PG_URL (default postgresql+psycopg://tne:tne@127.0.0.1/tne_test, see
 scripts/setup_postgres.sh), in a schema of its own that is dropped afterwards.
 
-It rewrites the "Registry: department report" section of benchmarks/RESULTS.md and leaves the
-other sections alone.
+It rewrites the "Registry: department report" section of benchmarks/RESULTS.md (between its
+markers) and leaves the other sections alone.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import datetime as dt
 import os
 import platform
 import random
-import re
 import statistics
 import sys
 import tempfile
@@ -31,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from results_section import markers, write_section  # noqa: E402
 from sqlalchemy import insert, select, text  # noqa: E402
 
 from activities.registry.models import (  # noqa: E402
@@ -47,8 +47,8 @@ from activities.registry.service import Registry  # noqa: E402
 from activities.registry.uai import check_letter  # noqa: E402
 from tests.helpers import postgres  # noqa: E402
 
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-SECTION = "## Registry: department report"
+SECTION = "bench_registry_report.py"
+START, END = markers(SECTION)
 TARGET_SECONDS = 2.0
 RUNS = 3
 ACTIVITIES = ["robot-suiveur", "musique", "boussole", "thermometre", "radio", "defi-labyrinthe"]
@@ -207,11 +207,12 @@ def measure(name: str, url: str, events: int) -> dict:
     return {"name": name, "load": load, "sql": sql, "naive": naive}
 
 
-def write_section(results: list[dict], events: int, skipped: list[str]) -> None:
+def section(results: list[dict], events: int, skipped: list[str]) -> str:
     import sqlalchemy
 
     lines = [
-        SECTION,
+        START,
+        "## Registry: department report",
         "",
         f"`python benchmarks/bench_registry_report.py` on {dt.date.today().isoformat()}, "
         f"{platform.machine()} ({platform.python_implementation()} "
@@ -237,15 +238,9 @@ def write_section(results: list[dict], events: int, skipped: list[str]) -> None:
         "the one table that grows with use. The machine is shared (2 cores): other test "
         f"suites may be running (load average {os.getloadavg()[0]:.1f} at the end).",
         "",
+        END,
     ]
-    section = "\n".join(lines)
-    text_now = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text_now):
-        text_now = pattern.sub(lambda _m: section + "\n", text_now)
-    else:
-        text_now = text_now.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text_now, encoding="utf-8")
+    return "\n".join(lines) + "\n"
 
 
 def main() -> int:
@@ -265,7 +260,7 @@ def main() -> int:
             results.append(measure("PostgreSQL", schema.url, args.events))
         finally:
             schema.drop()
-    write_section(results, args.events, skipped)
+    write_section(SECTION, section(results, args.events, skipped))
     return 0
 
 
