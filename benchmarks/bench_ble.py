@@ -29,7 +29,6 @@ import datetime
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from results_section import RESULTS, markers, write_section  # noqa: E402
+from results_section import RESULTS, commit, markers, write_section  # noqa: E402
 
 from device_bridge.board import Board  # noqa: E402
 from device_bridge.transports.ble import BleTransport  # noqa: E402
@@ -137,9 +136,6 @@ def ms(seconds: float) -> str:
 
 
 def section(results: list[Figures], started: float) -> str:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
     from importlib.metadata import version
 
     lines = [
@@ -151,7 +147,7 @@ def section(results: list[Figures], started: float) -> str:
         "micro:bit V1 MicroPython in QEMU behind it. mpremote, microfs and Thonny have no BLE "
         "transport, so the yardstick is the link itself.",
         "",
-        f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit}, "
+        f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit()}, "
         f"load average {os.getloadavg()[0]:.2f}, Python {platform.python_version()}, bleak "
         f"{version('bleak')}, bumble {version('bumble')}, run time "
         f"{time.monotonic() - started:.0f} s.",

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 import microfs  # noqa: E402
 from mpremote.transport_serial import SerialTransport  # noqa: E402
-from results_section import RESULTS, markers, write_section  # noqa: E402
+from results_section import RESULTS, commit, markers, write_section  # noqa: E402
 
 import device_bridge.fs as bridge_fs  # noqa: E402
 import device_bridge.protocol.raw_repl as raw_repl  # noqa: E402
@@ -579,7 +579,7 @@ def report(bench: Bench, started: float) -> tuple[str, list[str]]:
         ("mpremote", version("mpremote")),
         ("microfs", version("microfs")),
         ("pyserial", version("pyserial")),
-        ("repository commit", command_output(["git", "rev-parse", "--short", "HEAD"])),
+        ("repository commit", commit()),
         ("run time", f"{time.perf_counter() - started:.0f} s"),
     ]
     for key, value in rows:

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from results_section import RESULTS, markers, write_section  # noqa: E402
+from results_section import RESULTS, commit, markers, write_section  # noqa: E402
 
 from device_bridge import Board  # noqa: E402
 from device_bridge.address import parse_address  # noqa: E402
@@ -101,13 +101,6 @@ def tne_run() -> float:
         if done.returncode != 0 or not program.with_suffix(".svg").exists():
             raise RuntimeError(done.stderr.decode("utf-8", "replace"))
         return wall
-
-
-def commit() -> str:
-    done = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
-    )
-    return done.stdout.strip() or "?"
 
 
 def cpu_name() -> str:

@@ -1,4 +1,5 @@
-"""One way for every benchmark script to write its own section of `benchmarks/RESULTS.md`.
+"""One way for every benchmark script to write its own section of `benchmarks/RESULTS.md`
+(and to stamp it with the commit measured).
 
 Each script owns the text between its two markers (`<!-- NAME: start -->`, `<!-- NAME: end -->`)
 and replaces only that, so several benchmarks share one results file without overwriting each
@@ -8,6 +9,7 @@ other; a section not there yet is appended.
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -27,3 +29,18 @@ def write_section(name: str, text: str, results: Path = RESULTS) -> None:
     else:
         updated = current.rstrip("\n") + ("\n\n" if current else "") + text
     results.write_text(updated, encoding="utf-8")
+
+
+def commit() -> str:
+    """The repository's short commit, to say in a section what was measured ("?" without git)."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            cwd=RESULTS.parent,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    return done.stdout.strip() or "?"
