@@ -53,6 +53,15 @@ def board(qemu_microbit: qemu.QemuMicrobit):
         connected.close()
 
 
+@pytest.fixture
+def sim():
+    """A `Board` connected to a fresh simulated micro:bit V2 (`sim`), closed afterwards."""
+    from device_bridge import Board
+
+    with Board.connect("sim") as connected:
+        yield connected
+
+
 @pytest.fixture(scope="session")
 def microbit_v1_firmware() -> str:
     """The text of Debian's MicroPython hex for the micro:bit V1 (the one QEMU runs)."""

@@ -3,23 +3,12 @@ applied at a simulated instant (device_bridge/sim/channel.py and hardware.py).""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from device_bridge import Board
 from device_bridge.sim.clock import SimClock
 from device_bridge.sim.hardware import ENODEV, Hardware
 from device_bridge.transports.sim import SimTransport
-
-
-@pytest.fixture
-def sim() -> Iterator[Board]:
-    board = Board.connect("sim")
-    try:
-        yield board
-    finally:
-        board.close()
 
 
 def test_display_changes_and_printed_lines_come_out_with_simulated_time(sim: Board) -> None:

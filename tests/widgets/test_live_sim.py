@@ -6,7 +6,7 @@ no comm outside a kernel); the browser side is tests/e2e/test_lab_chromium.py.""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,12 +27,6 @@ class KernelSide:
 
     def get_parent(self, channel: str) -> dict:
         return {"metadata": {"cellId": self.cell} if self.cell else {}}
-
-
-@pytest.fixture
-def sim() -> Iterator[Board]:
-    with Board.connect("sim") as board:
-        yield board
 
 
 @pytest.fixture
