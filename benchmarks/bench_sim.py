@@ -34,10 +34,9 @@ sys.path.insert(0, str(ROOT))
 
 from results_section import RESULTS, commit, markers, write_section  # noqa: E402
 
-from device_bridge import Board  # noqa: E402
-from device_bridge.address import parse_address  # noqa: E402
 from device_bridge.sim.trace import Trace  # noqa: E402
 from device_bridge.transports.sim import SimTransport  # noqa: E402
+from tests.helpers.sim_robot import traced_robot  # noqa: E402
 
 SECTION = "bench_sim.py"
 START, END = markers(SECTION)
@@ -61,12 +60,7 @@ def child_cpu(transport: SimTransport) -> float | None:
 def one_run(cap_s: float, speed: float = 0.0) -> tuple[float, float | None, Trace]:
     """Wall seconds of `Board.run` for the line follower, the child's CPU seconds, the trace."""
     transport = SimTransport(robot="maqueen", world="piste", duration=cap_s)
-    trace = Trace.record(transport)
-    transport.open()
-    board = Board(transport, parse_address("sim:maqueen"))
-    try:
-        board.start()
-        trace.started(transport)
+    with traced_robot(transport) as (board, trace):
         if speed:
             transport.send_input({"kind": "speed", "factor": speed})
         code = PROGRAM.read_text(encoding="utf-8")
@@ -78,8 +72,6 @@ def one_run(cap_s: float, speed: float = 0.0) -> tuple[float, float | None, Trac
         trace.finish(transport)
         if result.stderr:
             raise RuntimeError(result.stderr.decode("utf-8", "replace"))
-    finally:
-        board.close()
     cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
     return wall, cpu, trace
 

@@ -14,6 +14,7 @@ from device_bridge.sim.duration import DurationCap, DurationReached
 from device_bridge.sim.image import Image
 from device_bridge.sim.trace import Trace, pixels_of
 from device_bridge.transports.sim import SimTransport
+from tests.helpers.sim_robot import traced_robot
 
 HEART = "09090:99999:99999:09990:00900"
 
@@ -96,16 +97,9 @@ def recorded_run(code: str, seed: int, inputs: Path | None = None) -> Trace:
     transport = SimTransport(
         robot="maqueen", world="labyrinthe", seed=seed, duration=60, inputs=inputs
     )
-    trace = Trace.record(transport)
-    transport.open()
-    board = Board(transport, parse_address("sim:maqueen"))
-    try:
-        board.start()
-        trace.started(transport)
+    with traced_robot(transport) as (board, trace):
         board.exec(code, timeout=30)
         trace.finish(transport)
-    finally:
-        board.close()
     return trace
 
 
