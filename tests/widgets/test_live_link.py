@@ -5,13 +5,14 @@ Reconnect button."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
 from device_bridge import Board
 from kernels.microbit.link import BoardLink
 from kernels.widgets.live import LiveWidgets
+from tests.helpers.waiting import eventually
 
 HEART = [int(c) for c in "0909099999999990999000900"]
 
@@ -37,15 +38,6 @@ def kernel() -> Iterator[KernelSide]:
         yield side
     finally:
         side.link.close()
-
-
-def eventually(check: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return check()
 
 
 def test_the_mirror_reads_a_real_micro_bits_leds_after_each_cell(

@@ -6,13 +6,13 @@ no comm outside a kernel); the browser side is tests/e2e/test_lab_chromium.py.""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from device_bridge import Board
 from kernels.widgets.live import LiveWidgets, tilt_input
+from tests.helpers.waiting import eventually
 
 HEART = [int(c) for c in "0909099999999990999000900"]
 
@@ -34,15 +34,6 @@ def live(sim: Board) -> LiveWidgets:
     widgets = LiveWidgets(KernelSide(sim))
     widgets.on_connection(sim.label, True)
     return widgets
-
-
-def eventually(check: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.02)
-    return check()
 
 
 def click(view, name: str) -> None:
