@@ -7,6 +7,7 @@ board in a child process), `ble.BleTransport` (Bluetooth LE, Nordic UART Service
 
 from __future__ import annotations
 
+import queue
 from abc import ABC, abstractmethod
 
 
@@ -54,3 +55,21 @@ class Transport(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def take_queued(chunks: queue.SimpleQueue[bytes | None], timeout: float) -> tuple[bytes, bool]:
+    """For a transport whose reader thread queues what arrives (`None` once the link ended):
+    the bytes queued, waiting up to `timeout` seconds for the first chunk (not at all for 0),
+    then taking what is there without waiting; and whether the end mark was met."""
+    data = bytearray()
+    try:
+        chunk = chunks.get(timeout=timeout) if timeout > 0 else chunks.get_nowait()
+    except queue.Empty:
+        chunk = b""
+    while chunk is not None:
+        data += chunk
+        try:
+            chunk = chunks.get_nowait()
+        except queue.Empty:
+            return bytes(data), False
+    return bytes(data), True

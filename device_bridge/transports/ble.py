@@ -54,7 +54,7 @@ from typing import Any, TypeVar
 from tne.i18n import _
 
 from ..errors import BridgeError, DeviceUnreachable, LinkLost, UsageError
-from .base import Transport
+from .base import Transport, take_queued
 
 NUS_SERVICE = "6e400001-b5a3-f393-e0a9-e50e24dcca9e"
 NUS_2 = "6e400002-b5a3-f393-e0a9-e50e24dcca9e"
@@ -365,22 +365,12 @@ class BleTransport(Transport):
     def read(self, timeout: float) -> bytes:
         if self._closed:
             raise LinkLost(_("The connection to the board is closed."))
-        data = bytearray()
-        try:
-            chunk = self._queue.get(timeout=timeout) if timeout > 0 else self._queue.get_nowait()
-        except queue.Empty:
-            chunk = b""
-        while chunk is not None:
-            data += chunk
-            try:
-                chunk = self._queue.get_nowait()
-            except queue.Empty:
-                break
-        if chunk is None:
+        data, ended = take_queued(self._queue, timeout)
+        if ended:
             self._lost = True
         if not data and self._lost:
             raise self._link_lost("disconnected")
-        return bytes(data)
+        return data
 
     def close(self) -> None:
         self._closed = True

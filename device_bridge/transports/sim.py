@@ -30,7 +30,7 @@ from ..errors import DeviceUnreachable, LinkLost, UsageError
 from ..sim.inputs import InputsError, load_inputs
 from ..sim.limits import STUCK_MARK
 from ..sim.robots import ROBOTS as SIMULATED_ROBOTS
-from .base import Transport
+from .base import Transport, take_queued
 
 #: Robots the simulator can carry the micro:bit on (`sim:maqueen`); `sim` is a bare micro:bit.
 ROBOTS: frozenset[str] = frozenset(SIMULATED_ROBOTS)
@@ -244,24 +244,12 @@ class SimTransport(Transport):
     def read(self, timeout: float) -> bytes:
         if self._process is None:
             raise LinkLost(_("The connection to the board is closed."))
-        data = bytearray()
-        try:
-            first = self._queue.get(timeout=timeout) if timeout > 0 else self._queue.get_nowait()
-        except queue.Empty:
-            first = b""
-        chunk: bytes | None = first
-        while True:
-            if chunk is None:
-                self._ended = True
-                break
-            data += chunk
-            try:
-                chunk = self._queue.get_nowait()
-            except queue.Empty:
-                break
+        data, ended = take_queued(self._queue, timeout)
+        if ended:
+            self._ended = True
         if not data and self._ended:
             raise self._lost()
-        return bytes(data)
+        return data
 
     def close(self) -> None:
         self._stop()
