@@ -15,16 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.ports import free_port
+
 #: JupyterLab's log line with the server's address and token.
 URL = re.compile(r"http://127\.0\.0\.1:\d+/\S*\?token=([0-9a-f]+)")
 START_TIMEOUT = 60.0
 REPO = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Lab:

@@ -17,18 +17,14 @@ import subprocess
 import time
 from pathlib import Path
 
+from tests.helpers.ports import free_port
+
 FIRMWARE = Path("/usr/share/firmware-microbit-micropython/firmware.hex")
 QEMU = "qemu-system-arm"
 
 
 def available() -> bool:
     return shutil.which(QEMU) is not None and FIRMWARE.exists()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class QemuMicrobit:
@@ -47,7 +43,7 @@ class QemuMicrobit:
         if self.serial == "pty":
             command += ["-serial", "pty"]
         else:
-            self.port = _free_port()
+            self.port = free_port()
             command += [
                 "-chardev",
                 f"socket,id=uart,host=127.0.0.1,port={self.port},server=on,wait=off",
