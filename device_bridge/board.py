@@ -59,7 +59,12 @@ class Board:
         from .discovery import resolve_address
 
         address = resolve_address(address)
-        board = cls(open_transport(address), address)
+        return cls.started(open_transport(address), address)
+
+    @classmethod
+    def started(cls, transport: Transport, address: DeviceAddress | None = None) -> Board:
+        """A board on `transport` (already open), started; closed again if the start fails."""
+        board = cls(transport, address)
         try:
             board.start()
         except BaseException:

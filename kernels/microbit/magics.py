@@ -253,12 +253,7 @@ def sim(context: MagicContext, args: list[str]) -> None:
     context.link.address = address
     transport = SimTransport(firmware=parsed.firmware, robot=parsed.target, **options)
     transport.open()
-    board = Board(transport, parsed)
-    try:
-        board.start()
-    except BaseException:
-        board.close()
-        raise
+    board = Board.started(transport, parsed)
     if speed is not None:
         # Pacing goes through the simulator's side channel (docs/simulator.md).
         transport.send_input({"kind": "speed", "factor": speed})
