@@ -19,9 +19,8 @@ def traced_robot(transport: SimTransport) -> Iterator[tuple[Board, Trace]]:
     closed afterwards."""
     trace = Trace.record(transport)
     transport.open()
-    board = Board(transport, parse_address("sim:maqueen"))
+    board = Board.started(transport, parse_address("sim:maqueen"))
     try:
-        board.start()
         trace.started(transport)
         yield board, trace
     finally:

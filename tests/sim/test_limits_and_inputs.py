@@ -35,9 +35,7 @@ class LimitedTransport(SimTransport):
 def limited_board(*limits: str) -> Board:
     transport = LimitedTransport(*limits)
     transport.open()
-    board = Board(transport)
-    board.start()
-    return board
+    return Board.started(transport)
 
 
 def test_a_busy_loop_past_the_wall_limit_ends_with_a_french_message_and_the_board_lives_on(

@@ -183,9 +183,8 @@ def maqueen_board(request) -> Iterator[tuple[Board, SimTransport]]:
     world, duration, noise = getattr(request, "param", ("tapis", 60.0, 0.0))
     transport = SimTransport(robot="maqueen", world=world, duration=duration, noise=noise)
     transport.open()
-    board = Board(transport, parse_address("sim:maqueen"))
+    board = Board.started(transport, parse_address("sim:maqueen"))
     try:
-        board.start()
         yield board, transport
     finally:
         board.close()

@@ -127,8 +127,7 @@ def test_same_code_seed_and_scripted_inputs_give_a_byte_identical_trace(tmp_path
 def capped() -> Board:
     transport = SimTransport(duration=5)
     transport.open()
-    board = Board(transport, parse_address("sim"))
-    board.start()
+    board = Board.started(transport, parse_address("sim"))
     yield board
     board.close()
 
