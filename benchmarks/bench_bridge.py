@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 import microfs  # noqa: E402
 from mpremote.transport_serial import SerialTransport  # noqa: E402
-from results_section import RESULTS, commit, markers, write_section  # noqa: E402
+from results_section import RESULTS, commit, cpu_model, markers, write_section  # noqa: E402
 
 import device_bridge.fs as bridge_fs  # noqa: E402
 import device_bridge.protocol.raw_repl as raw_repl  # noqa: E402
@@ -131,14 +131,6 @@ def command_output(command: list[str]) -> str:
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"? ({error})"
     return (done.stdout or done.stderr).strip().splitlines()[0] if done.stdout else "?"
-
-
-def cpu_model() -> str:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or "?"
 
 
 def python_source(size: int) -> bytes:

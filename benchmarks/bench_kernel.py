@@ -41,8 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import bench_bridge  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
-from bench_bridge import FLOOR, Failure, cpu_model, median, ms, p90, version  # noqa: E402
-from results_section import markers, write_section  # noqa: E402
+from bench_bridge import FLOOR, Failure, median, ms, p90, version  # noqa: E402
+from results_section import cpu_model, markers, write_section  # noqa: E402
 
 from tests.helpers.kernel import KernelSession, install_specs  # noqa: E402
 from tests.helpers.qemu import QemuMicrobit, environment_without_board  # noqa: E402

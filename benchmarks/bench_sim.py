@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from results_section import RESULTS, commit, markers, write_section  # noqa: E402
+from results_section import RESULTS, commit, cpu_model, markers, write_section  # noqa: E402
 
 from device_bridge.sim.trace import Trace  # noqa: E402
 from device_bridge.transports.sim import SimTransport  # noqa: E402
@@ -95,16 +95,6 @@ def tne_run() -> float:
         return wall
 
 
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip() + f" ({os.cpu_count()} logical CPUs)"
-    except OSError:
-        pass
-    return platform.processor() or "?"
-
-
 def load() -> str:
     try:
         return ", ".join(f"{value:.2f}" for value in os.getloadavg())
@@ -144,7 +134,7 @@ def section(
         "| item | value |",
         "|---|---|",
         f"| date | {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC |",
-        f"| CPU | {cpu_name()} |",
+        f"| CPU | {cpu_model()} ({os.cpu_count()} logical CPUs) |",
         f"| load average at start / at the end | {load_before} / {load()} |",
         f"| Python | {platform.python_version()} |",
         f"| repository commit | {commit()} |",

@@ -1,5 +1,5 @@
 """One way for every benchmark script to write its own section of `benchmarks/RESULTS.md`
-(and to stamp it with the commit measured).
+(and to stamp it with the commit and the processor measured).
 
 Each script owns the text between its two markers (`<!-- NAME: start -->`, `<!-- NAME: end -->`)
 and replaces only that, so several benchmarks share one results file without overwriting each
@@ -8,6 +8,8 @@ other; a section not there yet is appended.
 
 from __future__ import annotations
 
+import contextlib
+import platform
 import re
 import subprocess
 from pathlib import Path
@@ -44,3 +46,12 @@ def commit() -> str:
     except (OSError, subprocess.TimeoutExpired):
         return "?"
     return done.stdout.strip() or "?"
+
+
+def cpu_model() -> str:
+    """The processor's model name (Linux `/proc/cpuinfo`), else what `platform` knows."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "?"
