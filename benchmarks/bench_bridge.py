@@ -37,7 +37,14 @@ sys.path.insert(0, str(ROOT))
 
 import microfs  # noqa: E402
 from mpremote.transport_serial import SerialTransport  # noqa: E402
-from results_section import RESULTS, commit, cpu_model, markers, write_section  # noqa: E402
+from results_section import (  # noqa: E402
+    RESULTS,
+    commit,
+    cpu_model,
+    load_average,
+    markers,
+    write_section,
+)
 
 import device_bridge.fs as bridge_fs  # noqa: E402
 import device_bridge.protocol.raw_repl as raw_repl  # noqa: E402
@@ -218,7 +225,7 @@ class Bench:
         self.exec_times: dict[str, list[float]] = {}
         self.exec_wire: dict[str, int] = {}
         self.exec_rounds: dict[str, list[float]] = {}  # median of each connection's series
-        self.load_start = os.getloadavg()
+        self.load_start = load_average()
         self.process_times: dict[str, list[float]] = {}
         self.import_times: dict[str, list[float]] = {}
         # files[(tool, label)] = {"put": [...], "get": [...], "bytes": [...], "ok": bool}
@@ -562,8 +569,8 @@ def report(bench: Bench, started: float) -> tuple[str, list[str]]:
     rows = [
         ("date", now),
         ("CPU", f"{cpu_model()} ({os.cpu_count()} logical CPUs)"),
-        ("load average at start (1, 5, 15 min)", ", ".join(f"{x:.2f}" for x in bench.load_start)),
-        ("load average at the end", ", ".join(f"{x:.2f}" for x in os.getloadavg())),
+        ("load average at start (1, 5, 15 min)", bench.load_start),
+        ("load average at the end", load_average()),
         ("OS", platform.platform()),
         ("Python", platform.python_version()),
         ("QEMU", command_output(["qemu-system-arm", "--version"])),

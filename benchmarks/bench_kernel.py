@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 import bench_bridge  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 from bench_bridge import FLOOR, Failure, median, ms, p90, version  # noqa: E402
-from results_section import cpu_model, markers, write_section  # noqa: E402
+from results_section import cpu_model, load_average, markers, write_section  # noqa: E402
 
 from tests.helpers.kernel import KernelSession, install_specs  # noqa: E402
 from tests.helpers.qemu import QemuMicrobit, environment_without_board  # noqa: E402
@@ -77,7 +77,7 @@ class KernelBench:
         self.errors: list[str] = []
         self.magic_note = ""
         self.magic_output = ""
-        self.load_start = os.getloadavg()
+        self.load_start = load_average()
         self.connects: list[float] = []
         self.connect_retries: list[str] = []
 
@@ -205,11 +205,7 @@ def report(bench: KernelBench, started: float, process_start: list[float]) -> tu
         "|---|---|",
         f"| date | {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC |",
         f"| CPU | {cpu_model()} ({os.cpu_count()} logical CPUs) |",
-        "| load average at start, at the end | "
-        + ", ".join(f"{v:.2f}" for v in bench.load_start)
-        + " ; "
-        + ", ".join(f"{v:.2f}" for v in os.getloadavg())
-        + " |",
+        f"| load average at start, at the end | {bench.load_start} ; {load_average()} |",
         f"| OS, Python | {platform.platform()}, {platform.python_version()} |",
         f"| ipykernel, jupyter_client | {version('ipykernel')}, {version('jupyter_client')} |",
         f"| micropython-magic, mpremote | {version('micropython-magic')}, {version('mpremote')} |",

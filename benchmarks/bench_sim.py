@@ -32,7 +32,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from results_section import RESULTS, commit, cpu_model, markers, write_section  # noqa: E402
+from results_section import (  # noqa: E402
+    RESULTS,
+    commit,
+    cpu_model,
+    load_average,
+    markers,
+    write_section,
+)
 
 from device_bridge.sim.trace import Trace  # noqa: E402
 from device_bridge.transports.sim import SimTransport  # noqa: E402
@@ -95,13 +102,6 @@ def tne_run() -> float:
         return wall
 
 
-def load() -> str:
-    try:
-        return ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    except (AttributeError, OSError):
-        return "?"
-
-
 def fmt(values: list[float]) -> str:
     return ", ".join(f"{value:.3f}" for value in values)
 
@@ -135,7 +135,7 @@ def section(
         "|---|---|",
         f"| date | {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC |",
         f"| CPU | {cpu_model()} ({os.cpu_count()} logical CPUs) |",
-        f"| load average at start / at the end | {load_before} / {load()} |",
+        f"| load average at start / at the end | {load_before} / {load_average()} |",
         f"| Python | {platform.python_version()} |",
         f"| repository commit | {commit()} |",
         f"| run time of the benchmark | {elapsed:.0f} s |",
@@ -184,7 +184,7 @@ def section(
 
 def main() -> int:
     started = time.perf_counter()
-    load_before = load()
+    load_before = load_average()
     try:
         one_run(2.0)  # warm-up: imports and file caches
         runs = []

@@ -9,6 +9,7 @@ other; a section not there yet is appended.
 from __future__ import annotations
 
 import contextlib
+import os
 import platform
 import re
 import subprocess
@@ -55,3 +56,11 @@ def cpu_model() -> str:
             if line.startswith("model name"):
                 return line.split(":", 1)[1].strip()
     return platform.processor() or "?"
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages (`1.20, 0.80, 0.50`), "?" where there are none."""
+    try:
+        return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    except (AttributeError, OSError):
+        return "?"
