@@ -31,6 +31,19 @@ def require_qemu() -> None:
 
 
 @pytest.fixture
+def french(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages in French, the language people read by default."""
+    monkeypatch.setenv("TNE_LANG", "fr")
+
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages in English (the message ids), so wording can be asserted before and after the
+    French catalogue has it."""
+    monkeypatch.setenv("TNE_LANG", "en")
+
+
+@pytest.fixture
 def qemu_microbit() -> Iterator[qemu.QemuMicrobit]:
     """A fresh emulated micro:bit V1 on a pty (`.address` is `serial:/dev/pts/N`).
 

@@ -57,13 +57,6 @@ def ports(monkeypatch: pytest.MonkeyPatch) -> list[ListPortInfo]:
     return listed
 
 
-@pytest.fixture
-def english(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Messages in English (the message ids), so wording can be asserted before and after the
-    French catalogue exists."""
-    monkeypatch.setenv("TNE_LANG", "en")
-
-
 def by_address(devices: list[FoundDevice], address: str) -> FoundDevice:
     return next(device for device in devices if device.address == address)
 

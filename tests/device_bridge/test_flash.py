@@ -109,11 +109,6 @@ def v2_only() -> str:
     return plain_section(uflash._RUNTIME, "9903")
 
 
-@pytest.fixture
-def english(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TNE_LANG", "en")
-
-
 # -- the drive ------------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from tests.conftest import require_qemu
 from tests.helpers import qemu
 from tests.helpers.link import CuttableLink
 
-pytestmark = pytest.mark.qemu
+pytestmark = [pytest.mark.qemu, pytest.mark.usefixtures("french")]
 
 PROGRAM = (
     "from microbit import display, Image, sleep\n"
@@ -67,12 +67,6 @@ def program_of(size: int, words: str = "le robot avance") -> bytes:
 def files_on(board: Board) -> list[str]:
     """What `os.listdir()` says, journal included: the board's own view, not the bridge's."""
     return ast.literal_eval(board.exec("import os\nprint(repr(os.listdir()))").stdout.decode())
-
-
-@pytest.fixture(autouse=True)
-def french(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Messages are checked in French, the language people read by default."""
-    monkeypatch.setenv("TNE_LANG", "fr")
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,8 @@ from device_bridge.sim.trace import Trace
 from device_bridge.sim.world import load_world
 from tests.conftest import skip_or_fail
 
+pytestmark = pytest.mark.usefixtures("french")
+
 SVG = "{http://www.w3.org/2000/svg}"
 CHROMIUM = "/usr/bin/chromium"
 
@@ -34,11 +36,6 @@ def square_run() -> Trace:
             t += 50
     events.append({"t": t, "kind": "collision", "x": 100, "y": 115, "heading": 180.0})
     return Trace(events)
-
-
-@pytest.fixture(autouse=True)
-def french(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TNE_LANG", "fr")
 
 
 def parse(text: str) -> ET.Element:

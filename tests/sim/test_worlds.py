@@ -12,9 +12,7 @@ from device_bridge.sim.world import WorldError, load_world, parse_world, shipped
 MINIMAL = "[mat]\nwidth = 100\nheight = 80\n[start]\nx = 50\ny = 40\n"
 
 
-@pytest.fixture(autouse=True)
-def french(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TNE_LANG", "fr")
+pytestmark = pytest.mark.usefixtures("french")
 
 
 def test_the_three_worlds_of_the_issue_are_shipped_and_load() -> None:
