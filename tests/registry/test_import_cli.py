@@ -237,8 +237,8 @@ def test_a_number_twice_in_one_file_refuses_the_second_row_naming_the_first(
     done = tne("import-dossiers", str(export), db=db)
     assert done.returncode == 1
     assert (
-        "Ligne 4, dossier 1001 : Le numéro de dossier 1001 figure déjà à la ligne 2 : cette ligne est "
-        "ignorée." in done.stderr
+        "Ligne 4, dossier 1001 : Le numéro de dossier 1001 figure déjà à la ligne 2 : "
+        "cette ligne est ignorée." in done.stderr
     )
     found = dossiers(db)
     assert sorted(found) == ["1001", "1002", "1003"]
