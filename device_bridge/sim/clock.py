@@ -44,10 +44,15 @@ class SimClock:
         return self._slept_ms + statements * LINE_COST_MS
 
     def advance(self, ms: float) -> None:
+        pacer = self.pacer
+        if pacer is not None:
+            # The time the board sat at its prompt is not owed to this sleep (else a paced
+            # `sleep(1000)` after a pause in the lesson would not wait at all).
+            pacer.forgive_lag()
         if ms > 0:
             self._slept_ms += ms
-        if self.pacer is not None:
-            self.pacer.pace()
+        if pacer is not None:
+            pacer.pace()
 
     def ticks_ms(self) -> int:
         statements = next(self._counter) - self._reads  # now_ms, inlined: pupils poll this

@@ -67,6 +67,19 @@ class Pacer:
 
     # -- the simulated board's thread ------------------------------------------------------------
 
+    def forgive_lag(self) -> None:
+        """Start again from the present when the wall clock ran ahead (the board sat idle), so
+        that the wait that follows is the sleep's own. Never waits."""
+        if self.factor <= 0 or self.paused:
+            return
+        with self._lock:
+            if self._anchor is None:
+                return
+            start_wall, start_sim = self._anchor
+            wall, simulated = self._clock(), self._now_ms()
+            if wall - (start_wall + (simulated - start_sim) / 1000 / self.factor) > MAX_LAG:
+                self._anchor = (wall, simulated)
+
     def pace(self, now_ms: float | None = None) -> None:
         """Wait until the wall clock reaches simulated `now_ms` (or the board is resumed)."""
         if not self.active:

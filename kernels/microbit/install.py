@@ -35,7 +35,8 @@ def kernel_spec(simulated: bool) -> dict[str, object]:
         "metadata": {"debugger": False},
     }
     if simulated:
-        spec["env"] = {"TNE_DEVICE": "sim"}
+        # Grading runs the simulated board as fast as it can (`sleep()` does not wait).
+        spec["env"] = {"TNE_DEVICE": "sim", "TNE_SIM_SPEED": "0"}
     return spec
 
 

@@ -11,6 +11,7 @@ the board is still running after `ESCALATE_AFTER`, cancels the worker's read, af
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -23,6 +24,21 @@ from tne.i18n import _
 
 #: Seconds between the Ctrl-C of a Stop and cancelling the read (the escalation).
 ESCALATE_AFTER = 1.0
+#: How fast a simulated board runs in the kernel, in times real time: a pupil's `sleep(1000)`
+#: takes a second, as on the board (and a `while True:` loop with a sleep does not flood the
+#: notebook). The grading kernelspec sets 0: as fast as possible. `%sim --speed X` and the
+#: simulator view change it.
+SIM_SPEED_VAR = "TNE_SIM_SPEED"
+DEFAULT_SIM_SPEED = 1.0
+
+
+def sim_speed() -> float:
+    try:
+        return max(0.0, float(os.environ.get(SIM_SPEED_VAR, DEFAULT_SIM_SPEED)))
+    except ValueError:
+        return DEFAULT_SIM_SPEED
+
+
 T = TypeVar("T")
 Notify = Callable[[str | None, bool], None]
 
@@ -90,9 +106,15 @@ class BoardLink:
         return notices
 
     def attach(self, board: Board) -> None:
-        """Make an already connected board the kernel's board."""
+        """Make an already connected board the kernel's board (a simulated one paced at
+        `sim_speed()`)."""
         self.disconnect()
         self.board = board
+        transport = board.transport
+        if hasattr(transport, "send_input") and sim_speed() > 0:
+            with contextlib.suppress(BridgeError):
+                transport.send_input({"kind": "speed", "factor": sim_speed()})
+                transport.sync_events()  # applied before the first cell's code arrives
         self._notify(board.label, True)
 
     def disconnect(self) -> None:

@@ -254,10 +254,11 @@ def sim(context: MagicContext, args: list[str]) -> None:
     transport = SimTransport(firmware=parsed.firmware, robot=parsed.target, **options)
     transport.open()
     board = Board.started(transport, parsed)
-    if speed is not None:
-        # Pacing goes through the simulator's side channel (docs/simulator.md).
-        transport.send_input({"kind": "speed", "factor": speed})
     context.link.attach(board)
+    if speed is not None:
+        # Pacing goes through the simulator's side channel (docs/simulator.md); after
+        # `attach`, which sets the kernel's default pace.
+        transport.send_input({"kind": "speed", "factor": speed})
     context.say(_("Connected to {board}.").format(board=board.label) + "\n")
 
 

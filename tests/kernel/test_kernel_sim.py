@@ -52,6 +52,22 @@ def test_output_streams_before_the_cell_ends_and_stop_ends_a_while_true_loop(
     assert sim_kernel.run("print(i > 0)").stream() == "True\n"
 
 
+def test_the_simulated_board_keeps_real_time_for_the_pupil(start_kernel) -> None:
+    """In a notebook, `sleep(1000)` on the simulated micro:bit takes a second, as on the board."""
+    pupil = start_kernel("sim")
+    started = time.monotonic()
+    run = pupil.run("t = running_time()\nsleep(1000)\nprint(running_time() - t >= 1000)")
+    assert run.stream() == "True\n"
+    assert time.monotonic() - started >= 0.9
+
+
+def test_the_grading_kernel_does_not_wait_for_sleeps(sim_kernel: KernelSession) -> None:
+    started = time.monotonic()
+    run = sim_kernel.run("t = running_time()\nsleep(30000)\nprint(running_time() - t >= 30000)")
+    assert run.stream() == "True\n"
+    assert time.monotonic() - started < 15
+
+
 def test_stop_on_a_silent_loop_and_the_kernel_answers_during_it(
     sim_kernel: KernelSession,
 ) -> None:

@@ -46,6 +46,15 @@ def test_speed_one_makes_a_sleep_last_its_real_time_and_speed_zero_undoes_it(sim
     assert timed(board, "from microbit import sleep\nsleep(5000)") < 1.0
 
 
+def test_a_sleep_after_the_board_sat_idle_still_lasts_its_real_time(sim) -> None:
+    """The minutes a board waits at its prompt are not credited to the next sleep."""
+    board, transport = sim
+    transport.send_input({"kind": "speed", "factor": 1})
+    assert transport.sync_events()
+    time.sleep(1.0)
+    assert timed(board, "from microbit import sleep\nsleep(500)") >= 0.45
+
+
 def test_a_paused_board_waits_until_resumed(sim) -> None:
     board, transport = sim
     transport.send_input({"kind": "pause", "paused": True})
