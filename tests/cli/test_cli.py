@@ -388,7 +388,11 @@ def test_devices_identify_makes_each_board_scroll_its_own_name(first, second) ->
         name = pty_of(board).rsplit("/", 1)[-1]
         assert f"{board.address.removeprefix('serial:')} affiche « {name} »" in messages
         with Board.connect(board.address) as connected:
-            connected.exec("from microbit import display\ndisplay.show(' ')\ndisplay.clear()")
+            # Stop the looping scroll without waiting for the display (a waiting show blocks
+            # on the emulated micro:bit while an animation runs).
+            connected.exec(
+                "from microbit import display\ndisplay.show(' ', wait=False)\ndisplay.clear()"
+            )
 
 
 # -- flash -----------------------------------------------------------------------------------
