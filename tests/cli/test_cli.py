@@ -387,12 +387,8 @@ def test_devices_identify_makes_each_board_scroll_its_own_name(first, second) ->
     for board in (first, second):
         name = pty_of(board).rsplit("/", 1)[-1]
         assert f"{board.address.removeprefix('serial:')} affiche « {name} »" in messages
-        with Board.connect(board.address) as connected:
-            # Stop the looping scroll without waiting for the display (a waiting show blocks
-            # on the emulated micro:bit while an animation runs).
-            connected.exec(
-                "from microbit import display\ndisplay.show(' ', wait=False)\ndisplay.clear()"
-            )
+    # No clean-up on the boards: on the emulated micro:bit, touching the display while the
+    # looping scroll runs can block (seen in clean-clone CI runs), and no later test reads it.
 
 
 # -- flash -----------------------------------------------------------------------------------
