@@ -1,42 +1,114 @@
 #!/usr/bin/env bash
-# Set up a fresh Debian/Ubuntu machine for tne-robotique: the emulated micro:bit (QEMU and the
-# real MicroPython firmware) and the project itself with its test tools.
+# Install tne-robotique for the person who runs it, with no administrator rights:
+#
+#   bash scripts/setup.sh                  a virtual environment `.venv` in this folder, owned by
+#                                          the user (PEP 668: the distribution's Python is never
+#                                          written to), `tne` linked into ~/.local/bin;
+#   bash scripts/setup.sh --from DIR       the same with no network, from a folder of wheels made
+#                                          by scripts/bundle.py (a USB key);
+#   bash scripts/setup.sh --tests          also what the test suite needs: QEMU and the micro:bit
+#                                          firmware, Chromium, PostgreSQL and Pango (Debian packages:
+#                                          root, or sudo), the test tools in `.venv`, and with
+#                                          CI=true a running PostgreSQL.
+#
+# `python3 -m venv` needs Debian's python3-venv package (ensurepip), which Debian and Ubuntu do
+# not install by default; without it the environment is made with `--without-pip` and pip comes
+# from a wheel (scripts/bootstrap_pip.py), so no administrator is needed for that either.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SUDO=""
-if [ "$(id -u)" != "0" ]; then
-    SUDO="sudo"
+TESTS=""
+FROM=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --tests) TESTS=1 ;;
+        --from) FROM="${2:?--from demande un dossier}"; shift ;;
+        *) echo "Option inconnue : $1 (options : --tests, --from DOSSIER)" >&2; exit 2 ;;
+    esac
+    shift
+done
+if [ -n "$FROM" ]; then
+    FROM="$(cd "$FROM" && pwd)"
 fi
 
-if ! command -v qemu-system-arm >/dev/null || [ ! -f /usr/share/firmware-microbit-micropython/firmware.hex ]; then
-    echo "Installation de QEMU et du micrologiciel MicroPython du micro:bit…" >&2
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-        qemu-system-arm firmware-microbit-micropython >/dev/null
+VENV="$PWD/.venv"
+PYTHON="${TNE_PYTHON:-python3}"
+
+# -- system packages, for the tests only -------------------------------------------------------
+if [ -n "$TESTS" ]; then
+    SUDO=""
+    if [ "$(id -u)" != "0" ]; then
+        SUDO="sudo"
+        echo "Les tests ont besoin de paquets Debian (QEMU, Chromium, PostgreSQL, Pango) :" \
+             "sudo peut demander votre mot de passe." >&2
+    fi
+    apt_install() {
+        $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    }
+    if ! command -v qemu-system-arm >/dev/null \
+        || [ ! -f /usr/share/firmware-microbit-micropython/firmware.hex ]; then
+        echo "Installation de QEMU et du micrologiciel MicroPython du micro:bit…" >&2
+        apt_install qemu-system-arm firmware-microbit-micropython
+    fi
+    # Debian's Chromium, for the end-to-end test of JupyterLab (Playwright drives it through its
+    # executable_path: never `playwright install`, which downloads a browser build of its own).
+    if [ ! -x /usr/bin/chromium ]; then
+        echo "Installation de Chromium (test de bout en bout de JupyterLab)…" >&2
+        apt_install chromium
+    fi
+    # PostgreSQL for the registry (its tests run on it too), and Pango with fonts for
+    # WeasyPrint, which prints the registry's report as PDF.
+    if ! command -v pg_ctlcluster >/dev/null || ! ldconfig -p | grep -q libpangoft2-1.0; then
+        echo "Installation de PostgreSQL et de Pango (rapports PDF)…" >&2
+        apt_install postgresql libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+    fi
 fi
 
-# Debian's Chromium, for the end-to-end test of JupyterLab (Playwright drives it through its
-# executable_path: never `playwright install`, which downloads a browser build of its own).
-if [ ! -x /usr/bin/chromium ]; then
-    echo "Installation de Chromium (test de bout en bout de JupyterLab)…" >&2
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+# -- the user's virtual environment -----------------------------------------------------------
+if ! command -v "$PYTHON" >/dev/null; then
+    echo "Python 3 est introuvable. Un administrateur l'installe avec : apt install python3" >&2
+    exit 1
+fi
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
+    echo "Python 3.10 ou plus récent est nécessaire ($("$PYTHON" --version 2>&1) trouvé)." >&2
+    exit 1
+fi
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys' 2>/dev/null; then
+    rm -rf "$VENV"
+    echo "Création de l'environnement Python de tne-robotique dans $VENV…" >&2
+    if "$PYTHON" -c 'import ensurepip' 2>/dev/null; then
+        "$PYTHON" -m venv "$VENV"
+    else
+        # Debian/Ubuntu without python3-venv: no ensurepip, so pip comes from a wheel.
+        "$PYTHON" -m venv --without-pip "$VENV"
+    fi
+fi
+if ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
+    "$VENV/bin/python" scripts/bootstrap_pip.py ${FROM:+--from "$FROM"}
 fi
 
-# PostgreSQL for the registry (its tests run on it too), and Pango with fonts for WeasyPrint,
-# which prints the registry's report as PDF.
-if ! command -v pg_ctlcluster >/dev/null || ! ldconfig -p | grep -q libpangoft2-1.0; then
-    echo "Installation de PostgreSQL et de Pango (rapports PDF)…" >&2
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-        postgresql libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null
+PIP=("$VENV/bin/python" -m pip install -q --disable-pip-version-check)
+echo "Installation de tne-robotique (pip, dans $VENV)…" >&2
+if [ -n "$FROM" ]; then
+    "${PIP[@]}" --no-index --find-links "$FROM" tne-robotique
+elif [ -n "$TESTS" ]; then
+    "${PIP[@]}" -e ".[test]"
+else
+    "${PIP[@]}" -e .
 fi
 
-echo "Installation de tne-robotique (pip)…" >&2
-python3 -m pip install -q --disable-pip-version-check -e ".[test]"
+# `tne` on the user's PATH: ~/.local/bin is on it in Debian's and Ubuntu's ~/.profile (from the
+# next login once the folder exists). The README calls `.venv/bin/tne` the first time.
+mkdir -p "$HOME/.local/bin"
+ln -sf "$VENV/bin/tne" "$HOME/.local/bin/tne"
+case ":$PATH:" in
+    *":$HOME/.local/bin:"*) echo "tne est installé : commande tne." >&2 ;;
+    *) echo "tne est installé : .venv/bin/tne dans ce dossier, ou tne après la prochaine" \
+            "connexion (lien dans ~/.local/bin)." >&2 ;;
+esac
 
 # On CI the registry tests need a running PostgreSQL (they fail, not skip, without it).
-if [ "${CI:-}" = "true" ]; then
+if [ -n "$TESTS" ] && [ "${CI:-}" = "true" ]; then
     bash scripts/setup_postgres.sh
 fi
