@@ -414,12 +414,17 @@ def run_checks(addresses: list[str] | None = None, ports: list[str] | None = Non
                 for device in found
                 if "://" not in device.address
             ]
+    serial = serial_checks(ports or [])
+    # A port this account may not open cannot be queried: its check already says why.
+    pairs = zip(ports, serial, strict=True) if ports else []
+    refused = {port for port, check in pairs if check.status == FAILURE}
+    queried = [address for address in addresses if address.removeprefix("serial:") not in refused]
     steps: list[Callable[[], Check | list[Check]]] = [
         python_check,
         packages_check,
-        lambda: serial_checks(ports or []),
+        lambda: serial,
         interference_checks,
-        *[lambda address=address: board_check(address) for address in addresses],
+        *[lambda address=address: board_check(address) for address in queried],
         bluetooth_check,
         jupyter_checks,
         registry_check,

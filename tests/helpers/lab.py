@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,13 +25,22 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 class Lab:
-    def __init__(self, folder: Path, *options: str) -> None:
+    """`command`, when given, makes the whole command line from the port (the install tests
+    run `tne lab` as another account, with that account's environment); by default this
+    checkout's `tne lab` on `folder`."""
+
+    def __init__(
+        self, folder: Path, *options: str, command: Callable[[int], list[str]] | None = None
+    ) -> None:
         self.port = free_port()
-        command = [sys.executable, "-m", "tne.cli", "lab", "--no-browser"]
-        command += ["--port", str(self.port), "--dir", str(folder), *options]
-        env = dict(os.environ, PYTHONPATH=str(REPO), TNE_LANG="fr")
+        if command is None:
+            line = [sys.executable, "-m", "tne.cli", "lab", "--no-browser"]
+            line += ["--port", str(self.port), "--dir", str(folder), *options]
+            env: dict[str, str] | None = dict(os.environ, PYTHONPATH=str(REPO), TNE_LANG="fr")
+        else:
+            line, env = command(self.port), None
         self.process = subprocess.Popen(
-            command,
+            line,
             cwd=folder,
             env=env,
             stderr=subprocess.PIPE,
@@ -71,6 +81,54 @@ class Lab:
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}/{path}?token={self.token}"
+
+    def run_cell(self, kernel: str, code: str, timeout: float = 120.0) -> str:
+        """Start `kernel` through the server's REST API, run `code` in it over the kernel's
+        websocket (Jupyter's JSON messages, as the browser sends them), shut it down, and
+        return its stream output; an error reply fails the test with the traceback."""
+        import json
+        import urllib.request
+        import uuid
+
+        import websocket  # websocket-client, a dependency of jupyter_server
+
+        request = urllib.request.Request(
+            self.url("api/kernels"), data=json.dumps({"name": kernel}).encode(), method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            kernel_id = json.load(response)["id"]
+        address = f"ws://127.0.0.1:{self.port}/api/kernels/{kernel_id}/channels"
+        channel = websocket.create_connection(f"{address}?token={self.token}", timeout=timeout)
+        try:
+            message_id = uuid.uuid4().hex
+            header = {"msg_id": message_id, "msg_type": "execute_request", "username": "test"}
+            header |= {"session": uuid.uuid4().hex, "version": "5.3", "date": ""}
+            content = {"code": code, "silent": False, "store_history": False}
+            content |= {"user_expressions": {}, "allow_stdin": False, "stop_on_error": True}
+            channel.send(
+                json.dumps(
+                    {"header": header, "parent_header": {}, "metadata": {}, "content": content}
+                    | {"channel": "shell", "buffers": []}
+                )
+            )
+            output = []
+            while True:
+                message = json.loads(channel.recv())
+                if message.get("parent_header", {}).get("msg_id") != message_id:
+                    continue
+                kind = message["msg_type"]
+                if kind == "stream":
+                    output.append(message["content"]["text"])
+                elif kind == "error":
+                    pytest.fail("\n".join(message["content"]["traceback"]))
+                elif kind == "status" and message["content"]["execution_state"] == "idle":
+                    return "".join(output)
+        finally:
+            channel.close()
+            urllib.request.urlopen(
+                urllib.request.Request(self.url(f"api/kernels/{kernel_id}"), method="DELETE"),
+                timeout=60,
+            ).close()
 
     def output(self) -> str:
         """Everything written on stderr so far (whole, once the process ended)."""
