@@ -30,7 +30,11 @@ class Lab:
     checkout's `tne lab` on `folder`."""
 
     def __init__(
-        self, folder: Path, *options: str, command: Callable[[int], list[str]] | None = None
+        self,
+        folder: Path,
+        *options: str,
+        command: Callable[[int], list[str]] | None = None,
+        timeout: float = START_TIMEOUT,
     ) -> None:
         self.port = free_port()
         if command is None:
@@ -54,7 +58,7 @@ class Lab:
         self.token = ""
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        if not self._found.wait(START_TIMEOUT) or not self._listening(START_TIMEOUT):
+        if not self._found.wait(timeout) or not self._listening(timeout):
             self.stop()
             pytest.fail("tne lab is not serving:\n" + "".join(self.log[-30:]))
 
