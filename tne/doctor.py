@@ -12,6 +12,8 @@ Bluetooth, a board grabbed now and then); `info` is what was seen.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import socket
@@ -358,9 +360,12 @@ def registry_check() -> Check:
 
 
 def pdf_check() -> Check:
-    """WeasyPrint needs the Pango library, which no wheel carries."""
+    """WeasyPrint needs the Pango library, which no wheel carries. Without it, WeasyPrint
+    prints a long troubleshooting text on stdout before raising: kept out of our output (and
+    out of `--json`)."""
     try:
-        import weasyprint  # noqa: F401
+        with contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint  # noqa: F401
     except (ImportError, OSError):
         fix = (
             _(

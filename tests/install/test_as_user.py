@@ -97,7 +97,8 @@ def test_the_readme_first_command_opens_french_jupyterlab_on_the_simulator(
     settings = get_json(lab.url("lab/api/settings/@jupyterlab/translation-extension:plugin"))
     assert settings["schema"]["properties"]["locale"]["default"] == "fr_FR"
     french = get_json(lab.url("lab/api/translations/fr_FR"))
-    assert french["data"]["jupyterlab"][""]["language"] == "fr_FR"
+    assert french["data"]["jupyterlab"][""]["language"] == "fr-FR"
+    assert "Fichier" in json.dumps(french["data"]["jupyterlab"], ensure_ascii=False)
     notebook = installed.user.home / "Documents" / "tne-robotique" / "Premiers pas.ipynb"
     assert notebook.exists()
     code = "from microbit import *\ndisplay.show(Image.HEART)\nprint(6 * 7)"
