@@ -11,6 +11,8 @@
 #                                          root, or sudo), the test tools in `.venv`, and with
 #                                          CI=true a running PostgreSQL.
 #
+# TNE_PYTHON chooses another Python than `python3` (python3.12, say).
+#
 # `python3 -m venv` needs Debian's python3-venv package (ensurepip), which Debian and Ubuntu do
 # not install by default; without it the environment is made with `--without-pip` and pip comes
 # from a wheel (scripts/bootstrap_pip.py), so no administrator is needed for that either.
@@ -28,6 +30,10 @@ while [ $# -gt 0 ]; do
     shift
 done
 if [ -n "$FROM" ]; then
+    if [ ! -d "$FROM" ]; then
+        echo "Le dossier de paquets « $FROM » n'existe pas (voir scripts/bundle.py)." >&2
+        exit 2
+    fi
     FROM="$(cd "$FROM" && pwd)"
 fi
 
