@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start Debian's PostgreSQL cluster and create the role and database the registry tests use
 # (TNE_TEST_PG_URL, by default postgresql+psycopg://tne:tne@127.0.0.1/tne_test). Idempotent:
-# run it again after a reboot. scripts/setup.sh runs it when CI=true.
+# run it again after a reboot. `scripts/setup.sh --tests` runs it when CI=true.
 set -euo pipefail
 cd /  # psql runs as postgres, which may not enter the caller's folder
 
