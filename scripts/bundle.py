@@ -26,15 +26,21 @@ PLATFORMS = {
     "windows": ["win_amd64"],
 }
 TOOLS = ["pip", "setuptools>=68", "wheel"]
-README = """Paquets de tne-robotique pour une installation sans réseau ({platform}, Python {version}).
-
-Linux, depuis le dossier du projet :
-    bash scripts/setup.sh --from {folder}
-
-Windows (PowerShell), sans droits d'administrateur :
-    py -{version} -m venv $env:LOCALAPPDATA\\tne-robotique\\venv
-    & $env:LOCALAPPDATA\\tne-robotique\\venv\\Scripts\\python.exe -m pip install --no-index --find-links {folder} tne-robotique
-"""
+README = "\n".join(
+    [
+        "Paquets de tne-robotique pour une installation sans réseau "
+        "({platform}, Python {version}).",
+        "",
+        "Linux, depuis le dossier du projet :",
+        "    bash scripts/setup.sh --from {folder}",
+        "",
+        "Windows (PowerShell), sans droits d'administrateur :",
+        "    py -{version} -m venv $env:LOCALAPPDATA\\tne-robotique\\venv",
+        "    & $env:LOCALAPPDATA\\tne-robotique\\venv\\Scripts\\python.exe -m pip install "
+        "--no-index --find-links {folder} tne-robotique",
+        "",
+    ]
+)
 
 
 def pip(*arguments: str) -> None:
