@@ -3,6 +3,10 @@
 # is. The README's main command is `tne lab` (the notebooks); this tour shows the terminal side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The `tne` that scripts/setup.sh installed in this folder, even before the next login.
+if [ -x .venv/bin/tne ]; then
+    export PATH="$PWD/.venv/bin:$PATH"
+fi
 
 qemu_pid=""
 cleanup() { [ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null || true; }
