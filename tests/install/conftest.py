@@ -26,6 +26,13 @@ from tests.helpers.unprivileged import DISTRIBUTION_PYTHON, REPO, OrdinaryUser, 
 NO_ENSUREPIP = 'raise ModuleNotFoundError("No module named \'ensurepip\'", name="ensurepip")\n'
 
 
+def readme_commands() -> list[str]:
+    """The two commands at the top of the README, without their comments."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = text.split("```bash\n", 1)[1].split("```", 1)[0]
+    return [line.split("#", 1)[0].strip() for line in block.splitlines() if line.strip()]
+
+
 def python_version(python: Path) -> str:
     return subprocess.run(
         [str(python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],

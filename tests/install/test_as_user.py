@@ -16,15 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.helpers.lab import Lab
-from tests.helpers.unprivileged import REPO
-from tests.install.conftest import Installed
-
-
-def readme_commands() -> list[str]:
-    """The two commands at the top of the README, without their comments."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    block = text.split("```bash\n", 1)[1].split("```", 1)[0]
-    return [line.split("#", 1)[0].strip() for line in block.splitlines() if line.strip()]
+from tests.install.conftest import Installed, readme_commands
 
 
 def get_json(url: str) -> dict:

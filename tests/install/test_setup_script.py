@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 from tests.helpers.unprivileged import DISTRIBUTION_PYTHON, REPO
+from tests.install.conftest import readme_commands
 
 SETUP = REPO / "scripts" / "setup.sh"
 
@@ -66,3 +67,11 @@ def test_pip_comes_from_a_wheel_into_an_environment_made_without_ensurepip(
         [str(venv / "bin" / "python"), "-m", "pip", "--version"], capture_output=True, text=True
     )
     assert pip.returncode == 0 and str(venv) in pip.stdout
+
+
+def test_ci_runs_the_readme_test_command_and_the_first_needs_no_root() -> None:
+    first, second = readme_commands()
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert second in ci.splitlines()
+    assert second.startswith("bash scripts/setup.sh --tests")
+    assert "sudo" not in first and "--tests" not in first
