@@ -19,14 +19,21 @@ from pathlib import Path  # noqa: E402
 
 import typer  # noqa: E402
 
-from device_bridge import Board  # noqa: E402
+from device_bridge import Board, parse_address  # noqa: E402
 from device_bridge.errors import BridgeError  # noqa: E402
 
 from .kernel import kernel_app  # noqa: E402
 from .output import BoardOutput, say  # noqa: E402
 from .registry import registry_app  # noqa: E402
 from .report import report_command  # noqa: E402
-from .runner import EXIT_OK, report, run_on_boards, usage  # noqa: E402
+from .runner import (  # noqa: E402
+    EXIT_OK,
+    Target,
+    report,
+    resolve_targets,
+    run_on_boards,
+    usage,
+)
 
 app = typer.Typer(
     help=_("Run Python on micro:bit and MicroPython boards, or on the simulator."),
@@ -44,7 +51,8 @@ app.command(
 app.add_typer(kernel_app, name="kernel")
 
 DEVICE_HELP = _(
-    "Which board: auto, all, serial:PORT (serial:COM3, serial:/dev/ttyACM0), ble:NAME or sim. "
+    "Which board: auto, all, serial:PORT (serial:COM3, serial:/dev/ttyACM0), ble:NAME, sim, "
+    "or label:R7 (a board labelled by tne workshop label). "
     "Default: the TNE_DEVICE variable, otherwise auto."
 )
 
@@ -105,20 +113,24 @@ def _identify(found: list) -> int:
     for device in found:
         if device.busy:
             continue
-        name = device.address.split(":", 1)[-1].rsplit("/", 1)[-1]
+        name = device.name or device.address.split(":", 1)[-1].rsplit("/", 1)[-1]
         try:
             with Board.connect(device.address) as board:
-                if board.profile and board.profile.kind.startswith("microbit"):
-                    board.exec(
-                        "from microbit import display\n"
-                        f"display.scroll({name!r}, wait=False, loop=True)"
-                    )
-                    say(_("{label} scrolls '{name}'.").format(label=device.label, name=name))
-                else:
-                    say(_("{label} has no display to show its name.").format(label=device.label))
+                scroll_name(board, name, device.label)
         except BridgeError as problem:
-            code = max(code, report(problem, f"[{device.label}] "))
+            code = max(code, report(problem, device.prefix))
     return code
+
+
+def scroll_name(board: Board, name: str, label: str) -> bool:
+    """Make a micro:bit scroll `name` until its next program, and say so; False (and said)
+    for a board without a display."""
+    if not (board.profile and board.profile.kind.startswith("microbit")):
+        say(_("{label} has no display to show its name.").format(label=label))
+        return False
+    board.exec(f"from microbit import display\ndisplay.scroll({name!r}, wait=False, loop=True)")
+    say(_("{label} scrolls '{name}'.").format(label=label, name=name))
+    return True
 
 
 # -- running code ----------------------------------------------------------------------------
@@ -253,7 +265,9 @@ def monitor(
 Work = Callable[[Board, BoardOutput, str], None]
 
 
-def _on_files(device: str, timeout: float | None, work: Work) -> None:
+def _on_files(
+    device: str, timeout: float | None, work: Work, targets: list[Target] | None = None
+) -> None:
     """Run a file operation on each board named by `device`, after saying what an earlier,
     interrupted copy left behind (see `BoardFS.recover`)."""
 
@@ -265,7 +279,7 @@ def _on_files(device: str, timeout: float | None, work: Work) -> None:
         work(board, out, prefix)
         return EXIT_OK
 
-    finish(run_on_boards(device, action))
+    finish(run_on_boards(device, action, targets))
 
 
 @fs_app.command("ls", help=_("List the files on the board, with their sizes."))
@@ -310,9 +324,12 @@ def fs_get(
     device: str = device_option(),
     timeout: float | None = timeout_option(10.0),
 ) -> None:
-    target = local or Path(remote.rsplit("/", 1)[-1])
+    base = remote.rsplit("/", 1)[-1]
+    if parse_address(device).kind == "all":
+        _collect(remote, local or Path("."), device, timeout)
+    target = local or Path(base)
     if target.is_dir():
-        target = target / remote.rsplit("/", 1)[-1]
+        target = target / base
     if not target.parent.exists():
         finish(usage(_("The folder '{path}' does not exist.").format(path=target.parent)))
 
@@ -327,6 +344,38 @@ def fs_get(
         )
 
     _on_files(device, timeout, work)
+
+
+def _collect(remote: str, folder: Path, device: str, timeout: float | None) -> None:
+    """`fs get --device all`: each board's file lands in `folder` as `LABEL-NAME`, so that the
+    copies of a workshop table never overwrite one another."""
+    if not folder.is_dir():
+        finish(
+            usage(
+                _(
+                    "With --device all, the files are collected in a folder: '{path}' is not "
+                    "an existing folder."
+                ).format(path=folder)
+            )
+        )
+    try:
+        targets = resolve_targets(device)
+    except BridgeError as problem:
+        finish(report(problem))
+    paths = {str(t.address): folder / f"{t.name}-{remote.rsplit('/', 1)[-1]}" for t in targets}
+
+    def work(board: Board, out: BoardOutput, prefix: str) -> None:
+        path = paths[str(board.address)]
+        data = board.fs.get(remote)
+        _write_local(path, data)
+        say(
+            _("{name}: {size} bytes copied to {path}.").format(
+                name=remote, size=len(data), path=path
+            ),
+            prefix,
+        )
+
+    _on_files(device, timeout, work, targets)
 
 
 def _write_local(path: Path, data: bytes) -> None:
