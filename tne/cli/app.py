@@ -34,6 +34,8 @@ from .runner import (  # noqa: E402
     run_on_boards,
     usage,
 )
+from .workshop import workshop_app  # noqa: E402
+from .workshop_label import scroll_name  # noqa: E402
 
 app = typer.Typer(
     help=_("Run Python on micro:bit and MicroPython boards, or on the simulator."),
@@ -49,6 +51,7 @@ app.command(
     help=_("The registry's report (sessions, pupils, money, equipment), counts protected."),
 )(report_command)
 app.add_typer(kernel_app, name="kernel")
+app.add_typer(workshop_app, name="workshop")
 
 DEVICE_HELP = _(
     "Which board: auto, all, serial:PORT (serial:COM3, serial:/dev/ttyACM0), ble:NAME, sim, "
@@ -120,17 +123,6 @@ def _identify(found: list) -> int:
         except BridgeError as problem:
             code = max(code, report(problem, device.prefix))
     return code
-
-
-def scroll_name(board: Board, name: str, label: str) -> bool:
-    """Make a micro:bit scroll `name` until its next program, and say so; False (and said)
-    for a board without a display."""
-    if not (board.profile and board.profile.kind.startswith("microbit")):
-        say(_("{label} has no display to show its name.").format(label=label))
-        return False
-    board.exec(f"from microbit import display\ndisplay.scroll({name!r}, wait=False, loop=True)")
-    say(_("{label} scrolls '{name}'.").format(label=label, name=name))
-    return True
 
 
 # -- running code ----------------------------------------------------------------------------
