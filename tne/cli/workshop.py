@@ -224,7 +224,7 @@ def summary(views: list[RowView]) -> int:
     )
     for view in views:
         say(
-            _("  {name} ({port}): {state}, {runs} runs, {failures} failed{note}").format(
+            _("  {name} ({port}): {state}; runs: {runs}, failed: {failures}{note}").format(
                 name=view.name,
                 port=view.port,
                 state=view.state_text,
