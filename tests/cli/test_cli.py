@@ -333,7 +333,7 @@ def test_devices_json_lists_the_boards_of_tne_extra_devices(first, second) -> No
     found = json.loads(done.stdout)
     assert [device["address"] for device in found] == [first.address, second.address]
     for device in found:
-        assert set(device) == {"address", "kind", "label", "reason", "busy"}
+        assert set(device) == {"address", "kind", "label", "reason", "busy", "identity", "name"}
         assert device["busy"] is False
         assert device["label"] and device["reason"] and device["kind"]
 

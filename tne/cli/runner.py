@@ -178,7 +178,8 @@ def _summary(targets: list[Target]) -> None:
         )
     )
     for target in targets:
-        say(f"  {target.name or target.address}: {outcome(target.code, target.problem)}")
+        result = outcome(target.code, target.problem)
+        say(_("  {name}: {outcome}").format(name=target.name or target.address, outcome=result))
 
 
 def _stop_all(targets: list[Target]) -> int:
