@@ -33,6 +33,14 @@ if ! command -v pg_ctlcluster >/dev/null || ! ldconfig -p | grep -q libpangoft2-
         postgresql libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null
 fi
 
+# tmux, for the tests that drive full-screen commands (tne workshop) as a person would: keys in,
+# the screen read back.
+if ! command -v tmux >/dev/null; then
+    echo "Installation de tmux (tests du tableau de l'atelier)…" >&2
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null
+fi
+
 echo "Installation de tne-robotique (pip)…" >&2
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"
 

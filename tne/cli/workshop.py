@@ -172,11 +172,12 @@ def render(views: list[RowView], file: Path | None, note: str) -> Group:
     table.add_column(_("State"), max_width=28)
     table.add_column(_("LEDs"), no_wrap=True)
     table.add_column(_("Last lines"), ratio=1, overflow="fold")
+    simulated = _("simulated")
     for view in views:
         table.add_row(
             Text(view.name, style="bold"),
             view.port,
-            view.firmware + (f" ({_('simulated')})" if view.simulated else ""),
+            view.firmware + (f" ({simulated})" if view.simulated else ""),
             _state(view),
             small_leds(view.pixels),
             "\n".join(view.lines[-SHOWN_LINES:]),
