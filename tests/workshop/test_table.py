@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import tne
+from tests.cli.test_cli import ENDLESS, tne
 from tests.conftest import skip_or_fail
 from tests.helpers import tmux
 from tests.workshop.conftest import workshop_environment
@@ -25,14 +25,6 @@ display.show(Image.HEART)
 for i in range(5):
     print('tour', i)
     sleep(100)
-"""
-ENDLESS = """\
-from microbit import *
-n = 0
-while True:
-    print('boucle', n)
-    n += 1
-    sleep(200)
 """
 FAILING = "print('avant')\nprint(1 / 0)\n"
 
@@ -102,7 +94,7 @@ def test_r_runs_the_file_on_every_board_with_output_and_leds_in_each_row(
 def test_s_stops_every_board_and_z_resets_them(screen: tmux.Screen, program: Path) -> None:
     program.write_text(ENDLESS, encoding="utf-8")  # read again at each r
     screen.keys("r")
-    screen.wait_for(lambda t: t.count("en cours") == 3 and t.count("boucle 2") == 3)
+    screen.wait_for(lambda t: t.count("en cours") == 3 and t.count("tour 2") == 3)
 
     screen.keys("s")
     text = screen.wait_for(lambda t: t.count("arrêtée") == 3, timeout=10)

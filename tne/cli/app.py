@@ -317,30 +317,34 @@ def fs_get(
     timeout: float | None = timeout_option(10.0),
 ) -> None:
     base = remote.rsplit("/", 1)[-1]
-    if parse_address(device).kind == "all":
-        _collect(remote, local or Path("."), device, timeout)
+    targets: list[Target] | None = None
     target = local or Path(base)
-    if target.is_dir():
-        target = target / base
-    if not target.parent.exists():
-        finish(usage(_("The folder '{path}' does not exist.").format(path=target.parent)))
+    if parse_address(device).kind == "all":
+        targets, paths = _collecting(remote, local or Path("."), device)
+    else:
+        if target.is_dir():
+            target = target / base
+        if not target.parent.exists():
+            finish(usage(_("The folder '{path}' does not exist.").format(path=target.parent)))
+        paths = {}
 
     def work(board: Board, out: BoardOutput, prefix: str) -> None:
+        path = paths.get(str(board.address), target)
         data = board.fs.get(remote)
-        _write_local(target, data)
+        _write_local(path, data)
         say(
             _("{name}: {size} bytes copied to {path}.").format(
-                name=remote, size=len(data), path=target
+                name=remote, size=len(data), path=path
             ),
             prefix,
         )
 
-    _on_files(device, timeout, work)
+    _on_files(device, timeout, work, targets)
 
 
-def _collect(remote: str, folder: Path, device: str, timeout: float | None) -> None:
-    """`fs get --device all`: each board's file lands in `folder` as `LABEL-NAME`, so that the
-    copies of a workshop table never overwrite one another."""
+def _collecting(remote: str, folder: Path, device: str) -> tuple[list[Target], dict[str, Path]]:
+    """`fs get --device all`: the boards, and where each one's file lands: `folder/LABEL-NAME`,
+    so that the copies of a workshop table never overwrite one another."""
     if not folder.is_dir():
         finish(
             usage(
@@ -354,20 +358,8 @@ def _collect(remote: str, folder: Path, device: str, timeout: float | None) -> N
         targets = resolve_targets(device)
     except BridgeError as problem:
         finish(report(problem))
-    paths = {str(t.address): folder / f"{t.name}-{remote.rsplit('/', 1)[-1]}" for t in targets}
-
-    def work(board: Board, out: BoardOutput, prefix: str) -> None:
-        path = paths[str(board.address)]
-        data = board.fs.get(remote)
-        _write_local(path, data)
-        say(
-            _("{name}: {size} bytes copied to {path}.").format(
-                name=remote, size=len(data), path=path
-            ),
-            prefix,
-        )
-
-    _on_files(device, timeout, work, targets)
+    base = remote.rsplit("/", 1)[-1]
+    return targets, {str(t.address): folder / f"{t.name}-{base}" for t in targets}
 
 
 def _write_local(path: Path, data: bytes) -> None:

@@ -35,6 +35,8 @@ workshop_app = typer.Typer(
 #: Lines of each board's output shown in its row.
 SHOWN_LINES = 3
 REFRESH = 0.25
+#: A row's message (an error's last line) is cut to this length; the summary gives it whole.
+MESSAGE_CHARS = 60
 EXIT_BOARD_FAILED, EXIT_BOARD_LOST = 1, 3
 
 
@@ -194,7 +196,10 @@ STATE_STYLES = {"ready": "green", "running": "cyan", "error": "red", "stuck": "b
 def _state(view: RowView) -> Text:
     text = Text(view.state_text, style=STATE_STYLES.get(view.state, "yellow"))
     if view.message:
-        text.append("\n" + view.message, style="dim")
+        message = view.message
+        if len(message) > MESSAGE_CHARS:
+            message = message[: MESSAGE_CHARS - 1] + "…"
+        text.append("\n" + message, style="dim")
     return text
 
 
