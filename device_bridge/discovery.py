@@ -33,6 +33,7 @@ program's name when the system tells it: `port_holder()` is the one place that k
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -124,6 +125,15 @@ class FoundDevice:
             "identity": self.identity or None,
             "name": self.name or None,
         }
+
+    @property
+    def short_name(self) -> str:
+        """How people call the board in file names and summaries: its workshop label, else the
+        last part of its address (`ttyACM0`, `COM3`, `sim@v1`)."""
+        if self.name:
+            return self.name
+        tail = self.address.split(":", 1)[-1].rstrip("/").rsplit("/", 1)[-1]
+        return re.sub(r"[^A-Za-z0-9_.@-]+", "_", tail) or "board"
 
     @property
     def prefix(self) -> str:

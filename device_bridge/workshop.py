@@ -402,3 +402,36 @@ class Workshop:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def choose_boards(device: str = "all", ble: bool = False) -> list[tuple[str, str]]:
+    """(name, address) of each board of a table: `device` is `all` (every board plugged in) or
+    addresses separated by commas (`label:R1,label:R2,sim`); `ble` adds the Bluetooth boards
+    heard in a scan."""
+    from .address import parse_address
+    from .discovery import (
+        FoundDevice,
+        find_ble_devices,
+        identity_of,
+        named,
+        resolve_all,
+        resolve_label,
+    )
+
+    found: list[FoundDevice] = []
+    for text in device.split(","):
+        address = parse_address(text)
+        if address.kind in ("all", "auto"):
+            found += resolve_all()
+        elif address.kind == "label":
+            found.append(resolve_label(address.target))
+        else:
+            plain = FoundDevice(str(address), "unknown", str(address), "", busy=False)
+            found.append(named(plain, identity_of(str(address))))
+    if ble:
+        found += find_ble_devices()
+    boards: list[tuple[str, str]] = []
+    for item in found:
+        if all(item.address != address for _name, address in boards):
+            boards.append((item.short_name, item.address))
+    return boards

@@ -7,12 +7,10 @@ error or bad local path; 3 device unreachable or not responding; 130 Ctrl-C.
 from __future__ import annotations
 
 import contextlib
-import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from device_bridge import Board, parse_address
 from device_bridge.address import DeviceAddress
@@ -27,9 +25,6 @@ from device_bridge.errors import (
 from tne.i18n import _
 
 from .output import BoardOutput, error, say
-
-if TYPE_CHECKING:
-    from device_bridge.discovery import FoundDevice
 
 EXIT_OK, EXIT_BOARD, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -60,7 +55,7 @@ def resolve_targets(device: str) -> list[Target]:
 
         found = resolve_auto()
         say(_("Board chosen: {label}").format(label=found.label))
-        return [Target(parse_address(found.address), name=board_name(found))]
+        return [Target(parse_address(found.address), name=found.short_name)]
     if address.kind == "all":
         from device_bridge.discovery import resolve_all
 
@@ -68,24 +63,14 @@ def resolve_targets(device: str) -> list[Target]:
         if not found_all:
             raise DeviceUnreachable(_("No board found. Plug one in, then try again."))
         return [
-            Target(parse_address(f.address), prefix=f.prefix, name=board_name(f)) for f in found_all
+            Target(parse_address(f.address), prefix=f.prefix, name=f.short_name) for f in found_all
         ]
     if address.kind == "label":
         from device_bridge.discovery import resolve_label
 
         found = resolve_label(address.target)
-        return [Target(parse_address(found.address), name=board_name(found))]
-    return [Target(address, name=_port_name(str(address)))]
-
-
-def board_name(device: FoundDevice) -> str:
-    """A board's short name: its workshop label, else the last part of its address."""
-    return device.name or _port_name(device.address)
-
-
-def _port_name(address: str) -> str:
-    tail = address.split(":", 1)[-1].rstrip("/").rsplit("/", 1)[-1]
-    return re.sub(r"[^A-Za-z0-9_.@-]+", "_", tail) or "carte"
+        return [Target(parse_address(found.address), name=found.short_name)]
+    return [Target(address, name=str(address))]
 
 
 def report(problem: BaseException, prefix: str = "") -> int:

@@ -20,12 +20,12 @@ from rich.table import Table
 from rich.text import Text
 
 from device_bridge.errors import BridgeError
-from device_bridge.workshop import RowView, Workshop
+from device_bridge.workshop import RowView, Workshop, choose_boards
 from tne.i18n import _
 
 from .keys import KeyReader
 from .output import say
-from .runner import EXIT_OK, board_name, report, usage
+from .runner import EXIT_OK, report, usage
 
 workshop_app = typer.Typer(
     help=_("Workshop mode: a table of boards driven as one (labels, live table)."),
@@ -90,35 +90,6 @@ def label(
     except BridgeError as problem:
         code = report(problem)
     raise typer.Exit(code)
-
-
-# -- choosing the boards -----------------------------------------------------------------------
-
-
-def choose_boards(device: str, ble: bool) -> list[tuple[str, str]]:
-    """(name, address) of each board of the table."""
-    from device_bridge import parse_address
-    from device_bridge.discovery import find_ble_devices, resolve_all, resolve_label
-
-    found = []
-    for text in device.split(","):
-        address = parse_address(text)
-        if address.kind in ("all", "auto"):
-            found += resolve_all()
-        elif address.kind == "label":
-            found.append(resolve_label(address.target))
-        else:
-            from device_bridge.discovery import FoundDevice, identity_of, named
-
-            device_found = FoundDevice(str(address), "unknown", str(address), "", busy=False)
-            found.append(named(device_found, identity_of(str(address))))
-    if ble:
-        found += find_ble_devices()
-    boards: list[tuple[str, str]] = []
-    for item in found:
-        if item.address not in (address for _name, address in boards):
-            boards.append((board_name(item), item.address))
-    return boards
 
 
 # -- the live table ----------------------------------------------------------------------------
