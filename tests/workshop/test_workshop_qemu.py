@@ -285,3 +285,63 @@ def test_a_board_unplugged_while_idle_is_marked_lost_in_the_table() -> None:
         assert eventually(lambda: workshop.rows[0].view().state == "lost", 5)
         assert workshop.rows[0].view().state_text == "perdue"
         assert workshop.rows[1].view().state == "ready"
+
+
+V1_ID = "9900000037024e450034200b0000004c0000000097969901"
+
+
+def test_flash_all_copies_to_every_drive_and_reads_each_board_back_under_its_label(
+    boards: list[qemu.QemuMicrobit], config: Path, tmp_path: Path
+) -> None:
+    from tests.device_bridge.test_flash import DETAILS_V1, make_drive
+
+    unique = [V1_ID[:-2] + f"{index:02d}" for index in (1, 2)]
+    drives = [
+        make_drive(tmp_path / f"d{index}", DETAILS_V1.replace(V1_ID, unique[index]))
+        for index in range(2)
+    ]
+    env = workshop_environment(
+        config,
+        [b.address for b in boards[:2]],
+        TNE_TEST_SERIAL_NUMBERS=",".join(
+            f"{board.address}={number}" for board, number in zip(boards, unique, strict=False)
+        ),
+    )
+    assert tne("workshop", "label", "A1", "A2", env=env, timeout=60).returncode == 0
+
+    done = tne(
+        "flash", "--device", "all", "--drive", str(drives[1]), "--drive", str(drives[0]),
+        env=env, timeout=120,
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    for drive in drives:
+        assert (drive / "firmware.hex").read_bytes() == qemu.FIRMWARE.read_bytes()
+    messages = done.stderr.decode()
+    for name in ("A1", "A2"):
+        [line] = [line for line in messages.splitlines() if line.startswith(f"[{name}] ")]
+        assert "Micrologiciel annoncé par la carte : " in line and "MicroPython v1.9.2" in line
+    assert "Résumé : 2 carte(s) sur 2 ont réussi." in messages
+
+
+def test_flash_all_refuses_a_hex_for_the_other_micro_bit_and_writes_nothing(
+    boards: list[qemu.QemuMicrobit], config: Path, tmp_path: Path
+) -> None:
+    import uflash
+
+    from tests.device_bridge.test_flash import DETAILS_V1, make_drive, plain_section
+
+    drives = [make_drive(tmp_path / f"d{index}", DETAILS_V1) for index in range(2)]
+    v2_hex = tmp_path / "v2.hex"
+    v2_hex.write_text(plain_section(uflash._RUNTIME, "9903"))
+    env = workshop_environment(config, [boards[0].address])
+    args = ["--drive", str(drives[0]), "--drive", str(drives[1]), "--hex", str(v2_hex)]
+
+    done = tne("flash", "--device", "all", *args, env=env, timeout=60)
+
+    assert done.returncode == 2
+    assert "fait pour" in done.stderr.decode() and "0 carte(s) sur 2" in done.stderr.decode()
+    assert not any((drive / "firmware.hex").exists() for drive in drives)
+
+    two = tne("flash", "--drive", str(drives[0]), "--drive", str(drives[1]), env=env)
+    assert two.returncode == 2 and "--device all" in two.stderr.decode()

@@ -397,21 +397,35 @@ def fs_cat(
 # -- flashing --------------------------------------------------------------------------------
 
 
-@app.command(help=_("Put MicroPython on a micro:bit through its MICROBIT USB drive."))
+@app.command(
+    help=_(
+        "Put MicroPython on a micro:bit through its MICROBIT USB drive (with --device all, on "
+        "every micro:bit at once)."
+    )
+)
 def flash(
     hex_file: Path | None = typer.Option(
         None,
         "--hex",
         help=_("The MicroPython .hex to copy (default: the one that fits the board)."),
     ),
-    drive: Path | None = typer.Option(
-        None, "--drive", help=_("The board's MICROBIT drive (default: found automatically).")
+    drive: list[Path] = typer.Option(
+        [],
+        "--drive",
+        help=_(
+            "The board's MICROBIT drive (default: found automatically); with --device all, "
+            "may be given once per board."
+        ),
     ),
     device: str = device_option(),
 ) -> None:
-    from .flashing import flash_command
+    from .flashing import flash_all, flash_command
 
-    finish(flash_command(hex_file, drive, device))
+    if parse_address(device).kind == "all":
+        finish(flash_all(hex_file, drive))
+    if len(drive) > 1:
+        finish(usage(_("Several --drive options need --device all.")))
+    finish(flash_command(hex_file, drive[0] if drive else None, device))
 
 
 # -- JupyterLab --------------------------------------------------------------------------------

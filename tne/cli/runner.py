@@ -137,7 +137,7 @@ def run_on_boards(device: str, action: Action, targets: list[Target] | None = No
     except KeyboardInterrupt:
         return _stop_all(targets)
     if len(targets) > 1:
-        _summary(targets)
+        summary([(t.name or str(t.address), t.code, t.problem) for t in targets])
     return max(t.code for t in targets)
 
 
@@ -154,17 +154,17 @@ def outcome(code: int, problem: BaseException | None) -> str:
     return _("error")
 
 
-def _summary(targets: list[Target]) -> None:
-    """The per-board summary that ends a command run on several boards."""
-    failed = sum(1 for t in targets if t.code != EXIT_OK)
+def summary(results: list[tuple[str, int, BaseException | None]]) -> None:
+    """The per-board summary that ends a command run on several boards: (name, exit code,
+    what stopped it) for each board."""
+    failed = sum(1 for _name, code, _problem in results if code != EXIT_OK)
     say(
         _("Summary: {ok} of {count} boards done.").format(
-            ok=len(targets) - failed, count=len(targets)
+            ok=len(results) - failed, count=len(results)
         )
     )
-    for target in targets:
-        result = outcome(target.code, target.problem)
-        say(_("  {name}: {outcome}").format(name=target.name or target.address, outcome=result))
+    for name, code, problem in results:
+        say(_("  {name}: {outcome}").format(name=name, outcome=outcome(code, problem)))
 
 
 def _stop_all(targets: list[Target]) -> int:
