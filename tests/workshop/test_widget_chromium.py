@@ -56,7 +56,7 @@ def test_the_workshop_widget_runs_and_stops_every_board_from_its_buttons(
             page.goto(lab.url("lab/tree/atelier.ipynb"))
             status = page.locator(".jp-StatusBar-Widget", has_text="micro:bit (MicroPython)")
             expect(status.first).to_contain_text("Inactif")
-            cell = page.locator(".jp-Notebook .jp-CodeCell").nth(0)
+            cell = page.locator(".jp-NotebookPanel:visible .jp-CodeCell").nth(0)
             run_cell(page, cell)
 
             widget = cell.locator(".tne-workshop")
