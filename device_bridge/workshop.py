@@ -121,11 +121,15 @@ class BoardRow:
         self._thread.daemon = True
         self._thread.start()
 
+    def request_close(self) -> None:
+        """Ask the row's thread to let the board go once its current command ends."""
+        self._commands.put(None)
+
     def close(self, wait: float = 2.0) -> None:
         """Stop serving: the running program is stopped, the link closed. Never blocks for
         longer than `wait`: a hung board is left to its daemon thread."""
         self.stop()
-        self._commands.put(None)
+        self.request_close()
         if self._thread is not None:
             self._thread.join(wait)
         if self._thread is not None and self._thread.is_alive() and self.board is not None:
@@ -393,7 +397,7 @@ class Workshop:
         for row in self.rows:
             row.stop()
         for row in self.rows:
-            row._commands.put(None)
+            row.request_close()
         for row in self.rows:
             row.close(wait=STOP_GRACE + 1.0)
 

@@ -236,3 +236,20 @@ def test_device_all_prefixes_lines_with_labels_and_ends_with_a_summary(
     assert "Résumé : 3 carte(s) sur 3 ont réussi." in summary
     for name in ("R1", "R2", "R3"):
         assert f"  {name} : réussi" in summary
+
+
+def test_a_board_connected_by_its_label_carries_it_in_its_own_label(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the kernel's board panel and `tne repl` show (`Board.label`); a simulated board's
+    identity is its address, so its label resolves without being listed anywhere."""
+    from device_bridge import Board
+
+    monkeypatch.setattr(serial.tools.list_ports, "comports", lambda *a, **k: [])
+    save_labels({"sim@v1": "R4"})
+
+    with Board.connect("label:r4") as board:
+        assert str(board.address) == "sim@v1"
+        assert board.label.startswith("R4 · micro:bit V1")
+    with Board.connect("sim@v1") as plain:
+        assert not plain.label.startswith("R4")
