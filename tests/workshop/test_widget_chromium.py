@@ -10,13 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_lab_chromium import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    STEP_TIMEOUT,
-    require_browser,
-    run_cell,
-)
+from tests.e2e.test_lab_chromium import STEP_TIMEOUT, browser_page, require_browser, run_cell
 from tests.helpers.lab import Lab
 
 PROGRAM = "from microbit import *\ndisplay.show(Image.HEART)\nprint('bonjour atelier')\n"
@@ -45,42 +39,32 @@ def lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Lab]:
 def test_the_workshop_widget_runs_and_stops_every_board_from_its_buttons(
     lab: Lab, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     expect.set_options(timeout=STEP_TIMEOUT)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(STEP_TIMEOUT)
-        try:
-            page.goto(lab.url("lab/tree/atelier.ipynb"))
-            status = page.locator(".jp-StatusBar-Widget", has_text="micro:bit (MicroPython)")
-            expect(status.first).to_contain_text("Inactif")
-            cell = page.locator(".jp-NotebookPanel:visible .jp-CodeCell").nth(0)
-            run_cell(page, cell)
+    with browser_page(lab, tmp_path) as page:
+        page.goto(lab.url("lab/tree/atelier.ipynb"))
+        status = page.locator(".jp-StatusBar-Widget", has_text="micro:bit (MicroPython)")
+        expect(status.first).to_contain_text("Inactif")
+        cell = page.locator(".jp-NotebookPanel:visible .jp-CodeCell").nth(0)
+        run_cell(page, cell)
 
-            widget = cell.locator(".tne-workshop")
-            rows = widget.locator(".tne-workshop-row")
-            expect(rows).to_have_count(2)
-            expect(widget.locator(".tne-workshop-row[data-state='ready']")).to_have_count(2)
-            expect(rows.nth(0)).to_contain_text("sim@v2")
-            expect(rows.nth(1)).to_contain_text("sim@v1")
+        widget = cell.locator(".tne-workshop")
+        rows = widget.locator(".tne-workshop-row")
+        expect(rows).to_have_count(2)
+        expect(widget.locator(".tne-workshop-row[data-state='ready']")).to_have_count(2)
+        expect(rows.nth(0)).to_contain_text("sim@v2")
+        expect(rows.nth(1)).to_contain_text("sim@v1")
 
-            widget.get_by_role("button", name="Lancer sur toutes les cartes").click()
-            for index in range(2):
-                expect(rows.nth(index).locator(".tne-row-output")).to_have_text("bonjour atelier")
-                expect(rows.nth(index).locator(".tne-leds")).to_have_attribute("data-lit", "16")
+        widget.get_by_role("button", name="Lancer sur toutes les cartes").click()
+        for index in range(2):
+            expect(rows.nth(index).locator(".tne-row-output")).to_have_text("bonjour atelier")
+            expect(rows.nth(index).locator(".tne-leds")).to_have_attribute("data-lit", "16")
 
-            code = widget.locator(".tne-workshop-code")
-            code.fill("from microbit import sleep\nwhile True:\n    sleep(50)\n")
-            widget.get_by_role("button", name="Lancer sur toutes les cartes").click()
-            expect(widget.locator(".tne-workshop-row[data-state='running']")).to_have_count(2)
-            widget.get_by_role("button", name="Tout arrêter").click()
-            expect(widget.locator(".tne-workshop-row[data-state='ready']")).to_have_count(2)
-            expect(rows.nth(0).locator(".tne-row-state")).to_contain_text("arrêtée")
-        except BaseException:
-            page.screenshot(path=str(tmp_path / "echec.png"), full_page=True)
-            print("screenshot:", tmp_path / "echec.png", "\n", "".join(lab.log[-40:]))
-            raise
-        finally:
-            browser.close()
+        code = widget.locator(".tne-workshop-code")
+        code.fill("from microbit import sleep\nwhile True:\n    sleep(50)\n")
+        widget.get_by_role("button", name="Lancer sur toutes les cartes").click()
+        expect(widget.locator(".tne-workshop-row[data-state='running']")).to_have_count(2)
+        widget.get_by_role("button", name="Tout arrêter").click()
+        expect(widget.locator(".tne-workshop-row[data-state='ready']")).to_have_count(2)
+        expect(rows.nth(0).locator(".tne-row-state")).to_contain_text("arrêtée")
