@@ -28,7 +28,10 @@ class Lab:
         self.port = free_port()
         command = [sys.executable, "-m", "tne.cli", "lab", "--no-browser"]
         command += ["--port", str(self.port), "--dir", str(folder), *options]
-        env = dict(os.environ, PYTHONPATH=str(REPO), TNE_LANG="fr")
+        # A JupyterLab configuration folder of its own: the workspace (which tabs were open) is
+        # saved there, and one left by another run would reopen its notebooks in this one.
+        config = folder / ".jupyter-config"
+        env = dict(os.environ, PYTHONPATH=str(REPO), TNE_LANG="fr", JUPYTER_CONFIG_DIR=str(config))
         self.process = subprocess.Popen(
             command,
             cwd=folder,
