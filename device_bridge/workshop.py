@@ -389,6 +389,14 @@ class Workshop:
         for row in self.rows:
             row.reset()
 
+    def simulate_failed(self) -> int:
+        """Put a simulated board in every row whose board is lost, stuck or held by another
+        program; returns how many rows were switched."""
+        failed = [row for row in self.rows if row.state in ("lost", "stuck", "busy")]
+        for row in failed:
+            row.switch_to_simulator()
+        return len(failed)
+
     def views(self) -> list[RowView]:
         return [row.view() for row in self.rows]
 

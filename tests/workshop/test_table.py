@@ -72,9 +72,8 @@ def test_the_table_shows_one_row_per_board_with_its_label_port_firmware_and_stat
     ):
         first = rows(text, name)[0]
         assert port in first and f"micro:bit {firmware} (simulé)" in first and "prête" in first
-    assert (
-        "r : lancer atelier.py · s : tout arrêter · z : tout remettre à zéro · q : quitter" in text
-    )
+    assert "r : lancer atelier.py · s : tout arrêter · z : tout remettre à zéro · b :" in text
+    assert "b : carte simulée pour les perdues · q : quitter" in text
 
 
 def test_r_runs_the_file_on_every_board_with_output_and_leds_in_each_row(
@@ -144,3 +143,25 @@ def test_a_missing_file_is_refused_before_the_table_opens(labelled: dict[str, st
     done = tne("workshop", "--file", "absent.py", env=labelled)
     assert done.returncode == 2
     assert "« absent.py »" in done.stderr.decode() or "absent.py" in done.stderr.decode()
+
+
+def test_b_puts_a_simulated_board_in_the_row_of_a_board_that_will_not_connect(
+    config: Path, program: Path
+) -> None:
+    if not tmux.available():
+        skip_or_fail("needs tmux (Debian package tmux)")
+    env = workshop_environment(config, ["sim", "serial:/dev/tne-absent"], TNE_LANG="fr")
+    command = [sys.executable, "-m", "tne.cli", "workshop", "--file", str(program)]
+    with tmux.Screen(command, env) as shown:
+        text = shown.wait_for(lambda t: "perdue" in t and "prête" in t)
+        assert "/dev/tne-absent" in rows(text, "tne-absent")[0]
+
+        shown.keys("b")
+        text = shown.wait_for(lambda t: t.count("prête") == 2)
+        assert "micro:bit V2 (simulé)" in rows(text, "tne-absent")[0]
+        assert "Lignes passées sur une carte simulée : 1." in text
+
+        shown.keys("r")
+        shown.wait_for(lambda t: t.count("tour 4") == 2)
+        shown.keys("q")
+        assert shown.exit_code() == 0

@@ -3,7 +3,8 @@
 The table is drawn with rich's `Live` from `device_bridge.workshop.Workshop.views()`; this module
 only chooses the boards, reads keys (`keys.KeyReader`) and draws. Keys: r runs the file on every
 board (read again at each press, so an edited file runs as saved), s stops every board, z resets
-every board (and reconnects lost ones), q quits. Quitting prints a summary per board; the exit
+every board (and reconnects lost ones), b puts a simulated board in the rows whose board is
+lost or stuck, q quits. Quitting prints a summary per board; the exit
 code is 0 when every board ended well, 1 when a program raised, 3 when a board was lost or
 stopped answering.
 """
@@ -113,6 +114,11 @@ def run_table(boards: list[tuple[str, str]], file: Path | None) -> int:
                     elif key == "z":
                         table.reset()
                         note = _("Reset asked on every board.")
+                    elif key == "b":
+                        switched = table.simulate_failed()
+                        note = _("Rows switched to a simulated board: {count}.").format(
+                            count=switched
+                        )
                     table.changed.clear()
                     live.update(render(table.views(), file, note), refresh=True)
             except KeyboardInterrupt:
@@ -155,9 +161,10 @@ def render(views: list[RowView], file: Path | None, note: str) -> Group:
             small_leds(view.pixels),
             "\n".join(view.lines[-SHOWN_LINES:]),
         )
-    keys = _("r: run {file} · s: stop all · z: reset all · q: quit").format(
-        file=file.name if file else "-"
-    )
+    keys = _(
+        "r: run {file} · s: stop all · z: reset all · b: simulated board for the lost ones · "
+        "q: quit"
+    ).format(file=file.name if file else "-")
     return Group(table, Text(keys, style="bold"), Text(note))
 
 
