@@ -223,7 +223,7 @@ def test_a_hung_board_does_not_delay_the_others_beyond_its_own_time_out(
         program.write_text(HANGS_ON_ONE, encoding="utf-8")
         started = time.monotonic()
         process = subprocess.Popen(
-            [sys.executable, "-m", "tne.cli", "run", "--device", "all", "-t", "3", str(program)],
+            [sys.executable, "-m", "tne.cli", "run", "--device", "all", "-t", "8", str(program)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,
@@ -235,11 +235,12 @@ def test_a_hung_board_does_not_delay_the_others_beyond_its_own_time_out(
 
     finished = {line: at for at, line in seen}
     for name in ("R1", "R2", "R3"):
-        # Connecting takes about a second (QEMU's pty); the program 0.3 s: never the 3 s time-out.
-        assert finished[f"[{name}] fini"] < 3.0, seen
+        # Connecting takes about a second (QEMU's pty), the program 0.3 s: the others' results
+        # come long before the hung board's own 8 s time-out ends.
+        assert finished[f"[{name}] fini"] < 8.0, seen
     assert code == 3
     assert "ne répond plus" in errors and "Résumé : 3 carte(s) sur 4 ont réussi." in errors
-    assert elapsed < 3.0 + 10.0  # its own time-out, then the escalation (Ctrl-C, reboot, reset)
+    assert 8.0 < elapsed < 8.0 + 12.0  # its own time-out, then the escalation
 
 
 def test_the_table_stops_the_others_at_once_while_a_hung_board_escalates(
@@ -257,16 +258,17 @@ def test_the_table_stops_the_others_at_once_while_a_hung_board_escalates(
             assert eventually(lambda: all(v.state == "running" for v in workshop.views()), 10)
             assert eventually(lambda: all(v.lines for v in workshop.views()), 10)
 
-            asked = time.monotonic()
             workshop.stop()
-            assert eventually(lambda: all(r.view().state == "ready" for r in others), STOP_GRACE)
-            others_stopped = time.monotonic() - asked
+            # The others stop while the hung board is still being escalated (Ctrl-C, then after
+            # STOP_GRACE a soft reboot, then the line reset): they never wait for it.
+            assert eventually(
+                lambda: all(r.view().state == "ready" for r in others), 2 * STOP_GRACE
+            )
+            assert hung_row.view().state == "running"
             assert [r.view().message for r in others] == ["arrêtée", "arrêtée"]
-            assert workshop.rows[0].view().state == "running"  # still escalating
 
             assert eventually(lambda: hung_row.view().state == "stuck", 15)
             assert "bouton reset" in hung_row.view().message
-            assert others_stopped < STOP_GRACE
 
             # The others keep working while the hung board stays stuck.
             for row in others:
