@@ -165,7 +165,9 @@ def render(views: list[RowView], file: Path | None, note: str) -> Group:
         "r: run {file} · s: stop all · z: reset all · b: simulated board for the lost ones · "
         "q: quit"
     ).format(file=file.name if file else "-")
-    return Group(table, Text(keys, style="bold"), Text(note))
+    # Keys and note above the table: with sixteen boards the table may be taller than the
+    # terminal, and Live cuts what does not fit at the bottom.
+    return Group(Text(keys, style="bold"), Text(note), table)
 
 
 STATE_STYLES = {"ready": "green", "running": "cyan", "error": "red", "stuck": "bold red"}
