@@ -119,5 +119,6 @@ def cap_duration(state, runner, seconds: float) -> DurationCap:
         seconds * 1000,
         on_reached=lambda: hardware.channel.emit("duration", reached=True),
     )
-    cap.follow_builtins(runner.retick)
+    if runner is not None:  # the CPython engine's statement counter
+        cap.follow_builtins(runner.retick)
     return cap

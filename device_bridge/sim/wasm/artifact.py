@@ -62,7 +62,11 @@ def engine() -> wasmtime.Engine:
 
 def _cache_file(digest: str) -> Path:
     version = metadata.version("wasmtime")
-    return Path(user_cache_dir("tne-robotique")) / "wasm" / f"micropython-{digest[:16]}-{version}.cwasm"
+    return (
+        Path(user_cache_dir("tne-robotique"))
+        / "wasm"
+        / f"micropython-{digest[:16]}-{version}.cwasm"
+    )
 
 
 @functools.lru_cache(maxsize=1)

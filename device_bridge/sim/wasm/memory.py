@@ -90,9 +90,7 @@ class HostFunctions:
         @ffi.wasmtime_func_unchecked_callback_t
         def callback(_env, _caller, slots, _count):  # type: ignore[no-untyped-def]
             try:
-                value = function(
-                    *[slots[i].i64 if wide[i] else slots[i].i32 for i in range(count)]
-                )
+                value = function(*[slots[i].i64 if wide[i] else slots[i].i32 for i in range(count)])
                 if has_result:
                     slots[0].i32 = value
                 return 0

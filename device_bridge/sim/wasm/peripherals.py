@@ -36,21 +36,64 @@ PIN_CLASSES = {
     "MicroBitTouchOnlyPin": (("is_touched", "set_touch_mode"), ()),
 }
 OBJECTS = {
-    "display": ("MicroBitDisplay", ("get_pixel", "set_pixel", "clear", "on", "off", "is_on",
-                                    "read_light_level", "show", "scroll"), ()),  # fmt: skip
+    "display": (
+        "MicroBitDisplay",
+        (
+            "get_pixel",
+            "set_pixel",
+            "clear",
+            "on",
+            "off",
+            "is_on",
+            "read_light_level",
+            "show",
+            "scroll",
+        ),
+        (),
+    ),  # fmt: skip
     "button_a": ("MicroBitButton", ("is_pressed", "was_pressed", "get_presses"), ()),
     "button_b": ("MicroBitButton", ("is_pressed", "was_pressed", "get_presses"), ()),
-    "accelerometer": ("MicroBitAccelerometer", ("get_x", "get_y", "get_z", "get_values",
-                      "current_gesture", "is_gesture", "was_gesture", "get_gestures"), ()),  # fmt: skip
-    "compass": ("MicroBitCompass", ("calibrate", "is_calibrated", "clear_calibration",
-                "heading", "get_x", "get_y", "get_z", "get_field_strength"), ()),  # fmt: skip
+    "accelerometer": (
+        "MicroBitAccelerometer",
+        (
+            "get_x",
+            "get_y",
+            "get_z",
+            "get_values",
+            "current_gesture",
+            "is_gesture",
+            "was_gesture",
+            "get_gestures",
+        ),
+        (),
+    ),  # fmt: skip
+    "compass": (
+        "MicroBitCompass",
+        (
+            "calibrate",
+            "is_calibrated",
+            "clear_calibration",
+            "heading",
+            "get_x",
+            "get_y",
+            "get_z",
+            "get_field_strength",
+        ),
+        (),
+    ),  # fmt: skip
     "i2c": ("MicroBitI2C", ("init", "scan", "read", "write"), ()),
-    "uart": ("MicroBitUART", ("init", "any", "read", "readinto", "readline", "write"),
-             ("ODD", "EVEN")),  # fmt: skip
+    "uart": (
+        "MicroBitUART",
+        ("init", "any", "read", "readinto", "readline", "write"),
+        ("ODD", "EVEN"),
+    ),  # fmt: skip
     "spi": ("MicroBitSPI", ("init", "write", "read", "write_readinto"), ()),
     "speaker": ("MicroBitSpeaker", ("on", "off", "is_on"), ()),
-    "microphone": ("MicroBitMicrophone", ("sound_level", "current_event", "was_event",
-                   "is_event", "get_events", "set_threshold"), ()),  # fmt: skip
+    "microphone": (
+        "MicroBitMicrophone",
+        ("sound_level", "current_event", "was_event", "is_event", "get_events", "set_threshold"),
+        (),
+    ),  # fmt: skip
 }
 MANIFEST: dict[str, dict[str, object]] = {
     "microbit": {
@@ -63,17 +106,33 @@ MANIFEST: dict[str, dict[str, object]] = {
         "tunes": True,
     },
     "radio": {
-        "functions": ("on", "off", "config", "reset", "send", "receive", "send_bytes",
-                      "receive_bytes", "receive_full"),  # fmt: skip
+        "functions": (
+            "on",
+            "off",
+            "config",
+            "reset",
+            "send",
+            "receive",
+            "send_bytes",
+            "receive_bytes",
+            "receive_full",
+        ),  # fmt: skip
         "constants": ("RATE_250KBIT", "RATE_1MBIT", "RATE_2MBIT"),
     },
     "machine": {
-        "functions": ("time_pulse_us", "reset", "freq", "unique_id", "disable_irq",
-                      "enable_irq"),  # fmt: skip
+        "functions": (
+            "time_pulse_us",
+            "reset",
+            "freq",
+            "unique_id",
+            "disable_irq",
+            "enable_irq",
+        ),  # fmt: skip
     },
     "neopixel": {
-        "classes": {"NeoPixel": ("__len__", "__getitem__", "__setitem__", "clear", "fill",
-                                 "show", "write")},  # fmt: skip
+        "classes": {
+            "NeoPixel": ("__len__", "__getitem__", "__setitem__", "clear", "fill", "show", "write")
+        },  # fmt: skip
     },
 }
 #: Instances the host keeps for the guest, at most, per boot.
@@ -127,15 +186,20 @@ class HostModules:
         described: dict[str, object] = {
             "functions": [f for f in members.get("functions", ()) if hasattr(host, f)],  # type: ignore[attr-defined]
             "constants": {c: getattr(host, c) for c in members.get("constants", ())},  # type: ignore[attr-defined]
-            "classes": {name: list(methods) for name, methods in members.get("classes", {}).items()  # type: ignore[attr-defined]
-                        if hasattr(host, name)},  # fmt: skip
+            "classes": {
+                name: list(methods)
+                for name, methods in members.get("classes", {}).items()  # type: ignore[attr-defined]
+                if hasattr(host, name)
+            },  # fmt: skip
             "objects": {},
         }
         for name, (kind, methods, constants) in members.get("objects", {}).items():  # type: ignore[attr-defined]
             if hasattr(host, name):
                 obj = getattr(host, name)
                 described["objects"][name] = (  # type: ignore[index]
-                    kind, list(methods), {c: getattr(obj, c) for c in constants}
+                    kind,
+                    list(methods),
+                    {c: getattr(obj, c) for c in constants},
                 )
         pins = members.get("pins", {})
         for name in dir(host):
@@ -144,7 +208,9 @@ class HostModules:
             if name.startswith("pin") and kind in pins:  # type: ignore[operator]
                 methods, constants = pins[kind]  # type: ignore[index]
                 described["objects"][name] = (  # type: ignore[index]
-                    kind, ["pin." + m for m in methods], {c: getattr(obj, c) for c in constants}
+                    kind,
+                    ["pin." + m for m in methods],
+                    {c: getattr(obj, c) for c in constants},
                 )
         if members.get("tunes"):
             described["constants"] = {
@@ -178,9 +244,10 @@ class HostModules:
             if not args or not isinstance(args[0], str) or not args[0].startswith("pin"):
                 raise Refused("expecting a pin")
             target = getattr(self._module_of(module), args[0], None)
-            if type(target).__name__ not in PIN_CLASSES or method not in PIN_CLASSES[
-                type(target).__name__
-            ][0]:
+            if (
+                type(target).__name__ not in PIN_CLASSES
+                or method not in PIN_CLASSES[type(target).__name__][0]
+            ):
                 raise Refused("expecting a pin")
             return encode(getattr(target, method)(*args[1:], **kwargs))
 

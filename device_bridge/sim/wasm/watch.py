@@ -57,9 +57,7 @@ class Watch:
         self.stop_reason = ""  # set from any thread: the guest ends at the next tick
         self.reason = ""  # why the callback ended the guest
         self._callback = _CALLBACK_TYPE(self._on_tick)
-        ffi.wasmtime_store_epoch_deadline_callback(
-            store.ptr(), self._callback, None, _NO_FINALIZER
-        )
+        ffi.wasmtime_store_epoch_deadline_callback(store.ptr(), self._callback, None, _NO_FINALIZER)
         store.set_epoch_deadline(1)
         start_ticker()
 

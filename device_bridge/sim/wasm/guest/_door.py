@@ -13,14 +13,28 @@ LIB = ("microbit", "music", "radio", "neopixel", "machine", "audio", "os", "time
 # The simulator's own helpers, importable from its modules only.
 INTERNAL = ("_door", "image")
 BUILTIN = ("math", "gc", "micropython", "random", "struct", "array", "collections", "sys")
-ALIASES = {"utime": "time", "uos": "os", "urandom": "random", "ustruct": "struct",
-           "ucollections": "collections", "uarray": "array"}
+ALIASES = {
+    "utime": "time",
+    "uos": "os",
+    "urandom": "random",
+    "ustruct": "struct",
+    "ucollections": "collections",
+    "uarray": "array",
+}
 ERRORS = {
-    "ValueError": ValueError, "TypeError": TypeError, "IndexError": IndexError,
-    "KeyError": KeyError, "AttributeError": AttributeError, "MemoryError": MemoryError,
-    "RuntimeError": RuntimeError, "NotImplementedError": NotImplementedError,
-    "ZeroDivisionError": ZeroDivisionError, "OverflowError": OverflowError,
-    "ImportError": ImportError, "NameError": NameError, "OSError": OSError,
+    "ValueError": ValueError,
+    "TypeError": TypeError,
+    "IndexError": IndexError,
+    "KeyError": KeyError,
+    "AttributeError": AttributeError,
+    "MemoryError": MemoryError,
+    "RuntimeError": RuntimeError,
+    "NotImplementedError": NotImplementedError,
+    "ZeroDivisionError": ZeroDivisionError,
+    "OverflowError": OverflowError,
+    "ImportError": ImportError,
+    "NameError": NameError,
+    "OSError": OSError,
 }
 
 
@@ -86,12 +100,14 @@ def args(a, k):
 def method(op):
     def proxy(self, *a, **k):
         return result(_call(op, args(a, k)))
+
     return proxy
 
 
 def function(op):
     def proxy(*a, **k):
         return result(_call(op, args(a, k)))
+
     return proxy
 
 
@@ -119,7 +135,12 @@ def _importer(name, globals=None, locals=None, fromlist=(), level=0):
         return module
     if name in BUILTIN:
         return _import(name, globals, locals, fromlist, level)
-    if level or "." in name or name in modules or not _call("fs.stat", name + ".py").startswith("i"):
+    if (
+        level
+        or "." in name
+        or name in modules
+        or not _call("fs.stat", name + ".py").startswith("i")
+    ):
         if name in modules and name not in LIB and name not in BUILTIN:
             return modules[name]
         raise ImportError("no module named '" + name + "'")
@@ -196,7 +217,7 @@ class _Writer:
             data = data.encode("utf-8")
         step = 4096
         for start in range(0, len(data), step):
-            call("fs.write", repr((self.name, data[start:start + step])))
+            call("fs.write", repr((self.name, data[start : start + step])))
         return len(data)
 
     def flush(self):
@@ -216,6 +237,7 @@ def boot():
     import builtins
     import os
     import vfs
+
     try:
         vfs.umount("/")  # the unix port's own (it reaches nothing: the host gives no folder)
     except OSError:
@@ -235,6 +257,7 @@ def _probe():
     # Lets the host find where the interpreter keeps its pending exception, so that a Ctrl-C
     # can stop `while True: pass` (device_bridge/sim/wasm/interrupt.py).
     import micropython
+
     exec("_c('probe.globals', str(id(globals())))", {"_c": _call})
     _call("probe.snap", "")
     micropython.schedule(_nothing, None)
@@ -254,6 +277,7 @@ def _probe():
 
 def ready():
     import gc
+
     gc.collect()
 
 
@@ -319,12 +343,14 @@ def _object_class(module, name, kind, methods, constants):
 def _pin_method(op, pin):
     def proxy(self, *a, **k):
         return result(_call(op, args((pin,) + a, k)))
+
     return proxy
 
 
 def _handle_class(module, name, methods):
     def __init__(self, *a, **k):
         self._handle = result(_call(module + "." + name, args(a, k)))
+
     members = {"__init__": __init__}
     for m in methods:
         members[m] = _handle_method(module + "." + name + "." + m)
@@ -334,6 +360,7 @@ def _handle_class(module, name, methods):
 def _handle_method(op):
     def proxy(self, *a, **k):
         return result(_call(op, args((self._handle,) + a, k)))
+
     return proxy
 
 

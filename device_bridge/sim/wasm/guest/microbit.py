@@ -5,6 +5,9 @@ import _door
 from image import Image
 
 Image._door_value = lambda self: (
-    "\x00I", self._width, self._height, "".join("".join(str(v) for v in r) for r in self._pixels)
+    "\x00I",
+    self._width,
+    self._height,
+    "".join("".join(str(v) for v in r) for r in self._pixels),
 )
 _door.populate(globals(), "microbit")
