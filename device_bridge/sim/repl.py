@@ -13,7 +13,6 @@ it and prints the raw banner again. The bridge handles both.
 from __future__ import annotations
 
 import codeop
-
 from typing import Protocol
 
 from .console import Console

@@ -59,12 +59,25 @@ class Finder:
         return self._memory.read(0, min(STATIC_BYTES, self._memory.size()))
 
     def globals_at(self, payload: str) -> str:
+        """`id(d)` while the guest runs `exec(..., d)`. Only a match that has the shape of the
+        thread state counts: in static data (below the stack whose top it records), with no
+        exception pending. A wrong guess would have the host write into the guest's heap."""
         dictionary = int(payload)
         pattern = (dictionary.to_bytes(4, "little")) * 2
-        static = self._static()
-        found = static.find(pattern)
-        if found >= 0 and found % 4 == 0 and static.find(pattern, found + 4) < 0:
-            self._pending = found + 4 + PENDING_AFTER_GLOBALS
+        static = self._static()[: max(0, dictionary)]  # the dict itself is in the heap, above
+        at = static.find(pattern)
+        while at >= 0:
+            pending = at + 4 + PENDING_AFTER_GLOBALS
+            stack_top = int.from_bytes(static[at - 12 : at - 8], "little") if at >= 12 else 0
+            if (
+                at % 4 == 0
+                and stack_top > pending
+                and pending + 4 <= len(static)
+                and static[pending : pending + 4] == bytes(4)
+            ):
+                self._pending = pending
+                return "n"
+            at = static.find(pattern, at + 4)
         return "n"
 
     def snapshot(self, _payload: str) -> str:
@@ -84,7 +97,7 @@ class Finder:
         return "n"
 
     def stop(self, payload: str) -> str:
-        if self._candidate is not None:
+        if self._candidate is not None and idle(self._memory, self._candidate):
             deliver(self._memory, self._candidate, int(payload))
         return "n"
 
@@ -92,6 +105,13 @@ class Finder:
         self.slots = self._candidate if payload == "T" else None
         self._snapshots.clear()
         return "n"
+
+
+def idle(memory: GuestMemory, slots: Slots) -> bool:
+    """Whether both words still read as a thread with nothing pending."""
+    return memory.u32(slots.pending) == 0 and memory.read(
+        slots.sched_state, 2
+    ) == SCHED_IDLE.to_bytes(2, "little")
 
 
 def deliver(memory: GuestMemory, slots: Slots, exception: int) -> None:

@@ -236,6 +236,7 @@ class _Writer:
 def boot():
     import builtins
     import os
+
     import vfs
 
     try:

@@ -2,9 +2,10 @@
 # next piece of code, runs it in the board's globals, and reports how it ended. Everything the
 # program may touch beyond the interpreter goes through the door (`_door.py`).
 import builtins
-import host
 import io
 import sys
+
+import host
 import vfs
 
 _call = host.call
