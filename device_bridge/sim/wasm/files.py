@@ -9,10 +9,8 @@ bytes, and a read returns at most `READ_CHUNK` bytes at a time.
 
 from __future__ import annotations
 
-import ast
-
 from ..vfs import ENOENT, ENOSPC, VirtualFS
-from .door import Handler, Refused, encode
+from .door import Handler, Refused, encode, parse
 
 #: Bytes of a file per `fs.read` (its repr fits the door's result, even if every byte is escaped).
 READ_CHUNK = 480
@@ -37,15 +35,12 @@ def file_ops(vfs: VirtualFS, firmware: str) -> dict[str, Handler]:
         return call
 
     def name_and(payload: str, kind: type) -> tuple[str, object]:
-        try:
-            value = ast.literal_eval(payload)
-        except (ValueError, SyntaxError, MemoryError, RecursionError) as error:
-            raise Refused("unsupported argument") from error
+        value = parse(payload)
         if not (
-            isinstance(value, tuple)
+            type(value) is list
             and len(value) == 2
             and isinstance(value[0], str)
-            and isinstance(value[1], kind)
+            and type(value[1]) is kind
         ):
             raise Refused("unsupported argument")
         return value[0], value[1]

@@ -29,13 +29,19 @@ class GuestMemory:
         self._store = store
         self._memory = memory
         self.base = ctypes.addressof(memory.data_ptr(store).contents)
+        self._size = self.size()
 
     def size(self) -> int:
         return self._memory.data_len(self._store)
 
     def _check(self, address: int, length: int) -> None:
-        if address < 0 or length < 0 or address + length > self.size():
+        # The memory only grows: the size known last is a safe bound, read again when passed.
+        if address < 0 or length < 0:
             raise GuestFault(f"{address}+{length}")
+        if address + length > self._size:
+            self._size = self.size()
+            if address + length > self._size:
+                raise GuestFault(f"{address}+{length}")
 
     def read(self, address: int, length: int) -> bytes:
         self._check(address, length)

@@ -284,16 +284,19 @@ class HostModules:
         )
 
     def _value(self, value: object) -> object:
-        if type(value) is tuple and value and value[0] == "\x00O" and len(value) == 2:
-            module, _, name = str(value[1]).partition(".")
+        if type(value) is dict and len(value) == 1 and "\x00O" in value:
+            module, _, name = str(value["\x00O"]).partition(".")
             if module not in MANIFEST:
                 raise Refused("unsupported argument")
             found = getattr(self._module_of(module), name, None)
             if found is None or not (name in OBJECTS or name.startswith("pin")):
                 raise Refused("unsupported argument")
             return found
-        if type(value) is tuple and value and value[0] == "\x00I" and len(value) == 4:
-            _tag, width, height, pixels = value
+        if type(value) is dict and len(value) == 1 and "\x00I" in value:
+            image = value["\x00I"]
+            if type(image) is not list or len(image) != 3:
+                raise Refused("unsupported argument")
+            width, height, pixels = image
             if not (type(width) is int and type(height) is int and type(pixels) is str):
                 raise Refused("unsupported argument")
             if width * height != len(pixels) or width > 1000 or height > 1000:

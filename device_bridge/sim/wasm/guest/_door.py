@@ -1,6 +1,8 @@
 # The guest's side of the door: calls to the host, their results, and running pupils' code.
 # Modules of the simulator (microbit.py...) import `call`, `result` and `args` from here.
+import gc
 import io
+import json
 import sys
 
 _call = None
@@ -52,6 +54,31 @@ def call(op, payload=""):
     return result(_call(op, payload))
 
 
+def big(op, payload=""):
+    # A call whose answer may be long (up to 2 KB): the host gives a larger buffer for it only.
+    _call("big", "")
+    return _call(op, payload)
+
+
+# Garbage collection. This interpreter's collector cannot see pointers that its C code keeps in
+# WebAssembly locals, so a collection that starts in the middle of C code can free live objects.
+# Automatic collection is off (gc.disable() at boot); the heap is collected only where no C
+# code of the interpreter is half-way through: between runs, and when the program calls one of
+# the simulator's functions (a Python call from pupils' bytecode) while the heap is filling up.
+_calls = [0]
+
+
+def safe_point():
+    _calls[0] += 1
+    if _calls[0] >= 512:
+        _calls[0] = 0
+        if gc.mem_free() < _low[0]:
+            gc.collect()
+
+
+_low = [0]
+
+
 def result(r):
     tag = r[0] if r else "n"
     if tag == "n":
@@ -79,26 +106,37 @@ def result(r):
     raise RuntimeError("door")
 
 
+_PLAIN = (int, str, bool, float, type(None))
+
+
 def encode(value):
+    # JSON for the host, with bytes, images and the board's objects as one-key objects
+    # (device_bridge/sim/wasm/door.py: parse).
     kind = type(value)
-    if kind is bytearray or kind is memoryview:
-        return bytes(value)
+    if kind in _PLAIN:
+        return value
+    if kind is bytes or kind is bytearray or kind is memoryview:
+        return {"\x00b": list(bytes(value))}
     if kind is list or kind is tuple:
-        return kind(encode(item) for item in value)
+        return [encode(item) for item in value]
+    if kind is dict:
+        return {key: encode(item) for key, item in value.items()}
     encoded = getattr(value, "_door_value", None)
     if encoded is not None:
-        return encoded()
-    return value
+        tag, *rest = encoded()
+        return {tag: rest if len(rest) > 1 else rest[0]}
+    return {"\x00?": kind.__name__}
 
 
 def args(a, k):
     if not a and not k:
         return ""
-    return repr((tuple(encode(x) for x in a), k))
+    return json.dumps([[encode(x) for x in a], {key: encode(v) for key, v in k.items()}])
 
 
 def method(op):
     def proxy(self, *a, **k):
+        safe_point()
         return result(_call(op, args(a, k)))
 
     return proxy
@@ -106,6 +144,7 @@ def method(op):
 
 def function(op):
     def proxy(*a, **k):
+        safe_point()
         return result(_call(op, args(a, k)))
 
     return proxy
@@ -189,7 +228,7 @@ class _Board:
         parts = []
         size = 0
         while True:
-            part = call("fs.read", repr((name, size)))
+            part = result(big("fs.read", json.dumps([name, size])))
             if not part:
                 break
             parts.append(part)
@@ -215,9 +254,9 @@ class _Writer:
             raise TypeError("can't convert 'bytes' object to str implicitly")
         else:
             data = data.encode("utf-8")
-        step = 4096
+        step = 2048
         for start in range(0, len(data), step):
-            call("fs.write", repr((self.name, data[start : start + step])))
+            call("fs.write", json.dumps([self.name, encode(data[start : start + step])]))
         return len(data)
 
     def flush(self):
@@ -277,9 +316,15 @@ def _probe():
 
 
 def ready():
-    import gc
-
+    # From now on the heap is collected at safe points only (see safe_point).
     gc.collect()
+    gc.disable()
+    _low[0] = (gc.mem_free() + gc.mem_alloc()) // 4
+
+
+def between_runs():
+    if gc.mem_free() < 2 * _low[0]:
+        gc.collect()
 
 
 def _traceback(error):
@@ -294,7 +339,7 @@ def job(length):
     parts = []
     size = 0
     while size < length:
-        part = _call("job.read", str(size))
+        part = big("job.read", str(size))
         if not part:
             break
         parts.append(part)
@@ -322,7 +367,7 @@ def _manifest(module):
     parts = []
     size = 0
     while True:
-        part = _call("manifest.read", module + "\x00" + str(size))
+        part = big("manifest.read", module + "\x00" + str(size))
         if not part:
             break
         parts.append(part)
@@ -343,6 +388,7 @@ def _object_class(module, name, kind, methods, constants):
 
 def _pin_method(op, pin):
     def proxy(self, *a, **k):
+        safe_point()
         return result(_call(op, args((pin,) + a, k)))
 
     return proxy
@@ -360,6 +406,7 @@ def _handle_class(module, name, methods):
 
 def _handle_method(op):
     def proxy(self, *a, **k):
+        safe_point()
         return result(_call(op, args((self._handle,) + a, k)))
 
     return proxy

@@ -28,6 +28,7 @@ class _Lib:
     def open(self, path, mode):
         parts = []
         while True:
+            _call("big", "")
             part = _call("lib.read", path + "\x00" + str(sum(len(p) for p in parts)))
             if not part:
                 break
@@ -49,6 +50,7 @@ exec("from microbit import *", _g)
 _door.ready()
 
 while True:
+    _door.between_runs()
     _ki = KeyboardInterrupt()
     _length = _call("next", str(id(_ki)))
     if not _length:
