@@ -30,7 +30,7 @@ MAX_PAYLOAD = 16 * 1024
 #: `SMALL_RESULT`, and the call after a `big` op gets `RESULT_CAP` (longer answers, such as a
 #: file's contents, are fetched in pieces of that size).
 RESULT_CAP = 2048
-SMALL_RESULT = 128
+SMALL_RESULT = 48
 #: Exceptions the host may hand to the guest by name (the guest raises its own of that type).
 ERRORS = (
     "ValueError",

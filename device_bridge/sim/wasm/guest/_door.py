@@ -61,19 +61,16 @@ def big(op, payload=""):
 
 
 # Garbage collection. This interpreter's collector cannot see pointers that its C code keeps in
-# WebAssembly locals, so a collection that starts in the middle of C code can free live objects.
-# Automatic collection is off (gc.disable() at boot); the heap is collected only where no C
-# code of the interpreter is half-way through: between runs, and when the program calls one of
-# the simulator's functions (a Python call from pupils' bytecode) while the heap is filling up.
-_calls = [0]
+# WebAssembly locals, so a collection that starts while a program runs can free live objects:
+# seen here even for `gc.collect()` called from a program's loop, never for a collection made
+# by the REPL loop between two runs (device_bridge/sim/wasm/guest/boot.py). Automatic
+# collection is off; the heap is large, and it is collected between runs once an eighth of it
+# has been allocated since the last collection (`micropython.mem_total()`, the bytes ever
+# allocated, costs nothing to read; `gc.mem_free()` scans the whole heap).
+import micropython
 
-
-def safe_point():
-    _calls[0] += 1
-    if _calls[0] >= 512:
-        _calls[0] = 0
-        if gc.mem_free() < _low[0]:
-            gc.collect()
+_allocated = micropython.mem_total
+_last = [0]
 
 
 _low = [0]
@@ -136,7 +133,6 @@ def args(a, k):
 
 def method(op):
     def proxy(self, *a, **k):
-        safe_point()
         return result(_call(op, args(a, k)))
 
     return proxy
@@ -144,7 +140,6 @@ def method(op):
 
 def function(op):
     def proxy(*a, **k):
-        safe_point()
         return result(_call(op, args(a, k)))
 
     return proxy
@@ -316,15 +311,18 @@ def _probe():
 
 
 def ready():
-    # From now on the heap is collected at safe points only (see safe_point).
+    # From now on the heap is collected between runs only (see "Garbage collection" above).
     gc.collect()
     gc.disable()
-    _low[0] = (gc.mem_free() + gc.mem_alloc()) // 4
+    _low[0] = (gc.mem_free() + gc.mem_alloc()) // 8
+    _last[0] = _allocated()
 
 
 def between_runs():
-    if gc.mem_free() < 2 * _low[0]:
+    total = _allocated()
+    if total - _last[0] > _low[0] or total < _last[0]:
         gc.collect()
+        _last[0] = _allocated()
 
 
 def _traceback(error):
@@ -388,7 +386,6 @@ def _object_class(module, name, kind, methods, constants):
 
 def _pin_method(op, pin):
     def proxy(self, *a, **k):
-        safe_point()
         return result(_call(op, args((pin,) + a, k)))
 
     return proxy
@@ -406,7 +403,6 @@ def _handle_class(module, name, methods):
 
 def _handle_method(op):
     def proxy(self, *a, **k):
-        safe_point()
         return result(_call(op, args((self._handle,) + a, k)))
 
     return proxy
