@@ -142,7 +142,9 @@ class Door:
         self._entered = entered
         self.lock = threading.Lock()
         self.inside = False
-        #: Called (with the lock held) as a call returns to the guest.
+        #: Whether a Ctrl-C waits to be delivered; then `leaving` is called (with the lock held)
+        #: as the call returns to the guest.
+        self.pending: Callable[[], bool] = lambda: False
         self.leaving: Callable[[], None] = lambda: None
 
     def define(self, linker, functions: HostFunctions, module) -> None:  # type: ignore[no-untyped-def]
@@ -173,15 +175,20 @@ class Door:
             raise GuestFault("call too large")
         name = memory.read(name_at, name_length)
         handler = self._big if name == b"big" else self.ops.get(name)
-        with self.lock:
-            self.inside = True
+        # `inside` is read by a Ctrl-C from another thread without the lock: a Ctrl-C delivered
+        # through memory while a call is going on is raised at the guest's next jump anyway.
+        self.inside = True
         try:
             self._entered()
             if handler is None:
                 result = "ENotImplementedError\x00"
             else:
                 try:
-                    payload = memory.read(payload_at, payload_length).decode("utf-8")
+                    payload = (
+                        memory.read(payload_at, payload_length).decode("utf-8")
+                        if payload_length
+                        else ""
+                    )
                     result = handler(payload)
                 except UnicodeDecodeError:
                     result = "ETypeError\x00unsupported argument"
@@ -192,9 +199,10 @@ class Door:
                 except (Exception, KeyboardInterrupt) as error:
                     result = encode_error(error)
         finally:
-            with self.lock:
-                self.inside = False
-                self.leaving()
+            self.inside = False
+            if self.pending():
+                with self.lock:
+                    self.leaving()
         data = result.encode("utf-8", "surrogatepass")
         self._cap, self._cap_next = self._cap_next, SMALL_RESULT
         if len(data) > min(result_cap, RESULT_CAP):

@@ -35,6 +35,8 @@ PIN_CLASSES = {
     "MicroBitTouchPin": (TOUCH_PIN, PIN_CONSTANTS),
     "MicroBitTouchOnlyPin": (("is_touched", "set_touch_mode"), ()),
 }
+#: Every pin name a firmware may have (each gets the ops of its kind's methods).
+PIN_NAMES = (*(f"pin{n}" for n in range(21)), "pin_logo", "pin_speaker")
 OBJECTS = {
     "display": (
         "MicroBitDisplay",
@@ -157,9 +159,10 @@ class HostModules:
             for name, (_kind, methods, _constants) in members.get("objects", {}).items():  # type: ignore[attr-defined]
                 for method in methods:
                     table[f"{module}.{name}.{method}"] = self._method(module, name, method)
-            for _kind, (methods, _constants) in members.get("pins", {}).items():  # type: ignore[attr-defined]
-                for method in methods:
-                    table[f"{module}.pin.{method}"] = self._pin_method(module, method)
+            pin_methods = {m for methods, _ in members.get("pins", {}).values() for m in methods}  # type: ignore[attr-defined]
+            for pin in PIN_NAMES if pin_methods else ():
+                for method in pin_methods:
+                    table[f"{module}.{pin}.{method}"] = self._method(module, pin, method)
             for name, methods in members.get("classes", {}).items():  # type: ignore[attr-defined]
                 table[f"{module}.{name}"] = self._constructor(module, name)
                 for method in methods:
@@ -209,7 +212,7 @@ class HostModules:
                 methods, constants = pins[kind]  # type: ignore[index]
                 described["objects"][name] = (  # type: ignore[index]
                     kind,
-                    ["pin." + m for m in methods],
+                    list(methods),
                     {c: getattr(obj, c) for c in constants},
                 )
         if members.get("tunes"):
@@ -222,34 +225,23 @@ class HostModules:
     # -- the ops -------------------------------------------------------------------------------
 
     def _function(self, module: str, name: str) -> Handler:
-        def call(payload: str) -> str:
-            args, kwargs = self._arguments(payload)
-            return encode(getattr(self._module_of(module), name)(*args, **kwargs))
-
-        return call
+        return self._bound(lambda: getattr(self._module_of(module), name))
 
     def _method(self, module: str, obj: str, method: str) -> Handler:
-        def call(payload: str) -> str:
-            args, kwargs = self._arguments(payload)
-            target = getattr(self._module_of(module), obj)
-            return encode(getattr(target, method)(*args, **kwargs))
+        return self._bound(lambda: getattr(getattr(self._module_of(module), obj), method))
 
-        return call
-
-    def _pin_method(self, module: str, method: str) -> Handler:
-        """`module.pin.method`: the first argument names the pin."""
+    def _bound(self, find: Callable[[], Callable[..., object]]) -> Handler:
+        """An op calling one host function, looked up at its first call (the boot's modules
+        are built on first use) and kept."""
+        found: list[Callable[..., object]] = []
 
         def call(payload: str) -> str:
+            if not found:
+                found.append(find())
+            if not payload:
+                return encode(found[0]())
             args, kwargs = self._arguments(payload)
-            if not args or not isinstance(args[0], str) or not args[0].startswith("pin"):
-                raise Refused("expecting a pin")
-            target = getattr(self._module_of(module), args[0], None)
-            if (
-                type(target).__name__ not in PIN_CLASSES
-                or method not in PIN_CLASSES[type(target).__name__][0]
-            ):
-                raise Refused("expecting a pin")
-            return encode(getattr(target, method)(*args[1:], **kwargs))
+            return encode(found[0](*args, **kwargs))
 
         return call
 

@@ -222,6 +222,10 @@ class GuestVM:
         store = wasmtime.Store(artifact.engine())
         self._store = store
         self._context = store._context()
+        # Fuel is read at every door call, through wasmtime's C API (Store.get_fuel costs
+        # several times more).
+        self._fuel_left = ctypes.c_uint64()
+        self._fuel_ref = ctypes.byref(self._fuel_left)
         store.set_limits(
             memory_size=self.limits.heap_bytes + 8 * 1024 * 1024,
             instances=1,
@@ -239,6 +243,7 @@ class GuestVM:
         wasi.define(linker, self._functions, module)
         door = Door(self._ops, self._entered)
         door.leaving = self._leaving
+        door.pending = lambda: self._interrupt
         door.define(linker, self._functions, module)
         instance = linker.instantiate(store, module)
         exports = instance.exports(store)
@@ -261,17 +266,12 @@ class GuestVM:
         assert isinstance(start, wasmtime.Func)
         start(store)
 
-    def _fuel(self) -> int:
-        """Fuel left (wasmtime's C call: `Store.get_fuel` costs several times more)."""
-        left = ctypes.c_uint64()
-        error = ffi.wasmtime_context_get_fuel(self._context, ctypes.byref(left))
-        if error:
-            return self._store.get_fuel()  # type: ignore[union-attr]  # raises the error
-        return left.value
-
     def _entered(self) -> None:
         if self._running:
-            spent = self.limits.cpu_fuel - self._fuel()
+            left = self._fuel_left
+            if ffi.wasmtime_context_get_fuel(self._context, self._fuel_ref):
+                left.value = self._store.get_fuel()  # type: ignore[union-attr]  # raises
+            spent = self.limits.cpu_fuel - left.value
             self.hooks.set_work_ms((self._work_fuel + spent) * MS_PER_FUEL)
 
     def _leaving(self) -> None:

@@ -376,19 +376,9 @@ def _manifest(module):
 def _object_class(module, name, kind, methods, constants):
     members = {"_door_value": lambda self: ("\x00O", module + "." + name)}
     for m in methods:
-        if m.startswith("pin."):
-            members[m[4:]] = _pin_method(module + "." + m, name)
-        else:
-            members[m] = method(module + "." + name + "." + m)
+        members[m] = method(module + "." + name + "." + m)
     members.update(constants)
     return type(kind, (), members)
-
-
-def _pin_method(op, pin):
-    def proxy(self, *a, **k):
-        return result(_call(op, args((pin,) + a, k)))
-
-    return proxy
 
 
 def _handle_class(module, name, methods):
