@@ -58,8 +58,8 @@ class Refused(Exception):
 
 
 def encode(value: object) -> str:
-    """A result for the guest: `n` None, `T`/`F` booleans, `i` an int, `s` a str, `r` any other
-    literal (tuples, lists, bytes, floats), which the guest evaluates."""
+    """A result for the guest: `n` None, `T`/`F` booleans, an int in decimal, `s` a str, `r` any
+    other literal (tuples, lists, bytes, floats), which the guest evaluates."""
     if value is None:
         return "n"
     if value is True:
@@ -67,7 +67,7 @@ def encode(value: object) -> str:
     if value is False:
         return "F"
     if type(value) is int:
-        return f"i{value}"
+        return str(value)
     if type(value) is str:
         return "s" + value
     return "r" + repr(value)
@@ -76,6 +76,8 @@ def encode(value: object) -> str:
 def encode_error(error: BaseException) -> str:
     if isinstance(error, KeyboardInterrupt):
         return "K"
+    if isinstance(error, SystemExit):  # the duration cap (duration.DurationReached)
+        return "X"
     if isinstance(error, OSError) and len(error.args) == 1 and isinstance(error.args[0], int):
         return f"O{error.args[0]}"
     name = type(error).__name__
@@ -90,6 +92,31 @@ def encode_error(error: BaseException) -> str:
             raise error
     message = str(error.args[0]) if len(error.args) == 1 else (str(error) if error.args else "")
     return f"E{name}\x00{message}"
+
+
+#: The first byte of binary arguments.
+BINARY = b"\x01"
+
+
+def _binary(data: bytes) -> tuple:
+    """`\x01` then items: `i` + a 32-bit little-endian signed int, or `b` + a 16-bit length +
+    that many bytes."""
+    items: list[object] = []
+    at = 1
+    while at < len(data):
+        kind = data[at : at + 1]
+        if kind == b"i" and at + 5 <= len(data):
+            items.append(int.from_bytes(data[at + 1 : at + 5], "little", signed=True))
+            at += 5
+        elif kind == b"b" and at + 3 <= len(data):
+            length = int.from_bytes(data[at + 1 : at + 3], "little")
+            if at + 3 + length > len(data):
+                raise Refused("unsupported argument")
+            items.append(data[at + 3 : at + 3 + length])
+            at += 3 + length
+        else:
+            raise Refused("unsupported argument")
+    return tuple(items)
 
 
 def parse(payload: str) -> object:
@@ -119,9 +146,12 @@ def _checked(value: object, depth: int) -> object:
 
 
 def arguments(payload: str) -> tuple[tuple, dict]:
-    """`(args, kwargs)` from the guest's `json.dumps([args, kwargs])` (guest/_door.py: args)."""
+    """`(args, kwargs)` from the guest's arguments (guest/_door.py: args): JSON
+    `[args, kwargs]`, or positional ints and bytes in binary."""
     if not payload:
         return (), {}
+    if payload[0] == "\x01":
+        return _binary(payload.encode("latin-1")), {}
     value = parse(payload)
     if not (type(value) is list and len(value) == 2 and type(value[0]) is list
             and type(value[1]) is dict):  # fmt: skip
@@ -129,12 +159,39 @@ def arguments(payload: str) -> tuple[tuple, dict]:
     return tuple(value[0]), value[1]
 
 
-class Door:
-    """Dispatches the guest's calls. `entered` is called at the start of each call (the engine
-    brings the simulated clock up to the work the guest did); `lock` is held for the length of
-    a call, so that a Ctrl-C from another thread knows whether the guest is inside one."""
+#: Fuel the guest spends on the door itself, measured on this build (tests/sim/test_engine.py
+#: checks it): a call without arguments (the wrapper, `host.call` and the answer's decoding),
+#: each binary argument, JSON arguments, and each byte of payload.
+DOOR_FUEL_BASE = 13_500
+DOOR_FUEL_ITEM = 14_000
+DOOR_FUEL_JSON = 34_000
+DOOR_FUEL_BYTE = 20
 
-    def __init__(self, ops: dict[str, Handler], entered: Callable[[], None]) -> None:
+
+def door_fuel(payload: bytes) -> int:
+    """The fuel the guest spent on the door for a call with `payload` (an estimate: simulated
+    time charges a hardware call's own cost instead, vm.CALL_FUEL)."""
+    if not payload:
+        return DOOR_FUEL_BASE
+    if payload[:1] == BINARY:
+        items = 0
+        at = 1
+        while at < len(payload):
+            items += 1
+            at += (
+                5
+                if payload[at : at + 1] == b"i"
+                else 3 + int.from_bytes(payload[at + 1 : at + 3], "little")
+            )
+        return DOOR_FUEL_BASE + DOOR_FUEL_ITEM * items + DOOR_FUEL_BYTE * len(payload)
+    return DOOR_FUEL_BASE + DOOR_FUEL_JSON + DOOR_FUEL_BYTE * len(payload)
+
+
+class Door:
+    """Dispatches the guest's calls. `entered(payload)` is called at the start of each call
+    (the engine brings the simulated clock up to the work the guest did)."""
+
+    def __init__(self, ops: dict[str, Handler], entered: Callable[[bytes], None]) -> None:
         self.ops = {name.encode(): handler for name, handler in ops.items()}
         self._cap = SMALL_RESULT
         self._cap_next = SMALL_RESULT
@@ -179,16 +236,14 @@ class Door:
         # through memory while a call is going on is raised at the guest's next jump anyway.
         self.inside = True
         try:
-            self._entered()
+            raw = memory.read(payload_at, payload_length) if payload_length else b""
+            self._entered(raw)
             if handler is None:
                 result = "ENotImplementedError\x00"
             else:
                 try:
-                    payload = (
-                        memory.read(payload_at, payload_length).decode("utf-8")
-                        if payload_length
-                        else ""
-                    )
+                    # Binary arguments (guest/_door.py: args) pass through as Latin-1 text.
+                    payload = raw.decode("latin-1" if raw[:1] == BINARY else "utf-8")
                     result = handler(payload)
                 except UnicodeDecodeError:
                     result = "ETypeError\x00unsupported argument"
@@ -196,7 +251,7 @@ class Door:
                     result = "R"
                 except Trapped:
                     raise
-                except (Exception, KeyboardInterrupt) as error:
+                except (Exception, KeyboardInterrupt, SystemExit) as error:
                     result = encode_error(error)
         finally:
             self.inside = False

@@ -33,7 +33,7 @@ import wasmtime
 from wasmtime import _ffi as ffi
 
 from . import artifact, interrupt
-from .door import Door, Handler
+from .door import Door, Handler, door_fuel
 from .memory import GuestMemory, HostFunctions, Trapped
 from .wasi import Wasi
 from .watch import Watch
@@ -44,6 +44,10 @@ GUEST = Path(__file__).with_name("guest")
 #: simulator's convention (clock.LINE_COST_MS: 50,000 simple statements a simulated second).
 FUEL_PER_STATEMENT = 650
 MS_PER_FUEL = 0.02 / FUEL_PER_STATEMENT
+#: What a call to the simulated hardware costs the program in simulated time (0.02 ms, a
+#: statement), instead of the fuel the guest spends crossing the door (door.door_fuel: ten to
+#: a hundred times more, an artefact of the simulator, not of the board).
+CALL_FUEL = FUEL_PER_STATEMENT
 #: Fuel the guest may spend on loading the simulator's modules at boot.
 BOOT_FUEL = 2_000_000_000
 #: Seconds a program may ignore a Ctrl-C before its guest is ended.
@@ -120,6 +124,8 @@ class GuestVM:
         self._stop_timer: threading.Timer | None = None
         self._exception = 0  # the guest's KeyboardInterrupt for the current run
         self._work_fuel = 0  # fuel spent by earlier runs
+        self._door_fuel = 0  # of all the fuel spent, what the door cost (not the program)
+        self._charged = 0  # the work charged to simulated time so far
         self._run_output = 0
         self._job = ""
         self.dead: str | None = None
@@ -266,13 +272,16 @@ class GuestVM:
         assert isinstance(start, wasmtime.Func)
         start(store)
 
-    def _entered(self) -> None:
+    def _entered(self, payload: bytes) -> None:
         if self._running:
             left = self._fuel_left
             if ffi.wasmtime_context_get_fuel(self._context, self._fuel_ref):
                 left.value = self._store.get_fuel()  # type: ignore[union-attr]  # raises
-            spent = self.limits.cpu_fuel - left.value
-            self.hooks.set_work_ms((self._work_fuel + spent) * MS_PER_FUEL)
+            self._door_fuel += door_fuel(payload) - CALL_FUEL
+            work = self._work_fuel + self.limits.cpu_fuel - left.value - self._door_fuel
+            if work > self._charged:  # time never runs backwards (the door's cost is estimated)
+                self._charged = work
+                self.hooks.set_work_ms(work * MS_PER_FUEL)
 
     def _leaving(self) -> None:
         """As a host call returns (the door's lock held): a Ctrl-C that came during the call and
