@@ -22,10 +22,19 @@ RECORDER = "import pathlib, sys; pathlib.Path(sys.argv[1]).write_text(sys.argv[2
 
 
 def run_guide(
-    cache_home: Path, *args: str, browser: str | None = None, prefix: tuple[str, ...] = ()
+    cache_home: Path,
+    *args: str,
+    browser: str | None = None,
+    prefix: tuple[str, ...] = (),
+    first_on_path: Path | None = None,
 ) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if "DISPLAY" not in key}
-    env.update(XDG_CACHE_HOME=str(cache_home), PYTHONPATH=str(PROJECT), TNE_LANG="fr")
+    path = [str(first_on_path)] if first_on_path else []
+    env.update(
+        XDG_CACHE_HOME=str(cache_home),
+        PYTHONPATH=os.pathsep.join([*path, str(PROJECT)]),
+        TNE_LANG="fr",
+    )
     env.pop("BROWSER", None)
     if browser is not None:
         env["BROWSER"] = browser
@@ -120,3 +129,16 @@ def test_an_unwritable_cache_is_refused_in_french(
     blocked.write_text("ceci n'est pas un dossier", "utf-8")
     with pytest.raises(GuideError, match="Le guide n'a pas pu être écrit dans"):
         built_site(sources, blocked / "guide")
+
+
+def test_without_mkdocs_the_guide_says_what_is_missing(tmp_path: Path) -> None:
+    """A folder ahead on the path whose `mkdocs` cannot be imported, as on a machine where the
+    package was never installed."""
+    shadow = tmp_path / "sans-mkdocs" / "mkdocs"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('No module named mkdocs')\n")
+    result = run_guide(tmp_path / "cache", "--no-browser", first_on_path=shadow.parent)
+    assert result.returncode == 1
+    assert "le paquet mkdocs manque" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "cache" / "tne-robotique" / "guide" / "site").exists()
