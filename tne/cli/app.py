@@ -22,6 +22,7 @@ import typer  # noqa: E402
 from device_bridge import Board  # noqa: E402
 from device_bridge.errors import BridgeError  # noqa: E402
 
+from .guide import guide  # noqa: E402
 from .kernel import kernel_app  # noqa: E402
 from .output import BoardOutput, say  # noqa: E402
 from .registry import registry_app  # noqa: E402
@@ -42,6 +43,9 @@ app.command(
     help=_("The registry's report (sessions, pupils, money, equipment), counts protected."),
 )(report_command)
 app.add_typer(kernel_app, name="kernel")
+app.command("guide", help=_("Open the teachers' and trainers' guide in the browser, offline."))(
+    guide
+)
 
 DEVICE_HELP = _(
     "Which board: auto, all, serial:PORT (serial:COM3, serial:/dev/ttyACM0), ble:NAME or sim. "
