@@ -55,10 +55,14 @@ class SimTransport(Transport):
         duration: float = 0.0,
         noise: float = 1.0,
         inputs: str | Path | None = None,
+        engine: str = "wasm",
     ) -> None:
         """`world` (a name or a .toml path), `noise` (0: an ideal robot) for a robot;
         `duration`: cap on simulated seconds (0: none), after which programs end cleanly.
         `inputs`: a JSON file of scripted inputs (device_bridge/sim/inputs.py)."""
+        #: "wasm" (pupils' code sealed in WebAssembly); "cpython" only for the benchmark that
+        #: compares the former engine (benchmarks/bench_sim_engine.py): nothing else offers it.
+        self.engine = engine
         self.firmware = firmware or "v2"
         self.robot = robot
         self.seed = seed
@@ -90,7 +94,8 @@ class SimTransport(Transport):
         ] + (["--inputs", str(self.inputs)] if self.inputs else []) + (
             ["--state", self._store] if self._store else []) + (
             ["--world", self.world, "--noise", str(self.noise)] if self.robot else []
-        ) + (["--duration", str(self.duration)] if self.duration else [])  # fmt: skip
+        ) + (["--duration", str(self.duration)] if self.duration else []) + (
+            ["--engine", self.engine] if self.engine != "wasm" else [])  # fmt: skip
 
     def open(self) -> None:
         if self.robot and self.robot not in ROBOTS:

@@ -110,6 +110,7 @@ class GuestVM:
             "next": self._next,
             "done": self._done,
             "job.read": self._job_read,
+            "heap": lambda _payload: str(self.limits.heap_bytes),
             "lib.stat": self._lib_stat,
             "lib.read": self._lib_read,
         }

@@ -47,7 +47,7 @@ _door.start(_call, builtins.__import__)
 _door.boot()
 _g = {"__name__": "__main__"}
 exec("from microbit import *", _g)
-_door.ready()
+_door.ready(int(_call("heap", "")))
 
 while True:
     _door.between_runs()
