@@ -280,9 +280,11 @@ class GuestVM:
                 left.value = self._store.get_fuel()  # type: ignore[union-attr]  # raises
             self._door_fuel += door_fuel(payload) - CALL_FUEL
             work = self._work_fuel + self.limits.cpu_fuel - left.value - self._door_fuel
-            if work > self._charged:  # time never runs backwards (the door's cost is estimated)
-                self._charged = work
-                self.hooks.set_work_ms(work * MS_PER_FUEL)
+            # The door's cost is an estimate: time never runs backwards, and each call costs at
+            # least its own 0.02 ms (else `while running_time() < t: display.set_pixel(...)`
+            # could wait for ever).
+            self._charged = max(work, self._charged + CALL_FUEL)
+            self.hooks.set_work_ms(self._charged * MS_PER_FUEL)
 
     def _leaving(self) -> None:
         """As a host call returns (the door's lock held): a Ctrl-C that came during the call and
