@@ -29,6 +29,7 @@ from ..radio import make_radio
 from ..vfs import VirtualFS
 from .files import file_ops
 from .peripherals import HostModules
+from .vm import EOT_SHOWN_TEXT as EOT_SHOWN
 from .vm import GUEST, GuestVM, Limits, VMHooks
 
 #: The guest's library: /lib/NAME.py -> the host file it is read from.
@@ -79,7 +80,7 @@ class WasmEngine:
         self.clock = clock
         self.vfs = vfs
         self.hardware = hardware
-        self._write = write
+        self._serial = write
         self.limits = limits or Limits(heap_bytes=HEAP_BYTES.get(firmware, HEAP_BYTES["v2"]))
         self.vm: GuestVM | None = None
         self.modules: dict[str, object] = {}
@@ -114,6 +115,11 @@ class WasmEngine:
         text = self._decoder.decode(data)
         if text:
             self._write(text)
+
+    def _write(self, text: str) -> None:
+        """Everything the program sends on the serial line (`print`, `uart.write`): a `\x04`
+        in it would end the raw REPL's output early, so it is shown as `␄`."""
+        self._serial(text.replace("\x04", EOT_SHOWN))
 
     def _checkpoint(self) -> None:
         assert self.vm is not None

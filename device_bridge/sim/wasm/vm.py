@@ -53,7 +53,8 @@ BOOT_FUEL = 2_000_000_000
 #: Seconds a program may ignore a Ctrl-C before its guest is ended.
 GRACE_S = 3.0
 #: How the program's bytes may not end the raw REPL's framing: `\x04` is shown as `␄`.
-EOT, EOT_SHOWN = b"\x04", "\u2404".encode()
+EOT_SHOWN_TEXT = "\u2404"
+EOT, EOT_SHOWN = b"\x04", EOT_SHOWN_TEXT.encode()
 #: Characters of a library module's source per `lib.read` (4 bytes each at most, < RESULT_CAP).
 LIB_CHUNK = 500
 
