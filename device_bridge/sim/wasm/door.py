@@ -161,9 +161,10 @@ def arguments(payload: str) -> tuple[tuple, dict]:
 
 #: Fuel the guest spends on the door itself, measured on this build (tests/sim/test_engine.py
 #: checks it): a call without arguments (the wrapper, `host.call` and the answer's decoding),
-#: each binary argument, JSON arguments, and each byte of payload.
+#: binary arguments and each of them, JSON arguments, and each byte of payload.
 DOOR_FUEL_BASE = 13_500
-DOOR_FUEL_ITEM = 14_000
+DOOR_FUEL_BINARY = 8_000
+DOOR_FUEL_ITEM = 4_500
 DOOR_FUEL_JSON = 34_000
 DOOR_FUEL_BYTE = 20
 
@@ -183,7 +184,10 @@ def door_fuel(payload: bytes) -> int:
                 if payload[at : at + 1] == b"i"
                 else 3 + int.from_bytes(payload[at + 1 : at + 3], "little")
             )
-        return DOOR_FUEL_BASE + DOOR_FUEL_ITEM * items + DOOR_FUEL_BYTE * len(payload)
+        return (
+            DOOR_FUEL_BASE + DOOR_FUEL_BINARY + DOOR_FUEL_ITEM * items
+            + DOOR_FUEL_BYTE * len(payload)
+        )  # fmt: skip
     return DOOR_FUEL_BASE + DOOR_FUEL_JSON + DOOR_FUEL_BYTE * len(payload)
 
 
