@@ -165,8 +165,8 @@ class WasmEngine:
             return ""
         if outcome.status == "rs":
             raise ResetRequested
-        if outcome.status == "er":
-            return outcome.text.replace("\n", "\r\n")
+        if outcome.status == "er":  # (a \x04 in an error's message would end the framing)
+            return outcome.text.replace("\x04", EOT_SHOWN).replace("\n", "\r\n")
         message = self.stop_message(outcome.text)
         self.boot()
         return message + "\r\n"

@@ -54,6 +54,7 @@ class Finder:
         self._snapshots: list[bytes] = []
         self.slots: Slots | None = None
         self._candidate: Slots | None = None
+        self._done = False  # the probe is over: its ops answer nothing more (a program's call)
 
     def _static(self) -> bytes:
         return self._memory.read(0, min(STATIC_BYTES, self._memory.size()))
@@ -62,6 +63,8 @@ class Finder:
         """`id(d)` while the guest runs `exec(..., d)`. Only a match that has the shape of the
         thread state counts: in static data (below the stack whose top it records), with no
         exception pending. A wrong guess would have the host write into the guest's heap."""
+        if self._done or not payload.isdigit():
+            return "n"
         dictionary = int(payload)
         pattern = (dictionary.to_bytes(4, "little")) * 2
         static = self._static()[: max(0, dictionary)]  # the dict itself is in the heap, above
@@ -81,6 +84,8 @@ class Finder:
         return "n"
 
     def snapshot(self, _payload: str) -> str:
+        if self._done:
+            return "n"
         self._snapshots.append(self._static())
         if len(self._snapshots) == 2 and self._pending is not None:
             before, after = self._snapshots
@@ -97,13 +102,18 @@ class Finder:
         return "n"
 
     def stop(self, payload: str) -> str:
+        if self._done or not payload.isdigit():
+            return "n"
         if self._candidate is not None and idle(self._memory, self._candidate):
             deliver(self._memory, self._candidate, int(payload))
         return "n"
 
     def result(self, payload: str) -> str:
+        if self._done:
+            return "n"
         self.slots = self._candidate if payload == "T" else None
         self._snapshots.clear()
+        self._done = True
         return "n"
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ctypes
 import queue
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -33,7 +34,7 @@ import wasmtime
 from wasmtime import _ffi as ffi
 
 from . import artifact, interrupt
-from .door import Door, Handler, door_fuel
+from .door import Door, Handler, Refused, door_fuel
 from .memory import GuestMemory, HostFunctions, Trapped
 from .wasi import Wasi
 from .watch import Watch
@@ -111,6 +112,7 @@ class GuestVM:
             "next": self._next,
             "done": self._done,
             "job.read": self._job_read,
+            "token": self._give_token,
             "heap": lambda _payload: str(self.limits.heap_bytes),
             "lib.stat": self._lib_stat,
             "lib.read": self._lib_read,
@@ -130,6 +132,8 @@ class GuestVM:
         self._charged = 0  # the work charged to simulated time so far
         self._run_output = 0
         self._job = ""
+        self._token = secrets.token_hex(16)
+        self._token_given = False
         self.dead: str | None = None
         self.failure: BaseException | None = None
         self._thread = threading.Thread(target=self._main, name="tne-sim-guest", daemon=True)
@@ -308,7 +312,23 @@ class GuestVM:
 
     # -- the REPL loop's ops -------------------------------------------------------------------
 
+    def _give_token(self, _payload: str) -> str:
+        """The REPL loop's secret, once: `next`, `job.read` and `done` need it, so a program
+        that calls the door by hand cannot take the next run's code or report its end."""
+        if self._token_given:
+            return ""
+        self._token_given = True
+        return self._token
+
+    def _loop_only(self, payload: str) -> str:
+        if not payload.startswith(self._token):
+            raise Refused("not available")
+        return payload[len(self._token) :]
+
     def _next(self, payload: str) -> str:
+        payload = self._loop_only(payload)
+        if self._running:
+            raise Refused("not available")
         if not self._ready.is_set():
             self._ready.set()  # boot.py asks for its first job once the modules are loaded
         job = self._jobs.get()
@@ -326,10 +346,14 @@ class GuestVM:
         return str(len(job))
 
     def _job_read(self, payload: str) -> str:
+        payload = self._loop_only(payload)
         start = int(payload) if payload.isdigit() else 0
         return self._job[start : start + LIB_CHUNK]
 
     def _done(self, payload: str) -> str:
+        payload = self._loop_only(payload)
+        if not self._running:
+            raise Refused("not available")
         store = self._store
         assert store is not None and self._watch is not None and self._door is not None
         with self._door.lock:

@@ -372,42 +372,6 @@ def between_runs():
         _last[0] = _allocated()
 
 
-def _traceback(error):
-    buffer = io.StringIO()
-    sys.print_exception(error, buffer)
-    lines = buffer.getvalue().split("\n")
-    kept = [line for line in lines if not line.startswith('  File "/lib/')]
-    return "\n".join(kept)
-
-
-def job(length):
-    parts = []
-    size = 0
-    while size < length:
-        part = big("job.read", str(size))
-        if not part:
-            break
-        parts.append(part)
-        size += len(part)
-    return "".join(parts)
-
-
-def run(job, g):
-    # `job` is a mode letter (e: exec, s: single) and the source; the status is "ok", "er"
-    # (the traceback follows), or "rs" (the program asked the board to reset).
-    mode = "single" if job[0] == "s" else "exec"
-    try:
-        code = compile(job[1:], "<stdin>", mode)
-        exec(code, g)
-    except SystemExit:
-        return "ok", ""
-    except Reset:
-        return "rs", ""
-    except BaseException as error:  # everything pupil code raises is reported, as on a board
-        return "er", _traceback(error)[-8000:]
-    return "ok", ""
-
-
 def _manifest(module):
     parts = []
     size = 0
