@@ -27,6 +27,7 @@ from ..microbit import ResetRequested, make_microbit
 from ..music import make_music
 from ..neopixel import make_neopixel
 from ..radio import make_radio
+from ..randomness import make_random
 from ..vfs import VirtualFS
 from .door import Handler
 from .files import file_ops
@@ -166,6 +167,8 @@ class WasmEngine:
             return make_neopixel(firmware, hardware)
         if name == "audio":
             return make_audio(clock, hardware, env, self._checkpoint)
+        if name == "random":
+            return make_random(self.seed)
         return types.ModuleType(name)
 
     # -- running -------------------------------------------------------------------------------

@@ -138,6 +138,8 @@ MANIFEST: dict[str, dict[str, object]] = {
     },
     # `play_frames` and `play_named` are the guest's `play` (guest/audio.py keeps the frames).
     "audio": {"functions": ("play_frames", "play_named", "stop", "is_playing")},
+    # Seeded by the board's seed on the host (randomness.py); `choice` is the guest's.
+    "random": {"functions": ("getrandbits", "seed", "randrange", "randint", "random", "uniform")},
 }
 #: Instances the host keeps for the guest, at most, per boot.
 MAX_HANDLES = 256
