@@ -257,6 +257,8 @@ class GuestVM:
         door = Door(self._ops, self._entered)
         door.leaving = self._leaving
         door.pending = lambda: self._interrupt
+        if self.hooks.work_left_ms is not None:
+            door.pending = lambda: True  # the duration cap looks at each call's return
         door.define(linker, self._functions, module)
         instance = linker.instantiate(store, module)
         exports = instance.exports(store)
@@ -309,7 +311,9 @@ class GuestVM:
         allowed = max(0, int(work_left_ms / MS_PER_FUEL))
         store = self._store
         assert store is not None
-        left = store.get_fuel()
+        if ffi.wasmtime_context_get_fuel(self._context, self._fuel_ref):
+            self._fuel_left.value = store.get_fuel()  # raises the error
+        left = self._fuel_left.value
         if allowed < left:
             store.set_fuel(allowed)
             self._withheld += left - allowed
