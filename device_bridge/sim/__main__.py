@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         engine.limits.wall_s = args.wall_limit
         engine.limits.cpu_fuel = int(args.cpu_limit * CPU_FUEL_PER_S)
         if args.duration > 0:
-            cap_duration(state, None, args.duration)
+            engine.cap = cap_duration(state, None, args.duration)
     else:
         runner = Runner(state.clock, state.firmware)
         Watchdog(runner, args.cpu_limit, args.wall_limit, on_stop=pacer.wake).start()

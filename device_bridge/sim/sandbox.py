@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import builtins
 import math
-import random as host_random
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from .microbit import make_microbit
 from .music import make_music
 from .neopixel import make_neopixel
 from .radio import make_radio
+from .randomness import make_random
 from .runner import TICK
 from .vfs import VirtualFS
 
@@ -274,11 +274,7 @@ class Sandbox:
         return module
 
     def _random(self) -> types.ModuleType:
-        generator = host_random.Random(self.state.seed)
-        module = types.ModuleType("random")
-        for name in ("getrandbits", "seed", "randrange", "randint", "choice", "random", "uniform"):
-            setattr(module, name, getattr(generator, name))
-        return module
+        return make_random(self.state.seed)
 
     def _gc(self) -> types.ModuleType:
         module = types.ModuleType("gc")

@@ -19,6 +19,7 @@ from tne.i18n import _, number
 from .. import image as image_module
 from ..audio import make_audio
 from ..clock import SimClock
+from ..duration import DurationCap, DurationReached
 from ..environment import environment
 from ..limits import cpu_message, wall_message
 from ..machine import make_machine
@@ -26,8 +27,11 @@ from ..microbit import ResetRequested, make_microbit
 from ..music import make_music
 from ..neopixel import make_neopixel
 from ..radio import make_radio
+from ..randomness import make_random
 from ..vfs import VirtualFS
+from .door import Handler
 from .files import file_ops
+from .memory import Trapped
 from .peripherals import HostModules
 from .vm import EOT_SHOWN_TEXT as EOT_SHOWN
 from .vm import GUEST, GuestVM, Limits, VMHooks
@@ -57,6 +61,10 @@ class WorkClock(SimClock):
     def ticks_ms(self) -> int:
         return int(self.now_ms)
 
+    def reach(self, now_ms: float) -> None:
+        """Bring the clock to `now_ms` by work (a run that spent all the fuel it was given)."""
+        self.work_ms = max(self.work_ms, now_ms - self._slept_ms)
+
 
 def _nothing() -> None:
     return None
@@ -83,6 +91,9 @@ class WasmEngine:
         self._serial = write
         self.limits = limits or Limits(heap_bytes=HEAP_BYTES.get(firmware, HEAP_BYTES["v2"]))
         self.vm: GuestVM | None = None
+        #: The cap on simulated time (`--duration`), if any: set before the first boot.
+        self.cap: DurationCap | None = None
+        self._work_base = 0.0  # simulated ms of work done by the earlier boots' guests
         self.modules: dict[str, object] = {}
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
 
@@ -99,17 +110,21 @@ class WasmEngine:
         environment(self.hardware).reboot()
         host = HostModules(self._module, image_module.MicroBitImage)
         ops = {**host.ops(), **file_ops(self.vfs, self.firmware)}
+        if self.cap is not None:
+            ops = {name: _capped(handler) for name, handler in ops.items()}
+        self._work_base = getattr(self.clock, "work_ms", 0.0)
         hooks = VMHooks(
             sink=self._sink,
             now_ns=lambda: int(self.clock.now_ms * 1_000_000),
             set_work_ms=self._set_work,
             library=LIBRARY,
+            work_left_ms=self.cap.work_left_ms if self.cap is not None else None,
         )
         self.vm = GuestVM(ops, hooks, self.limits).start()
 
     def _set_work(self, ms: float) -> None:
         if isinstance(self.clock, WorkClock):
-            self.clock.work_ms = ms
+            self.clock.work_ms = self._work_base + ms  # time carries on across boots
 
     def _sink(self, data: bytes) -> None:
         text = self._decoder.decode(data)
@@ -152,6 +167,8 @@ class WasmEngine:
             return make_neopixel(firmware, hardware)
         if name == "audio":
             return make_audio(clock, hardware, env, self._checkpoint)
+        if name == "random":
+            return make_random(self.seed)
         return types.ModuleType(name)
 
     # -- running -------------------------------------------------------------------------------
@@ -159,9 +176,17 @@ class WasmEngine:
     def execute(self, source: str, mode: str = "exec") -> str:
         """Run `source`; the traceback text ('' when it ended normally). Raises
         `ResetRequested` when the program reset the board."""
+        if self.vm is None or self.vm.dead == "duration":
+            self.boot()  # the guest that reached the cap, replaced when there is more to run
         assert self.vm is not None
         outcome = self.vm.execute(source, mode)
         if outcome.status == "ok":
+            return ""
+        if outcome.status == "dead" and outcome.text == "duration" and self.cap is not None:
+            # The cap ends a program as `sys.exit()` would: no traceback, nothing more runs.
+            if isinstance(self.clock, WorkClock):
+                self.clock.reach(self.cap.cap_ms)
+            self.cap.tell_reached()
             return ""
         if outcome.status == "rs":
             raise ResetRequested
@@ -204,6 +229,19 @@ CPU_FUEL_PER_S = 10_000_000_000
 
 def _megabytes(size: int) -> str:
     return f"{number(size / (1024 * 1024))} Mo"
+
+
+def _capped(handler: Handler) -> Handler:
+    """An op that ends the guest when it reaches the duration cap (a sleep past it): the cap
+    must hold even for a program that catches every exception."""
+
+    def call(payload: str) -> str:
+        try:
+            return handler(payload)
+        except DurationReached:
+            raise Trapped("duration") from None
+
+    return call
 
 
 class _Stdout:

@@ -136,6 +136,10 @@ MANIFEST: dict[str, dict[str, object]] = {
             "NeoPixel": ("__len__", "__getitem__", "__setitem__", "clear", "fill", "show", "write")
         },  # fmt: skip
     },
+    # `play_frames` and `play_named` are the guest's `play` (guest/audio.py keeps the frames).
+    "audio": {"functions": ("play_frames", "play_named", "stop", "is_playing")},
+    # Seeded by the board's seed on the host (randomness.py); `choice` is the guest's.
+    "random": {"functions": ("getrandbits", "seed", "randrange", "randint", "random", "uniform")},
 }
 #: Instances the host keeps for the guest, at most, per boot.
 MAX_HANDLES = 256
@@ -190,7 +194,7 @@ class HostModules:
             "functions": [f for f in members.get("functions", ()) if hasattr(host, f)],  # type: ignore[attr-defined]
             "constants": {c: getattr(host, c) for c in members.get("constants", ())},  # type: ignore[attr-defined]
             "classes": {
-                name: list(methods)
+                name: [m for m in methods if hasattr(getattr(host, name), m)]
                 for name, methods in members.get("classes", {}).items()  # type: ignore[attr-defined]
                 if hasattr(host, name)
             },  # fmt: skip

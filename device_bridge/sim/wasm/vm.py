@@ -98,6 +98,10 @@ class VMHooks:
     now_ns: Callable[[], int]  # the simulated clock, for the guest's own `time`
     set_work_ms: Callable[[float], None]  # simulated ms of work done since power-on
     library: dict[str, Path] = field(default_factory=dict)  # /lib name -> source file
+    #: The duration cap's hook (duration.py): simulated ms of work the program may still do, or
+    #: None. Simulated time comes from fuel, so a run gets only the fuel for that much, and
+    #: spending it all is reaching the cap ("duration"), not the CPU limit.
+    work_left_ms: Callable[[], float] | None = None
 
 
 class GuestVM:
@@ -128,6 +132,7 @@ class GuestVM:
         self._stop_timer: threading.Timer | None = None
         self._exception = 0  # the guest's KeyboardInterrupt for the current run
         self._work_fuel = 0  # fuel spent by earlier runs
+        self._withheld = 0  # fuel of this run taken back for the duration cap (not work)
         self._door_fuel = 0  # of all the fuel spent, what the door cost (not the program)
         self._charged = 0  # the work charged to simulated time so far
         self._run_output = 0
@@ -222,7 +227,7 @@ class GuestVM:
             return functions.trap_reason.split()[0]
         text = str(error)
         if "fuel" in text:
-            return "cpu"
+            return "duration" if self._withheld else "cpu"
         if "stack" in text:
             return "stack"
         if "out of bounds" in text or "unreachable" in text:
@@ -256,6 +261,8 @@ class GuestVM:
         door = Door(self._ops, self._entered)
         door.leaving = self._leaving
         door.pending = lambda: self._interrupt
+        if self.hooks.work_left_ms is not None:
+            door.pending = lambda: True  # the duration cap looks at each call's return
         door.define(linker, self._functions, module)
         instance = linker.instantiate(store, module)
         exports = instance.exports(store)
@@ -284,7 +291,8 @@ class GuestVM:
             if ffi.wasmtime_context_get_fuel(self._context, self._fuel_ref):
                 left.value = self._store.get_fuel()  # type: ignore[union-attr]  # raises
             self._door_fuel += door_fuel(payload) - CALL_FUEL
-            work = self._work_fuel + self.limits.cpu_fuel - left.value - self._door_fuel
+            spent = self.limits.cpu_fuel - self._withheld - left.value
+            work = self._work_fuel + spent - self._door_fuel
             # The door's cost is an estimate: time never runs backwards, and each call costs at
             # least its own 0.02 ms (else `while running_time() < t: display.set_pixel(...)`
             # could wait for ever).
@@ -296,6 +304,23 @@ class GuestVM:
         that the call did not turn into an exception is delivered now."""
         if self._interrupt and self._running:
             self._deliver()
+        if self.hooks.work_left_ms is not None and self._running:
+            self._cap_fuel(self.hooks.work_left_ms())  # also as `next` starts a run
+
+    def _cap_fuel(self, work_left_ms: float) -> None:
+        """Leave the run no more fuel than `work_left_ms` of simulated work (the duration cap;
+        a sleep shortens what is left). What is taken back is not work done. (The door's own
+        fuel is not simulated time, so the cap may come up to one door call's fuel early: the
+        engine then sets the clock at the cap.)"""
+        allowed = max(0, int(work_left_ms / MS_PER_FUEL))
+        store = self._store
+        assert store is not None
+        if ffi.wasmtime_context_get_fuel(self._context, self._fuel_ref):
+            self._fuel_left.value = store.get_fuel()  # raises the error
+        left = self._fuel_left.value
+        if allowed < left:
+            store.set_fuel(allowed)
+            self._withheld += left - allowed
 
     def _deliver(self) -> None:
         if self._finder is None or self._finder.slots is None or not self._exception:
@@ -339,6 +364,7 @@ class GuestVM:
         self._exception = int(payload)
         self._run_output = 0
         self._interrupt = False
+        self._withheld = 0
         store.set_fuel(self.limits.cpu_fuel)
         self._watch.deadline = time.monotonic() + self.limits.wall_s
         self._running = True
@@ -358,7 +384,7 @@ class GuestVM:
         assert store is not None and self._watch is not None and self._door is not None
         with self._door.lock:
             self._running = False
-            self._work_fuel += self.limits.cpu_fuel - store.get_fuel()
+            self._work_fuel += self.limits.cpu_fuel - self._withheld - store.get_fuel()
             if self._finder is not None and self._finder.slots is not None:
                 assert self._memory is not None
                 interrupt.clear(self._memory, self._finder.slots)

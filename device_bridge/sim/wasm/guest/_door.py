@@ -14,10 +14,23 @@ _Reset = None
 
 # Modules pupils may import, as the firmware has them; `LIB` ones are the simulator's own
 # (served from /lib), the others MicroPython's built-in ones.
-LIB = ("microbit", "music", "radio", "neopixel", "machine", "audio", "os", "time", "speech")
+LIB = (
+    "microbit",
+    "music",
+    "radio",
+    "neopixel",
+    "machine",
+    "audio",
+    "os",
+    "time",
+    "speech",
+    "random",
+)
 # The simulator's own helpers, importable from its modules only.
 INTERNAL = ("_door", "image")
-BUILTIN = ("math", "gc", "micropython", "random", "struct", "array", "collections", "sys")
+# (`random` is the simulator's: the interpreter's own seeds itself from /dev/urandom, which the
+# guest has not got; the simulator's repeats with the board's seed.)
+BUILTIN = ("math", "gc", "micropython", "struct", "array", "collections", "sys")
 ALIASES = {
     "utime": "time",
     "uos": "os",
