@@ -36,15 +36,12 @@ from device_bridge.sim.wasm.board import CPU_FUEL_PER_S, WasmEngine
 from device_bridge.sim.wasm.vm import Limits
 from device_bridge.transports.sim import SimTransport
 from tests.helpers.host_watch import PROC_READABLE, HostSnapshot, descendants, environment_of
+from tests.helpers.limited_sim import CPU_LIMIT_S, OUTPUT_CAP, WALL_LIMIT_S, LimitedTransport
 from tests.kernel.conftest import kernelspecs  # noqa: F401 - the kernel fixture, shared
 
 #: The teacher's session holds this; no pupil program may read it.
 SECRET_NAME = "TNE_SECRET"
 SECRET = "s3cret-" + uuid.uuid4().hex
-#: The limits of the board the Board API attempts run on (a server would choose short ones).
-CPU_LIMIT_S = 1.0
-WALL_LIMIT_S = 3.0
-OUTPUT_CAP = 1024 * 1024
 #: A pupil's way to the door: `host.call(name, payload)`, found through the simulator's modules.
 DOOR = (
     "def door():\n"
@@ -328,14 +325,6 @@ def assert_nothing_leaked(attack: Attack, output: str) -> None:
     assert SECRET not in output
     for text in attack.never:
         assert text not in output
-
-
-class LimitedTransport(SimTransport):
-    """The simulator's child with short limits, as a server would start it."""
-
-    def command(self, channel_port: int = 0) -> list[str]:
-        limits = ["--cpu-limit", str(CPU_LIMIT_S), "--wall-limit", str(WALL_LIMIT_S)]
-        return super().command(channel_port) + limits
 
 
 @pytest.fixture(scope="module")
