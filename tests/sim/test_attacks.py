@@ -34,7 +34,12 @@ from device_bridge import Board
 from device_bridge.sim.limits import cpu_message, wall_message
 from device_bridge.sim.wasm.board import CPU_FUEL_PER_S, WasmEngine
 from device_bridge.sim.wasm.vm import Limits
-from device_bridge.transports.sim import SimTransport
+from device_bridge.transports.sim import (
+    CHILD_VARIABLES,
+    PACKAGE_ROOT,
+    SimTransport,
+    child_environment,
+)
 from tests.helpers.host_watch import PROC_READABLE, HostSnapshot, descendants, environment_of
 from tests.helpers.limited_sim import CPU_LIMIT_S, OUTPUT_CAP, WALL_LIMIT_S, LimitedTransport
 from tests.kernel.conftest import kernelspecs  # noqa: F401 - the kernel fixture, shared
@@ -607,3 +612,57 @@ def test_attack_through_the_simulated_kernel_reaches_nothing(
         for pid in children:
             assert SECRET_NAME not in environment_of(pid)
         assert len(children) == 1  # the simulated board's child, which started nothing
+
+
+# -- the clean child (item 7) and the watch itself ------------------------------------------------
+
+
+def test_the_child_receives_only_the_listed_variables(secret_session: None) -> None:
+    if not PROC_READABLE:
+        pytest.skip("reads the child's environment from /proc")
+    transport = SimTransport()
+    transport.open()
+    try:
+        process = transport._process
+        assert process is not None
+        received = environment_of(process.pid)
+    finally:
+        transport.close()
+    assert SECRET_NAME not in received
+    assert set(received) <= set(CHILD_VARIABLES) | {"PYTHONIOENCODING"}
+    assert received["TNE_LANG"] == "fr"  # listed: the child speaks the parent's language
+    assert received["PYTHONPATH"].split(os.pathsep)[0] == str(PACKAGE_ROOT)
+
+
+def test_the_child_environment_keeps_what_windows_and_python_need() -> None:
+    parent = {
+        "SYSTEMROOT": "C:\\Windows",
+        "PYTHONPATH": "/elsewhere",
+        "LOCALAPPDATA": "C:\\Users\\prof\\AppData\\Local",
+        SECRET_NAME: SECRET,
+        "PATH": "/usr/bin",
+        "JUPYTER_TOKEN": "abc",
+    }
+    env = child_environment(parent)
+    assert env["SYSTEMROOT"] == "C:\\Windows"
+    assert env["LOCALAPPDATA"] == parent["LOCALAPPDATA"]
+    assert env["PYTHONPATH"] == os.pathsep.join([str(PACKAGE_ROOT), "/elsewhere"])
+    assert SECRET_NAME not in env and "PATH" not in env and "JUPYTER_TOKEN" not in env
+
+
+def test_the_watch_sees_a_file_a_process_and_a_variable(tmp_path: Path) -> None:
+    # The checks above can fail: a file written, a process left, a variable passed are seen.
+    before = HostSnapshot.take(tmp_path)
+    (tmp_path / "pwned").write_text("x")
+    with subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(30)"],
+        env={**os.environ, SECRET_NAME: SECRET},
+    ) as sleeper:
+        try:
+            after = HostSnapshot.take(tmp_path)
+            assert before.new_files(after) == {tmp_path / "pwned"}
+            if PROC_READABLE:
+                assert before.new_processes(after) == {sleeper.pid}
+                assert environment_of(sleeper.pid)[SECRET_NAME] == SECRET
+        finally:
+            sleeper.kill()
