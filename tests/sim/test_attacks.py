@@ -471,13 +471,38 @@ def test_a_forged_next_ends_within_the_wall_limit(secret_session: None) -> None:
 # -- the raw REPL's framing (item 6) ------------------------------------------------------------
 
 
-def test_printing_the_end_of_output_does_not_make_a_failing_program_look_successful(
-    attack_board: AttackBoard,
+UART_BYPASS = pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: `uart.write` goes to the serial line through WasmEngine's `_Stdout`, "
+    "around the \\x04 escaping that the guest's own output gets (vm.GuestVM._write), so "
+    "writing \\x04\\x04> ends the raw REPL's frame: the failing program looks successful",
+)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        pytest.param("print('fini' + chr(4) + chr(4) + '>')", id="print"),
+        pytest.param("import sys\nsys.stdout.write(chr(4) + chr(4) + '>')", id="sys-stdout"),
+        pytest.param(
+            "from microbit import uart\nuart.write('fini' + chr(4) + chr(4) + '>')",
+            id="uart-str",
+            marks=UART_BYPASS,
+        ),
+        pytest.param(
+            "from microbit import uart\nuart.write(b'fini' + bytes([4, 4]) + b'>')",
+            id="uart-bytes",
+            marks=UART_BYPASS,
+        ),
+    ],
+)
+def test_writing_the_end_of_output_does_not_make_a_failing_program_look_successful(
+    write: str, secret_session: None
 ) -> None:
-    fake_end = "print('fini' + chr(4) + chr(4) + '>')\n1 / 0"
-    result = attack_board.board.run(fake_end, timeout=10)
-    assert b"ZeroDivisionError" in result.stderr
-    assert attack_board.board.eval("6 * 7") == 42
+    with Board.connect("sim") as board:
+        result = board.run(write + "\n1 / 0", timeout=10)
+        assert b"ZeroDivisionError" in result.stderr
+        assert board.eval("6 * 7") == 42
 
 
 def test_printing_a_fake_traceback_does_not_make_a_successful_program_look_failing(

@@ -159,8 +159,32 @@ def resident_kb() -> int | None:
     return None
 
 
+UART_UNCAPPED = pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: `uart.write` reaches the serial line through WasmEngine's `_Stdout`, "
+    "which the output cap (counted in vm.GuestVM._write) never sees: about 1.4 MB a second "
+    "reach the parent until the wall limit (30 minutes by default)",
+)
+
+
+@pytest.mark.parametrize(
+    "flood",
+    [
+        pytest.param("line = 'x' * 1000\nfor i in range(200000):\n    print(line)", id="print"),
+        pytest.param(
+            "import sys\nline = 'x' * 1000\nfor i in range(200000):\n    sys.stdout.write(line)",
+            id="sys-stdout",
+        ),
+        pytest.param(
+            "from microbit import uart\nline = 'x' * 1000\nfor i in range(200000):\n"
+            "    uart.write(line)",
+            id="uart",
+            marks=UART_UNCAPPED,
+        ),
+    ],
+)
 def test_an_output_flood_of_200_mb_stops_at_the_cap_and_the_parent_holds_little(
-    board: Board,
+    board: Board, flood: str
 ) -> None:
     received = [0]
 
@@ -169,7 +193,6 @@ def test_an_output_flood_of_200_mb_stops_at_the_cap_and_the_parent_holds_little(
 
     before = resident_kb()
     started = time.monotonic()
-    flood = "line = 'x' * 1000\nfor i in range(200000):\n    print(line)"  # 200 MB
     result = board.run(flood, timeout=30, on_stdout=count)
     elapsed = time.monotonic() - started
     after = resident_kb()
