@@ -85,7 +85,7 @@ def test_ctrl_c_stops_a_long_sleep_inside_the_host_and_keeps_the_variables(board
 
 
 NOT_OBEYED = (
-    "Ton programme ne s'est pas arrêté quand on le lui a demandé, alors la carte a redémarré"
+    "Ton programme ne s'est pas arrêté quand on le lui a demandé : la carte a donc redémarré"
 )
 
 
@@ -93,7 +93,9 @@ NOT_OBEYED = (
     "stubborn",
     [
         "while True:\n try:\n  while True: pass\n except KeyboardInterrupt:\n  pass",
-        "sum(range(2 ** 31 - 1))",  # deaf inside one C call
+        # Deaf inside one C call that allocates nothing (sum would build big ints and fill the
+        # heap first: it is collected between runs only, docs/simulator.md).
+        "max(range(2 ** 30 - 1))",
     ],
     ids=["catches-it", "inside-one-c-call"],
 )
@@ -112,7 +114,7 @@ def test_a_program_that_ignores_ctrl_c_ends_with_a_french_message_and_the_board_
 
 def test_cpu_burnt_inside_one_c_call_ends_within_the_limits_in_french(board: Board) -> None:
     started = time.monotonic()
-    result = board.run("sum(range(2 ** 31 - 1))", timeout=30)
+    result = board.run("max(range(2 ** 30 - 1))", timeout=30)
     elapsed = time.monotonic() - started
     message = last_line(result)
     assert message.startswith(("Le programme a utilisé plus de", "Le programme a fonctionné"))
@@ -159,14 +161,6 @@ def resident_kb() -> int | None:
     return None
 
 
-UART_UNCAPPED = pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: `uart.write` reaches the serial line through WasmEngine's `_Stdout`, "
-    "which the output cap (counted in vm.GuestVM._write) never sees: about 1.4 MB a second "
-    "reach the parent until the wall limit (30 minutes by default)",
-)
-
-
 @pytest.mark.parametrize(
     "flood",
     [
@@ -179,7 +173,6 @@ UART_UNCAPPED = pytest.mark.xfail(
             "from microbit import uart\nline = 'x' * 1000\nfor i in range(200000):\n"
             "    uart.write(line)",
             id="uart",
-            marks=UART_UNCAPPED,
         ),
     ],
 )

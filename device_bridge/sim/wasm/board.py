@@ -131,6 +131,12 @@ class WasmEngine:
         if text:
             self._write(text)
 
+    def _uart_write(self, text: str) -> None:
+        """`uart.write`, from a host call: counted against the run's output cap too."""
+        if self.vm is not None:
+            self.vm.count_output(len(text.encode("utf-8", "replace")))
+        self._write(text)
+
     def _write(self, text: str) -> None:
         """Everything the program sends on the serial line (`print`, `uart.write`): a `\x04`
         in it would end the raw REPL's output early, so it is shown as `␄`."""
@@ -155,7 +161,7 @@ class WasmEngine:
             audio = self._module("audio") if firmware == "v2" else None
             return make_microbit(
                 clock, hardware, firmware, self._checkpoint, audio,  # type: ignore[arg-type]
-                _Stdout(self._write),
+                _Stdout(self._uart_write),
             )  # fmt: skip
         if name == "music":
             return make_music(firmware, clock, hardware, env, self._checkpoint)

@@ -330,10 +330,15 @@ class GuestVM:
         self._interrupt = False
 
     def _write(self, _fd: int, data: bytes) -> None:
-        self._run_output += len(data)
+        self.count_output(len(data))
+        self.hooks.sink(data.replace(EOT, EOT_SHOWN))
+
+    def count_output(self, size: int) -> None:
+        """Bytes the program sends on the serial line (its prints, and `uart.write` from a host
+        call): past the run's cap, the guest ends."""
+        self._run_output += size
         if self._run_output > self.limits.output_bytes:
             raise Trapped("output")
-        self.hooks.sink(data.replace(EOT, EOT_SHOWN))
 
     # -- the REPL loop's ops -------------------------------------------------------------------
 

@@ -84,7 +84,10 @@ def _loop_parts(call, token, g, compile, exec, print_exception, StringIO, Reset)
         except Reset:
             return "rs", ""
         except BaseException as error:  # everything a program raises is reported, as on a board
-            return "er", traceback(error)[-8000:]
+            try:
+                return "er", traceback(error)[-8000:]
+            except MemoryError:  # the heap is full (it is collected after the run): no words
+                return "er", "MemoryError: memory allocation failed"
         return "ok", ""
 
     return source, run
@@ -105,4 +108,5 @@ while True:
     if not _length:
         break
     _status, _text = _run(_source(int(_length)))
+    _between()  # before building the answer: a run may have filled the heap
     _call("done", _token + _status + _text)
