@@ -233,7 +233,10 @@ class Door:
         memory = self.memory
         assert memory is not None
         if not 0 < name_length <= MAX_NAME or not 0 <= payload_length <= MAX_PAYLOAD:
-            raise GuestFault("call too large")
+            # Nothing of it is read; the guest gets an error (its module's calls never do this).
+            data = b"EValueError\x00call too large"[: max(0, min(result_cap, SMALL_RESULT))]
+            memory.write(result_at, data)
+            return len(data)
         name = memory.read(name_at, name_length)
         handler = self._big if name == b"big" else self.ops.get(name)
         # `inside` is read by a Ctrl-C from another thread without the lock: a Ctrl-C delivered
