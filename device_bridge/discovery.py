@@ -137,29 +137,62 @@ def port_holder(port: str) -> str | None:
 
 def _proc_holder(port: str) -> str | None:
     """Scan /proc/*/fd for links to the device node (processes we may not inspect are
-    skipped: they are another user's, whose open would fail for us anyway)."""
+    skipped: they are another user's, whose open would fail for us anyway).
+
+    A pty (`/dev/pts/N`) made by an emulator or a relay such as `socat` has that program on its
+    other side, holding the master; `socat` holds the slave too, so that the line stays up
+    between clients. That program is the board's end of the cable, not a second client: a
+    process that holds the pty's master is not counted as holding its slave. Another program
+    that opened the slave (a terminal, Thonny) still is."""
     node = os.path.realpath(port)
+    index = _pty_index(node)
     me = os.getpid()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == me:
             continue
-        if _has_open(entry / "fd", node):
-            return _program_name(entry)
+        opened = _open_nodes(entry)
+        if node not in opened:
+            continue
+        if index is not None and index in opened[PTY_MASTER]:
+            continue
+        return _program_name(entry)
     return None
 
 
-def _has_open(fd_dir: Path, node: str) -> bool:
+#: Key of `_open_nodes` for the ptys whose master a process holds.
+PTY_MASTER = "<pty masters>"
+PTY_MULTIPLEXERS = ("/dev/ptmx", "/dev/pts/ptmx")
+
+
+def _pty_index(node: str) -> int | None:
+    """N for `/dev/pts/N`, else None."""
+    head, _sep, tail = node.rpartition("/")
+    return int(tail) if head == "/dev/pts" and tail.isdigit() else None
+
+
+def _open_nodes(process: Path) -> dict[str, set[int]]:
+    """The files a process holds open (as keys), and under `PTY_MASTER` the indexes of the ptys
+    whose master it holds (Linux reports them as `tty-index` in the master's fdinfo)."""
+    opened: dict[str, set[int]] = {PTY_MASTER: set()}
     try:
-        links = list(fd_dir.iterdir())
+        links = list((process / "fd").iterdir())
     except OSError:
-        return False
+        return opened
     for link in links:
         try:
-            if os.readlink(link) == node:
-                return True
+            target = os.readlink(link)
         except OSError:
             continue
-    return False
+        opened.setdefault(target, set())
+        if target in PTY_MULTIPLEXERS:
+            try:
+                info = (process / "fdinfo" / link.name).read_text()
+            except OSError:
+                continue
+            for line in info.splitlines():
+                if line.startswith("tty-index:"):
+                    opened[PTY_MASTER].add(int(line.split()[1]))
+    return opened
 
 
 def _program_name(process: Path) -> str:
