@@ -34,6 +34,14 @@ TEMP_SUFFIX = ".tne-part"
 #: never depends on how fast the board reads (see protocol/raw_repl.py).
 WRITER = "_T"
 LITERAL_SIZE = Pacing.buffer - len(WRITER) - len("()") - 1
+#: Room for a literal when the board takes code by raw-paste: the board paces the link itself
+#: (it grants each window of input once it has read the last), so a statement may be as long as
+#: the board's memory allows. Each statement is one round trip, and on a modern MicroPython
+#: 2,300 statements of 43 bytes cost more than the bytes themselves (0.9 s for a 100 KB source
+#: on the unix port, where 4 KB statements take 0.1 s). The literal, its parse and the string
+#: it makes all live at once: 4 KB needs about 12 KB of heap, which a micro:bit V2 (64 KB heap)
+#: or a Pico (190 KB) has after `gc.collect()`.
+PASTE_LITERAL_SIZE = 4096
 #: The micro:bit file system's longest file name.
 MICROBIT_NAME_BYTES = 120
 #: Tries for a put whose bytes got garbled on the way (seen on the emulated board when the host
@@ -283,7 +291,8 @@ class BoardFS:
         sent = 0
         try:
             self._run(opener, name)
-            for piece in encode_chunks(data, base64=base64):
+            size = PASTE_LITERAL_SIZE if self.board.repl.raw_paste else LITERAL_SIZE
+            for piece in encode_chunks(data, size, base64=base64):
                 self._run(f"{WRITER}({piece})", name)
                 sent += _piece_length(piece, base64)
                 if progress:
