@@ -199,11 +199,7 @@ class RawRepl:
                 seen = (seen + idle.args[0])[-SEEN_KEPT:]
                 continue
             seen = (seen + before)[-SEEN_KEPT:]
-            if attempt == 0:
-                # One Ctrl-A sent, one banner read: nothing else can follow it.
-                self._pending = b""
-                return bytes(seen)
-            # An earlier attempt's banner may still be on its way; settle on the last one.
+            # A soft reboot or a second banner may still be on its way; settle on the last one.
             while True:
                 try:
                     seen = (seen + self.read_until(RAW_BANNER, 0.02, deadline=deadline))[
