@@ -25,7 +25,7 @@ from device_bridge.discovery import port_holder
 from device_bridge.errors import BoardFileError, DeviceBusy, ExecTimeout, LinkLost
 from device_bridge.fs import JOURNAL, TEMP_SUFFIX
 from device_bridge.protocol.raw_repl import CTRL_D, RAW_PASTE_REQUEST
-from tests.device_bridge.conftest import require_unix_micropython
+from tests.conftest import require_unix_micropython
 from tests.device_bridge.test_fs import program_of
 from tests.helpers.link import CuttableLink
 from tests.helpers.unix_micropython import UnixMicropython
