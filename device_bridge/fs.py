@@ -39,7 +39,7 @@ LITERAL_SIZE = Pacing.buffer - len(WRITER) - len("()") - 1
 #: (it grants each window of input once it has read the last), so a statement may be as long as
 #: the board's memory allows. Each statement is one round trip, and on a modern MicroPython
 #: 2,300 statements of 43 bytes cost more than the bytes themselves (0.9 s for a 100 KB source
-#: on the unix port, where 4 KB statements take 0.1 s). The literal, its parse and the string
+#: on the unix port, where 4 KB statements take 0.2 s). The literal, its parse and the string
 #: it makes all live at once: 4 KB needs about 12 KB of heap, which a micro:bit V2 (64 KB heap)
 #: or a Pico (190 KB) has after `gc.collect()`.
 PASTE_LITERAL_SIZE = 4096
@@ -100,7 +100,9 @@ def encode_chunks(data: bytes, size: int = LITERAL_SIZE, base64: bool = False) -
 
 
 #: Most file bytes one deflated statement rebuilds: the board holds them at once, beside the
-#: literal and the 1 KB window (`DEFLATE_WBITS`) of the decompressor.
+#: literal, its decoded bytes and the 1 KB window (`DEFLATE_WBITS`) of the decompressor, about
+#: 20 KB in all. Boards with `deflate` (Pico, ESP32: 100 KB of heap and more) have it; the
+#: micro:bit V2 has no `deflate` and keeps the 4 KB literals.
 DEFLATE_RAW_MAX = 8192
 DEFLATE_WBITS = 10
 INFLATER = "_Z"
