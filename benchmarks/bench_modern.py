@@ -304,8 +304,8 @@ def _count_writes(transport: SerialTransport) -> list[int]:
 # -- the report ------------------------------------------------------------------------------
 
 START_WHY = (
-    "the start of the process (see the process start row): tne/cli, outside the bridge, imports typer, rich and "
-    "every verb, then pydantic through typer"
+    "the start of the process (see the process start row): tne/cli, outside the bridge, "
+    "imports typer, rich and every verb, then pydantic through typer"
 )
 
 
