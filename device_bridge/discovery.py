@@ -150,17 +150,15 @@ def _proc_holder(port: str) -> str | None:
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == me:
             continue
-        opened = _open_nodes(entry)
-        if node not in opened:
+        opened = _open_files(entry)
+        if node not in opened.values():
             continue
-        if index is not None and index in opened[PTY_MASTER]:
+        if index is not None and index in _pty_masters(entry, opened):
             continue
         return _program_name(entry)
     return None
 
 
-#: Key of `_open_nodes` for the ptys whose master a process holds.
-PTY_MASTER = "<pty masters>"
 PTY_MULTIPLEXERS = ("/dev/ptmx", "/dev/pts/ptmx")
 
 
@@ -170,29 +168,36 @@ def _pty_index(node: str) -> int | None:
     return int(tail) if head == "/dev/pts" and tail.isdigit() else None
 
 
-def _open_nodes(process: Path) -> dict[str, set[int]]:
-    """The files a process holds open (as keys), and under `PTY_MASTER` the indexes of the ptys
-    whose master it holds (Linux reports them as `tty-index` in the master's fdinfo)."""
-    opened: dict[str, set[int]] = {PTY_MASTER: set()}
+def _open_files(process: Path) -> dict[str, str]:
+    """What a process holds open: file descriptor -> path ({} when we may not look)."""
     try:
         links = list((process / "fd").iterdir())
     except OSError:
-        return opened
+        return {}
+    opened = {}
     for link in links:
         try:
-            target = os.readlink(link)
+            opened[link.name] = os.readlink(link)
         except OSError:
             continue
-        opened.setdefault(target, set())
-        if target in PTY_MULTIPLEXERS:
-            try:
-                info = (process / "fdinfo" / link.name).read_text()
-            except OSError:
-                continue
-            for line in info.splitlines():
-                if line.startswith("tty-index:"):
-                    opened[PTY_MASTER].add(int(line.split()[1]))
     return opened
+
+
+def _pty_masters(process: Path, opened: dict[str, str]) -> set[int]:
+    """The indexes of the ptys whose master the process holds (Linux reports them as
+    `tty-index` in the master's fdinfo)."""
+    indexes = set()
+    for fd, target in opened.items():
+        if target not in PTY_MULTIPLEXERS:
+            continue
+        try:
+            info = (process / "fdinfo" / fd).read_text()
+        except OSError:
+            continue
+        for line in info.splitlines():
+            if line.startswith("tty-index:"):
+                indexes.add(int(line.split()[1]))
+    return indexes
 
 
 def _program_name(process: Path) -> str:
