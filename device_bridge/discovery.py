@@ -168,29 +168,67 @@ def port_holder(port: str) -> str | None:
 
 def _proc_holder(port: str) -> str | None:
     """Scan /proc/*/fd for links to the device node (processes we may not inspect are
-    skipped: they are another user's, whose open would fail for us anyway)."""
+    skipped: they are another user's, whose open would fail for us anyway).
+
+    A pty (`/dev/pts/N`) made by an emulator or a relay such as `socat` has that program on its
+    other side, holding the master; `socat` holds the slave too, so that the line stays up
+    between clients. That program is the board's end of the cable, not a second client: a
+    process that holds the pty's master is not counted as holding its slave. Another program
+    that opened the slave (a terminal, Thonny) still is."""
     node = os.path.realpath(port)
+    index = _pty_index(node)
     me = os.getpid()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == me:
             continue
-        if _has_open(entry / "fd", node):
-            return _program_name(entry)
+        opened = _open_files(entry)
+        if node not in opened.values():
+            continue
+        if index is not None and index in _pty_masters(entry, opened):
+            continue
+        return _program_name(entry)
     return None
 
 
-def _has_open(fd_dir: Path, node: str) -> bool:
+PTY_MULTIPLEXERS = ("/dev/ptmx", "/dev/pts/ptmx")
+
+
+def _pty_index(node: str) -> int | None:
+    """N for `/dev/pts/N`, else None."""
+    head, _sep, tail = node.rpartition("/")
+    return int(tail) if head == "/dev/pts" and tail.isdigit() else None
+
+
+def _open_files(process: Path) -> dict[str, str]:
+    """What a process holds open: file descriptor -> path ({} when we may not look)."""
     try:
-        links = list(fd_dir.iterdir())
+        links = list((process / "fd").iterdir())
     except OSError:
-        return False
+        return {}
+    opened = {}
     for link in links:
         try:
-            if os.readlink(link) == node:
-                return True
+            opened[link.name] = os.readlink(link)
         except OSError:
             continue
-    return False
+    return opened
+
+
+def _pty_masters(process: Path, opened: dict[str, str]) -> set[int]:
+    """The indexes of the ptys whose master the process holds (Linux reports them as
+    `tty-index` in the master's fdinfo)."""
+    indexes = set()
+    for fd, target in opened.items():
+        if target not in PTY_MULTIPLEXERS:
+            continue
+        try:
+            info = (process / "fdinfo" / fd).read_text()
+        except OSError:
+            continue
+        for line in info.splitlines():
+            if line.startswith("tty-index:"):
+                indexes.add(int(line.split()[1]))
+    return indexes
 
 
 def _program_name(process: Path) -> str:

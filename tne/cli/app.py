@@ -22,6 +22,7 @@ import typer  # noqa: E402
 from device_bridge import Board, parse_address  # noqa: E402
 from device_bridge.errors import BridgeError  # noqa: E402
 
+from .guide import guide  # noqa: E402
 from .kernel import kernel_app  # noqa: E402
 from .output import BoardOutput, say  # noqa: E402
 from .registry import registry_app  # noqa: E402
@@ -52,6 +53,9 @@ app.command(
 )(report_command)
 app.add_typer(kernel_app, name="kernel")
 app.add_typer(workshop_app, name="workshop")
+app.command("guide", help=_("Open the teachers' and trainers' guide in the browser, offline."))(
+    guide
+)
 
 DEVICE_HELP = _(
     "Which board: auto, all, serial:PORT (serial:COM3, serial:/dev/ttyACM0), ble:NAME, sim, "
