@@ -248,8 +248,8 @@ def test_a_board_connected_by_its_label_carries_it_in_its_own_label(
     monkeypatch.setattr(serial.tools.list_ports, "comports", lambda *a, **k: [])
     save_labels({"sim@v1": "R4"})
 
-    with Board.connect("label:r4") as board:
-        assert str(board.address) == "sim@v1"
-        assert board.label.startswith("R4 · micro:bit V1")
     with Board.connect("sim@v1") as plain:
         assert not plain.label.startswith("R4")
+    with Board.connect("label:r4") as board:
+        assert str(board.address) == "sim@v1"
+        assert board.label == f"R4 · {plain.label}"  # the label as stored, not as typed

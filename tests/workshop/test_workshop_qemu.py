@@ -88,9 +88,10 @@ def test_emulated_boards_get_labels_by_serial_number_that_survive_a_restart(
 def test_put_and_run_on_all_boards_give_each_output_under_its_label_and_files_come_back(
     table: dict[str, str], tmp_path: Path
 ) -> None:
-    env = {**table, "TNE_EXTRA_DEVICES": table["TNE_EXTRA_DEVICES"] + ",sim:maqueen"}
-    put = tne("fs", "put", "--device", "all", str(MAQUEEN), env=env, timeout=120)
+    put = tne("fs", "put", "--device", "all", str(MAQUEEN), env=table, timeout=120)
     assert put.returncode == 0, put.stderr
+    # The simulated robot carries maqueen.py already; it joins the table for the run.
+    env = {**table, "TNE_EXTRA_DEVICES": table["TNE_EXTRA_DEVICES"] + ",sim:maqueen"}
     program = tmp_path / "robot.py"
     program.write_text(USES_MAQUEEN, encoding="utf-8")
 

@@ -11,7 +11,7 @@ import threading
 
 from device_bridge import Board
 from device_bridge.discovery import FoundDevice, find_devices, resolve_all, resolve_label
-from device_bridge.errors import BridgeError, UsageError
+from device_bridge.errors import BoardError, BridgeError, UsageError
 from device_bridge.labels import assign, labels_path, next_free, read_labels, save_labels
 from tne.i18n import _
 
@@ -23,11 +23,15 @@ EXIT_FAILED = 1
 
 def scroll_name(board: Board, name: str, label: str) -> bool:
     """Make a micro:bit scroll `name` until its next program, and say so; False (and said)
-    for a board without a display."""
-    if not (board.profile and board.profile.kind.startswith("microbit")):
+    for a board without a display. Asked of the board itself (its `microbit` module), not
+    guessed from its profile: a simulated micro:bit may report another platform."""
+    try:
+        board.exec(f"from microbit import display\ndisplay.scroll({name!r}, wait=False, loop=True)")
+    except BoardError as problem:
+        if problem.exception_name != "ImportError":
+            raise
         say(_("{label} has no display to show its name.").format(label=label))
         return False
-    board.exec(f"from microbit import display\ndisplay.scroll({name!r}, wait=False, loop=True)")
     say(_("{label} scrolls '{name}'.").format(label=label, name=name))
     return True
 
