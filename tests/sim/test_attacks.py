@@ -244,12 +244,12 @@ ATTACKS = [
     Attack("cpu-bytes-repeat", "b'ab' * (2 ** 30)", "stop-or-MemoryError"),
     Attack("memory-bytes-repeat", "b'ab' * (2 ** 27)", "stop-or-MemoryError"),
     Attack(
-        "memory-bomb-list",
-        "x = []\nwhile True:\n    x.append(bytearray(1024))",
+        "memory-bomb-list",  # in a function, so that the next attack finds the heap free
+        "def bomb():\n    x = []\n    while True:\n        x.append(bytearray(1024))\nbomb()",
         "stop-or-MemoryError",
     ),
-    Attack("memory-bomb-one", "x = bytearray(2 ** 30)", "stop-or-MemoryError"),
-    Attack("memory-bomb-bigint", "x = 7 ** (10 ** 7)", "stop-or-MemoryError"),
+    Attack("memory-bomb-one", "bytearray(2 ** 30)", "stop-or-MemoryError"),
+    Attack("memory-bomb-bigint", "7 ** (10 ** 7)", "stop-or-MemoryError"),
     Attack(
         "output-flood",
         "for i in range(200000):\n    print('x' * 1000)",

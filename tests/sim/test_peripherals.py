@@ -221,6 +221,19 @@ def test_neopixel_show_sends_the_colours(board: LocalBoard) -> None:
     )
 
 
+def test_the_v1_neopixel_has_no_fill_nor_write() -> None:
+    code = (
+        "from microbit import *\nimport neopixel\nn = neopixel.NeoPixel(pin0, 2)\n"
+        "print(hasattr(n, 'fill'), hasattr(n, 'write'))"
+    )
+    assert LocalBoard("v2").run(code) == "True True\n"
+    v1 = LocalBoard("v1")
+    assert v1.run(code) == "False False\n"
+    assert v1.error_line("n.fill((1, 2, 3))") == (
+        "AttributeError: 'NeoPixel' object has no attribute 'fill'"
+    )
+
+
 #: Simulated ms a call's own work may add to what it waits: MicroPython builds its arguments and
 #: reads its answer, and `audio.play` checks that each of 250 frames is an `AudioFrame` (about
 #: 10 ms). The sealed engine counts that work, as a board spends time on it.

@@ -141,6 +141,8 @@ MANIFEST: dict[str, dict[str, object]] = {
     # Seeded by the board's seed on the host (randomness.py); `choice` is the guest's.
     "random": {"functions": ("getrandbits", "seed", "randrange", "randint", "random", "uniform")},
 }
+#: Argument types that may hold a board's object or an image (`HostModules._value`).
+NESTED = (dict, list, tuple)
 #: Instances the host keeps for the guest, at most, per boot.
 MAX_HANDLES = 256
 
@@ -274,6 +276,12 @@ class HostModules:
 
     def _arguments(self, payload: str) -> tuple[tuple, dict]:
         args, kwargs = arguments(payload)
+        if not kwargs:
+            for a in args:
+                if type(a) in NESTED:
+                    break
+            else:  # ints, bytes, str: as they are (a robot's loop sends only these)
+                return args, kwargs
         return (
             tuple(self._value(a) for a in args),
             {key: self._value(value) for key, value in kwargs.items()},

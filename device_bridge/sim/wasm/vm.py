@@ -116,6 +116,7 @@ class GuestVM:
             "next": self._next,
             "done": self._done,
             "job.read": self._job_read,
+            "go": self._go,
             "token": self._give_token,
             "heap": lambda _payload: str(self.limits.heap_bytes),
             "lib.stat": self._lib_stat,
@@ -364,17 +365,26 @@ class GuestVM:
         job = self._jobs.get()
         if job is None:
             return ""
+        self._exception = int(payload) if payload.isdigit() else 0
+        self._job = job
+        return str(len(job))
+
+    def _go(self, payload: str) -> str:
+        """The run starts: its fuel, its wall time. The loop has read the job already, so the
+        work counted from here does not depend on the secret or on addresses (the same code
+        spends the same fuel: a trace repeats byte for byte)."""
+        self._loop_only(payload)
+        if self._running or not self._job:
+            raise Refused("not available")
         store = self._store
         assert store is not None and self._watch is not None
-        self._exception = int(payload)
         self._run_output = 0
         self._interrupt = False
         self._withheld = 0
         store.set_fuel(self.limits.cpu_fuel)
         self._watch.deadline = time.monotonic() + self.limits.wall_s
         self._running = True
-        self._job = job
-        return str(len(job))
+        return "n"
 
     def _job_read(self, payload: str) -> str:
         payload = self._loop_only(payload)
@@ -398,6 +408,7 @@ class GuestVM:
             self._stop_timer.cancel()
             self._stop_timer = None
         self._watch.deadline = None
+        self._job = ""
         self._outcomes.put(Outcome(payload[:2], payload[2:]))
         return "n"
 

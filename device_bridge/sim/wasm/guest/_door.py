@@ -97,6 +97,9 @@ def result(r):
     # sent bare (slicing a string costs a lookup of the interpreter's string table).
     if r == "n" or not r:
         return None
+    if r == "M":  # longer than the small buffer: the host kept it
+        _call("big", "")
+        r = _call("kept", "")
     if r == "T":
         return True
     if r == "F":

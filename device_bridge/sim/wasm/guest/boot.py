@@ -107,6 +107,8 @@ while True:
     _length = _call("next", _token + str(id(_stop)))
     if not _length:
         break
-    _status, _text = _run(_source(int(_length)))
+    _job = _source(int(_length))
+    _call("go", _token)
+    _status, _text = _run(_job)
     _between()  # before building the answer: a run may have filled the heap
     _call("done", _token + _status + _text)

@@ -13,13 +13,18 @@ def _long(op):
     return proxy
 
 
+def config(**settings):
+    # (Its errors name the argument: longer than a call's small answer.)
+    return _door.result(_door.big("radio.config", _door.args((), settings)))
+
+
 receive = _long("radio.receive")
 receive_bytes = _long("radio.receive_bytes")
 receive_full = _long("radio.receive_full")
 
 
 def receive_bytes_into(buffer):
-    data = receive_bytes()  # noqa: F821 - from the host's list
+    data = receive_bytes()
     if data is None:
         return None
     size = min(len(data), len(buffer))
