@@ -28,10 +28,15 @@ class Lab:
         self.port = free_port()
         command = [sys.executable, "-m", "tne.cli", "lab", "--no-browser"]
         command += ["--port", str(self.port), "--dir", str(folder), *options]
-        # A JupyterLab configuration folder of its own: the workspace (which tabs were open) is
-        # saved there, and one left by another run would reopen its notebooks in this one.
-        config = folder / ".jupyter-config"
-        env = dict(os.environ, PYTHONPATH=str(REPO), TNE_LANG="fr", JUPYTER_CONFIG_DIR=str(config))
+        # A workspace of its own: JupyterLab reopens the tabs of the user's last session (another
+        # test's, or a run of scripts/guide_screenshots.py), and the first notebook on the page
+        # would not be this test's.
+        workspaces = folder / ".workspaces"
+        workspaces.mkdir(exist_ok=True)
+        env = dict(
+            os.environ, PYTHONPATH=str(REPO), TNE_LANG="fr",
+            JUPYTERLAB_WORKSPACES_DIR=str(workspaces),
+        )  # fmt: skip
         self.process = subprocess.Popen(
             command,
             cwd=folder,

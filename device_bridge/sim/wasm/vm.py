@@ -365,7 +365,7 @@ class GuestVM:
         job = self._jobs.get()
         if job is None:
             return ""
-        self._exception = int(payload) if payload.isdigit() else 0
+        self._exception = int(payload) if payload.isdigit() else 0  # (zero-padded)
         self._job = job
         return str(len(job))
 

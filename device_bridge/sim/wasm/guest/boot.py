@@ -97,6 +97,7 @@ _g = {"__name__": "__main__"}
 exec("from microbit import *", _g)
 _door.ready(int(_call("heap", "")))
 _token = _call("token", "")
+_token_b = _token.encode()
 _source, _run = _loop_parts(
     _call, _token, _g, compile, exec, sys.print_exception, io.StringIO, _door.Reset
 )
@@ -104,11 +105,14 @@ _between = _door.between_runs
 while True:
     _between()
     _stop = KeyboardInterrupt()  # the exception a Ctrl-C raises (interrupt.py)
-    _length = _call("next", _token + str(id(_stop)))
+    # (The address in fixed width: a string's length moves later allocations, and their cost.)
+    _length = _call("next", _token + "%010d" % id(_stop))
     if not _length:
         break
     _job = _source(int(_length))
     _call("go", _token)
     _status, _text = _run(_job)
     _between()  # before building the answer: a run may have filled the heap
-    _call("done", _token + _status + _text)
+    # As bytes: a new str is looked up in the interpreter's sorted string table, at a cost that
+    # depends on its content, so a str holding the (random) secret would change the run's work.
+    _call("done", _token_b + _status.encode() + _text.encode())
