@@ -78,6 +78,15 @@ class Attack:
         return self.code.replace("{target}", str(target)).replace("{secret}", SECRET_NAME)
 
 
+#: A payload over door.MAX_PAYLOAD is taken for a broken guest (memory.GuestFault).
+OVERSIZED = pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: a call whose payload is over 16 KB ends the guest (door.host_call raises "
+    "GuestFault) and the board restarts, where an error was due; the ordinary API reaches it "
+    "too (display.scroll or uart.write of 20,000 characters: test_engine_limits.py)",
+)
+
+
 def forged(call: str) -> str:
     return DOOR + call
 
@@ -184,6 +193,7 @@ ATTACKS = [
         "door-payload-too-large",
         forged("print(door()('microbit.display.scroll', 'x' * (64 * 1024)))"),
         "any",
+        marks=(OVERSIZED,),
     ),
     Attack(
         "door-neopixel-handle",
@@ -241,6 +251,7 @@ ATTACKS = [
     Attack("multiprocessing", "import multiprocessing", "ImportError"),
     # -- CPU, memory, output, recursion ----------------------------------------------------
     Attack("cpu-in-one-call", "max(range(2 ** 30 - 1))", "stop"),  # no allocation: see limits
+    Attack("cpu-in-one-call-allocating", "sum(range(2 ** 31 - 1))", "stop-or-MemoryError"),
     Attack("cpu-bytes-repeat", "b'ab' * (2 ** 30)", "stop-or-MemoryError"),
     Attack("memory-bytes-repeat", "b'ab' * (2 ** 27)", "stop-or-MemoryError"),
     Attack(

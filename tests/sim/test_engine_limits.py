@@ -16,9 +16,11 @@ import pytest
 
 from device_bridge import Board
 from device_bridge.protocol import RunResult
+from device_bridge.sim.wasm.door import MAX_NAME
 from device_bridge.sim.wasm.vm import GRACE_S
 from device_bridge.transports.sim import SimTransport
 from tests.helpers.limited_sim import CPU_LIMIT_S, OUTPUT_CAP, WALL_LIMIT_S, LimitedTransport
+from tests.sim.local import LocalBoard
 
 #: Seconds after the start of a run at which the tests press Ctrl-C.
 PRESS_AFTER = 0.5
@@ -201,3 +203,60 @@ def test_the_output_cap_is_per_run(board: Board) -> None:
     half = "line = 'x' * 1000\nfor i in range(600):\n    print(line)"  # 0.6 MB a run
     for _ in range(3):
         assert board.run(half, timeout=30).stderr == b""
+
+
+def test_every_op_the_guest_is_given_fits_the_doors_name_limit() -> None:
+    # A name longer than door.MAX_NAME is taken for a forged call and ends the guest: with 32,
+    # `accelerometer.current_gesture()` restarted the board.
+    board = LocalBoard()
+    try:
+        door = board.engine.vm._door  # type: ignore[union-attr]
+        names = [name.decode() if isinstance(name, bytes) else name for name in door.ops]
+    finally:
+        board.close()
+    assert "microbit.pin_speaker.set_analog_period_microseconds" in names
+    assert max(len(name.encode()) for name in names) <= MAX_NAME
+
+
+def test_the_long_named_calls_work_through_the_board(board: Board) -> None:
+    code = (
+        "from microbit import *\nprint(accelerometer.current_gesture())\n"
+        "pin0.set_analog_period_microseconds(1000)\n"
+        "print(pin0.get_analog_period_microseconds(), compass.get_field_strength() > 0)"
+    )
+    assert board.exec(code).stdout == b"face up\r\n1000 True\r\n"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: an argument over the door's 16 KB (door.MAX_PAYLOAD) ends the guest "
+    "(GuestFault) and the board restarts; the firmware scrolls or writes it (or raises an error)",
+)
+@pytest.mark.parametrize(
+    "call",
+    ["display.scroll('x' * 20000, wait=False)", "uart.write('x' * 20000)"],
+    ids=["scroll", "uart"],
+)
+def test_a_long_argument_through_the_ordinary_api_does_not_restart_the_board(
+    board: Board, call: str
+) -> None:
+    board.exec("kept = 1")
+    result = board.run(f"from microbit import *\n{call}", timeout=30)
+    assert not last_line(result).startswith("La carte simulée a dû redémarrer"), result.stderr
+    assert board.eval("kept") == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: with automatic collections off, a long computation on big integers that "
+    "calls no hardware fills the heap with garbage (the firmware collects it), then the REPL "
+    "loop's own traceback needs memory: the board restarts and its internal traceback "
+    "(/lib/_door.py) is printed to the pupil",
+)
+def test_a_long_big_integer_computation_is_not_killed_by_uncollected_garbage(
+    roomy_board: Board,
+) -> None:
+    code = "t = 0\nfor i in range(2 * 10 ** 6):\n    t += i * 1000000\nprint(t > 0)"
+    result = roomy_board.run(code, timeout=60)
+    assert b"/lib/" not in result.stdout + result.stderr
+    assert result.stdout == b"True\r\n" or last_line(result).startswith("MemoryError")
