@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import types
 import uuid
 from collections.abc import Iterator
@@ -33,7 +34,7 @@ import pytest
 from device_bridge import Board
 from device_bridge.sim.limits import cpu_message, wall_message
 from device_bridge.sim.wasm.board import CPU_FUEL_PER_S, WasmEngine
-from device_bridge.sim.wasm.vm import Limits
+from device_bridge.sim.wasm.vm import GRACE_S, Limits
 from device_bridge.transports.sim import (
     CHILD_VARIABLES,
     PACKAGE_ROOT,
@@ -388,7 +389,9 @@ def test_attack_through_the_board_api_reaches_nothing(
     attack_board.transport.sync_events()
     attack_board.events.clear()
 
+    started = time.monotonic()
     result = attack_board.board.run(attack.source(target), timeout=30)
+    assert time.monotonic() - started < WALL_LIMIT_S + GRACE_S + 2  # within its limits
 
     stdout = result.stdout.decode("utf-8", "replace").replace("\r\n", "\n")
     stderr = result.stderr.decode("utf-8", "replace")
