@@ -129,6 +129,18 @@ ATTACKS = [
         "ok",
         shows="fin\n",
     ),
+    # -- the interpreter's own memory (machine.mem32 of the unix port): the guest's, not ours
+    Attack(
+        "guest-memory-scribble",
+        "m = __import__.__globals__['_import']('machine')\n"
+        "for a in range(0, 1 << 22, 4):\n    m.mem32[a] = 0xDEADBEEF",
+        "stop",
+    ),
+    Attack(
+        "guest-memory-beyond",
+        "m = __import__.__globals__['_import']('machine')\nprint(m.mem32[1 << 31])",
+        "stop",
+    ),
     # -- the module system -----------------------------------------------------------------
     Attack("import-subprocess", "import subprocess", "ImportError"),
     Attack("import-socket", "import socket", "ImportError"),
