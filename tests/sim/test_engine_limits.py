@@ -195,7 +195,7 @@ def test_an_output_flood_of_200_mb_stops_at_the_cap_and_the_parent_holds_little(
     assert "Ton programme a affiché plus de 1 Mo et a été arrêté" in last_line(result)
     assert elapsed < WALL_LIMIT_S + 3  # stopped at the cap, not by the wall limit
     if before is not None and after is not None:
-        assert after - before < 24 * 1024  # the run's 1 MB, twice over at most, and slack
+        assert after - before < 8 * 1024  # the run's 1 MB (measured: 1 to 2 MB), and slack
     assert board.eval("6 * 7") == 42
 
 
