@@ -79,15 +79,6 @@ class Attack:
         return self.code.replace("{target}", str(target)).replace("{secret}", SECRET_NAME)
 
 
-#: A payload over door.MAX_PAYLOAD is taken for a broken guest (memory.GuestFault).
-OVERSIZED = pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a call whose payload is over 16 KB ends the guest (door.host_call raises "
-    "GuestFault) and the board restarts, where an error was due; the ordinary API reaches it "
-    "too (display.scroll or uart.write of 20,000 characters: test_engine_limits.py)",
-)
-
-
 def forged(call: str) -> str:
     return DOOR + call
 
@@ -206,7 +197,6 @@ ATTACKS = [
         "door-payload-too-large",
         forged("print(door()('microbit.display.scroll', 'x' * (64 * 1024)))"),
         "any",
-        marks=(OVERSIZED,),
     ),
     Attack(
         "door-neopixel-handle",

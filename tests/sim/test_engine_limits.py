@@ -227,11 +227,6 @@ def test_the_long_named_calls_work_through_the_board(board: Board) -> None:
     assert board.exec(code).stdout == b"face up\r\n1000 True\r\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: an argument over the door's 16 KB (door.MAX_PAYLOAD) ends the guest "
-    "(GuestFault) and the board restarts; the firmware scrolls or writes it (or raises an error)",
-)
 @pytest.mark.parametrize(
     "call",
     ["display.scroll('x' * 20000, wait=False)", "uart.write('x' * 20000)"],
