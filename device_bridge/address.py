@@ -3,7 +3,9 @@
 One string names any board everywhere (CLI `--device`, `TNE_DEVICE`, kernel magic, config):
 `auto`, `all`, `serial:/dev/ttyACM0`, `serial:COM3` (a bare port name means serial),
 `serial:socket://127.0.0.1:4444` (any pyserial URL), `ble:NAME-or-ADDRESS`,
-`sim[:ROBOT][@v1|@v2]`. Everything else receives the parsed `DeviceAddress`.
+`sim[:ROBOT][@v1|@v2]`, `label:NAME` (the board a workshop labelled NAME, see `labels.py`; it
+becomes a concrete address in `discovery.resolve_address`). Everything else receives the parsed
+`DeviceAddress`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from tne.i18n import _
 
 from .errors import UsageError
 
-Kind = Literal["auto", "all", "serial", "ble", "sim"]
+Kind = Literal["auto", "all", "serial", "ble", "sim", "label"]
 
 _SIM = re.compile(r"^sim(?::(?P<robot>[A-Za-z0-9_-]+))?(?:@(?P<fw>v1|v2))?$")
 
@@ -24,7 +26,7 @@ _SIM = re.compile(r"^sim(?::(?P<robot>[A-Za-z0-9_-]+))?(?:@(?P<fw>v1|v2))?$")
 @dataclass(frozen=True)
 class DeviceAddress:
     kind: Kind
-    target: str = ""  # port or URL for serial, name or MAC for BLE, robot for sim
+    target: str = ""  # port or URL for serial, name or MAC for BLE, robot for sim, the label
     firmware: str = ""  # "v1" or "v2" for sim
 
     def __str__(self) -> str:
@@ -57,12 +59,17 @@ def parse_address(text: str) -> DeviceAddress:
         if not name:
             raise UsageError(_("The address 'ble:' needs a board name or a Bluetooth address."))
         return DeviceAddress("ble", name)
+    if lowered.startswith("label:"):
+        name = raw[len("label:") :].strip()
+        if not name:
+            raise UsageError(_("The address 'label:' needs a board label, such as label:R7."))
+        return DeviceAddress("label", name)
     if _looks_like_port(raw):
         return DeviceAddress("serial", raw)
     raise UsageError(
         _(
             "Unknown device address '{address}'. Use auto, all, serial:PORT (serial:COM3, "
-            "serial:/dev/ttyACM0), ble:NAME or sim."
+            "serial:/dev/ttyACM0), ble:NAME, sim or label:R7."
         ).format(address=raw)
     )
 

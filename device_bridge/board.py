@@ -50,16 +50,25 @@ class Board:
         self.repl = RawRepl(transport)
         self.banner = b""
         self.profile: BoardProfile | None = None
+        self.name = ""  # the workshop label, when the board was named by it (`label:R7`)
         self._fs: Any = None
 
     # -- life cycle --------------------------------------------------------------------------
 
     @classmethod
     def connect(cls, address: str | DeviceAddress) -> Board:
-        from .discovery import resolve_address
+        from .discovery import resolve_address, resolve_label
 
-        address = resolve_address(address)
-        return cls.started(open_transport(address), address)
+        asked = parse_address(address) if isinstance(address, str) else address
+        name = ""
+        if asked.kind == "label":  # keep the workshop label: people see it in `label`
+            found = resolve_label(asked.target)
+            address, name = parse_address(found.address), found.name
+        else:
+            address = resolve_address(asked)
+        board = cls.started(open_transport(address), address)
+        board.name = name
+        return board
 
     @classmethod
     def started(cls, transport: Transport, address: DeviceAddress | None = None) -> Board:
@@ -91,7 +100,7 @@ class Board:
     def label(self) -> str:
         where = str(self.address) if self.address else self.transport.label
         kind = self.profile.label if self.profile else "?"
-        return f"{kind} ({where})"
+        return f"{self.name} · {kind} ({where})" if self.name else f"{kind} ({where})"
 
     def close(self) -> None:
         try:

@@ -17,6 +17,14 @@ device addresses, such as `serial:/dev/pts/3,serial:socket://127.0.0.1:4444`. Th
 after the USB boards with kind `unknown`, and `auto` picks them when no known board is free. The
 tests make QEMU micro:bits discoverable this way, and so can unusual classroom set-ups.
 
+Each board also has an **identity**, what stays the same when it is plugged elsewhere: the USB
+serial number of its interface chip (`usb:9904360...`), its address for a Bluetooth or simulated
+board. Workshop labels (`labels.py`) are kept by identity, and a labelled board's `name` is its
+label (« R7 »), shown before its description and addressed as `label:R7`. Boards listed in
+`TNE_EXTRA_DEVICES` have no USB serial number; `TNE_TEST_SERIAL_NUMBERS` gives them one
+(`ADDRESS=SERIAL,...`, such as `serial:/dev/pts/3=MB0001`): a test hook, read here and nowhere
+else, so that emulated micro:bits can be labelled like real ones.
+
 A port held by another program (Thonny, Mu, an open notebook) is reported as busy, with the
 program's name when the system tells it: `port_holder()` is the one place that knows how
 (`/proc` on Linux, `lsof` on macOS, an exclusive open elsewhere).
@@ -25,6 +33,7 @@ program's name when the system tells it: `port_holder()` is the one place that k
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -43,6 +52,8 @@ if TYPE_CHECKING:
     from serial.tools.list_ports_common import ListPortInfo
 
 EXTRA_DEVICES_VARIABLE = "TNE_EXTRA_DEVICES"
+#: Test hook: `ADDRESS=SERIAL,...` gives boards without a USB serial number one (see above).
+TEST_SERIALS_VARIABLE = "TNE_TEST_SERIAL_NUMBERS"
 
 #: The order in which `auto` prefers kinds of board.
 PREFERENCE = ("microbit", "pico", "esp32", "usb-serial", "unknown")
@@ -90,7 +101,9 @@ class FoundDevice:
     """One board (or candidate board) found on this computer.
 
     `label` and `reason` are for people (translated); `busy_by` names the program holding the
-    port when the system tells it ("" when unknown or free)."""
+    port when the system tells it ("" when unknown or free). `identity` is what stays the same
+    when the board moves ("" when nothing does); `name` its workshop label ("" when it has none),
+    which `label` then starts with."""
 
     address: str
     kind: str
@@ -98,6 +111,8 @@ class FoundDevice:
     reason: str
     busy: bool
     busy_by: str = ""
+    identity: str = ""
+    name: str = ""
 
     def to_json(self) -> dict[str, object]:
         """The shape `tne devices --json` promises; `busy_by` stays out of it on purpose."""
@@ -107,7 +122,23 @@ class FoundDevice:
             "label": self.label,
             "reason": self.reason,
             "busy": self.busy,
+            "identity": self.identity or None,
+            "name": self.name or None,
         }
+
+    @property
+    def short_name(self) -> str:
+        """How people call the board in file names and summaries: its workshop label, else the
+        last part of its address (`ttyACM0`, `COM3`, `sim@v1`)."""
+        if self.name:
+            return self.name
+        tail = self.address.split(":", 1)[-1].rstrip("/").rsplit("/", 1)[-1]
+        return re.sub(r"[^A-Za-z0-9_.@-]+", "_", tail) or "board"
+
+    @property
+    def prefix(self) -> str:
+        """What starts each line of this board when several boards share a terminal."""
+        return f"[{self.name or self.label}] "
 
     @property
     def parsed_address(self) -> DeviceAddress:
@@ -137,29 +168,67 @@ def port_holder(port: str) -> str | None:
 
 def _proc_holder(port: str) -> str | None:
     """Scan /proc/*/fd for links to the device node (processes we may not inspect are
-    skipped: they are another user's, whose open would fail for us anyway)."""
+    skipped: they are another user's, whose open would fail for us anyway).
+
+    A pty (`/dev/pts/N`) made by an emulator or a relay such as `socat` has that program on its
+    other side, holding the master; `socat` holds the slave too, so that the line stays up
+    between clients. That program is the board's end of the cable, not a second client: a
+    process that holds the pty's master is not counted as holding its slave. Another program
+    that opened the slave (a terminal, Thonny) still is."""
     node = os.path.realpath(port)
+    index = _pty_index(node)
     me = os.getpid()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == me:
             continue
-        if _has_open(entry / "fd", node):
-            return _program_name(entry)
+        opened = _open_files(entry)
+        if node not in opened.values():
+            continue
+        if index is not None and index in _pty_masters(entry, opened):
+            continue
+        return _program_name(entry)
     return None
 
 
-def _has_open(fd_dir: Path, node: str) -> bool:
+PTY_MULTIPLEXERS = ("/dev/ptmx", "/dev/pts/ptmx")
+
+
+def _pty_index(node: str) -> int | None:
+    """N for `/dev/pts/N`, else None."""
+    head, _sep, tail = node.rpartition("/")
+    return int(tail) if head == "/dev/pts" and tail.isdigit() else None
+
+
+def _open_files(process: Path) -> dict[str, str]:
+    """What a process holds open: file descriptor -> path ({} when we may not look)."""
     try:
-        links = list(fd_dir.iterdir())
+        links = list((process / "fd").iterdir())
     except OSError:
-        return False
+        return {}
+    opened = {}
     for link in links:
         try:
-            if os.readlink(link) == node:
-                return True
+            opened[link.name] = os.readlink(link)
         except OSError:
             continue
-    return False
+    return opened
+
+
+def _pty_masters(process: Path, opened: dict[str, str]) -> set[int]:
+    """The indexes of the ptys whose master the process holds (Linux reports them as
+    `tty-index` in the master's fdinfo)."""
+    indexes = set()
+    for fd, target in opened.items():
+        if target not in PTY_MULTIPLEXERS:
+            continue
+        try:
+            info = (process / "fdinfo" / fd).read_text()
+        except OSError:
+            continue
+        for line in info.splitlines():
+            if line.startswith("tty-index:"):
+                indexes.add(int(line.split()[1]))
+    return indexes
 
 
 def _program_name(process: Path) -> str:
@@ -237,20 +306,59 @@ def _open_holder(port: str) -> str | None:
 
 
 def find_devices() -> list[FoundDevice]:
-    """Every board found: recognised USB serial ports first, then `TNE_EXTRA_DEVICES`."""
+    """Every board found: recognised USB serial ports first, then `TNE_EXTRA_DEVICES`, each
+    with its identity and workshop label."""
     from serial.tools import list_ports  # lazily, as in `_open_holder`
 
     found: list[FoundDevice] = []
+    serials: dict[str, str] = {}
     for info in sorted(list_ports.comports(), key=lambda info: info.device):
         device = _recognise(info)
         if device is not None:
             found.append(device)
+            if info.serial_number:
+                serials[device.address] = info.serial_number
     seen = {device.address for device in found}
     for device in _extra_devices():
         if device.address not in seen:
             seen.add(device.address)
             found.append(device)
-    return found
+    serials.update(test_serial_numbers())
+    return [named(device, serials.get(device.address, "")) for device in found]
+
+
+def test_serial_numbers() -> dict[str, str]:
+    """The test hook `TNE_TEST_SERIAL_NUMBERS`: address -> USB serial number (addresses are
+    normalised, so `/dev/pts/3` and `serial:/dev/pts/3` are the same board)."""
+    serials = {}
+    for item in os.environ.get(TEST_SERIALS_VARIABLE, "").split(","):
+        address, equals, number = item.strip().rpartition("=")
+        if not equals or not address.strip() or not number.strip():
+            continue
+        serials[str(parse_address(address))] = number.strip()
+    return serials
+
+
+def identity_of(address: str, serial_number: str = "") -> str:
+    """What stays the same for this board: its USB serial number, else the address of a
+    Bluetooth or simulated board; "" for a port that says nothing about what is behind it."""
+    if serial_number:
+        return f"usb:{serial_number}"
+    if address.startswith(("ble:", "sim")):
+        return address
+    return ""
+
+
+def named(device: FoundDevice, serial_number: str = "") -> FoundDevice:
+    """`device` with its identity and, when the workshop labelled it, its label."""
+    from dataclasses import replace
+
+    from .labels import labels_for_display
+
+    identity = identity_of(device.address, serial_number)
+    name = labels_for_display().get(identity, "") if identity else ""
+    label = f"{name} · {device.label}" if name else device.label
+    return replace(device, identity=identity, name=name, label=label)
 
 
 def _recognise(info: ListPortInfo) -> FoundDevice | None:
@@ -320,9 +428,11 @@ def find_ble_devices(seconds: float | None = None) -> list[FoundDevice]:
     Service, and micro:bits by their advertised name (MakeCode's UART service is not in their
     advertising). Never part of `auto` or `all`: the radio reaches the next classroom's robots
     too, so a BLE board is always named (`ble:NAME`, or listed in TNE_EXTRA_DEVICES)."""
+    from .labels import labels_for_display
     from .transports.ble import SCAN_SECONDS, scan
 
     found = []
+    labels = labels_for_display()
     for item in scan(SCAN_SECONDS if seconds is None else seconds):
         if item.has_uart:
             reason = _("Nordic UART Service advertised, signal {rssi} dBm")
@@ -331,15 +441,14 @@ def find_ble_devices(seconds: float | None = None) -> list[FoundDevice]:
         else:
             continue
         name = item.name or "?"
-        found.append(
-            FoundDevice(
-                f"ble:{item.address}",
-                "ble",
-                _("{name} (Bluetooth, {address})").format(name=name, address=item.address),
-                reason.format(rssi=item.rssi),
-                busy=False,
-            )
+        device = FoundDevice(
+            f"ble:{item.address}",
+            "ble",
+            _("{name} (Bluetooth, {address})").format(name=name, address=item.address),
+            reason.format(rssi=item.rssi),
+            busy=False,
         )
+        found.append(named(device) if labels else device)
     return found
 
 
@@ -362,7 +471,34 @@ def resolve_address(address: str | DeviceAddress) -> DeviceAddress:
         address = parse_address(address)
     if address.kind in ("auto", "all"):
         return parse_address(resolve_auto().address)
+    if address.kind == "label":
+        return parse_address(resolve_label(address.target).address)
     return address
+
+
+def resolve_label(label: str) -> FoundDevice:
+    """The board the workshop labelled `label` (case does not matter): a plugged board, or a
+    Bluetooth or simulated one, whose identity is its address."""
+    from .labels import labels_for_display
+
+    wanted = label.strip().lower()
+    devices = find_devices()
+    for device in devices:
+        if device.name and device.name.lower() == wanted:
+            return device
+    for identity, name in labels_for_display().items():
+        if name.lower() == wanted and identity.startswith(("ble:", "sim")):
+            kind = "ble" if identity.startswith("ble:") else "sim"
+            device = FoundDevice(identity, kind, identity, _("labelled board"), busy=False)
+            return named(device)
+    known = sorted(device.name for device in devices if device.name)
+    if known:
+        message = _("No board plugged in has the label '{label}'. Labels plugged in: {known}.")
+    else:
+        message = _(
+            "No board plugged in has the label '{label}'. Give labels with tne workshop label."
+        )
+    raise DeviceUnreachable(message.format(label=label, known=", ".join(known)))
 
 
 def resolve_auto() -> FoundDevice:

@@ -22,7 +22,7 @@ try:
 except Exception:
  u=('','','','')
 m=[]
-for n in ('ubinascii','binascii'):
+for n in ('ubinascii','binascii','deflate'):
  try:
   __import__(n);m.append(n)
  except ImportError:
@@ -63,6 +63,11 @@ class BoardProfile:
     @property
     def has_dirs(self) -> bool:
         return "mkdir" in self.os_names and "ilistdir" in self.os_names
+
+    @property
+    def has_deflate(self) -> bool:
+        """`deflate.DeflateIO` (MicroPython 1.21+ on most ports; not the micro:bit's)."""
+        return "deflate" in self.modules
 
     @property
     def binascii(self) -> str | None:

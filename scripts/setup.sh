@@ -7,8 +7,8 @@
 #   bash scripts/setup.sh --from DIR       the same with no network, from a folder of wheels made
 #                                          by scripts/bundle.py (a USB key);
 #   bash scripts/setup.sh --tests          also what the test suite needs: QEMU and the micro:bit
-#                                          firmware, Chromium, PostgreSQL and Pango (Debian packages:
-#                                          root, or sudo), the test tools in `.venv`, and with
+#                                          firmware, Chromium, PostgreSQL, Pango and tmux (Debian
+#                                          packages: root, or sudo), the test tools in `.venv`, and with
 #                                          CI=true a running PostgreSQL.
 #
 # TNE_PYTHON chooses another Python than `python3` (python3.12, say).
@@ -68,6 +68,12 @@ if [ -n "$TESTS" ]; then
     if ! command -v pg_ctlcluster >/dev/null || ! ldconfig -p | grep -q libpangoft2-1.0; then
         echo "Installation de PostgreSQL et de Pango (rapports PDF)…" >&2
         apt_install postgresql libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+    fi
+    # tmux, for the tests that drive full-screen commands (tne workshop) as a person would: keys
+    # in, the screen read back.
+    if ! command -v tmux >/dev/null; then
+        echo "Installation de tmux (tests du tableau de l'atelier)…" >&2
+        apt_install tmux
     fi
 fi
 

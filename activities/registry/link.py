@@ -17,7 +17,8 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-CONFIG_ENV_VAR = "TNE_CONFIG_DIR"
+from tne.config import config_dir
+
 FILE_NAME = "registry-link.json"
 
 
@@ -33,15 +34,6 @@ class MachineLink:
 
     def to_json(self) -> dict:
         return asdict(self)
-
-
-def config_dir() -> Path:
-    given = os.environ.get(CONFIG_ENV_VAR)
-    if given:
-        return Path(given)
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("tne-robotique", appauthor=False))
 
 
 def link_path() -> Path:

@@ -82,6 +82,12 @@ RESEND_ATTEMPTS = 2
 READ_SLICE = 0.1
 #: How much of what the board printed before the raw banner `enter()` keeps.
 SEEN_KEPT = 4096
+#: `enter()`'s first attempt sends Ctrl-A once the board has been quiet this long after
+#: Ctrl-C: a board that answers at once (most do: a modern MicroPython in well under a
+#: millisecond) is in raw mode in one round trip. A board still unwinding an interrupted
+#: program keeps the Ctrl-A in its input until its prompt reads it; one that lost it gets the
+#: slower attempts that follow (50 ms pause, 50 ms quiet, as before).
+FIRST_QUIET = 0.01
 
 
 class RawRepl:
@@ -179,12 +185,13 @@ class RawRepl:
         attempt has a deadline, so a board that keeps printing and ignores Ctrl-C cannot hold
         us for ever."""
         seen = bytearray()
-        for _attempt in range(attempts):
+        for attempt in range(attempts):
             deadline = time.monotonic() + wait + 0.2
             self._pending = b""
             self.write(b"\r" + CTRL_C + CTRL_C)
-            time.sleep(0.05)
-            seen += self._drain(0.05, deadline)
+            if attempt:
+                time.sleep(0.05)
+            seen += self._drain(FIRST_QUIET if attempt == 0 else 0.05, deadline)
             self.write(CTRL_A)
             try:
                 before = self.read_until(RAW_BANNER, wait, deadline=deadline)

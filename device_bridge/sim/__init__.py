@@ -2,12 +2,11 @@
 stdout, so that the bridge's protocol, `Board` and every front end run unchanged on it.
 
 `python -m device_bridge.sim --firmware v2` starts one board; `transports/sim.py` is the parent
-side. Modules, one job each: `repl` (the REPL state machine and its bytes), `runner` (running
-pupil code, tracebacks, interrupts), `sandbox` (the modules and builtins pupil code sees),
-`microbit` (the simulated `microbit` module), `vfs` (the board's flash file system), `clock`
-(simulated time).
+side. Modules, one job each: `repl` (the REPL state machine and its bytes), `wasm/` (the sealed
+engine: pupils' code in MicroPython for WebAssembly, reaching the simulated hardware through a
+short list of named host calls), `microbit` and the peripheral modules (the simulated hardware,
+on the host), `vfs` (the board's flash file system), `clock` (simulated time).
 
-The sandbox keeps ordinary pupil code, mistakes included, away from the host (no real `os`,
-`open`, `subprocess`, `socket`); it is not a security boundary against a determined attacker,
-since CPython cannot be sandboxed from inside itself.
+`runner`, `sandbox` and `guard` are the former engine (pupils' code in this CPython), kept only
+to be measured against the sealed one; CPython cannot be sandboxed from inside itself.
 """

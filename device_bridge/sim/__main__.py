@@ -18,8 +18,9 @@ from .pacing import Pacer
 from .repl import Repl
 from .robots import equip
 from .runner import Runner
-from .sandbox import FIRMWARES, BoardState
+from .sandbox import FIRMWARES, BoardState, CPythonEngine
 from .vfs import VirtualFS
+from .wasm.board import CPU_FUEL_PER_S, WasmEngine, WorkClock
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,15 +42,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--inputs", type=Path, default=None, help="JSON file of scripted inputs")
     parser.add_argument("--cpu-limit", type=float, default=CPU_LIMIT_S, help="CPU s per run")
     parser.add_argument("--wall-limit", type=float, default=WALL_LIMIT_S, help="wall s per run")
+    parser.add_argument(
+        "--engine",
+        choices=("wasm", "cpython"),
+        default="wasm",
+        help="wasm: pupil code sealed in MicroPython for WebAssembly; cpython: the former "
+        "engine, for comparison only",
+    )
     args = parser.parse_args(argv)
     try:
         scripted = load_inputs(args.inputs) if args.inputs else []
     except InputsError as error:
         print(error, file=sys.stderr)
         return 2
-    limit_memory()
+    sealed = args.engine == "wasm"
+    if not sealed:
+        limit_memory()
     infile, outfile = binary_stdio()
-    clock = SimClock()
+    clock = WorkClock() if sealed else SimClock()
     channel = EventChannel.connect(clock, args.channel)
     outfile = EventsFirst(outfile, channel)  # type: ignore[assignment]
     hardware = Hardware(clock, channel)
@@ -64,24 +74,36 @@ def main(argv: list[str] | None = None) -> int:
     clock.pacer = pacer = Pacer(lambda: clock.now_ms)
     channel.start(lambda message: pacer.apply(message) or hardware.queue_input(message))
     schedule(hardware, scripted)
-    runner = Runner(state.clock, state.firmware)
-    Watchdog(runner, args.cpu_limit, args.wall_limit, on_stop=pacer.wake).start()
     if args.robot:
         equip(state, args.robot, args.world, args.noise)
-    if args.duration > 0:
-        cap_duration(state, runner, args.duration)
+    engine: WasmEngine | CPythonEngine
+    if sealed:
+        engine = WasmEngine(
+            state.firmware, state.seed, clock, state.vfs, hardware, lambda text: out.write(text)
+        )
+        engine.limits.wall_s = args.wall_limit
+        engine.limits.cpu_fuel = int(args.cpu_limit * CPU_FUEL_PER_S)
+        if args.duration > 0:
+            engine.cap = cap_duration(state, None, args.duration)
+    else:
+        runner = Runner(state.clock, state.firmware)
+        Watchdog(runner, args.cpu_limit, args.wall_limit, on_stop=pacer.wake).start()
+        if args.duration > 0:
+            cap_duration(state, runner, args.duration)
+        engine = CPythonEngine(state, runner)
 
     def interrupt() -> None:
-        runner.request_interrupt()
+        engine.request_interrupt()
         pacer.wake()
 
-    console = Console(infile, outfile, interrupting=lambda: runner.running, on_interrupt=interrupt)
-    state.stdout = TextOut(console, channel)
-    # Pupil code's print() and the prompt's echo of values go to the board's serial line.
-    sys.stdout = state.stdout  # type: ignore[assignment]
-    sys.displayhook = _displayhook
+    console = Console(infile, outfile, interrupting=lambda: engine.running, on_interrupt=interrupt)
+    out = state.stdout = TextOut(console, channel)
+    if not sealed:
+        # Pupil code's print() and the prompt's echo of values go to the board's serial line.
+        sys.stdout = state.stdout  # type: ignore[assignment]
+        sys.displayhook = _displayhook
     console.start()
-    Repl(state, console, runner).serve()
+    Repl(state, console, engine).serve()
     return 0
 
 

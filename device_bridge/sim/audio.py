@@ -8,6 +8,7 @@ and their event has the sound's name in `sound`.
 
 from __future__ import annotations
 
+import itertools
 import types
 from collections.abc import Callable, Iterable, Iterator
 
@@ -123,7 +124,22 @@ def make_audio(
                 break
         yield at, lambda: tell(pin, count, started)
 
+    def play_frames(count: object, wait: bool = True, pin: object = None) -> None:
+        """`play` for the sealed engine's guest, which keeps its frames and checked them: only
+        how many there are matters here (repeated, never copied: the count is the guest's)."""
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise TypeError("not an AudioFrame")
+        play(itertools.repeat(AudioFrame(), count), bool(wait), pin)
+
+    def play_named(name: object, wait: bool = True, pin: object = None) -> None:
+        """`play(Sound.NAME)` for the sealed engine's guest, which names the sound."""
+        if not isinstance(name, str) or name.upper() not in SOUNDS:
+            raise TypeError("not an AudioFrame")
+        play(MicroBitSound(name.lower()), bool(wait), pin)
+
     module = types.ModuleType("audio")
+    module.play_frames = play_frames  # type: ignore[attr-defined]
+    module.play_named = play_named  # type: ignore[attr-defined]
     module.AudioFrame = AudioFrame  # type: ignore[attr-defined]
     module.play = play  # type: ignore[attr-defined]
     module.stop = lambda: env.stop(ACTIVITY)  # type: ignore[attr-defined]

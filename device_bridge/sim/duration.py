@@ -11,6 +11,11 @@ The cap must hold for both kinds of pupil program, without slowing either:
   the time. A loop without sleep therefore runs at the same speed as without a cap, and a sleep
   needs a new count only when the present count would run past the cap.
 
+The sealed engine (wasm/) has no statement counter: its simulated time comes from fuel. It asks
+`work_left_ms` and gives each run only the fuel for that much work (wasm/vm.py: `work_left_ms`),
+so a busy loop runs out of fuel at the cap, which it reports with `tell_reached`; a sleep that
+reaches the cap ends the guest the same way (wasm/board.py).
+
 Reaching the cap raises `DurationReached`, a `SystemExit`: the runner ends the program as after
 `sys.exit()` (no traceback, exit 0 from `tne run`), and `except Exception` in pupil code does not
 catch it. From then on, every statement raises it again, so a bare `except:` cannot keep the
@@ -96,6 +101,11 @@ class DurationCap:
         yield None
 
     def _reach(self) -> None:
+        self.tell_reached()
+        raise DurationReached(0)
+
+    def tell_reached(self) -> None:
+        """Mark the cap reached (once): no statement runs any more, the side channel is told."""
         if not self.reached:
             self.reached = True
             old = self.clock.statement
@@ -104,7 +114,12 @@ class DurationCap:
                 self._retick(old, self._over)
             if self._on_reached is not None:
                 self._on_reached()
-        raise DurationReached(0)
+
+    # -- the sealed engine ---------------------------------------------------------------------
+
+    def work_left_ms(self) -> float:
+        """Simulated ms of work left before the cap."""
+        return self.cap_ms - self.clock.now_ms
 
     def _over(self) -> None:
         raise DurationReached(0)
@@ -119,5 +134,6 @@ def cap_duration(state, runner, seconds: float) -> DurationCap:
         seconds * 1000,
         on_reached=lambda: hardware.channel.emit("duration", reached=True),
     )
-    cap.follow_builtins(runner.retick)
+    if runner is not None:  # the CPython engine's statement counter
+        cap.follow_builtins(runner.retick)
     return cap

@@ -81,17 +81,20 @@ class Hardware:
 
     def sync(self) -> float:
         """Bring the world to the present; the present, in simulated ms."""
-        now = self.clock.now_ms
-        while self._inputs and self._inputs[0][0] <= now:
-            at, _, message = heapq.heappop(self._inputs)
+        clock = self.clock
+        now = clock.now_ms
+        inputs = self._inputs
+        while inputs and inputs[0][0] <= now:
+            at, _, message = heapq.heappop(inputs)
             self._step(at)
             handler = self.input_handlers.get(str(message.get("kind")))
             if handler is not None:
                 handler(message)
                 self.channel.emit("input", input=message)
-        self._step(now)
-        if self.clock.pacer is not None:
-            self.clock.pacer.pace(now)
+        for stepper in self.steppers:  # (`_step`, inlined: this runs at every hardware call)
+            stepper(now)
+        if clock.pacer is not None:
+            clock.pacer.pace(now)
         return now
 
     def _step(self, now_ms: float) -> None:

@@ -1,13 +1,16 @@
 """`microbit.Image`, with the firmware's behaviour measured on the V1 firmware in QEMU.
 
+The same file runs on the host (the display draws with it) and in the simulator's guest
+MicroPython (pupils' `Image`: device_bridge/sim/wasm/), so it keeps to what both interpreters
+understand: no dataclasses, no keyword arguments to builtins, imports only inside the host's
+own methods.
+
 Images compare by identity (`Image.HEART == Image.HEART.copy()` is False on the board), the
 standard images cannot be modified, brightness arithmetic clips to 0..9, and errors keep the
 firmware's wording, because pupils compare what they see with a real board.
 """
 
 from __future__ import annotations
-
-from .font import glyph
 
 MAX_BRIGHTNESS = 9
 
@@ -77,7 +80,7 @@ STANDARD_IMAGES = {
     "UMBRELLA": "09990:99999:00900:90900:09900",
     "SNAKE": "99000:99099:09090:09990:00000",
 }
-CLOCKS = ("CLOCK12", *(f"CLOCK{n}" for n in range(1, 12)))
+CLOCKS = ("CLOCK12",) + tuple("CLOCK" + str(n) for n in range(1, 12))
 ARROWS = tuple(f"ARROW_{d}" for d in ("N", "NE", "E", "SE", "S", "SW", "W", "NW"))
 
 
@@ -153,6 +156,8 @@ class MicroBitImage:
     @classmethod
     def for_char(cls, char: str) -> MicroBitImage:
         """The image `display.show(char)` draws."""
+        from .font import glyph  # the host's only: the guest's images never draw text
+
         return cls._from_rows([[v * MAX_BRIGHTNESS for v in row] for row in glyph(char)])
 
     # -- reading -----------------------------------------------------------------------------
@@ -254,10 +259,8 @@ class MicroBitImage:
             return NotImplemented
         if (other._width, other._height) != (self._width, self._height):
             raise ValueError("images must be the same size")
-        pairs = zip(self._pixels, other._pixels, strict=True)
-        return self._from_rows(
-            [[_clip(a + sign * b) for a, b in zip(m, t, strict=True)] for m, t in pairs]
-        )
+        pairs = zip(self._pixels, other._pixels)  # noqa: B905 - same size, checked above
+        return self._from_rows([[_clip(a + sign * b) for a, b in zip(m, t)] for m, t in pairs])  # noqa: B905
 
     def __add__(self, other: object) -> MicroBitImage:
         return self._combine(other, 1)

@@ -13,11 +13,11 @@ it and prints the raw banner again. The bridge handles both.
 from __future__ import annotations
 
 import codeop
+from typing import Protocol
 
 from .console import Console
 from .microbit import ResetRequested
-from .runner import Runner
-from .sandbox import BoardState, Sandbox, version_text
+from .sandbox import BoardState, version_text
 
 RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n"
 SOFT_REBOOT = b"soft reboot\r\n"
@@ -25,18 +25,30 @@ CTRL_A, CTRL_B, CTRL_C, CTRL_D, CTRL_E = 1, 2, 3, 4, 5
 BACKSPACES = (0x08, 0x7F)
 
 
+class Engine(Protocol):
+    """What runs pupil code for the REPL (wasm.board.WasmEngine)."""
+
+    running: bool
+
+    def boot(self) -> None:
+        """A fresh interpreter: power-on or soft reboot (files and time are kept)."""
+
+    def execute(self, source: str, mode: str = "exec") -> str:
+        """The traceback text of `source` ('' when it ended normally); raises
+        `ResetRequested` when the program reset the board."""
+        ...
+
+
 class Repl:
-    def __init__(self, state: BoardState, console: Console, runner: Runner) -> None:
+    def __init__(self, state: BoardState, console: Console, engine: Engine) -> None:
         self.state = state
         self.console = console
-        self.runner = runner
-        self.sandbox = self._boot()
+        self.engine = engine
         self.raw = False
+        self._boot()
 
-    def _boot(self) -> Sandbox:
-        sandbox = Sandbox(self.state, self.runner.load_module)
-        self.runner.attach(sandbox.builtins)
-        return sandbox
+    def _boot(self) -> None:
+        self.engine.boot()
 
     def friendly_banner(self) -> bytes:
         return (
@@ -53,26 +65,24 @@ class Repl:
                 return
 
     def _soft_reboot(self) -> None:
-        self.sandbox = self._boot()
+        self._boot()
         self.console.write(SOFT_REBOOT)
         if not self.raw:
             self.console.write(self.friendly_banner())
 
     def _hard_reset(self) -> None:
         """`microbit.reset()`: the board restarts in friendly mode, files kept."""
-        self.sandbox = self._boot()
+        self._boot()
         self.raw = False
         self.console.write(b"\r\n" + self.friendly_banner())
 
     def _run(self, source: str, mode: str) -> str | None:
         """Run code; its traceback text, or None when it reset the board."""
         try:
-            return self.runner.execute(source, self.sandbox.globals, mode)
+            return self.engine.execute(source, mode)
         except ResetRequested:
             self._hard_reset()
             return None
-        finally:
-            self.runner.running = False
 
     # -- raw mode ----------------------------------------------------------------------------
 
@@ -106,8 +116,6 @@ class Repl:
             self._soft_reboot()
             self.console.write(RAW_BANNER)
             return True
-        self.runner.clear_interrupt()
-        self.runner.running = True
         self.console.write(b"OK")
         error = self._run(line.decode("utf-8", "replace"), "exec")
         if error is not None:
@@ -160,8 +168,6 @@ class Repl:
                 self.console.write(b"... ")
                 continue
             if source.strip():
-                self.runner.clear_interrupt()
-                self.runner.running = True
                 error = self._run(source + "\n", "single")
                 if error:
                     self.console.write(error.encode("utf-8", "replace"))

@@ -38,6 +38,22 @@ ROBOTS: frozenset[str] = frozenset(SIMULATED_ROBOTS)
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 #: Seconds the child has to dial back on the side channel.
 CHANNEL_ACCEPT_TIMEOUT = 15.0
+#: The only variables of the parent's environment the child receives (a clean child: a secret
+#: of the teacher's session never reaches the process that runs pupils' code), and why each.
+CHILD_VARIABLES: dict[str, str] = {
+    "PYTHONPATH": "where the parent found this package (an editable install, a checkout); "
+    "the package's own folder is put first in any case",
+    "PYTHONHOME": "a relocated or embedded Python finds its standard library only through it",
+    "LD_LIBRARY_PATH": "a Python built with its shared library outside the system's folders "
+    "does not start without it",
+    "SYSTEMROOT": "Windows cannot start a Python process without it (nor give it sockets or "
+    "random numbers)",
+    "HOME": "the user cache folder, where the compiled engine is kept (sim/wasm/artifact.py): "
+    "without it each board would compile the engine again",
+    "XDG_CACHE_HOME": "the same cache folder, where the user moved it (Linux)",
+    "LOCALAPPDATA": "the same cache folder (Windows)",
+    "TNE_LANG": "the child words its messages (limits, restarts) in the parent's language",
+}
 
 EventCallback = Callable[[dict], None]
 
@@ -55,10 +71,14 @@ class SimTransport(Transport):
         duration: float = 0.0,
         noise: float = 1.0,
         inputs: str | Path | None = None,
+        engine: str = "wasm",
     ) -> None:
         """`world` (a name or a .toml path), `noise` (0: an ideal robot) for a robot;
         `duration`: cap on simulated seconds (0: none), after which programs end cleanly.
         `inputs`: a JSON file of scripted inputs (device_bridge/sim/inputs.py)."""
+        #: "wasm" (pupils' code sealed in WebAssembly); "cpython" only for the benchmark that
+        #: compares the former engine (benchmarks/bench_sim_engine.py): nothing else offers it.
+        self.engine = engine
         self.firmware = firmware or "v2"
         self.robot = robot
         self.seed = seed
@@ -90,7 +110,8 @@ class SimTransport(Transport):
         ] + (["--inputs", str(self.inputs)] if self.inputs else []) + (
             ["--state", self._store] if self._store else []) + (
             ["--world", self.world, "--noise", str(self.noise)] if self.robot else []
-        ) + (["--duration", str(self.duration)] if self.duration else [])  # fmt: skip
+        ) + (["--duration", str(self.duration)] if self.duration else []) + (
+            ["--engine", self.engine] if self.engine != "wasm" else [])  # fmt: skip
 
     def open(self) -> None:
         if self.robot and self.robot not in ROBOTS:
@@ -107,11 +128,6 @@ class SimTransport(Transport):
                 raise UsageError(str(error)) from error
         if self._store is None:
             self._store = tempfile.mkdtemp(prefix="tne-sim-")
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            [str(PACKAGE_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
-        )
-        env["PYTHONIOENCODING"] = "utf-8"
         listener = socket.create_server(("127.0.0.1", 0))
         listener.settimeout(CHANNEL_ACCEPT_TIMEOUT)
         self._channel_ready.clear()
@@ -122,7 +138,7 @@ class SimTransport(Transport):
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 bufsize=0,
-                env=env,
+                env=child_environment(),
             )
         except OSError as error:
             listener.close()
@@ -279,3 +295,14 @@ class SimTransport(Transport):
         self._stop()
         self.open()
         return True
+
+
+def child_environment(parent: dict[str, str] | None = None) -> dict[str, str]:
+    """The child's environment: the `CHILD_VARIABLES` the parent has, nothing else."""
+    parent = dict(os.environ if parent is None else parent)
+    env = {name: parent[name] for name in CHILD_VARIABLES if parent.get(name)}
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(PACKAGE_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
+    )
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env

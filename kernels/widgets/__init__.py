@@ -33,6 +33,13 @@ def show_dashboard() -> None:
     current().show_dashboard()
 
 
+def show_workshop(device: str = "all", file: str | None = None, ble: bool = False) -> Any:
+    """The workshop table of the boards `device` names (see `kernels/widgets/workshop.py`)."""
+    from .workshop import show_workshop as show
+
+    return show(device, file, ble)
+
+
 def show_plotter() -> None:
     current().show_plotter()
 
@@ -48,4 +55,5 @@ __all__ = [
     "show_dashboard",
     "show_plotter",
     "show_simulator",
+    "show_workshop",
 ]

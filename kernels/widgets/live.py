@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from device_bridge.errors import BridgeError
+from device_bridge.leds import DARK, PIXELS_CODE, parse_pixels
 from tne.i18n import _
 
-from .leds import DARK, PIXELS_CODE, parse_pixels
 from .picture import WorldPicture
 from .plot import PlotData
 from .throttle import Throttle

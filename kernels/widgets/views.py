@@ -16,9 +16,8 @@ from typing import Any
 import anywidget
 import traitlets
 
+from device_bridge.leds import DARK
 from tne.i18n import _
-
-from .leds import DARK
 
 HERE = Path(__file__).parent
 Action = Callable[[dict], None]

@@ -234,6 +234,13 @@ def test_ctrl_c_during_run_exits_130_and_stops_the_program_on_the_board(
     program = tmp_path / "sans_fin.py"
     program.write_text(ENDLESS)
 
+    check_ctrl_c_stops_run(program, pty_of(first), env)
+
+
+def check_ctrl_c_stops_run(program: Path, pty: str, env: dict[str, str]) -> None:
+    """`tne run PROGRAM` (a loop printing `tour N` lines) stopped by Ctrl-C: exit 130, and the
+    program no longer runs on the board; the next command works at once. Shared with the
+    modern board's CLI tests."""
     process = start_tne("run", str(program), env=env)
     try:
         assert read_line(process, timeout=10) == b"tour 0\n"
@@ -245,7 +252,7 @@ def test_ctrl_c_during_run_exits_130_and_stops_the_program_on_the_board(
     assert process.returncode == 130
     assert "Arrêté." in stderr.decode()
     # Nobody sends Ctrl-C now: a program still running would go on printing.
-    with serial.Serial(pty_of(first), 115200, timeout=1.5) as line:
+    with serial.Serial(pty, 115200, timeout=1.5) as line:
         heard = line.read(4096)
     assert b"tour" not in heard
     started = time.monotonic()
@@ -333,7 +340,7 @@ def test_devices_json_lists_the_boards_of_tne_extra_devices(first, second) -> No
     found = json.loads(done.stdout)
     assert [device["address"] for device in found] == [first.address, second.address]
     for device in found:
-        assert set(device) == {"address", "kind", "label", "reason", "busy"}
+        assert set(device) == {"address", "kind", "label", "reason", "busy", "identity", "name"}
         assert device["busy"] is False
         assert device["label"] and device["reason"] and device["kind"]
 

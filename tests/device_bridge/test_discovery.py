@@ -132,6 +132,8 @@ def test_json_has_exactly_the_promised_keys(ports: list) -> None:
             "label": device.label,
             "reason": device.reason,
             "busy": False,
+            "identity": None,
+            "name": None,
         }
     ]
 

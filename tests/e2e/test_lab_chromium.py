@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,26 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
         server.stop()
 
 
+@contextmanager
+def browser_page(lab: Lab, folder: Path) -> Iterator:
+    """A page of Debian's Chromium (Playwright through `executable_path`); on failure, a
+    screenshot in `folder` and the end of the lab's log are kept for the report."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(STEP_TIMEOUT)
+        try:
+            yield page
+        except BaseException:
+            page.screenshot(path=str(folder / "echec.png"), full_page=True)
+            print("screenshot:", folder / "echec.png", "\n", "".join(lab.log[-40:]))
+            raise
+        finally:
+            browser.close()
+
+
 def run_cell(page, cell) -> None:
     cell.locator(".jp-InputArea-editor").click()
     page.keyboard.press("Shift+Enter")
@@ -80,54 +101,44 @@ def run_cell(page, cell) -> None:
 def test_lab_in_french_runs_a_cell_on_the_simulator_and_stops_a_loop(
     lab: Lab, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     expect.set_options(timeout=STEP_TIMEOUT)
 
     assert (tmp_path / "Premiers pas.ipynb").exists()  # copied for the pupil
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(STEP_TIMEOUT)
+    with browser_page(lab, tmp_path) as page:
         idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-        try:
-            page.goto(lab.url("lab/tree/e2e.ipynb"))
-            expect(page.get_by_role("menuitem", name="Fichier", exact=True)).to_be_visible()
-            status = page.locator(".jp-StatusBar-Widget", has_text="micro:bit (MicroPython)")
-            expect(status.first).to_contain_text("Inactif")  # the kernel is up, in French
+        page.goto(lab.url("lab/tree/e2e.ipynb"))
+        expect(page.get_by_role("menuitem", name="Fichier", exact=True)).to_be_visible()
+        status = page.locator(".jp-StatusBar-Widget", has_text="micro:bit (MicroPython)")
+        expect(status.first).to_contain_text("Inactif")  # the kernel is up, in French
 
-            cells = page.locator(".jp-Notebook .jp-CodeCell")
-            run_cell(page, cells.nth(0))
-            outputs = cells.nth(0).locator(".jp-OutputArea")
-            expect(outputs).to_contain_text("bonjour e2e")
-            expect(outputs.locator(".tne-leds")).to_have_attribute("data-lit", "16")
-            expect(outputs.locator(".tne-device")).to_contain_text("sim")
-            run_cell(page, cells.nth(0))  # run again: the dashboard comes back with its output
-            expect(cells.nth(0).locator(".jp-InputPrompt")).to_contain_text("[2]")
-            expect(outputs.locator(".tne-leds")).to_have_attribute("data-lit", "16")
-            expect(outputs).to_contain_text("bonjour e2e")
+        cells = page.locator(".jp-Notebook .jp-CodeCell")
+        run_cell(page, cells.nth(0))
+        outputs = cells.nth(0).locator(".jp-OutputArea")
+        expect(outputs).to_contain_text("bonjour e2e")
+        expect(outputs.locator(".tne-leds")).to_have_attribute("data-lit", "16")
+        expect(outputs.locator(".tne-device")).to_contain_text("sim")
+        run_cell(page, cells.nth(0))  # run again: the dashboard comes back with its output
+        expect(cells.nth(0).locator(".jp-InputPrompt")).to_contain_text("[2]")
+        expect(outputs.locator(".tne-leds")).to_have_attribute("data-lit", "16")
+        expect(outputs).to_contain_text("bonjour e2e")
 
-            run_cell(page, cells.nth(1))
-            expect(cells.nth(1).locator(".jp-InputPrompt")).to_contain_text("*")
-            time.sleep(1.0)  # the loop runs on the board
-            page.locator("[data-command='notebook:interrupt-kernel']").first.click()
-            expect(cells.nth(1).locator(".jp-OutputArea")).to_contain_text("KeyboardInterrupt")
-            expect(cells.nth(1).locator(".jp-InputPrompt")).not_to_contain_text("*")
-            expect(idle).to_have_count(1)
+        run_cell(page, cells.nth(1))
+        expect(cells.nth(1).locator(".jp-InputPrompt")).to_contain_text("*")
+        time.sleep(1.0)  # the loop runs on the board
+        page.locator("[data-command='notebook:interrupt-kernel']").first.click()
+        expect(cells.nth(1).locator(".jp-OutputArea")).to_contain_text("KeyboardInterrupt")
+        expect(cells.nth(1).locator(".jp-InputPrompt")).not_to_contain_text("*")
+        expect(idle).to_have_count(1)
 
-            # The same kernel in Notebook 7: the simulator view, and a click on its button A.
-            page.goto(lab.url("notebooks/e2e.ipynb"))
-            expect(idle).to_have_count(1)
-            cells = page.locator(".jp-Notebook .jp-CodeCell")
-            run_cell(page, cells.nth(2))
-            simulator = cells.nth(2).locator(".tne-simulator")
-            expect(simulator.locator(".tne-leds")).to_have_attribute("data-lit", "16")
-            simulator.locator(".tne-sim-button-a").click()
-            run_cell(page, cells.nth(3))
-            expect(cells.nth(3).locator(".jp-OutputArea")).to_contain_text("A pressé : True")
-        except BaseException:
-            page.screenshot(path=str(tmp_path / "echec.png"), full_page=True)
-            print("screenshot:", tmp_path / "echec.png", "\n", "".join(lab.log[-40:]))
-            raise
-        finally:
-            browser.close()
+        # The same kernel in Notebook 7: the simulator view, and a click on its button A.
+        page.goto(lab.url("notebooks/e2e.ipynb"))
+        expect(idle).to_have_count(1)
+        cells = page.locator(".jp-Notebook .jp-CodeCell")
+        run_cell(page, cells.nth(2))
+        simulator = cells.nth(2).locator(".tne-simulator")
+        expect(simulator.locator(".tne-leds")).to_have_attribute("data-lit", "16")
+        simulator.locator(".tne-sim-button-a").click()
+        run_cell(page, cells.nth(3))
+        expect(cells.nth(3).locator(".jp-OutputArea")).to_contain_text("A pressé : True")

@@ -40,7 +40,15 @@ class Lab:
         if command is None:
             line = [sys.executable, "-m", "tne.cli", "lab", "--no-browser"]
             line += ["--port", str(self.port), "--dir", str(folder), *options]
-            env: dict[str, str] | None = dict(os.environ, PYTHONPATH=str(REPO), TNE_LANG="fr")
+            # A workspace of its own: JupyterLab reopens the tabs of the user's last session
+            # (another test's, or a run of scripts/guide_screenshots.py), and the first notebook
+            # on the page would not be this test's.
+            workspaces = folder / ".workspaces"
+            workspaces.mkdir(exist_ok=True)
+            env: dict[str, str] | None = dict(
+                os.environ, PYTHONPATH=str(REPO), TNE_LANG="fr",
+                JUPYTERLAB_WORKSPACES_DIR=str(workspaces),
+            )  # fmt: skip
         else:
             line, env = command(self.port), None
         self.process = subprocess.Popen(

@@ -1,29 +1,30 @@
-"""A simulated board run in the test's own process: the simulator's real sandbox, runner and
-peripherals, without the child process and its serial line, for tests of the `microbit`
-module's behaviour that need many runs (a child would cost a process start each time).
-Tests of what crosses the serial line and the side channel use `Board.connect("sim")`."""
+"""A simulated board run in the test's own process: the simulator's real engine (the guest
+MicroPython under wasmtime) and peripherals, without the child process and its serial line, for
+tests of the `microbit` module's behaviour that need many runs (a child would cost a process
+start each time). Tests of what crosses the serial line and the side channel use
+`Board.connect("sim")`."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 from device_bridge.sim.environment import Environment, environment
 from device_bridge.sim.hardware import Hardware
-from device_bridge.sim.runner import Runner
-from device_bridge.sim.sandbox import BoardState, Sandbox
+from device_bridge.sim.sandbox import BoardState
+from device_bridge.sim.wasm.board import WasmEngine, WorkClock
 
 
 class LocalBoard:
-    def __init__(self, firmware: str = "v2") -> None:
-        self.state = BoardState(firmware=firmware)
-        self.runner = Runner(self.state.clock, firmware)
-        self.sandbox = Sandbox(self.state, self.runner.load_module)
-        self.runner.attach(self.sandbox.builtins)
+    def __init__(self, firmware: str = "v2", seed: int = 0) -> None:
+        clock = WorkClock()
+        self.state = BoardState(firmware=firmware, seed=seed, clock=clock)
+        self._out: list[str] = []
+        self.engine = WasmEngine(
+            firmware, seed, clock, self.state.vfs, self.hardware, self._out.append
+        )
         self.events: list[dict] = []
         channel = self.hardware.channel
         channel.enabled = True
         channel._send = self.events.append  # type: ignore[method-assign]
+        self.engine.boot()
 
     @property
     def hardware(self) -> Hardware:
@@ -42,15 +43,9 @@ class LocalBoard:
 
     def attempt(self, code: str) -> tuple[str, str]:
         """(stdout, traceback) of `code`."""
-        buffer = io.StringIO()
-        self.runner.clear_interrupt()
-        self.runner.running = True
-        try:
-            with contextlib.redirect_stdout(buffer):
-                error = self.runner.execute(code, self.sandbox.globals)
-        finally:
-            self.runner.running = False
-        return buffer.getvalue(), error.replace("\r\n", "\n")
+        self._out.clear()
+        error = self.engine.execute(code)
+        return "".join(self._out), error.replace("\r\n", "\n")
 
     def error_line(self, code: str) -> str:
         """The last line of the traceback `code` gives ('' when it did not fail)."""
@@ -63,3 +58,6 @@ class LocalBoard:
 
     def of_kind(self, kind: str) -> list[dict]:
         return [event for event in self.events if event["kind"] == kind]
+
+    def close(self) -> None:
+        self.engine.close()

@@ -221,23 +221,49 @@ def test_neopixel_show_sends_the_colours(board: LocalBoard) -> None:
     )
 
 
+def test_the_v1_neopixel_has_no_fill_nor_write() -> None:
+    code = (
+        "from microbit import *\nimport neopixel\nn = neopixel.NeoPixel(pin0, 2)\n"
+        "print(hasattr(n, 'fill'), hasattr(n, 'write'))"
+    )
+    assert LocalBoard("v2").run(code) == "True True\n"
+    v1 = LocalBoard("v1")
+    assert v1.run(code) == "False False\n"
+    assert v1.error_line("n.fill((1, 2, 3))") == (
+        "AttributeError: 'NeoPixel' object has no attribute 'fill'"
+    )
+
+
+#: Simulated ms a call's own work may add to what it waits: MicroPython builds its arguments and
+#: reads its answer, and `audio.play` checks that each of 250 frames is an `AudioFrame` (about
+#: 10 ms). The sealed engine counts that work, as a board spends time on it.
+CALL_WORK_MS = 15
+
+
 def test_music_takes_its_real_time_and_tells_each_note(board: LocalBoard) -> None:
     board.run("import music\nt = running_time()\nmusic.play(music.BA_DING)\nd = running_time() - t")
-    assert 500 <= int(board.run("print(d)")) <= 501  # 1 + 3 ticks of 125 ms
+    assert 500 <= int(board.run("print(d)")) <= 500 + CALL_WORK_MS  # 1 + 3 ticks of 125 ms
     notes = [e for e in board.of_kind("music") if e["note"]]
     assert [(e["note"], e["frequency"], e["duration"]) for e in notes] == [
         ("b5:1", 988, 125.0),
         ("e6:3", 1319, 375.0),
     ]
-    board.run("music.set_tempo(bpm=240)\nt = running_time()\nmusic.play(['c4:4', 'r', 'd'])")
-    assert board.run("print(running_time() - t, music.get_tempo())") == "750 (240, 4)\n"
-    board.run("music.reset()\nt = running_time()\nmusic.pitch(440, 200)")
-    assert board.run("print(running_time() - t)") == "200\n"
+    board.run(
+        "music.set_tempo(bpm=240)\nt = running_time()\nmusic.play(['c4:4', 'r', 'd'])\n"
+        "d = running_time() - t"
+    )
+    assert 750 <= int(board.run("print(d)")) <= 750 + CALL_WORK_MS
+    assert board.run("print(music.get_tempo())") == "(240, 4)\n"
+    board.run("music.reset()\nt = running_time()\nmusic.pitch(440, 200)\nd = running_time() - t")
+    assert 200 <= int(board.run("print(d)")) <= 200 + CALL_WORK_MS
 
 
 def test_music_without_waiting_plays_on_in_simulated_time(board: LocalBoard) -> None:
-    board.run("import music\nt = running_time()\nmusic.play(music.JUMP_UP, wait=False)")
-    assert board.run("print(running_time() - t)") == "0\n"
+    board.run(
+        "import music\nt = running_time()\nmusic.play(music.JUMP_UP, wait=False)\n"
+        "d = running_time() - t"
+    )
+    assert int(board.run("print(d)")) <= CALL_WORK_MS  # at once: the tune lasts 500 ms
     board.run("sleep(1000)")
     notes = [e for e in board.of_kind("music") if e["note"]]
     assert [e["note"] for e in notes] == ["c5:1", "d", "e", "f", "g"]
@@ -263,7 +289,7 @@ def test_audio_frames_take_their_time_in_the_foreground_and_the_background(
         "import audio\nf = audio.AudioFrame()\nf[0] = 255\nt = running_time()\n"
         "audio.play([f] * 250)\nd = running_time() - t"
     )
-    assert 1024 <= int(board.run("print(d)")) <= 1030  # 250 frames of 4.096 ms
+    assert 1024 <= int(board.run("print(d)")) <= 1024 + CALL_WORK_MS  # 250 frames of 4.096 ms
     assert board.run("audio.play([f] * 250, wait=False)\nprint(audio.is_playing())") == "True\n"
     board.run("sleep(1100)")
     assert board.run("print(audio.is_playing())") == "False\n"
@@ -275,7 +301,7 @@ def test_audio_frames_take_their_time_in_the_foreground_and_the_background(
 
 def test_v2_built_in_sounds_play_for_their_nominal_time(board: LocalBoard) -> None:
     board.run("t = running_time()\naudio.play(Sound.HAPPY)\nd = running_time() - t")
-    assert 1000 <= int(board.run("print(d)")) <= 1001
+    assert 1000 <= int(board.run("print(d)")) <= 1000 + CALL_WORK_MS
     (played,) = [e for e in board.of_kind("audio") if e.get("sound")]
     assert (played["sound"], played["duration"]) == ("happy", 1000.0)
     v1 = LocalBoard("v1")

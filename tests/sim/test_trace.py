@@ -15,6 +15,7 @@ from device_bridge.sim.image import Image
 from device_bridge.sim.trace import Trace, pixels_of
 from device_bridge.transports.sim import SimTransport
 from tests.helpers.sim_robot import traced_robot
+from tests.sim.local import LocalBoard
 
 HEART = "09090:99999:99999:09990:00900"
 
@@ -160,6 +161,15 @@ def test_the_cap_ends_any_program_cleanly_at_the_capped_instant(capped: Board, c
     assert trace.of_kind("duration")[0]["t"] == pytest.approx(5000, abs=0.05)
     # From then on, the board runs nothing more (its time is up), without an error.
     assert capped.run("print('encore')").stdout == b""
+
+
+def test_simulated_time_carries_on_across_a_soft_reboot() -> None:
+    board = LocalBoard("v2")
+    board.run("from microbit import *\nfor i in range(20000):\n    pass\nsleep(1000)")
+    before = board.state.clock.now_ms
+    assert before > 1300  # the loop's work counts too
+    board.engine.boot()  # a soft reboot: a new guest, whose own work starts at 0
+    assert int(board.run("from microbit import *\nprint(running_time())")) >= before
 
 
 def test_the_cap_counts_statements_without_changing_their_cost() -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from device_bridge import Board
+from device_bridge.sim.pictures import PATH_COLOUR
 from kernels.widgets.live import LiveWidgets, tilt_input
 from tests.helpers.waiting import eventually
 
@@ -148,7 +149,8 @@ def test_the_simulator_view_draws_the_robots_world_and_the_path_of_the_cell() ->
             "maqueen.motor_run(150, 150)\nsleep(1000)\nmaqueen.motor_stop()"
         )
         live.on_cell_end(True)
-        assert eventually(lambda: "<polyline" in view.picture or "<path" in view.picture)
+        # (The world's own drawing has <path> elements: the robot's path is the polyline.)
+        assert eventually(lambda: f"stroke='{PATH_COLOUR}'" in view.picture)
         picture = view.picture
         live.on_cell_start()  # the next cell starts from where the robot stands
         assert live._picture is not None and len(live._picture._events) == 1

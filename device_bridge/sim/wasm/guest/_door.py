@@ -1,0 +1,437 @@
+# The guest's side of the door: calls to the host, their results, and running pupils' code.
+# Modules of the simulator (microbit.py...) import `call`, `result` and `args` from here.
+import gc
+import io
+import json
+import struct
+import sys
+
+_pack = struct.pack
+
+_call = None
+_import = None
+_Reset = None
+
+# Modules pupils may import, as the firmware has them; `LIB` ones are the simulator's own
+# (served from /lib), the others MicroPython's built-in ones.
+LIB = (
+    "microbit",
+    "music",
+    "radio",
+    "neopixel",
+    "machine",
+    "audio",
+    "os",
+    "time",
+    "speech",
+    "random",
+)
+# The simulator's own helpers, importable from its modules only.
+INTERNAL = ("_door", "image")
+# (`random` is the simulator's: the interpreter's own seeds itself from /dev/urandom, which the
+# guest has not got; the simulator's repeats with the board's seed.)
+BUILTIN = ("math", "gc", "micropython", "struct", "array", "collections", "sys")
+ALIASES = {
+    "utime": "time",
+    "uos": "os",
+    "urandom": "random",
+    "ustruct": "struct",
+    "ucollections": "collections",
+    "uarray": "array",
+}
+ERRORS = {
+    "ValueError": ValueError,
+    "TypeError": TypeError,
+    "IndexError": IndexError,
+    "KeyError": KeyError,
+    "AttributeError": AttributeError,
+    "MemoryError": MemoryError,
+    "RuntimeError": RuntimeError,
+    "NotImplementedError": NotImplementedError,
+    "ZeroDivisionError": ZeroDivisionError,
+    "OverflowError": OverflowError,
+    "ImportError": ImportError,
+    "NameError": NameError,
+    "OSError": OSError,
+}
+
+
+class Reset(BaseException):
+    pass
+
+
+def start(call, original_import):
+    global _call, _import
+    _call = call
+    _import = original_import
+
+
+def call(op, payload=""):
+    return result(_call(op, payload))
+
+
+def big(op, payload=""):
+    # A call whose answer may be long (up to 2 KB): the host gives a larger buffer for it only.
+    _call("big", "")
+    return _call(op, payload)
+
+
+# Garbage collection. This interpreter's collector cannot see pointers that its C code keeps in
+# WebAssembly locals, so a collection that starts while a program runs can free live objects:
+# seen here even for `gc.collect()` called from a program's loop, never for a collection made
+# by the REPL loop between two runs (device_bridge/sim/wasm/guest/boot.py). Automatic
+# collection is off; the heap is large, and it is collected between runs once an eighth of it
+# has been allocated since the last collection (`micropython.mem_total()`, the bytes ever
+# allocated, costs nothing to read; `gc.mem_free()` scans the whole heap).
+import micropython
+
+_allocated = micropython.mem_total
+_last = [0]
+
+
+_low = [0]
+
+
+def result(r):
+    # Cheapest checks first: interned one-letter answers compare by identity, and an int is
+    # sent bare (slicing a string costs a lookup of the interpreter's string table).
+    if r == "n" or not r:
+        return None
+    if r == "M":  # longer than the small buffer: the host kept it
+        _call("big", "")
+        r = _call("kept", "")
+    if r == "T":
+        return True
+    if r == "F":
+        return False
+    try:
+        return int(r)
+    except ValueError:
+        pass
+    if r.startswith("s"):
+        return r[1:]
+    if r.startswith("r"):
+        return eval(r[1:], {})
+    if r == "K":
+        raise KeyboardInterrupt
+    if r.startswith("O"):
+        raise OSError(int(r[1:]))
+    if r == "R":
+        raise Reset
+    if r == "X":
+        raise SystemExit
+    if r.startswith("E"):
+        name, _, message = r[1:].partition("\x00")
+        kind = ERRORS.get(name, RuntimeError)
+        raise kind(message) if message else kind()
+    raise RuntimeError("door")
+
+
+_PLAIN = (int, str, bool, float, type(None))
+
+
+def encode(value):
+    # JSON for the host, with bytes, images and the board's objects as one-key objects
+    # (device_bridge/sim/wasm/door.py: parse).
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is bytes or kind is bytearray or kind is memoryview:
+        return {"\x00b": list(bytes(value))}
+    if kind is list or kind is tuple:
+        return [encode(item) for item in value]
+    if kind is dict:
+        return {key: encode(item) for key, item in value.items()}
+    encoded = getattr(value, "_door_value", None)
+    if encoded is not None:
+        tag, *rest = encoded()
+        return {tag: rest if len(rest) > 1 else rest[0]}
+    return {"\x00?": kind.__name__}
+
+
+def args(a, k):
+    # Positional ints and bytes go as bytes (b"\x01", then "i" + 4 bytes or "b" + 2-byte length
+    # + the bytes, each): building a str costs a lookup of the interpreter's string table
+    # (about 15,000 instructions), building bytes does not. Anything else goes as JSON.
+    if not a and not k:
+        return ""
+    if not k:
+        # The usual shapes in one struct.pack (a fifth of the generic loop's cost).
+        n = len(a)
+        x = a[0]
+        # (Bounds within MicroPython's small ints: a comparison with a big int costs thousands.)
+        if type(x) is int and -0x3FFFFFFF <= x <= 0x3FFFFFFF:
+            if n == 1:
+                return _pack("<BBi", 1, 105, x)
+            y = a[1]
+            ty = type(y)
+            if n == 2 and (ty is bytes or ty is bytearray) and len(y) < 0x10000:
+                return _pack("<BBiBH", 1, 105, x, 98, len(y)) + y
+            if ty is int and -0x3FFFFFFF <= y <= 0x3FFFFFFF:
+                if n == 2:
+                    return _pack("<BBiBi", 1, 105, x, 105, y)
+                z = a[2]
+                if n == 3 and type(z) is int and -0x3FFFFFFF <= z <= 0x3FFFFFFF:
+                    return _pack("<BBiBiBi", 1, 105, x, 105, y, 105, z)
+        parts = [b"\x01"]
+        for x in a:
+            kind = type(x)
+            if kind is int and -0x80000000 <= x <= 0x7FFFFFFF:
+                parts.append(b"i")
+                parts.append((x & 0xFFFFFFFF).to_bytes(4, "little"))
+            elif (kind is bytes or kind is bytearray) and len(x) < 0x10000:
+                parts.append(b"b")
+                parts.append(len(x).to_bytes(2, "little"))
+                parts.append(x)
+            else:
+                break
+        else:
+            return b"".join(parts)
+    return json.dumps([[encode(x) for x in a], {key: encode(v) for key, v in k.items()}])
+
+
+def method(op):
+    def proxy(self, *a, **k):
+        if a or k:
+            return result(_call(op, args(a, k)))
+        return result(_call(op, ""))
+
+    return proxy
+
+
+def function(op):
+    def proxy(*a, **k):
+        if a or k:
+            return result(_call(op, args(a, k)))
+        return result(_call(op, ""))
+
+    return proxy
+
+
+def real(name):
+    return _import(name)
+
+
+_loading = [0]  # how deep the simulator's own modules are being loaded
+
+
+def _importer(name, globals=None, locals=None, fromlist=(), level=0):
+    name = ALIASES.get(name, name)
+    modules = sys.modules
+    if name in LIB or (name in INTERNAL and _loading[0]):
+        module = modules.get(name)
+        if module is None:
+            path = sys.path[:]
+            sys.path[:] = ["/lib"]
+            _loading[0] += 1
+            try:
+                module = _import(name)
+            finally:
+                _loading[0] -= 1
+                sys.path[:] = path
+        return module
+    if name in BUILTIN:
+        return _import(name, globals, locals, fromlist, level)
+    if (
+        level
+        or "." in name
+        or name in modules
+        or _call("fs.stat", name + ".py").startswith(("O", "E"))
+    ):
+        if name in modules and name not in LIB and name not in BUILTIN:
+            return modules[name]
+        raise ImportError("no module named '" + name + "'")
+    return _import(name, globals, locals, fromlist, level)
+
+
+class _Board:
+    # The board's flash file system: pupils' files, kept by the host.
+    def mount(self, readonly, mkfs):
+        pass
+
+    def umount(self):
+        pass
+
+    def chdir(self, path):
+        pass
+
+    def getcwd(self):
+        return ""
+
+    def stat(self, path):
+        size = call("fs.stat", path.lstrip("/"))
+        return (0x8000, 0, 0, 0, 0, 0, size, 0, 0, 0)
+
+    def ilistdir(self, path):
+        return iter([(name, 0x8000, 0, size) for name, size in call("fs.list")])
+
+    def remove(self, path):
+        call("fs.remove", path.lstrip("/"))
+
+    def rename(self, old, new):
+        raise OSError(1)
+
+    def mkdir(self, path):
+        raise OSError(1)
+
+    def statvfs(self, path):
+        return call("fs.statvfs")
+
+    def open(self, path, mode):
+        name = path.lstrip("/")
+        binary = "b" in mode
+        if "w" in mode:
+            call("fs.create", name)
+            return _Writer(name, binary)
+        parts = []
+        size = 0
+        while True:
+            part = result(big("fs.read", json.dumps([name, size])))
+            if not part:
+                break
+            parts.append(part)
+            size += len(part)
+        data = b"".join(parts)
+        return io.BytesIO(data) if binary else io.StringIO(data.decode("utf-8"))
+
+
+class _Writer:
+    def __init__(self, name, binary):
+        self.name = name
+        self._binary = binary
+        self._closed = False
+
+    def write(self, data):
+        if self._closed:
+            raise ValueError("I/O operation on closed file")
+        if self._binary:
+            if isinstance(data, str):
+                raise TypeError("object with buffer protocol required")
+            data = bytes(data)
+        elif not isinstance(data, str):
+            raise TypeError("can't convert 'bytes' object to str implicitly")
+        else:
+            data = data.encode("utf-8")
+        step = 2048
+        for start in range(0, len(data), step):
+            call("fs.write", json.dumps([self.name, encode(data[start : start + step])]))
+        return len(data)
+
+    def flush(self):
+        pass
+
+    def close(self):
+        self._closed = True
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def boot():
+    import builtins
+    import os
+
+    import vfs
+
+    try:
+        vfs.umount("/")  # the unix port's own (it reaches nothing: the host gives no folder)
+    except OSError:
+        pass
+    vfs.mount(_Board(), "/")
+    os.chdir("/")
+    sys.path[:] = ["", "/"]
+    builtins.__import__ = _importer
+    _probe()
+
+
+def _nothing(_):
+    pass
+
+
+def _probe():
+    # Lets the host find where the interpreter keeps its pending exception, so that a Ctrl-C
+    # can stop `while True: pass` (device_bridge/sim/wasm/interrupt.py).
+    import micropython
+
+    exec("_c('probe.globals', str(id(globals())))", {"_c": _call})
+    _call("probe.snap", "")
+    micropython.schedule(_nothing, None)
+    _call("probe.snap", "")
+    for _ in range(2):
+        pass
+    stop = KeyboardInterrupt()
+    caught = "F"
+    try:
+        _call("probe.stop", str(id(stop)))
+        for _ in range(3):
+            pass
+    except KeyboardInterrupt as error:
+        caught = "T" if error is stop else "F"
+    _call("probe.result", caught)
+
+
+def ready(heap):
+    # From now on the heap is collected between runs only (see "Garbage collection" above);
+    # the boot's own garbage goes at the first of them. (gc.mem_free() would scan the heap.)
+    gc.disable()
+    _low[0] = heap // 8
+    _last[0] = _allocated()
+
+
+def between_runs():
+    total = _allocated()
+    if total - _last[0] > _low[0] or total < _last[0]:
+        gc.collect()
+        _last[0] = _allocated()
+
+
+def _manifest(module):
+    parts = []
+    size = 0
+    while True:
+        part = big("manifest.read", module + "\x00" + str(size))
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return result("".join(parts))
+
+
+def _object_class(module, name, kind, methods, constants):
+    members = {"_door_value": lambda self: ("\x00O", module + "." + name)}
+    for m in methods:
+        members[m] = method(module + "." + name + "." + m)
+    members.update(constants)
+    return type(kind, (), members)
+
+
+def _handle_class(module, name, methods):
+    def __init__(self, *a, **k):
+        self._handle = result(_call(module + "." + name, args(a, k)))
+
+    members = {"__init__": __init__}
+    for m in methods:
+        members[m] = _handle_method(module + "." + name + "." + m)
+    return type(name, (), members)
+
+
+def _handle_method(op):
+    def proxy(self, *a, **k):
+        return result(_call(op, args((self._handle,) + a, k)))
+
+    return proxy
+
+
+def populate(ns, module):
+    # Fill a module's globals from the host's list (device_bridge/sim/wasm/peripherals.py).
+    described = _manifest(module)
+    for name in described["functions"]:
+        ns[name] = function(module + "." + name)
+    for name, (kind, methods, constants) in described["objects"].items():
+        ns[name] = _object_class(module, name, kind, methods, constants)()
+    for name, methods in described["classes"].items():
+        ns[name] = _handle_class(module, name, methods)
+    ns.update(described["constants"])

@@ -1,0 +1,429 @@
+"""One boot of the simulated board's interpreter: a MicroPython guest in its own wasmtime store,
+running on a thread of its own, fed code by the host's REPL.
+
+The guest runs `guest/boot.py`: it loads the simulator's modules, then loops, asking the host
+for the next piece of code (`next`), running it, and reporting how it ended (`done`). The REPL
+calls `execute`, which hands one piece over and waits for its report. Between the two, every
+call the program makes beyond its interpreter goes through the door, on the guest's thread.
+
+Limits, none of which needs the program's cooperation:
+- CPU: fuel. Each run gets `cpu_fuel` units; when they are spent, the guest traps.
+- Wall time: epochs (`watch.py`).
+- Memory: the guest's heap is fixed at boot (`-X heapsize`), and the store caps the linear
+  memory, so an allocation beyond it is MicroPython's own `MemoryError`.
+- Output: `output_cap` bytes per run, counted in the host as the guest writes them.
+A limit that traps ends this guest: the REPL starts a new one (a soft reboot) and says why.
+
+Simulated time is the time the program slept plus the work it did: fuel spent, at
+`MS_PER_FUEL` (a calibration: about 50,000 simple statements per simulated second, as before).
+The same code, seed and inputs spend the same fuel, so a run repeats exactly.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import queue
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import wasmtime
+from wasmtime import _ffi as ffi
+
+from . import artifact, interrupt
+from .door import Door, Handler, Refused, door_fuel
+from .memory import GuestMemory, HostFunctions, Trapped
+from .wasi import Wasi
+from .watch import Watch
+
+GUEST = Path(__file__).with_name("guest")
+#: Simulated milliseconds per unit of fuel. One turn of `for i in range(n): x = x + 1` (two
+#: statements) costs about 1,300 units on this build, and statements cost 0.02 ms each in the
+#: simulator's convention (clock.LINE_COST_MS: 50,000 simple statements a simulated second).
+FUEL_PER_STATEMENT = 650
+MS_PER_FUEL = 0.02 / FUEL_PER_STATEMENT
+#: What a call to the simulated hardware costs the program in simulated time (0.02 ms, a
+#: statement), instead of the fuel the guest spends crossing the door (door.door_fuel: ten to
+#: a hundred times more, an artefact of the simulator, not of the board).
+CALL_FUEL = FUEL_PER_STATEMENT
+#: Fuel the guest may spend on loading the simulator's modules at boot.
+BOOT_FUEL = 2_000_000_000
+#: Seconds a program may ignore a Ctrl-C before its guest is ended.
+GRACE_S = 3.0
+#: How the program's bytes may not end the raw REPL's framing: `\x04` is shown as `␄`.
+EOT_SHOWN_TEXT = "\u2404"
+EOT, EOT_SHOWN = b"\x04", EOT_SHOWN_TEXT.encode()
+#: Characters of a library module's source per `lib.read` (4 bytes each at most, < RESULT_CAP).
+LIB_CHUNK = 500
+
+
+#: What the host's modules shared with the guest (image.py) say to CPython only.
+HOST_ONLY_LINES = ("from __future__ import annotations",)
+
+
+def guest_source(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    return "\n".join("" if line in HOST_ONLY_LINES else line for line in text.split("\n"))
+
+
+class EngineError(RuntimeError):
+    """The guest MicroPython could not boot."""
+
+
+@dataclass
+class Limits:
+    heap_bytes: int = 256 * 1024
+    cpu_fuel: int = 3_000_000_000_000  # about 300 s of CPU on this machine
+    wall_s: float = 1800.0
+    output_bytes: int = 1024 * 1024
+
+
+@dataclass
+class Outcome:
+    """How a run ended: `ok`, `er` (a traceback in `text`), `rs` (the program reset the
+    board), or `dead` (the guest was ended: `text` says why: cpu, wall, output, interrupt...)."""
+
+    status: str
+    text: str = ""
+
+
+@dataclass
+class VMHooks:
+    """What the VM needs from the board around it."""
+
+    sink: Callable[[bytes], None]  # the serial line, for what the program prints
+    now_ns: Callable[[], int]  # the simulated clock, for the guest's own `time`
+    set_work_ms: Callable[[float], None]  # simulated ms of work done since power-on
+    library: dict[str, Path] = field(default_factory=dict)  # /lib name -> source file
+    #: The duration cap's hook (duration.py): simulated ms of work the program may still do, or
+    #: None. Simulated time comes from fuel, so a run gets only the fuel for that much, and
+    #: spending it all is reaching the cap ("duration"), not the CPU limit.
+    work_left_ms: Callable[[], float] | None = None
+
+
+class GuestVM:
+    def __init__(self, ops: dict[str, Handler], hooks: VMHooks, limits: Limits) -> None:
+        self.hooks = hooks
+        self.limits = limits
+        self._jobs: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._outcomes: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
+        self._ready = threading.Event()
+        self._ops = {
+            **ops,
+            "next": self._next,
+            "done": self._done,
+            "job.read": self._job_read,
+            "go": self._go,
+            "token": self._give_token,
+            "heap": lambda _payload: str(self.limits.heap_bytes),
+            "lib.stat": self._lib_stat,
+            "lib.read": self._lib_read,
+        }
+        self._store: wasmtime.Store | None = None
+        self._memory: GuestMemory | None = None
+        self._watch: Watch | None = None
+        self._finder: interrupt.Finder | None = None
+        self._door: Door | None = None
+        self._functions: HostFunctions | None = None
+        self._running = False
+        self._interrupt = False
+        self._stop_timer: threading.Timer | None = None
+        self._exception = 0  # the guest's KeyboardInterrupt for the current run
+        self._work_fuel = 0  # fuel spent by earlier runs
+        self._withheld = 0  # fuel of this run taken back for the duration cap (not work)
+        self._door_fuel = 0  # of all the fuel spent, what the door cost (not the program)
+        self._charged = 0  # the work charged to simulated time so far
+        self._run_output = 0
+        self._job = ""
+        self._token = secrets.token_hex(16)
+        self._token_given = False
+        self.dead: str | None = None
+        self.failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._main, name="tne-sim-guest", daemon=True)
+
+    # -- the host's side -----------------------------------------------------------------------
+
+    def start(self) -> GuestVM:
+        """Boot the guest; `EngineError` if it could not reach its REPL loop (a broken install,
+        not a pupil's doing: nothing of theirs runs at boot)."""
+        self._thread.start()
+        self._ready.wait()
+        if self.dead is not None:
+            raise EngineError(f"the simulator's engine did not start ({self.dead})") from (
+                self.failure
+            )
+        return self
+
+    @property
+    def interruptible(self) -> bool:
+        """Whether a Ctrl-C reaches code that makes no host call (`interrupt.py`)."""
+        return self._finder is not None and self._finder.slots is not None
+
+    def execute(self, source: str, mode: str = "exec") -> Outcome:
+        if self.dead is not None:
+            return Outcome("dead", self.dead)
+        self._jobs.put(("s" if mode == "single" else "e") + source)
+        return self._outcomes.get()
+
+    def interrupt(self) -> None:
+        """Ctrl-C, from any thread: the program gets a `KeyboardInterrupt` where it is; if it
+        does not stop within `GRACE_S`, the guest is ended."""
+        door = self._door
+        if door is None or not self._running:
+            return
+        with door.lock:
+            self._interrupt = True
+            if not door.inside:
+                self._deliver()
+        if self._stop_timer is None:
+            self._stop_timer = threading.Timer(GRACE_S, self.kill, ("interrupt",))
+            self._stop_timer.daemon = True
+            self._stop_timer.start()
+
+    def checkpoint(self) -> None:
+        """Where a long host call (a sleep, an animation) lets a Ctrl-C in."""
+        if self._interrupt:
+            self._interrupt = False
+            raise KeyboardInterrupt
+
+    def kill(self, reason: str) -> None:
+        """End the guest at its next epoch, wherever it is."""
+        if self._watch is not None:
+            self._watch.stop_reason = reason
+
+    def close(self) -> None:
+        if self.dead is None and self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join(timeout=2)
+        self.kill("closed")
+
+    # -- the guest's thread --------------------------------------------------------------------
+
+    def _main(self) -> None:
+        reason = "exit"
+        try:
+            self._run_guest()
+        except Exception as error:  # noqa: BLE001 - a trap, reported below
+            reason = self._reason(error)
+        finally:
+            self.dead = reason
+            self._running = False
+            self._ready.set()
+            self._outcomes.put(Outcome("dead", reason))
+
+    def _reason(self, error: Exception) -> str:
+        if self._watch is not None and self._watch.reason:
+            return self._watch.reason
+        functions = self._functions
+        if functions is None:  # the guest could not even start: the engine is broken
+            self.failure = error
+            return "host"
+        if functions.failure is not None:
+            self.failure = functions.failure
+            return "host"
+        if functions.trap_reason:
+            return functions.trap_reason.split()[0]
+        text = str(error)
+        if "fuel" in text:
+            return "duration" if self._withheld else "cpu"
+        if "stack" in text:
+            return "stack"
+        if "out of bounds" in text or "unreachable" in text:
+            return "crash"
+        return "crash"
+
+    def _run_guest(self) -> None:
+        module = artifact.module()
+        store = wasmtime.Store(artifact.engine())
+        self._store = store
+        self._context = store._context()
+        # Fuel is read at every door call, through wasmtime's C API (Store.get_fuel costs
+        # several times more).
+        self._fuel_left = ctypes.c_uint64()
+        self._fuel_ref = ctypes.byref(self._fuel_left)
+        store.set_limits(
+            memory_size=self.limits.heap_bytes + 8 * 1024 * 1024,
+            instances=1,
+            memories=1,
+            tables=4,
+            table_elements=20_000,
+        )
+        store.set_fuel(BOOT_FUEL)
+        self._watch = Watch(store)
+        self._functions = HostFunctions(store)
+        linker = wasmtime.Linker(store.engine)
+        boot = (GUEST / "boot.py").read_bytes()
+        argv = [b"micropython", b"-X", f"heapsize={self.limits.heap_bytes}".encode(), b"-c", boot]
+        wasi = Wasi(argv, self._write, self.hooks.now_ns)
+        wasi.define(linker, self._functions, module)
+        door = Door(self._ops, self._entered)
+        door.leaving = self._leaving
+        door.pending = lambda: self._interrupt
+        if self.hooks.work_left_ms is not None:
+            door.pending = lambda: True  # the duration cap looks at each call's return
+        door.define(linker, self._functions, module)
+        instance = linker.instantiate(store, module)
+        exports = instance.exports(store)
+        memory = exports["memory"]
+        assert isinstance(memory, wasmtime.Memory)
+        self._memory = GuestMemory(store, memory)
+        wasi.memory = door.memory = self._memory
+        self._finder = interrupt.Finder(self._memory)
+        self._ops.update(
+            {
+                "probe.globals": self._finder.globals_at,
+                "probe.snap": self._finder.snapshot,
+                "probe.stop": self._finder.stop,
+                "probe.result": self._finder.result,
+            }
+        )
+        door.ops.update({name.encode(): handler for name, handler in self._ops.items()})
+        self._door = door
+        start = exports["_start"]
+        assert isinstance(start, wasmtime.Func)
+        start(store)
+
+    def _entered(self, payload: bytes) -> None:
+        if self._running:
+            left = self._fuel_left
+            if ffi.wasmtime_context_get_fuel(self._context, self._fuel_ref):
+                left.value = self._store.get_fuel()  # type: ignore[union-attr]  # raises
+            self._door_fuel += door_fuel(payload) - CALL_FUEL
+            spent = self.limits.cpu_fuel - self._withheld - left.value
+            work = self._work_fuel + spent - self._door_fuel
+            # The door's cost is an estimate: time never runs backwards, and each call costs at
+            # least its own 0.02 ms (else `while running_time() < t: display.set_pixel(...)`
+            # could wait for ever).
+            self._charged = max(work, self._charged + CALL_FUEL)
+            self.hooks.set_work_ms(self._charged * MS_PER_FUEL)
+
+    def _leaving(self) -> None:
+        """As a host call returns (the door's lock held): a Ctrl-C that came during the call and
+        that the call did not turn into an exception is delivered now."""
+        if self._interrupt and self._running:
+            self._deliver()
+        if self.hooks.work_left_ms is not None and self._running:
+            self._cap_fuel(self.hooks.work_left_ms())  # also as `next` starts a run
+
+    def _cap_fuel(self, work_left_ms: float) -> None:
+        """Leave the run no more fuel than `work_left_ms` of simulated work (the duration cap;
+        a sleep shortens what is left). What is taken back is not work done. (The door's own
+        fuel is not simulated time, so the cap may come up to one door call's fuel early: the
+        engine then sets the clock at the cap.)"""
+        allowed = max(0, int(work_left_ms / MS_PER_FUEL))
+        store = self._store
+        assert store is not None
+        if ffi.wasmtime_context_get_fuel(self._context, self._fuel_ref):
+            self._fuel_left.value = store.get_fuel()  # raises the error
+        left = self._fuel_left.value
+        if allowed < left:
+            store.set_fuel(allowed)
+            self._withheld += left - allowed
+
+    def _deliver(self) -> None:
+        if self._finder is None or self._finder.slots is None or not self._exception:
+            return  # only host calls see it; the grace timer ends the guest otherwise
+        assert self._memory is not None
+        interrupt.deliver(self._memory, self._finder.slots, self._exception)
+        self._interrupt = False
+
+    def _write(self, _fd: int, data: bytes) -> None:
+        self.count_output(len(data))
+        self.hooks.sink(data.replace(EOT, EOT_SHOWN))
+
+    def count_output(self, size: int) -> None:
+        """Bytes the program sends on the serial line (its prints, and `uart.write` from a host
+        call): past the run's cap, the guest ends."""
+        self._run_output += size
+        if self._run_output > self.limits.output_bytes:
+            raise Trapped("output")
+
+    # -- the REPL loop's ops -------------------------------------------------------------------
+
+    def _give_token(self, _payload: str) -> str:
+        """The REPL loop's secret, once: `next`, `job.read` and `done` need it, so a program
+        that calls the door by hand cannot take the next run's code or report its end."""
+        if self._token_given:
+            return ""
+        self._token_given = True
+        return self._token
+
+    def _loop_only(self, payload: str) -> str:
+        if not payload.startswith(self._token):
+            raise Refused("not available")
+        return payload[len(self._token) :]
+
+    def _next(self, payload: str) -> str:
+        payload = self._loop_only(payload)
+        if self._running:
+            raise Refused("not available")
+        if not self._ready.is_set():
+            self._ready.set()  # boot.py asks for its first job once the modules are loaded
+        job = self._jobs.get()
+        if job is None:
+            return ""
+        self._exception = int(payload) if payload.isdigit() else 0  # (zero-padded)
+        self._job = job
+        return str(len(job))
+
+    def _go(self, payload: str) -> str:
+        """The run starts: its fuel, its wall time. The loop has read the job already, so the
+        work counted from here does not depend on the secret or on addresses (the same code
+        spends the same fuel: a trace repeats byte for byte)."""
+        self._loop_only(payload)
+        if self._running or not self._job:
+            raise Refused("not available")
+        store = self._store
+        assert store is not None and self._watch is not None
+        self._run_output = 0
+        self._interrupt = False
+        self._withheld = 0
+        store.set_fuel(self.limits.cpu_fuel)
+        self._watch.deadline = time.monotonic() + self.limits.wall_s
+        self._running = True
+        return "n"
+
+    def _job_read(self, payload: str) -> str:
+        payload = self._loop_only(payload)
+        start = int(payload) if payload.isdigit() else 0
+        return self._job[start : start + LIB_CHUNK]
+
+    def _done(self, payload: str) -> str:
+        payload = self._loop_only(payload)
+        if not self._running:
+            raise Refused("not available")
+        store = self._store
+        assert store is not None and self._watch is not None and self._door is not None
+        with self._door.lock:
+            self._running = False
+            self._work_fuel += self.limits.cpu_fuel - self._withheld - store.get_fuel()
+            if self._finder is not None and self._finder.slots is not None:
+                assert self._memory is not None
+                interrupt.clear(self._memory, self._finder.slots)
+            self._interrupt = False
+        if self._stop_timer is not None:
+            self._stop_timer.cancel()
+            self._stop_timer = None
+        self._watch.deadline = None
+        self._job = ""
+        self._outcomes.put(Outcome(payload[:2], payload[2:]))
+        return "n"
+
+    def _lib_stat(self, path: str) -> str:
+        source = self._library_file(path)
+        return str(source.stat().st_size) if source is not None else "-1"
+
+    def _lib_read(self, payload: str) -> str:
+        path, _, offset = payload.partition("\x00")
+        source = self._library_file(path)
+        if source is None or not offset.isdigit():
+            return ""
+        start = int(offset)
+        return guest_source(source)[start : start + LIB_CHUNK]
+
+    def _library_file(self, path: str) -> Path | None:
+        name = path.lstrip("/").removeprefix("lib/")
+        return self.hooks.library.get(name)
