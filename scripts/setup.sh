@@ -89,18 +89,11 @@ fi
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys' 2>/dev/null; then
     rm -rf "$VENV"
     echo "Création de l'environnement Python de tne-robotique dans $VENV…" >&2
-    # For the tests, the environment also sees the packages of the Python that made it: a
-    # developer's or CI's Python that has the dependencies already (CI's image does) then
-    # installs only what is missing, instead of downloading everything again.
-    SEE=()
-    if [ -n "$TESTS" ]; then
-        SEE=(--system-site-packages)
-    fi
     if "$PYTHON" -c 'import ensurepip' 2>/dev/null; then
-        "$PYTHON" -m venv "${SEE[@]}" "$VENV"
+        "$PYTHON" -m venv "$VENV"
     else
         # Debian/Ubuntu without python3-venv: no ensurepip, so pip comes from a wheel.
-        "$PYTHON" -m venv "${SEE[@]}" --without-pip "$VENV"
+        "$PYTHON" -m venv --without-pip "$VENV"
     fi
 fi
 if ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
