@@ -36,8 +36,17 @@ _ISO_DATE = re.compile(
 )
 
 
+#: What people write in a cell to say "nothing": a dash, an em dash, « néant », « N/A »...
+_BLANK_WORDS = frozenset({"", "-", "--", "\u2013", "\u2014", "neant", "n/a", "na", "n.a.", "/"})
+
+
 def blank(value: Cell) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    """Whether a cell says nothing: empty, or a dash, « néant », « N/A »."""
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    return plain(value) in _BLANK_WORDS
 
 
 def amount_cents(value: Cell) -> int | None:
@@ -117,6 +126,25 @@ def day(value: Cell) -> dt.date | None:
         return dt.date(year, month, day_)
     except ValueError:
         raise _not_a_date(text) from None
+
+
+_TIME = re.compile(r"[T\s](?:à\s+)?(\d{1,2})[:h](\d{2})(?::(\d{2}))?")
+
+
+def moment(value: Cell) -> dt.datetime | None:
+    """A date-and-time cell as a naive datetime, for ordering two rows of one dossier (the time
+    is midnight when the cell gives none; a time zone, if given, is dropped like the API's)."""
+    found_day = day(value)
+    if found_day is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    clock = _TIME.search(str(value)) if isinstance(value, str) else None
+    hour, minute, second = (int(p or 0) for p in clock.groups()) if clock else (0, 0, 0)
+    try:
+        return dt.datetime.combine(found_day, dt.time(hour, minute, second))
+    except ValueError:
+        raise _not_a_date(str(value)) from None
 
 
 def _not_a_date(text: str) -> RegistryError:
