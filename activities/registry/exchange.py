@@ -399,7 +399,7 @@ def _checked_project(item: Any, n: int, c: _Checker) -> dict:
                 "activity": c.check(
                     where, inputs.text, c.field(record, "activity", str, where), _("activity"), 100
                 ),
-                "date": c.check(where, inputs.iso_date, c.field(record, "date", str, where)),
+                "date": c.check(where, inputs.day, c.field(record, "date", str, where)),
                 "minutes": c.check(
                     where,
                     inputs.positive,
@@ -413,7 +413,7 @@ def _checked_project(item: Any, n: int, c: _Checker) -> dict:
     for row in _list(item, "usage", c):
         usage.append(
             {
-                "day": c.check(where, inputs.iso_date, c.field(row, "day", str, where)),
+                "day": c.check(where, inputs.day, c.field(row, "day", str, where)),
                 "kind": c.identifier(c.field(row, "kind", str, where), KIND, where, "kind"),
                 "activity": c.identifier(
                     c.field(row, "activity", str, where), ACTIVITY, where, "activity"
@@ -484,7 +484,7 @@ def _list(item: Any, key: str, c: _Checker) -> list:
 
 def _day(c: _Checker, item: Any, key: str, where: str) -> dt.date | None:
     value = c.field(item, key, str, where, optional=True)
-    return c.check(where, inputs.iso_date, value) if value else None
+    return c.check(where, inputs.day, value) if value else None
 
 
 # -- merging ---------------------------------------------------------------------------------
