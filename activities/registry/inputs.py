@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from tne.i18n import _
 
 from .errors import RegistryError
+
+
+def plain(text: str) -> str:
+    """How headers and labels are compared: case, accents, dashes and spacing do not matter."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[_\-]+", " ", bare).casefold().split())
+
 
 _INITIALS = re.compile(r"^[A-ZÀ-Ý](?:[.\- ]?[A-ZÀ-Ý]){0,3}\.?$")
 

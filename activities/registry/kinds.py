@@ -12,7 +12,7 @@ import re
 from tne.i18n import _
 
 from .errors import RegistryError
-from .importing.french import plain
+from .inputs import plain
 
 OTHER = "autre"
 

@@ -224,8 +224,6 @@ class Registry(Corrections):
     ) -> ProjectView:
         """A new project; one with the same title in the same school is refused (naming it)
         unless `force`, as creating it twice is the likelier slip."""
-        from .importing.french import plain  # the import package needs this module first
-
         code = normalise_uai(school_uai)
         project = Project(
             title=inputs.text(title, _("project's title"), 200),
@@ -243,7 +241,12 @@ class Registry(Corrections):
                 )
             if not force:
                 same = next(
-                    (p for p in school.projects if plain(p.title) == plain(project.title)), None
+                    (
+                        p
+                        for p in school.projects
+                        if inputs.plain(p.title) == inputs.plain(project.title)
+                    ),
+                    None,
                 )
                 if same is not None:
                     raise RegistryError(

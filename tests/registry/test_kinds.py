@@ -118,3 +118,33 @@ def test_the_migration_maps_existing_free_text_and_reports_what_it_could_not(db_
         assert (report.total.equipment, report.total.equipment_in_use) == (4, 3)
     finally:
         registry.close()
+
+
+def test_a_report_file_from_an_older_tne_has_its_free_text_kinds_mapped(
+    registry: Registry, tmp_path
+) -> None:
+    """A school that exported before the vocabulary sends « Maqueen Lite » and « micro:bit »:
+    the department's registry stores them as known kinds, a device named twice summed."""
+    import datetime as dt
+    import json
+
+    from activities.registry.exchange import report_file
+
+    registry.add_school("0180005H", "École Jean Zay", "Bourges", 1)
+    project = registry.create_project("0180005H", "Robots", "CM2").id
+    registry.add_group(project, "CM2 A", 24, 11)
+    registry.record_session(project, "CM2 A", "Robot", "10/03/2026", 55, ["microbit"])
+    registry.add_equipment(project, "autre:Drone Tello", "DR-1")
+    sent = tmp_path / "ecole.json"
+    registry.export_report(sent)
+    content = json.loads(sent.read_text(encoding="utf-8"))["content"]
+    (item,) = content["projects"]
+    item["equipment"] += [{"kind": "Maqueen Lite", "identifier": "MQ-1"}]
+    item["sessions"][0]["devices"] = {"micro:bit": 2, "microbit": 1, "maqueen": 1}
+    older = tmp_path / "ancien.json"
+    older.write_bytes(report_file(content, dt.datetime(2026, 3, 20, tzinfo=dt.timezone.utc)))
+    registry.import_reports([older])
+    found = [(e.kind, e.label, e.identifier) for e in registry.equipment(project)]
+    assert sorted(found) == [("autre", "Drone Tello", "DR-1"), ("maqueen-lite", None, "MQ-1")]
+    (record,) = registry.sessions(project)
+    assert record.devices == {"maqueen-lite": 1, "microbit": 3}

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from tne.i18n import _
 
 from ..errors import RegistryError
+from ..inputs import plain
 from ..models import DOSSIER_STATES
 
 Cell = str | int | float | dt.date | dt.datetime | None
@@ -151,13 +151,6 @@ def _not_a_date(text: str) -> RegistryError:
     return RegistryError(
         _("'{value}' is not a date: write it like 15/03/2023 or 2023-03-15.").format(value=text)
     )
-
-
-def plain(text: str) -> str:
-    """How headers and labels are compared: case, accents, dashes and spacing do not matter."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[_\-]+", " ", bare).casefold().split())
 
 
 #: French labels (and the API's codes, which `_plain` turns into the same words) to states.
