@@ -1,4 +1,4 @@
-"""Read a dossiers export (CSV or XLSX) into rows of cells, without judging what they mean.
+"""Read a dossiers export (CSV, XLSX or ODS) into rows of cells, without judging what they mean.
 
 CSV files come from many hands: the platform writes UTF-8 with `;` or `,`, a spreadsheet on
 Windows re-saves them in Windows-1252, sometimes with a BOM, sometimes mixed (a row pasted from
@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import zipfile
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +61,8 @@ def read_table(path: Path) -> Table:
         raise UnreadableFile(
             _("Cannot read the file {path}: {error}").format(path=path, error=problem.strerror)
         ) from None
+    if data.startswith(_XLSX_MAGIC) and _is_ods(data):
+        return _read_ods(path, len(data))
     if data.startswith(_XLSX_MAGIC):
         return _read_xlsx(path)
     if data.startswith(_OLE_MAGIC):
@@ -171,6 +173,11 @@ def _rows(lines: list[str], separator: str, width: int, undecodable: set[int]) -
         if not taken or not any(c.strip() for c in cells):
             continue
         first = taken[0][0]
+        if len(taken) == 1 and taken[0][1].count('"') % 2:
+            # A quote never closed on the file's last record (a download cut short): the csv
+            # module returns what it read, which would be stored truncated.
+            yield Row(first, cells, _width_problem(taken[0][1], cells, width))
+            continue
         if len(taken) > 1 and _swallowed(taken, cells, separator, width):
             source.give_back(taken[1:])
             cells = _split(taken[0][1], separator)
@@ -225,20 +232,109 @@ def _read_xlsx(path: Path) -> Table:
         ) from None
     try:
         sheet = workbook.worksheets[0]
-        headers: list[str] | None = None
-        rows: list[Row] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = list(values)
-            if all(blank(c) for c in cells):
-                continue
-            if headers is None:
-                headers = ["" if c is None else str(c).strip() for c in cells]
-                continue
-            # Cells right of the header have no column to go to.
-            cells = (cells + [None] * len(headers))[: len(headers)]
-            rows.append(Row(number, cells))
+        return _sheet(path, enumerate(sheet.iter_rows(values_only=True), start=1))
     finally:
         workbook.close()
+
+
+def _sheet(path: Path, numbered: Iterator[tuple[int, Sequence[Cell]]]) -> Table:
+    """Header and rows of a spreadsheet's first sheet. The header is the first row with two
+    cells or more: a title above it (often merged over the columns, so one cell) is skipped."""
+    headers: list[str] | None = None
+    rows: list[Row] = []
+    for number, values in numbered:
+        cells = list(values)
+        if all(blank(c) for c in cells):
+            continue
+        if headers is None:
+            if sum(1 for c in cells if not blank(c)) >= 2:
+                headers = ["" if c is None else str(c).strip() for c in cells]
+            continue
+        # Cells right of the header have no column to go to.
+        cells = (cells + [None] * len(headers))[: len(headers)]
+        rows.append(Row(number, cells))
     if headers is None:
-        raise UnreadableFile(_("The file {path} is empty.").format(path=path))
+        raise UnreadableFile(
+            _("The file {path} holds no table (no row with two cells or more).").format(path=path)
+        )
     return Table(headers, rows, encoding=None, separator=None)
+
+
+# -- ODS -------------------------------------------------------------------------------------
+
+#: An ODS file is read whole into memory (its XML cannot be streamed by odfpy): past this size,
+#: people save it as CSV or XLSX, which are streamed.
+ODS_MAX_BYTES = 10 * 1024 * 1024
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _is_ods(data: bytes) -> bool:
+    """An OpenDocument spreadsheet starts with its uncompressed `mimetype` entry."""
+    return data[30:38] == b"mimetype" and _ODS_MIMETYPE in data[:120]
+
+
+def _read_ods(path: Path, size: int) -> Table:
+    """The first sheet of an ODS workbook, cells typed as LibreOffice stored them."""
+    if size > ODS_MAX_BYTES:
+        raise UnreadableFile(
+            _(
+                "{path} is an ODS file of {size} MB: ODS files are read only up to {limit} MB. "
+                "Save it as CSV or XLSX in LibreOffice (File > Save as), then import it again."
+            ).format(path=path, size=round(size / 2**20, 1), limit=ODS_MAX_BYTES // 2**20)
+        )
+    from odf.opendocument import load
+    from odf.table import Table as OdsTable
+
+    try:
+        document = load(str(path))
+    except Exception as problem:  # noqa: BLE001 - odfpy raises whatever its parsers raise
+        raise UnreadableFile(
+            _("{path} is not a readable ODS workbook ({error}).").format(path=path, error=problem)
+        ) from None
+    sheets = document.spreadsheet.getElementsByType(OdsTable)
+    if not sheets:
+        raise UnreadableFile(_("The file {path} is empty.").format(path=path))
+    return _sheet(path, _ods_rows(sheets[0]))
+
+
+def _ods_rows(sheet) -> Iterator[tuple[int, list[Cell]]]:
+    from odf.namespaces import TABLENS
+
+    number = 0
+    for row in sheet.childNodes:
+        if row.qname != (TABLENS, "table-row"):
+            continue
+        repeated = int(row.attributes.get((TABLENS, "number-rows-repeated"), 1))
+        cells = _ods_cells(row)
+        if not any(not blank(c) for c in cells):
+            number += repeated  # blank rows (LibreOffice repeats them to the sheet's end)
+            continue
+        for _copy in range(min(repeated, 1000)):
+            number += 1
+            yield number, cells
+
+
+def _ods_cells(row) -> list[Cell]:
+    from odf import teletype
+    from odf.namespaces import OFFICENS, TABLENS
+
+    cells: list[Cell] = []
+    for cell in row.childNodes:
+        if cell.qname[1] not in ("table-cell", "covered-table-cell"):
+            continue
+        repeated = int(cell.attributes.get((TABLENS, "number-columns-repeated"), 1))
+        kind = cell.attributes.get((OFFICENS, "value-type"))
+        if kind in ("float", "currency", "percentage"):
+            value: Cell = cell.attributes.get((OFFICENS, "value"))
+            value = float(value) if value is not None else None
+        elif kind == "date":
+            value = cell.attributes.get((OFFICENS, "date-value"))
+        else:
+            value = (
+                "\n".join(teletype.extractText(p) for p in cell.childNodes if p.qname[1] == "p")
+                or None
+            )
+        cells.extend([value] * (repeated if value is not None else min(repeated, 1)))
+    while cells and blank(cells[-1]):
+        cells.pop()
+    return cells
