@@ -106,7 +106,7 @@ def _refuse(message: str) -> None:
 )
 def import_dossiers(
     file: Path | None = typer.Argument(
-        None, help=_("The export: a CSV file (separated by ; or ,) or an XLSX workbook.")
+        None, help=_("The export: a CSV file (separated by ; or ,), an XLSX or ODS workbook.")
     ),
     mapping: Path | None = typer.Option(
         None,
