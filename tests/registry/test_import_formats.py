@@ -131,3 +131,45 @@ def test_an_xlsx_sheet_with_one_cell_per_row_is_not_a_table(tmp_path: Path) -> N
     workbook.save(tmp_path / "note.xlsx")
     with pytest.raises(UnreadableFile, match="ne contient aucun tableau"):
         read_table(tmp_path / "note.xlsx")
+
+
+def _big_csv(path: Path, megabytes: int) -> int:
+    """A platform-shaped export of about `megabytes` MB; how many rows it has."""
+    header = csv_text([], headers=HEADERS)
+    line = csv_text([row(1)], headers=HEADERS)[len(header) :]
+    count = megabytes * 2**20 // len(line.encode())
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(header)
+        for n in range(count):
+            out.write(line.replace("1;", f"{100000 + n};", 1))
+    return count
+
+
+def test_a_50_mb_csv_is_streamed_not_loaded_whole(tmp_path: Path) -> None:
+    import tracemalloc
+
+    export = tmp_path / "grand.csv"
+    count = _big_csv(export, 50)
+    assert export.stat().st_size > 50 * 10**6
+    tracemalloc.start()
+    try:
+        table = read_table(export)
+        seen = sum(1 for r in table.rows if r.problem is None)
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert seen == count
+    assert peak < 5 * 2**20, f"{peak / 2**20:.1f} MB held while reading a 50 MB file"
+    assert table.encoding == "utf-8"
+
+
+def test_rows_read_are_reported_as_the_import_goes(registry, tmp_path: Path) -> None:
+    from activities.registry.importing.importer import READ_STEP
+
+    export = tmp_path / "moyen.csv"
+    count = _big_csv(export, 1)
+    told: list[int] = []
+    report = import_file(registry, export, dry_run=True, reading=told.append)
+    assert report.rows == count and not report.rejected
+    assert told == [READ_STEP] * (count // READ_STEP)
+    assert registry.status().counts["dossiers"] == 0

@@ -29,15 +29,16 @@ DEFAULT_TOKEN_VARIABLE = "DS_API_TOKEN"
 
 
 @contextlib.contextmanager
-def _progress(label: str) -> Iterator[Callable[[int], None] | None]:
-    """Counts on stderr while a long import runs, only for a person at a terminal."""
+def _progress(*labels: str) -> Iterator[list[Callable[[int], None] | None]]:
+    """One count per label on stderr while a long import runs (rows read, dossiers stored),
+    only for a person at a terminal."""
     if not console.is_terminal:
-        yield None
+        yield [None] * len(labels)
         return
-    columns = (SpinnerColumn(), TextColumn(label), TextColumn("{task.completed}"))
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed}"))
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(label, total=None)
-        yield lambda done: bar.advance(task, done)
+        tasks = [bar.add_task(label, total=None) for label in labels]
+        yield [lambda done, task=task: bar.advance(task, done) for task in tasks]
 
 
 def field_label(name: str) -> str:
@@ -156,7 +157,7 @@ def import_dossiers(
             )
 
         def run(registry):
-            with _progress(_("Dossiers fetched:")) as fetched:
+            with _progress(_("Dossiers fetched:")) as (fetched,):
                 return import_graphql(
                     registry, graphql, int(demarche), token, mapping, fetched=fetched
                 )
@@ -164,8 +165,8 @@ def import_dossiers(
     else:
 
         def run(registry):
-            with _progress(_("Dossiers stored:")) as stored:
-                return import_file(registry, file, mapping, demarche, stored, dry_run)
+            with _progress(_("Rows read:"), _("Dossiers stored:")) as (read, stored):
+                return import_file(registry, file, mapping, demarche, stored, dry_run, read)
 
     report = _with_registry(db, run)
     if not as_json:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 
 from tne.i18n import _
@@ -63,6 +64,8 @@ class ImportReport:
 
 #: Called with the number of rows just stored, to show progress.
 Progress = Callable[[int], None]
+#: How often the rows read are reported (a 50 MB export has some 100,000).
+READ_STEP = 1000
 #: How many rows a dry run shows.
 PREVIEW_ROWS = 5
 
@@ -74,13 +77,14 @@ def import_file(
     demarche: str | None = None,
     progress: Progress | None = None,
     dry_run: bool = False,
+    reading: Progress | None = None,
 ) -> ImportReport:
-    """Import a CSV or XLSX export; the call is `demarche`, else a column, else the file's name.
-    A dry run judges every row and writes nothing."""
+    """Import a CSV, XLSX or ODS export; the call is `demarche`, else a column, else the file's
+    name. A dry run judges every row and writes nothing."""
     headers = load_mapping(mapping) if mapping is not None else None
     table = read_table(path)
     return import_table(
-        registry, table, str(path), demarche or path.stem, headers, progress, dry_run
+        registry, table, str(path), demarche or path.stem, headers, progress, dry_run, reading
     )
 
 
@@ -92,18 +96,19 @@ def import_table(
     mapping: Mapping | dict[str, str | None] | None = None,
     progress: Progress | None = None,
     dry_run: bool = False,
+    reading: Progress | None = None,
 ) -> ImportReport:
-    columns = locate(table.headers, mapping, [r.cells for r in table.rows[:SAMPLE]])
-    report = ImportReport(
-        source,
-        len(table.rows),
-        encoding=table.encoding,
-        separator=table.separator,
-        columns=columns,
-        dry_run=dry_run,
-    )
+    """Judge every row, keep the latest of each dossier, and store them (unless `dry_run`).
+    `reading` is told every `READ_STEP` rows read, `progress` the rows stored."""
+    rows = iter(table.rows)
+    sample = list(islice(rows, SAMPLE))
+    columns = locate(table.headers, mapping, [r.cells for r in sample])
+    report = ImportReport(source, 0, separator=table.separator, columns=columns, dry_run=dry_run)
     kept: dict[str, DossierRow] = {}
-    for row in table.rows:
+    for row in chain(sample, rows):
+        report.rows += 1
+        if reading is not None and report.rows % READ_STEP == 0:
+            reading(READ_STEP)
         judged = judge(row, columns, demarche)
         if isinstance(judged, Rejection):
             report.rejected.append(judged)
@@ -114,6 +119,7 @@ def import_table(
             report.replaced.append(_replaced(older, newer))
             judged = newer
         kept[judged.number] = judged
+    report.encoding = table.encoding  # known once a streamed file is read
     accepted = sorted(kept.values(), key=lambda r: r.line)
     if dry_run:
         report.preview = [_shown(r) for r in accepted[:PREVIEW_ROWS]]
