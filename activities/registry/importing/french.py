@@ -38,6 +38,7 @@ _ISO_DATE = re.compile(
 
 #: What people write in a cell to say "nothing": a dash, an em dash, « néant », « N/A »...
 _BLANK_WORDS = frozenset({"", "-", "--", "\u2013", "\u2014", "neant", "n/a", "na", "n.a.", "/"})
+_LONGEST_BLANK = len("néant")
 
 
 def blank(value: Cell) -> bool:
@@ -46,7 +47,9 @@ def blank(value: Cell) -> bool:
         return True
     if not isinstance(value, str):
         return False
-    return plain(value) in _BLANK_WORDS
+    text = value.strip()
+    # Most cells are longer than any blank word: they skip the folding (tens of thousands a file).
+    return not text or (len(text) <= _LONGEST_BLANK and plain(text) in _BLANK_WORDS)
 
 
 def amount_cents(value: Cell) -> int | None:
