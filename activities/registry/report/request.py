@@ -55,7 +55,7 @@ class ReportRequest:
         if first and last and first > last:
             raise RegistryError(
                 _("The period ends ({end}) before it starts ({start}).").format(
-                    start=first.isoformat(), end=last.isoformat()
+                    start=f"{first:%d/%m/%Y}", end=f"{last:%d/%m/%Y}"
                 )
             )
         if threshold < 1 or threshold > 1000:
