@@ -29,6 +29,7 @@ from ..neopixel import make_neopixel
 from ..radio import make_radio
 from ..randomness import make_random
 from ..vfs import VirtualFS
+from . import standard
 from .door import Handler
 from .files import file_ops
 from .memory import Trapped
@@ -173,6 +174,12 @@ class WasmEngine:
             return make_neopixel(firmware, hardware)
         if name == "audio":
             return make_audio(clock, hardware, env, self._checkpoint)
+        if name == "os":
+            return standard.make_os(firmware)
+        if name == "time":
+            return standard.make_time(clock)
+        if name == "sys":
+            return standard.make_sys(firmware)
         if name == "random":
             return make_random(self.seed)
         return types.ModuleType(name)

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .door import Handler, Refused, arguments, encode
+from ..audio import SOUNDS, MicroBitSound
+from .door import MAX_NAME, Handler, Refused, arguments, encode
 
 #: Members of each module: `functions`, `objects` (name -> (class name, methods, constants)),
 #: `classes` (name -> methods of the instances the host keeps), `constants`.
@@ -131,6 +132,21 @@ MANIFEST: dict[str, dict[str, object]] = {
             "enable_irq",
         ),  # fmt: skip
     },
+    # The firmware's versions of MicroPython's modules (guest/board_*.py): what they need from
+    # the host (os.py: the files' ops are files.py's).
+    "os": {"constants": ("UNAME", "STAT")},
+    "time": {"functions": ("ticks_us",)},
+    "sys": {
+        "constants": (
+            "version",
+            "version_info",
+            "platform",
+            "byteorder",
+            "maxsize",
+            "IMPLEMENTATION",
+            "FULL",
+        ),
+    },  # fmt: skip
     "neopixel": {
         "classes": {
             "NeoPixel": ("__len__", "__getitem__", "__setitem__", "clear", "fill", "show", "write")
@@ -173,7 +189,7 @@ class HostModules:
                 table[f"{module}.{name}"] = self._constructor(module, name)
                 for method in methods:
                     table[f"{module}.{name}.{method}"] = self._instance_method(method)
-        return table
+        return {**table, **short_ops(table)}
 
     # -- what the guest builds its modules from ------------------------------------------------
 
@@ -296,6 +312,11 @@ class HostModules:
             if found is None or not (name in OBJECTS or name.startswith("pin")):
                 raise Refused("unsupported argument")
             return found
+        if type(value) is dict and len(value) == 1 and "\x00S" in value:
+            name = value["\x00S"]
+            if type(name) is not str or name.upper() not in SOUNDS:
+                raise Refused("unsupported argument")
+            return MicroBitSound(name)
         if type(value) is dict and len(value) == 1 and "\x00I" in value:
             image = value["\x00I"]
             if type(image) is not list or len(image) != 3:
@@ -309,6 +330,19 @@ class HostModules:
         if type(value) in (list, tuple):
             return type(value)(self._value(item) for item in value)
         return value
+
+
+def short_ops(table: dict[str, Handler]) -> dict[str, Handler]:
+    """The ops whose names the door would refuse as too long, under their first `MAX_NAME`
+    characters (guest/microbit.py calls them so)."""
+    short: dict[str, Handler] = {}
+    for name, handler in table.items():
+        if len(name) > MAX_NAME:
+            cut = name[:MAX_NAME]
+            if cut in table or cut in short:
+                raise ValueError(f"two ops shortened to {cut}")
+            short[cut] = handler
+    return short
 
 
 def encode_literal(value: object) -> str:

@@ -1,6 +1,8 @@
 # The simulated `microbit` module, in the guest. The board's objects are built from the host's
 # list of what may be reached (`_door.populate`); `Image` is the same code as the host's
-# (device_bridge/sim/image.py), run here.
+# (device_bridge/sim/image.py), run here. What the host cannot do from one call is done here:
+# numbers are written as MicroPython writes them, and animations of generators (or of long
+# lists) are iterated in the guest, a frame per call.
 import _door
 from image import Image
 
@@ -11,3 +13,124 @@ Image._door_value = lambda self: (
     "".join("".join(str(v) for v in r) for r in self._pixels),
 )
 _door.populate(globals(), "microbit")
+
+# Longest op name the door takes (device_bridge/sim/wasm/door.py: MAX_NAME); the host also
+# answers to longer names cut to this length (peripherals.py: short_op).
+_MAX_OP = 32
+
+
+def _fit_op_names(ns):
+    for name in list(ns):
+        obj = ns[name]
+        kind = type(obj)
+        if isinstance(obj, type) or not hasattr(obj, "_door_value"):
+            continue
+        pin = name.startswith("pin") and kind.__name__.startswith("MicroBit")
+        for member, value in list(kind.__dict__.items()):  # (dir() misses some names here)
+            if member.startswith("_") or not callable(value):
+                continue
+            op = "microbit." + ("pin." if pin else name + ".") + member
+            if len(op) <= _MAX_OP:
+                continue
+            if pin:
+                setattr(kind, member, _door._pin_method(op[:_MAX_OP], name))
+            else:
+                setattr(kind, member, _door.method(op[:_MAX_OP]))
+
+
+_fit_op_names(globals())
+
+# -- the display: what the host's one call cannot take ------------------------------------------
+
+# Frames sent to the host in one call at most (each is ~50 bytes of the door's 16 KB payload).
+_FRAMES = 100
+_Display = type(display)
+_host_show = _Display.show
+_host_scroll = _Display.scroll
+
+
+def _frame(item):
+    if isinstance(item, Image) or (isinstance(item, str) and len(item) == 1):
+        return item
+    raise TypeError("not an image.")
+
+
+def _show(self, image, delay=400, *, wait=True, loop=False, clear=False):
+    if isinstance(image, (int, float)) and not isinstance(image, bool):
+        image = str(image)
+    if isinstance(image, (str, Image)):
+        return _host_show(self, image, delay, wait=wait, loop=loop, clear=clear)
+    try:
+        frames = iter(image)
+    except TypeError:
+        raise TypeError("not an image.") from None
+    head = []
+    for item in frames:
+        head.append(_frame(item))
+        if len(head) > _FRAMES:
+            break
+    else:
+        return _host_show(self, head, delay, wait=wait, loop=loop, clear=clear)
+    # A long or endless animation: the guest shows it frame by frame (it blocks, even with
+    # wait=False: docs/simulator.md).
+    seen = head if loop else None
+    while True:
+        for item in head:
+            _host_show(self, item)
+            sleep(delay)
+        for item in frames:
+            item = _frame(item)
+            if seen is not None:
+                seen.append(item)
+            _host_show(self, item)
+            sleep(delay)
+        if not loop:
+            break
+        head, frames = seen, iter(())
+    if clear:
+        self.clear()
+
+
+def _scroll(self, text, delay=150, *, wait=True, loop=False, monospace=False):
+    if not isinstance(text, str):
+        text = str(text)
+    return _host_scroll(self, text, delay, wait=wait, loop=loop, monospace=monospace)
+
+
+_Display.show = _show
+_Display.scroll = _scroll
+
+# -- the V2's sounds and its `audio` --------------------------------------------------------------
+
+if "speaker" in globals():
+
+    class _Sound:
+        def __init__(self, name):
+            self._name = name
+
+        def __repr__(self):
+            return "Sound('" + self._name + "')"
+
+        def _door_value(self):
+            return ("\x00S", self._name)
+
+    class Sound:
+        pass
+
+    for _name in (
+        "GIGGLE", "HAPPY", "HELLO", "MYSTERIOUS", "SAD", "SLIDE", "SOARING", "SPRING", "TWINKLE",
+        "YAWN",
+    ):  # fmt: skip
+        setattr(Sound, _name, _Sound(_name.lower()))
+    try:
+        import audio  # noqa: F401 - microbit.audio, as on the V2
+    except ImportError:  # the simulator's `audio` is not there yet
+        pass
+
+# The firmware's standard modules are built in: they load now, at boot, not on the program's
+# simulated time (guest/board_*.py).
+import board_gc  # noqa: E402, F401
+import board_micropython  # noqa: E402, F401
+import board_os  # noqa: E402, F401
+import board_sys  # noqa: E402, F401
+import board_time  # noqa: E402, F401

@@ -1,0 +1,41 @@
+# `sys` as the micro:bit's firmware shows it: its platform, versions, `exit` and
+# `print_exception`, with the interpreter's own streams and modules underneath.
+import _door
+
+_real = _door.real("sys")
+_door.populate(globals(), "sys")
+
+
+class _Implementation:
+    name = "micropython"
+    version = IMPLEMENTATION  # noqa: F821 - from the host's list
+
+    def __repr__(self):
+        return "(name='micropython', version=" + repr(self.version) + ")"
+
+
+implementation = _Implementation()
+del IMPLEMENTATION
+if FULL:  # noqa: F821 - the V2's sys has more than the V1's
+    stdout = _real.stdout
+    stdin = _real.stdin
+    stderr = _real.stderr
+    modules = _real.modules
+    path = ["", "/", ".frozen", "/lib"]
+    argv = []
+else:
+    del maxsize  # noqa: F821
+del FULL
+
+
+def exit(code=None):
+    raise SystemExit(code) if code is not None else SystemExit
+
+
+def print_exception(error, stream=None):
+    # As the REPL prints it: without the simulator's own frames.
+    text = _door._traceback(error)
+    (stream or _real.stdout).write(text if text.endswith("\n") else text + "\n")
+
+
+__name__ = "sys"
