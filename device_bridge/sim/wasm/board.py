@@ -29,7 +29,7 @@ from ..neopixel import make_neopixel
 from ..radio import make_radio
 from ..randomness import make_random
 from ..vfs import VirtualFS
-from . import standard
+from . import standard, wording
 from .door import Handler
 from .files import file_ops
 from .memory import Trapped
@@ -179,7 +179,7 @@ class WasmEngine:
         if name == "time":
             return standard.make_time(clock)
         if name == "sys":
-            return standard.make_sys(firmware)
+            return standard.make_sys(firmware, lambda text: wording.reword(text, firmware))
         if name == "random":
             return make_random(self.seed)
         return types.ModuleType(name)
@@ -192,6 +192,10 @@ class WasmEngine:
         if self.vm is None or self.vm.dead == "duration":
             self.boot()  # the guest that reached the cap, replaced when there is more to run
         assert self.vm is not None
+        if self.firmware == "v1":
+            refused = wording.v1_syntax_error(source)
+            if refused is not None:
+                return refused.replace("\n", "\r\n")
         outcome = self.vm.execute(source, mode)
         if outcome.status == "ok":
             return ""
@@ -204,7 +208,8 @@ class WasmEngine:
         if outcome.status == "rs":
             raise ResetRequested
         if outcome.status == "er":  # (a \x04 in an error's message would end the framing)
-            return outcome.text.replace("\x04", EOT_SHOWN).replace("\n", "\r\n")
+            text = wording.reword(outcome.text, self.firmware)
+            return text.replace("\x04", EOT_SHOWN).replace("\n", "\r\n")
         message = self.stop_message(outcome.text)
         self.boot()
         return message + "\r\n"

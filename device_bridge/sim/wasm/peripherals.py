@@ -137,6 +137,7 @@ MANIFEST: dict[str, dict[str, object]] = {
     "os": {"constants": ("UNAME", "STAT")},
     "time": {"functions": ("ticks_us",)},
     "sys": {
+        "functions": ("reword",),
         "constants": (
             "version",
             "version_info",

@@ -9,6 +9,7 @@ Each is a plain module of constants and functions, reached only through the name
 from __future__ import annotations
 
 import types
+from collections.abc import Callable
 
 from ..clock import SimClock
 from ..firmware import FIRMWARES, version_text
@@ -37,9 +38,10 @@ def make_time(clock: SimClock) -> types.ModuleType:
     return _module("time", ticks_us=clock.ticks_us)
 
 
-def make_sys(firmware: str) -> types.ModuleType:
+def make_sys(firmware: str, reword: Callable[[str], str]) -> types.ModuleType:
     """The V1 firmware's `sys` has these members only (measured in QEMU); the V2 adds the
-    streams, `modules`, `path`, `argv` and `maxsize` (`FULL`)."""
+    streams, `modules`, `path`, `argv` and `maxsize` (`FULL`). `reword` gives a traceback the
+    firmware's wording, for `sys.print_exception` (wording.py)."""
     return _module(
         "sys",
         version="3.4.0",
@@ -49,4 +51,5 @@ def make_sys(firmware: str) -> types.ModuleType:
         maxsize=2**31 - 1,
         IMPLEMENTATION=FIRMWARES[firmware]["version"],
         FULL=firmware == "v2",
+        reword=lambda text: reword(text) if type(text) is str else "",
     )

@@ -4,6 +4,7 @@ import _door
 
 _real = _door.real("sys")
 _door.populate(globals(), "sys")
+del reword  # noqa: F821 - print_exception calls it
 
 
 class _Implementation:
@@ -34,7 +35,8 @@ def exit(code=None):
 
 def print_exception(error, stream=None):
     # As the REPL prints it: without the simulator's own frames.
-    text = _door._traceback(error)
+    text = _door._traceback(error)[-1500:]
+    text = _door.result(_door.big("sys.reword", _door.args((text,), {})))
     (stream or _real.stdout).write(text if text.endswith("\n") else text + "\n")
 
 
