@@ -35,7 +35,7 @@ from .files import file_ops
 from .memory import Trapped
 from .peripherals import HostModules
 from .vm import EOT_SHOWN_TEXT as EOT_SHOWN
-from .vm import GUEST, GuestVM, Limits, VMHooks
+from .vm import FUEL_PER_STATEMENT, GUEST, MS_PER_FUEL, GuestVM, Limits, VMHooks
 
 #: The guest's library: /lib/NAME.py -> the host file it is read from.
 LIBRARY: dict[str, Path] = {
@@ -45,6 +45,22 @@ LIBRARY: dict[str, Path] = {
 #: The guest's heap (bytes). Large, because it is collected between runs only (guest/_door.py:
 #: "Garbage collection"): what one run allocates must fit.
 HEAP_BYTES = {"v1": 128 * 1024 * 1024, "v2": 128 * 1024 * 1024}
+
+
+#: Fuel that one call through the door costs the guest itself, whatever the program does: its
+#: wrapper, the arguments' encoding and the result's decoding. Measured between two calls
+#: (before the door packed its arguments with struct): `accelerometer.get_x()` about 51,000
+#: units in a loop, `running_time()` 55,000, `pin0.read_digital()` 80,000, `display.show('A')`
+#: 107,000 after a statement, `display.show('Hello', 100, clear=True)` 146,000. It is the
+#: simulator's cost, not the program's (a real board's call takes microseconds), so simulated
+#: time leaves out up to this much of the work between two calls (a few statements of the
+#: program's own between two calls go with it), but always counts `MIN_WORK_FUEL` of it: a call
+#: and a statement or two take about that long on the V1 (0.1 ms), and a loop that only polls
+#: must move time on at least as fast as the board does.
+DOOR_FUEL = 150_000
+MIN_WORK_FUEL = 5 * FUEL_PER_STATEMENT
+DOOR_MS = DOOR_FUEL * MS_PER_FUEL
+MIN_WORK_MS = MIN_WORK_FUEL * MS_PER_FUEL
 
 
 class WorkClock(SimClock):
@@ -97,6 +113,10 @@ class WasmEngine:
         self._work_base = 0.0  # simulated ms of work done by the earlier boots' guests
         self.modules: dict[str, object] = {}
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._left_out_ms = 0.0
+        self._work_ms = 0.0
+        self._paused_ms = 0.0
+        self._pause_at: float | None = None
 
     @property
     def running(self) -> bool:
@@ -110,10 +130,16 @@ class WasmEngine:
         self.modules = {}
         environment(self.hardware).reboot()
         host = HostModules(self._module, image_module.MicroBitImage)
-        ops = {**host.ops(), **file_ops(self.vfs, self.firmware)}
+        ops = {
+            **host.ops(),
+            **file_ops(self.vfs, self.firmware),
+            "work.pause": self._pause,
+            "work.resume": self._resume,
+        }
         if self.cap is not None:
             ops = {name: _capped(handler) for name, handler in ops.items()}
         self._work_base = getattr(self.clock, "work_ms", 0.0)
+        self._left_out_ms, self._work_ms, self._paused_ms, self._pause_at = 0.0, 0.0, 0.0, None
         hooks = VMHooks(
             sink=self._sink,
             now_ns=lambda: int(self.clock.now_ms * 1_000_000),
@@ -124,8 +150,28 @@ class WasmEngine:
         self.vm = GuestVM(ops, hooks, self.limits).start()
 
     def _set_work(self, ms: float) -> None:
+        """The work done so far (`ms`, at each call through the door), less the simulator's own
+        cost: up to `DOOR_MS` of the work since the last call (the host's side of a call spends
+        no fuel), and what `work.pause` left out. Time carries on across boots."""
+        gap = ms - self._work_ms
+        self._work_ms = ms
+        if self._pause_at is not None:
+            return
+        self._left_out_ms += min(DOOR_MS, max(gap - MIN_WORK_MS, 0.0))
         if isinstance(self.clock, WorkClock):
-            self.clock.work_ms = self._work_base + ms  # time carries on across boots
+            self.clock.work_ms = self._work_base + ms - self._left_out_ms - self._paused_ms
+
+    def _pause(self, _payload: str) -> str:
+        """From a `work.pause` to the next `work.resume`, the guest's work is the simulator's
+        (measuring its heap for `gc.mem_free()`), not the program's."""
+        self._pause_at = self._work_ms
+        return "n"
+
+    def _resume(self, _payload: str) -> str:
+        if self._pause_at is not None:
+            self._paused_ms += self._work_ms - self._pause_at
+            self._pause_at = None
+        return "n"
 
     def _sink(self, data: bytes) -> None:
         text = self._decoder.decode(data)

@@ -10,7 +10,8 @@ Image._door_value = lambda self: (
     "\x00I",
     self._width,
     self._height,
-    "".join("".join(str(v) for v in r) for r in self._pixels),
+    # one allocation, not one a pixel: ten times cheaper in fuel (simulated time)
+    bytes([48 + v for r in self._pixels for v in r]).decode(),
 )
 _door.populate(globals(), "microbit")
 
@@ -55,11 +56,18 @@ def _frame(item):
     raise TypeError("not an image.")
 
 
+def _show_at_once(self, image, delay, wait, loop, clear):
+    # Only what differs from the defaults crosses the door (each argument costs fuel).
+    if wait and not loop and not clear:
+        return _host_show(self, image) if delay == 400 else _host_show(self, image, delay)
+    return _host_show(self, image, delay, wait=wait, loop=loop, clear=clear)
+
+
 def _show(self, image, delay=400, *, wait=True, loop=False, clear=False):
     if isinstance(image, (int, float)) and not isinstance(image, bool):
         image = str(image)
     if isinstance(image, (str, Image)):
-        return _host_show(self, image, delay, wait=wait, loop=loop, clear=clear)
+        return _show_at_once(self, image, delay, wait, loop, clear)
     try:
         frames = iter(image)
     except TypeError:
@@ -70,7 +78,7 @@ def _show(self, image, delay=400, *, wait=True, loop=False, clear=False):
         if len(head) > _FRAMES:
             break
     else:
-        return _host_show(self, head, delay, wait=wait, loop=loop, clear=clear)
+        return _show_at_once(self, head, delay, wait, loop, clear)
     # A long or endless animation: the guest shows it frame by frame (it blocks, even with
     # wait=False: docs/simulator.md).
     seen = head if loop else None
@@ -94,6 +102,8 @@ def _show(self, image, delay=400, *, wait=True, loop=False, clear=False):
 def _scroll(self, text, delay=150, *, wait=True, loop=False, monospace=False):
     if not isinstance(text, str):
         text = str(text)
+    if wait and not loop and not monospace:
+        return _host_scroll(self, text) if delay == 150 else _host_scroll(self, text, delay)
     return _host_scroll(self, text, delay, wait=wait, loop=loop, monospace=monospace)
 
 
