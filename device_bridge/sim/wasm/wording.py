@@ -29,7 +29,10 @@ V1_REWORDING = (
     (re.compile(r"^(ZeroDivisionError: )divide by zero$"), r"\1division by zero"),
     (re.compile(r"isn't"), "is not"),
 )  # fmt: skip
-OSERROR = re.compile(r"^OSError: (\d+)$")
+#: An OSError as this build prints it: its bare number, or a name from WASI's numbering
+#: (`[Errno 2] EACCES` for MicroPython's ENOENT, `[Errno 44] ENOENT` for its own).
+OSERROR = re.compile(r"^OSError: (?:\[Errno )?(\d+)(?:\] (\w+))?$")
+ERRNO_NUMBERS = {name: number for number, name in ERRNO_NAMES.items()}
 #: The line of a V1 `IndentationError` for an unindent: the firmware names the line that
 #: unindents, 1.27 the one before it.
 UNINDENT = re.compile(r'^  File "([^"]*)", line (\d+)$')
@@ -42,9 +45,8 @@ def reword(text: str, firmware: str) -> str:
     lines = text.split("\n")
     for index, line in enumerate(lines):
         match = OSERROR.match(line)
-        if match and int(match.group(1)) in ERRNO_NAMES:
-            number = int(match.group(1))
-            line = f"OSError: [Errno {number}] {ERRNO_NAMES[number]}"
+        if match:
+            line = _errno(int(match.group(1)), match.group(2)) or line
         if firmware == "v1":
             for pattern, replacement in V1_REWORDING:
                 line = pattern.sub(replacement, line)
@@ -54,6 +56,16 @@ def reword(text: str, firmware: str) -> str:
                     lines[index - 1] = f'  File "{where.group(1)}", line {int(where.group(2)) + 1}'
         lines[index] = line
     return "\n".join(lines)
+
+
+def _errno(number: int, name: str | None) -> str | None:
+    """The firmware's line for an OSError: a name it knows gives the number, else a number it
+    knows gives the name; None when neither is known."""
+    if name in ERRNO_NUMBERS:
+        number = ERRNO_NUMBERS[name]  # type: ignore[index]
+    elif number not in ERRNO_NAMES:
+        return None
+    return f"OSError: [Errno {number}] {ERRNO_NAMES[number]}"
 
 
 def v1_syntax_error(source: str) -> str | None:
