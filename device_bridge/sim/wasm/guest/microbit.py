@@ -64,8 +64,15 @@ def _show_at_once(self, image, delay, wait, loop, clear):
 
 
 def _show(self, image, delay=400, *, wait=True, loop=False, clear=False):
-    if isinstance(image, (int, float)) and not isinstance(image, bool):
-        image = str(image)
+    kind = type(image)
+    if kind is str or kind is Image:  # the common case first: it is the cheapest in fuel
+        if wait and not loop and not clear:
+            if delay == 400:
+                return _host_show(self, image)
+            return _host_show(self, image, delay)
+        return _host_show(self, image, delay, wait=wait, loop=loop, clear=clear)
+    if kind is int or kind is float:
+        return _show_at_once(self, str(image), delay, wait, loop, clear)
     if isinstance(image, (str, Image)):
         return _show_at_once(self, image, delay, wait, loop, clear)
     try:
@@ -100,10 +107,12 @@ def _show(self, image, delay=400, *, wait=True, loop=False, clear=False):
 
 
 def _scroll(self, text, delay=150, *, wait=True, loop=False, monospace=False):
-    if not isinstance(text, str):
+    if type(text) is not str:
         text = str(text)
     if wait and not loop and not monospace:
-        return _host_scroll(self, text) if delay == 150 else _host_scroll(self, text, delay)
+        if delay == 150:
+            return _host_scroll(self, text)
+        return _host_scroll(self, text, delay)
     return _host_scroll(self, text, delay, wait=wait, loop=loop, monospace=monospace)
 
 
