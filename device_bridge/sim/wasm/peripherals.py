@@ -160,6 +160,8 @@ MANIFEST: dict[str, dict[str, object]] = {
 }
 #: Argument types that may hold a board's object or an image (`HostModules._value`).
 NESTED = (dict, list, tuple)
+#: The manifest's pseudo-module that gives the ops' short names (`short_names`).
+SHORT_NAMES = "~short"
 #: Instances the host keeps for the guest, at most, per boot.
 MAX_HANDLES = 256
 
@@ -173,6 +175,7 @@ class HostModules:
         self._objects: dict[str, object] = {}
         self._handles: dict[int, object] = {}
         self._manifests: dict[str, str] = {}
+        self._short: dict[str, str] = {}
 
     def ops(self) -> dict[str, Handler]:
         table: dict[str, Handler] = {"manifest.read": self._manifest_read}
@@ -190,7 +193,8 @@ class HostModules:
                 table[f"{module}.{name}"] = self._constructor(module, name)
                 for method in methods:
                     table[f"{module}.{name}.{method}"] = self._instance_method(method)
-        return {**table, **short_ops(table)}
+        self._short = short_names(list(table))
+        return {**table, **{short: table[name] for name, short in self._short.items()}}
 
     # -- what the guest builds its modules from ------------------------------------------------
 
@@ -199,6 +203,8 @@ class HostModules:
         empty piece)."""
         module, _, offset = payload.partition("\x00")
         text = self._manifests.get(module)
+        if text is None and module == SHORT_NAMES:
+            text = self._manifests[module] = encode_literal(self._short)
         if text is None:
             text = self._manifests[module] = self._manifest(module)
         start = int(offset) if offset.isdigit() else 0
@@ -333,17 +339,13 @@ class HostModules:
         return value
 
 
-def short_ops(table: dict[str, Handler]) -> dict[str, Handler]:
-    """The ops whose names the door would refuse as too long, under their first `MAX_NAME`
-    characters (guest/microbit.py calls them so)."""
-    short: dict[str, Handler] = {}
-    for name, handler in table.items():
-        if len(name) > MAX_NAME:
-            cut = name[:MAX_NAME]
-            if cut in table or cut in short:
-                raise ValueError(f"two ops shortened to {cut}")
-            short[cut] = handler
-    return short
+def short_names(names: list[str]) -> dict[str, str]:
+    """A name the door takes for each op whose name is longer than `MAX_NAME`: `~N`, numbered
+    in the order of the sorted names (the guest reads this table: guest/microbit.py)."""
+    return {
+        name: f"~{index}"
+        for index, name in enumerate(sorted(n for n in names if len(n) > MAX_NAME))
+    }
 
 
 def encode_literal(value: object) -> str:

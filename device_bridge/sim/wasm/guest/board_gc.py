@@ -1,5 +1,5 @@
-# `gc` as pupils see it. The simulator collects its heap only at safe points (guest/_door.py:
-# safe_point), so `collect()` here does not start a collection in the middle of the program;
+# `gc` as pupils see it. The simulator collects its heap between runs only (guest/_door.py:
+# "Garbage collection"), so `collect()` here does not start one in the middle of the program;
 # `mem_free()` and `mem_alloc()` report the guest's heap; measuring it walks the whole heap,
 # which is the simulator's cost, not the program's: it is left out of simulated time.
 import _door

@@ -15,28 +15,21 @@ Image._door_value = lambda self: (
 )
 _door.populate(globals(), "microbit")
 
-# Longest op name the door takes (device_bridge/sim/wasm/door.py: MAX_NAME); the host also
-# answers to longer names cut to this length (peripherals.py: short_op).
-_MAX_OP = 32
+# The door takes op names of 32 bytes at most (device_bridge/sim/wasm/door.py: MAX_NAME); the
+# host gives the longer ones a short name (peripherals.py: short_names).
 
 
 def _fit_op_names(ns):
+    short = _door._manifest("~short")
     for name in list(ns):
         obj = ns[name]
         kind = type(obj)
         if isinstance(obj, type) or not hasattr(obj, "_door_value"):
             continue
-        pin = name.startswith("pin") and kind.__name__.startswith("MicroBit")
         for member, value in list(kind.__dict__.items()):  # (dir() misses some names here)
-            if member.startswith("_") or not callable(value):
-                continue
-            op = "microbit." + ("pin." if pin else name + ".") + member
-            if len(op) <= _MAX_OP:
-                continue
-            if pin:
-                setattr(kind, member, _door._pin_method(op[:_MAX_OP], name))
-            else:
-                setattr(kind, member, _door.method(op[:_MAX_OP]))
+            op = "microbit." + name + "." + member
+            if op in short and callable(value):
+                setattr(kind, member, _door.method(short[op]))
 
 
 _fit_op_names(globals())
@@ -125,13 +118,13 @@ if "speaker" in globals():
 
     class _Sound:
         def __init__(self, name):
-            self._name = name
+            self.name = name  # what audio.play tells the host (guest/audio.py)
 
         def __repr__(self):
-            return "Sound('" + self._name + "')"
+            return "Sound('" + self.name + "')"
 
         def _door_value(self):
-            return ("\x00S", self._name)
+            return ("\x00S", self.name)
 
     class Sound:
         pass
