@@ -3,6 +3,7 @@
 import _door
 
 _real = _door.real("sys")
+_StringIO = _door.io.StringIO
 _door.populate(globals(), "sys")
 del reword  # noqa: F821 - print_exception calls it
 
@@ -35,7 +36,10 @@ def exit(code=None):
 
 def print_exception(error, stream=None):
     # As the REPL prints it: without the simulator's own frames.
-    text = _door._traceback(error)[-1500:]
+    buffer = _StringIO()
+    _real.print_exception(error, buffer)
+    lines = buffer.getvalue().split("\n")
+    text = "\n".join([line for line in lines if not line.startswith('  File "/lib/')])[-1500:]
     text = _door.result(_door.big("sys.reword", _door.args((text,), {})))
     (stream or _real.stdout).write(text if text.endswith("\n") else text + "\n")
 
