@@ -115,8 +115,6 @@ class WasmEngine:
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._left_out_ms = 0.0
         self._work_ms = 0.0
-        self._paused_ms = 0.0
-        self._pause_at: float | None = None
 
     @property
     def running(self) -> bool:
@@ -133,13 +131,11 @@ class WasmEngine:
         ops = {
             **host.ops(),
             **file_ops(self.vfs, self.firmware),
-            "work.pause": self._pause,
-            "work.resume": self._resume,
         }
         if self.cap is not None:
             ops = {name: _capped(handler) for name, handler in ops.items()}
         self._work_base = getattr(self.clock, "work_ms", 0.0)
-        self._left_out_ms, self._work_ms, self._paused_ms, self._pause_at = 0.0, 0.0, 0.0, None
+        self._left_out_ms, self._work_ms = 0.0, 0.0
         hooks = VMHooks(
             sink=self._sink,
             now_ns=lambda: int(self.clock.now_ms * 1_000_000),
@@ -152,26 +148,12 @@ class WasmEngine:
     def _set_work(self, ms: float) -> None:
         """The work done so far (`ms`, at each call through the door), less the simulator's own
         cost: up to `DOOR_MS` of the work since the last call (the host's side of a call spends
-        no fuel), and what `work.pause` left out. Time carries on across boots."""
+        no fuel). Time carries on across boots."""
         gap = ms - self._work_ms
         self._work_ms = ms
-        if self._pause_at is not None:
-            return
         self._left_out_ms += min(DOOR_MS, max(gap - MIN_WORK_MS, 0.0))
         if isinstance(self.clock, WorkClock):
-            self.clock.work_ms = self._work_base + ms - self._left_out_ms - self._paused_ms
-
-    def _pause(self, _payload: str) -> str:
-        """From a `work.pause` to the next `work.resume`, the guest's work is the simulator's
-        (measuring its heap for `gc.mem_free()`), not the program's."""
-        self._pause_at = self._work_ms
-        return "n"
-
-    def _resume(self, _payload: str) -> str:
-        if self._pause_at is not None:
-            self._paused_ms += self._work_ms - self._pause_at
-            self._pause_at = None
-        return "n"
+            self.clock.work_ms = self._work_base + ms - self._left_out_ms
 
     def _sink(self, data: bytes) -> None:
         text = self._decoder.decode(data)
@@ -224,6 +206,8 @@ class WasmEngine:
             return standard.make_os(firmware)
         if name == "time":
             return standard.make_time(clock)
+        if name == "gc":
+            return standard.make_gc(self.limits.heap_bytes)
         if name == "sys":
             return standard.make_sys(firmware, lambda text: wording.reword(text, firmware))
         if name == "random":

@@ -136,6 +136,7 @@ MANIFEST: dict[str, dict[str, object]] = {
     # the host (os.py: the files' ops are files.py's).
     "os": {"constants": ("UNAME", "STAT")},
     "time": {"functions": ("ticks_us",)},
+    "gc": {"constants": ("HEAP",)},
     "sys": {
         "functions": ("reword",),
         "constants": (

@@ -1,4 +1,4 @@
-"""The host side of the board's standard modules (`os`, `time`, `sys` as the
+"""The host side of the board's standard modules (`os`, `time`, `sys`, `gc` as the
 firmware has them, guest/board_*.py): the few values and calls the guest cannot make itself.
 
 Each is a plain module of constants and functions, reached only through the names
@@ -36,6 +36,11 @@ def make_os(firmware: str) -> types.ModuleType:
 
 def make_time(clock: SimClock) -> types.ModuleType:
     return _module("time", ticks_us=clock.ticks_us)
+
+
+def make_gc(heap_bytes: int) -> types.ModuleType:
+    """The heap's size, for `gc.mem_free()` (guest/board_gc.py)."""
+    return _module("gc", HEAP=heap_bytes)
 
 
 def make_sys(firmware: str, reword: Callable[[str], str]) -> types.ModuleType:
