@@ -53,7 +53,14 @@ def _show_at_once(self, image, delay, wait, loop, clear):
     # Only what differs from the defaults crosses the door (each argument costs fuel).
     if wait and not loop and not clear:
         return _host_show(self, image) if delay == 400 else _host_show(self, image, delay)
-    return _host_show(self, image, delay, wait=wait, loop=loop, clear=clear)
+    k = {}
+    if not wait:
+        k["wait"] = False
+    if loop:
+        k["loop"] = True
+    if clear:
+        k["clear"] = True
+    return _host_show(self, image, delay, **k)
 
 
 def _show(self, image, delay=400, *, wait=True, loop=False, clear=False):
@@ -63,7 +70,7 @@ def _show(self, image, delay=400, *, wait=True, loop=False, clear=False):
             if delay == 400:
                 return _host_show(self, image)
             return _host_show(self, image, delay)
-        return _host_show(self, image, delay, wait=wait, loop=loop, clear=clear)
+        return _show_at_once(self, image, delay, wait, loop, clear)
     if kind is int or kind is float:
         return _show_at_once(self, str(image), delay, wait, loop, clear)
     if isinstance(image, (str, Image)):
@@ -106,7 +113,14 @@ def _scroll(self, text, delay=150, *, wait=True, loop=False, monospace=False):
         if delay == 150:
             return _host_scroll(self, text)
         return _host_scroll(self, text, delay)
-    return _host_scroll(self, text, delay, wait=wait, loop=loop, monospace=monospace)
+    k = {}
+    if not wait:
+        k["wait"] = False
+    if loop:
+        k["loop"] = True
+    if monospace:
+        k["monospace"] = True
+    return _host_scroll(self, text, delay, **k)
 
 
 _Display.show = _show
