@@ -1,5 +1,5 @@
-# `micropython` as pupils see it: `const` and the introspection helpers; what could stop the
-# simulator's own work (heap_lock, kbd_intr, schedule) does nothing here.
+# `micropython` as pupils see it: `const`, the introspection helpers and the heap's lock;
+# `kbd_intr` does nothing here (Ctrl-C is the host's), and there is no `schedule`.
 import _door
 
 _real = _door.real("micropython")
@@ -25,12 +25,10 @@ def stack_use():
     return _real.stack_use()
 
 
-def heap_lock():
-    return 0
-
-
-def heap_unlock():
-    return 0
+# The interpreter's own: an allocation then fails with MemoryError, as on the board (the REPL
+# loop survives a heap left locked: tests/sim/test_attacks.py, heap-lock).
+heap_lock = _real.heap_lock
+heap_unlock = _real.heap_unlock
 
 
 def kbd_intr(char):
