@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..audio import SOUNDS, MicroBitSound
-from .door import MAX_NAME, Handler, Refused, arguments, encode
+from .door import Handler, Refused, arguments, encode
 
 #: Members of each module: `functions`, `objects` (name -> (class name, methods, constants)),
 #: `classes` (name -> methods of the instances the host keeps), `constants`.
@@ -161,8 +161,6 @@ MANIFEST: dict[str, dict[str, object]] = {
 }
 #: Argument types that may hold a board's object or an image (`HostModules._value`).
 NESTED = (dict, list, tuple)
-#: The manifest's pseudo-module that gives the ops' short names (`short_names`).
-SHORT_NAMES = "~short"
 #: Instances the host keeps for the guest, at most, per boot.
 MAX_HANDLES = 256
 
@@ -176,7 +174,6 @@ class HostModules:
         self._objects: dict[str, object] = {}
         self._handles: dict[int, object] = {}
         self._manifests: dict[str, str] = {}
-        self._short: dict[str, str] = {}
 
     def ops(self) -> dict[str, Handler]:
         table: dict[str, Handler] = {"manifest.read": self._manifest_read}
@@ -194,8 +191,7 @@ class HostModules:
                 table[f"{module}.{name}"] = self._constructor(module, name)
                 for method in methods:
                     table[f"{module}.{name}.{method}"] = self._instance_method(method)
-        self._short = short_names(list(table))
-        return {**table, **{short: table[name] for name, short in self._short.items()}}
+        return table
 
     # -- what the guest builds its modules from ------------------------------------------------
 
@@ -204,8 +200,6 @@ class HostModules:
         empty piece)."""
         module, _, offset = payload.partition("\x00")
         text = self._manifests.get(module)
-        if text is None and module == SHORT_NAMES:
-            text = self._manifests[module] = encode_literal(self._short)
         if text is None:
             text = self._manifests[module] = self._manifest(module)
         start = int(offset) if offset.isdigit() else 0
@@ -338,15 +332,6 @@ class HostModules:
         if type(value) in (list, tuple):
             return type(value)(self._value(item) for item in value)
         return value
-
-
-def short_names(names: list[str]) -> dict[str, str]:
-    """A name the door takes for each op whose name is longer than `MAX_NAME`: `~N`, numbered
-    in the order of the sorted names (the guest reads this table: guest/microbit.py)."""
-    return {
-        name: f"~{index}"
-        for index, name in enumerate(sorted(n for n in names if len(n) > MAX_NAME))
-    }
 
 
 def encode_literal(value: object) -> str:

@@ -15,24 +15,6 @@ Image._door_value = lambda self: (
 )
 _door.populate(globals(), "microbit")
 
-# The door takes op names of 32 bytes at most (device_bridge/sim/wasm/door.py: MAX_NAME); the
-# host gives the longer ones a short name (peripherals.py: short_names).
-
-
-def _fit_op_names(ns):
-    short = _door._manifest("~short")
-    for name in list(ns):
-        obj = ns[name]
-        kind = type(obj)
-        if isinstance(obj, type) or not hasattr(obj, "_door_value"):
-            continue
-        for member, value in list(kind.__dict__.items()):  # (dir() misses some names here)
-            op = "microbit." + name + "." + member
-            if op in short and callable(value):
-                setattr(kind, member, _door.method(short[op]))
-
-
-_fit_op_names(globals())
 
 # -- the display: what the host's one call cannot take ------------------------------------------
 
