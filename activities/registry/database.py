@@ -28,8 +28,14 @@ def default_url() -> str:
 
 
 def resolve_url(url: str | None = None) -> str:
-    """The database URL: the one given, else `TNE_DB_URL`, else the default SQLite file."""
-    return url or os.environ.get(ENV_VAR) or default_url()
+    """The database URL: the one given, else `TNE_DB_URL`, else the default SQLite file. A
+    plain file path (`registre.sqlite3`, `C:\\TNE\\registre.db`) names a SQLite file."""
+    given = url or os.environ.get(ENV_VAR)
+    if not given:
+        return default_url()
+    if "://" not in given:
+        return f"sqlite:///{Path(given).expanduser().absolute()}"
+    return given
 
 
 def sqlite_path(url: str) -> Path | None:

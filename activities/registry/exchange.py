@@ -39,6 +39,7 @@ from tne.i18n import _
 
 from . import inputs
 from .errors import RegistryError
+from .kinds import OTHER, equipment_kind
 from .models import (
     DOSSIER_STATES,
     ClassroomSession,
@@ -88,7 +89,11 @@ def export_content(session: Session) -> dict:
                 "teachers": [{"role": t.role, "initials": t.initials} for t in project.teachers],
                 "dossiers": sorted(d.number for d in project.dossiers),
                 "equipment": sorted(
-                    ({"kind": e.kind, "identifier": e.identifier} for e in project.equipment),
+                    (
+                        {"kind": e.kind, "identifier": e.identifier}
+                        | ({"label": e.label} if e.label else {})
+                        for e in project.equipment
+                    ),
                     key=lambda e: (e["kind"], e["identifier"]),
                 ),
                 "groups": [
@@ -384,14 +389,15 @@ def _checked_project(item: Any, n: int, c: _Checker) -> dict:
         if len(session_uid) != 32 or any(ch not in "0123456789abcdef" for ch in session_uid):
             raise c.refuse(where, _("the field '{key}' is missing or wrong").format(key="uid"))
         devices = c.field(record, "devices", dict, where)
-        checked_devices = {}
+        checked_devices: dict[str, int] = {}
         for kind, quantity in devices.items():
-            kind = c.check(where, inputs.text, kind, _("device kind"), 40).lower()
+            # Files from before the vocabulary hold free text: it is mapped like the migration.
+            kind = c.check(where, equipment_kind, kind)[0]
             if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
                 raise c.refuse(
                     where, _("the field '{key}' is missing or wrong").format(key="devices")
                 )
-            checked_devices[kind] = quantity
+            checked_devices[kind] = checked_devices.get(kind, 0) + quantity
         sessions.append(
             {
                 "uid": session_uid,
@@ -399,7 +405,7 @@ def _checked_project(item: Any, n: int, c: _Checker) -> dict:
                 "activity": c.check(
                     where, inputs.text, c.field(record, "activity", str, where), _("activity"), 100
                 ),
-                "date": c.check(where, inputs.iso_date, c.field(record, "date", str, where)),
+                "date": c.check(where, inputs.day, c.field(record, "date", str, where)),
                 "minutes": c.check(
                     where,
                     inputs.positive,
@@ -413,7 +419,7 @@ def _checked_project(item: Any, n: int, c: _Checker) -> dict:
     for row in _list(item, "usage", c):
         usage.append(
             {
-                "day": c.check(where, inputs.iso_date, c.field(row, "day", str, where)),
+                "day": c.check(where, inputs.day, c.field(row, "day", str, where)),
                 "kind": c.identifier(c.field(row, "kind", str, where), KIND, where, "kind"),
                 "activity": c.identifier(
                     c.field(row, "activity", str, where), ACTIVITY, where, "activity"
@@ -450,21 +456,7 @@ def _checked_project(item: Any, n: int, c: _Checker) -> dict:
             )
             for number in _list(item, "dossiers", c)
         ],
-        "equipment": [
-            (
-                c.check(
-                    where, inputs.text, c.field(e, "kind", str, where), _("device kind"), 40
-                ).lower(),
-                c.check(
-                    where,
-                    inputs.text,
-                    c.field(e, "identifier", str, where),
-                    _("device identifier"),
-                    100,
-                ),
-            )
-            for e in _list(item, "equipment", c)
-        ],
+        "equipment": [_equipment(e, where, c) for e in _list(item, "equipment", c)],
         "groups": groups,
         "sessions": sessions,
         "usage": usage,
@@ -484,7 +476,7 @@ def _list(item: Any, key: str, c: _Checker) -> list:
 
 def _day(c: _Checker, item: Any, key: str, where: str) -> dt.date | None:
     value = c.field(item, key, str, where, optional=True)
-    return c.check(where, inputs.iso_date, value) if value else None
+    return c.check(where, inputs.day, value) if value else None
 
 
 # -- merging ---------------------------------------------------------------------------------
@@ -531,6 +523,20 @@ def _assign(record: object, **values: object) -> int:
     return int(bool(different))
 
 
+def _equipment(item: Any, where: str, c: _Checker) -> tuple[str, str, str]:
+    """(kind, identifier, label or '') of a device in a report file; a kind written as free
+    text by an older tne is mapped to the vocabulary like the migration does."""
+    kind = c.field(item, "kind", str, where)
+    label = item.get("label") if isinstance(item, dict) else None
+    if kind == OTHER and isinstance(label, str):
+        kind = f"{OTHER}:{label}"
+    code, label = c.check(where, equipment_kind, kind)
+    identifier = c.check(
+        where, inputs.text, c.field(item, "identifier", str, where), _("device identifier"), 100
+    )
+    return code, identifier, label or ""
+
+
 def _merge_project(session: Session, p: dict, changed: dict[str, int]) -> None:
     if session.get(School, p["school"]) is None:
         raise RegistryError(_("The school {uai} is not in the registry.").format(uai=p["school"]))
@@ -545,8 +551,12 @@ def _merge_project(session: Session, p: dict, changed: dict[str, int]) -> None:
         touched = 1
     changed["projects"] += touched
     equipment = sorted(set(p["equipment"]))
-    if sorted((e.kind, e.identifier) for e in project.equipment) != equipment:
-        project.equipment = [Equipment(kind=k, identifier=i) for k, i in equipment]
+    if sorted((e.kind, e.identifier, e.label or "") for e in project.equipment) != equipment:
+        project.equipment.clear()
+        session.flush()  # the old rows go before new ones with the same unique key arrive
+        project.equipment = [
+            Equipment(kind=k, identifier=i, label=label or None) for k, i, label in equipment
+        ]
         session.flush()
         changed["equipment"] += 1
     for number in p["dossiers"]:
@@ -585,6 +595,8 @@ def _merge_project(session: Session, p: dict, changed: dict[str, int]) -> None:
             minutes=s["minutes"],
         )
         if {d.kind: d.quantity for d in record.devices} != s["devices"]:
+            record.devices.clear()
+            session.flush()  # likewise: a kind kept is the same primary key
             record.devices = [
                 SessionDevice(kind=k, quantity=q) for k, q in sorted(s["devices"].items())
             ]

@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from tne.i18n import _
 
 from .errors import RegistryError
+
+
+def plain(text: str) -> str:
+    """How headers and labels are compared: case, accents, dashes and spacing do not matter."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[_\-]+", " ", bare).casefold().split())
+
 
 _INITIALS = re.compile(r"^[A-ZÀ-Ý](?:[.\- ]?[A-ZÀ-Ý]){0,3}\.?$")
 
@@ -40,15 +49,56 @@ def degree(value: int) -> int:
     return value
 
 
-def iso_date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
+#: The earliest day a session or a report may name: before it, a typing slip is likelier.
+EARLIEST_DAY = dt.date(2000, 1, 1)
+#: A session lasts at most a school day's afternoon and morning together.
+MAX_SESSION_MINUTES = 8 * 60
+#: A group of pupils is a class or a workshop, never a whole school.
+MAX_GROUP_SIZE = 100
+
+
+def day(value: str) -> dt.date:
+    """A day written JJ/MM/AAAA (as French people and exports write it) or AAAA-MM-JJ."""
+    # The import's parser knows both forms; imported here, as the import package needs us.
+    from .importing.french import day as parse_day
+
+    if not value.strip():
+        raise RegistryError(_("The date is empty: write it like 15/03/2026 or 2026-03-15."))
+    found = parse_day(value)
+    assert found is not None  # a value that is not blank is a day or refused
+    return found
+
+
+def past_day(value: str, today: dt.date | None = None) -> dt.date:
+    """A day that has happened: a session is recorded after it was held."""
+    found = day(value)
+    today = today or dt.date.today()
+    if found > today:
         raise RegistryError(
-            _("'{value}' is not a date: write it YYYY-MM-DD, such as 2026-03-15.").format(
-                value=value
+            _("The date {date} is in the future: record a session once it has taken place.").format(
+                date=f"{found:%d/%m/%Y}"
             )
-        ) from None
+        )
+    if found < EARLIEST_DAY:
+        raise RegistryError(
+            _("The date {date} is too far in the past: check the year.").format(
+                date=f"{found:%d/%m/%Y}"
+            )
+        )
+    return found
+
+
+def session_minutes(value: int) -> int:
+    """How long a session lasted, at most 8 hours."""
+    positive(value, _("duration in minutes"))
+    if value > MAX_SESSION_MINUTES:
+        raise RegistryError(
+            _(
+                "A session lasts at most {hours} hours ({limit} minutes), not {value} minutes: "
+                "record each day's session on its own."
+            ).format(hours=MAX_SESSION_MINUTES // 60, limit=MAX_SESSION_MINUTES, value=value)
+        )
+    return value
 
 
 def positive(value: int, field: str) -> int:
@@ -64,6 +114,13 @@ def positive(value: int, field: str) -> int:
 def group_counts(size: int, girls: int) -> tuple[int, int]:
     """A group's size and number of girls: the only facts about pupils the registry keeps."""
     positive(size, _("group size"))
+    if size > MAX_GROUP_SIZE:
+        raise RegistryError(
+            _(
+                "A group has at most {limit} pupils, not {size}: record a class or a workshop "
+                "group, not a whole school."
+            ).format(limit=MAX_GROUP_SIZE, size=size)
+        )
     if girls < 0 or girls > size:
         raise RegistryError(
             _(

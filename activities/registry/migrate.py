@@ -21,6 +21,8 @@ class Upgrade:
 
     before: str | None
     after: str | None
+    #: Free-text equipment kinds that the kinds migration could not map (now « autre »).
+    unmapped_kinds: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -46,5 +48,7 @@ def upgrade(engine: Engine) -> Upgrade:
     """Bring the schema to the newest revision; doing it twice changes nothing."""
     with writer(engine).begin() as connection:
         before = current_revision(connection)
-        command.upgrade(alembic_config(connection), "head")
-        return Upgrade(before, current_revision(connection))
+        config = alembic_config(connection)
+        command.upgrade(config, "head")
+        unmapped = tuple(sorted(config.attributes.get("unmapped_kinds", ())))
+        return Upgrade(before, current_revision(connection), unmapped)

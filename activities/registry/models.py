@@ -170,7 +170,8 @@ class ProjectTeacher(Base):
 
 
 class Equipment(Base):
-    """A board or robot of a project's inventory, by kind and identifier (serial, label)."""
+    """A board or robot of a project's inventory, by kind and identifier (serial, label). The
+    kind is a code of `kinds.KNOWN`, or « autre » with the person's own `label`."""
 
     __tablename__ = "equipment"
     __table_args__ = (UniqueConstraint("project_id", "kind", "identifier", name="uq_equipment"),)
@@ -179,6 +180,7 @@ class Equipment(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
     identifier: Mapped[str] = mapped_column(String(100))
+    label: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
     project: Mapped[Project] = relationship(back_populates="equipment")
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from tne.i18n import _
 
 from . import exchange, inputs, migrate
+from .corrections import Corrections, device_counts
 from .database import make_engine, resolve_url, shown_url, sqlite_path, writer
 from .errors import DatabaseUnavailable, RegistryError
 from .link import MachineLink, read_link, remove_link, save_link
@@ -33,7 +34,6 @@ from .models import (
     Project,
     ProjectTeacher,
     School,
-    SessionDevice,
     UsageEvent,
     utc_now,
 )
@@ -56,7 +56,7 @@ DOSSIER_DETAILS = {
 
 
 @dataclass
-class Registry:
+class Registry(Corrections):
     """The registry behind one database URL."""
 
     url: str
@@ -215,8 +215,15 @@ class Registry:
     # -- projects ------------------------------------------------------------------------
 
     def create_project(
-        self, school_uai: str, title: str, level: str, teachers: Sequence[str] = ()
+        self,
+        school_uai: str,
+        title: str,
+        level: str,
+        teachers: Sequence[str] = (),
+        force: bool = False,
     ) -> ProjectView:
+        """A new project; one with the same title in the same school is refused (naming it)
+        unless `force`, as creating it twice is the likelier slip."""
         code = normalise_uai(school_uai)
         project = Project(
             title=inputs.text(title, _("project's title"), 200),
@@ -232,6 +239,23 @@ class Registry:
                         "schools add {uai} --name ... --commune ... --degree ..."
                     ).format(uai=code)
                 )
+            if not force:
+                same = next(
+                    (
+                        p
+                        for p in school.projects
+                        if inputs.plain(p.title) == inputs.plain(project.title)
+                    ),
+                    None,
+                )
+                if same is not None:
+                    raise RegistryError(
+                        _(
+                            "The school {uai} already has the project {id} '{title}'. Use it "
+                            "(tne registry projects show {id}), or add --force to create "
+                            "another one."
+                        ).format(uai=code, id=same.id, title=same.title)
+                    )
             project.school = school
             session.add(project)
             session.flush()
@@ -309,9 +333,9 @@ class Registry:
     ) -> SessionView:
         group_name = inputs.text(group_name, _("group's name"), 100)
         activity = inputs.text(activity, _("activity"), 100)
-        day = inputs.iso_date(date)
-        minutes = inputs.positive(minutes, _("duration in minutes"))
-        kinds = Counter(inputs.text(d, _("device kind"), 40).lower() for d in devices)
+        day = inputs.past_day(date)
+        minutes = inputs.session_minutes(minutes)
+        used = device_counts(devices)
         with self.writing() as session:
             project = self._project(session, project_id)
             group = next((g for g in project.groups if g.name == group_name), None)
@@ -328,7 +352,7 @@ class Registry:
                 activity=activity,
                 date=day,
                 minutes=minutes,
-                devices=[SessionDevice(kind=k, quantity=n) for k, n in sorted(kinds.items())],
+                devices=used,
             )
             session.add(record)
             session.flush()
@@ -383,14 +407,17 @@ class Registry:
     # -- equipment -------------------------------------------------------------------------
 
     def add_equipment(self, project_id: int, kind: str, identifier: str) -> bool:
-        """Add a board or robot to a project's inventory; False when it was already there."""
-        kind = inputs.text(kind, _("device kind"), 40).lower()
+        """Add a board or robot to a project's inventory; False when it was already there. The
+        kind is matched against the known kinds (`kinds`), else kept as « autre » and a label."""
+        from .kinds import equipment_kind
+
+        code, label = equipment_kind(kind)
         identifier = inputs.text(identifier, _("device identifier"), 100)
         with self.writing() as session:
             project = self._project(session, project_id)
-            if any(e.kind == kind and e.identifier == identifier for e in project.equipment):
+            if any(e.kind == code and e.identifier == identifier for e in project.equipment):
                 return False
-            project.equipment.append(Equipment(kind=kind, identifier=identifier))
+            project.equipment.append(Equipment(kind=code, label=label, identifier=identifier))
             return True
 
     # -- reports ---------------------------------------------------------------------------

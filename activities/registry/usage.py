@@ -25,6 +25,8 @@ ACTIVITY = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,99}$")
 DEVICE_KIND = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,39}$")
 #: Beyond this, a count is a bug, not a classroom.
 MAX_COUNT = 1_000_000
+#: Ends the device kind of a simulated board (`microbit-v2-sim`): never counted as hardware.
+SIMULATED_SUFFIX = "-sim"
 
 _engines: dict[str, Any] = {}
 _engines_lock = threading.Lock()
@@ -53,6 +55,15 @@ def record_event(
     except Exception as problem:  # never break a pupil's cell
         _warn(f"{type(problem).__name__}: {problem}")
         return False
+
+
+def device_kind_of(profile_kind: str | None, simulated: bool) -> str | None:
+    """The device kind every front end records for a board: the firmware's profile kind
+    (`microbit-v2`), marked `-sim` when the board is the simulator, which answers the probe as
+    the firmware it imitates."""
+    if not simulated:
+        return profile_kind
+    return f"{profile_kind}{SIMULATED_SUFFIX}" if profile_kind else "sim"
 
 
 def _refusal(

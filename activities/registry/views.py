@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .models import ClassroomSession, Group, Project, School
+from .models import ClassroomSession, Equipment, Group, Project, School
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,19 @@ class SessionView(View):
             minutes=record.minutes,
             devices={d.kind: d.quantity for d in record.devices},
         )
+
+
+@dataclass(frozen=True)
+class EquipmentView(View):
+    id: int
+    project: int
+    kind: str
+    label: str | None
+    identifier: str
+
+    @classmethod
+    def of(cls, device: Equipment) -> EquipmentView:
+        return cls(device.id, device.project_id, device.kind, device.label, device.identifier)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from .channel import EventChannel, EventsFirst
 from .clock import SimClock
 from .console import Console, TextOut, binary_stdio
 from .duration import cap_duration
+from .firmware import FIRMWARES
 from .hardware import Hardware
 from .inputs import InputsError, load_inputs, schedule
 from .limits import CPU_LIMIT_S, WALL_LIMIT_S, Watchdog, limit_memory
@@ -18,7 +19,7 @@ from .pacing import Pacer
 from .repl import Repl
 from .robots import equip
 from .runner import Runner
-from .sandbox import FIRMWARES, BoardState, CPythonEngine
+from .sandbox import BoardState, CPythonEngine
 from .vfs import VirtualFS
 from .wasm.board import CPU_FUEL_PER_S, WasmEngine, WorkClock
 

@@ -136,9 +136,12 @@ class MicroBitImage:
         self._pixels = [r + [0] * (width - len(r)) for r in rows]
 
     def _fill_from(self, buffer: object) -> None:
-        if isinstance(buffer, (str, int, float)) or not hasattr(buffer, "__len__"):
+        if (
+            not isinstance(buffer, (bytes, bytearray, memoryview))
+            and type(buffer).__name__ != "array"
+        ):
             raise TypeError("object with buffer protocol required")
-        values = list(buffer)  # type: ignore[call-overload]
+        values = list(buffer)
         if len(values) != self._width * self._height:
             raise ValueError("image data is incorrect size")
         for index, value in enumerate(values):
@@ -146,8 +149,7 @@ class MicroBitImage:
 
     @classmethod
     def _from_rows(cls, rows: list[list[int]]) -> MicroBitImage:
-        image = cls.__new__(cls)
-        image._frozen = False
+        image = cls(0, 0)  # MicroPython's classes have no `__new__` to call
         image._height = len(rows)
         image._width = len(rows[0]) if rows else 0
         image._pixels = rows

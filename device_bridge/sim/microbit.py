@@ -94,6 +94,8 @@ def make_microbit(
     module = types.ModuleType("microbit")
 
     def sleep(ms: float) -> None:
+        if isinstance(ms, bool) or not isinstance(ms, (int, float)):
+            raise TypeError(f"can't convert {type(ms).__name__} to float")
         if ms > 0:  # the firmware takes a negative length as no wait at all
             clock.advance(ms)
         checkpoint()  # a Ctrl-C that ended a paced wait stops the program here

@@ -18,6 +18,7 @@ from . import guard
 from .audio import make_audio
 from .clock import SimClock
 from .environment import environment
+from .firmware import FIRMWARES, version_text
 from .hardware import Hardware
 from .machine import make_machine
 from .microbit import make_microbit
@@ -28,21 +29,6 @@ from .randomness import make_random
 from .runner import TICK
 from .vfs import VirtualFS
 
-#: What each imitated firmware reports (the bridge's probe reads these).
-FIRMWARES = {
-    "v1": {
-        "version": (1, 9, 2),
-        "release": "1.9.2",
-        "machine": "micro:bit with nRF51822",
-        "microbit": "1.1.1",
-    },
-    "v2": {
-        "version": (1, 18, 0),
-        "release": "1.18.0",
-        "machine": "micro:bit with nRF52833",
-        "microbit": "2.1.2",
-    },
-}
 #: Builtins pupil code does not get: host access, or nothing MicroPython has.
 REMOVED_BUILTINS = (
     "open",
@@ -60,14 +46,6 @@ REMOVED_BUILTINS = (
 )
 #: Module aliases: MicroPython's `u` names reach the same module.
 ALIASES = {"uos": "os", "utime": "time", "urandom": "random"}
-
-
-def version_text(firmware: str) -> str:
-    info = FIRMWARES[firmware]
-    return (
-        f"micro:bit v{info['microbit']}+tne-simulator on 2026-01-01; "
-        f"MicroPython v{info['release']} (tne simulator)"
-    )
 
 
 @dataclass

@@ -216,29 +216,75 @@ def test_init_and_migrate_through_the_cli_are_idempotent(db_url: str) -> None:
 
 
 def test_a_database_url_that_makes_no_sense_exits_3_in_french(tmp_path: Path) -> None:
-    done = tne("status", db="pas-une-url")
+    done = tne("status", db="pas-une-base://x")
     assert done.returncode == 3
     assert "Impossible d'utiliser la base" in done.stderr
 
 
-def test_a_session_with_a_malformed_date_exits_2(db_url: str, project: str) -> None:
+def test_db_takes_a_plain_file_path(tmp_path: Path) -> None:
+    path = tmp_path / "dossier avec espace" / "registre.sqlite3"
+    done = tne("init", db=str(path))
+    assert done.returncode == 0, done.stderr
+    assert path.is_file()
+    assert json.loads(ok("status", "--json", db=str(path)))["database"] == f"sqlite:///{path}"
+
+
+def test_a_session_date_is_jj_mm_aaaa_or_aaaa_mm_jj_and_implausible_ones_exit_2(
+    db_url: str, project: str
+) -> None:
     ok("groups", "add", project, "--name", "CM2 A", "--size", "24", "--girls", "12", db=db_url)
-    done = tne(
+    base = ["sessions", "record", project, "--group", "CM2 A", "--activity", "maqueen"]
+    ok(*base, "--date", "23/03/2026", "--minutes", "55", db=db_url)
+    for date, minutes, message in (
+        ("23-03-2026", "55", "n'est pas une date"),
+        ("23/03/2031", "55", "est dans le futur"),
+        ("23/03/2026", "5500", "au plus 8 heures"),
+    ):
+        done = tne(*base, "--date", date, "--minutes", minutes, db=db_url)
+        assert done.returncode == 2, (date, minutes)
+        assert message in done.stderr
+    listed = ok("sessions", "list", project, db=db_url)
+    assert listed.count("\n") == 1 and "\t23/03/2026\tCM2 A\tmaqueen\t55" in listed
+
+
+def test_groups_sessions_and_equipment_are_corrected_through_the_cli(
+    db_url: str, project: str
+) -> None:
+    group = ok(
+        "groups", "add", project, "--name", "CM2 A", "--size", "24", "--girls", "12", db=db_url
+    )
+    ok("equipment", "add", project, "--kind", "Micro:Bit V2", "--id", "MB-1", db=db_url)
+    (device,) = json.loads(ok("equipment", "list", project, "--json", db=db_url))
+    assert (device["kind"], device["identifier"]) == ("microbit-v2", "MB-1")
+    edited = json.loads(ok("groups", "edit", group.strip(), "--size", "26", "--json", db=db_url))
+    assert (edited["size"], edited["girls"]) == (26, 12)
+    record = ok(
         "sessions",
         "record",
         project,
         "--group",
         "CM2 A",
         "--activity",
-        "maqueen",
+        "robot",
         "--date",
-        "15/03/2026",
+        "2026-03-10",
         "--minutes",
         "55",
         db=db_url,
+    ).strip()
+    refused = tne("groups", "delete", group.strip(), db=db_url)
+    assert refused.returncode == 2 and "--force" in refused.stderr
+    ok("sessions", "edit", record, "--minutes", "60", db=db_url)
+    assert json.loads(ok("sessions", "show", record, "--json", db=db_url))["minutes"] == 60
+    ok("sessions", "delete", record, db=db_url)
+    ok("equipment", "delete", str(device["id"]), db=db_url)
+    ok("groups", "delete", group.strip(), db=db_url)
+    assert json.loads(ok("groups", "list", project, "--json", db=db_url)) == []
+    again = tne(
+        "projects", "create", "--school", UAI, "--title", "robots", "--level", "CM1", db=db_url
     )
-    assert done.returncode == 2
-    assert "AAAA-MM-JJ" in done.stderr
+    assert again.returncode == 2
+    assert f"déjà le projet {project} « Robots »" in again.stderr
 
 
 def test_a_project_keeps_its_teachers_by_initials(db_url: str) -> None:

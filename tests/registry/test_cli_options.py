@@ -30,6 +30,13 @@ def test_every_subcommand_takes_json_and_db() -> None:
         "registry projects list",
         "registry groups add",
         "registry sessions record",
+        *(
+            f"registry {noun} {verb}"
+            for noun in ("schools", "projects", "groups", "sessions", "equipment")
+            for verb in ("list", "show", "edit", "delete")
+            if (noun, verb) not in (("schools", "list"), ("projects", "list"))
+            and (noun, verb) != ("equipment", "show")
+        ),
     } <= set(found)
     for path, command in found.items():
         options = {opt: param for param in command.params for opt in param.opts}

@@ -228,21 +228,21 @@ def test_states_are_read_whatever_their_case_and_accents_and_an_unknown_one_refu
     assert "1004" not in found
 
 
-def test_a_number_twice_in_one_file_refuses_the_second_row_naming_the_first(
+def test_a_number_twice_in_one_file_keeps_the_later_row_and_reports_the_other(
     db: str, tmp_path: Path
 ) -> None:
     export = write_csv(
         tmp_path / "e.csv", [row(1001), row(1002), row(1001, "refusé"), row(1003, school=7)]
     )
     done = tne("import-dossiers", str(export), db=db)
-    assert done.returncode == 1
+    assert done.returncode == 0, done.stderr
     assert (
-        "Ligne 4, dossier 1001 : Le numéro de dossier 1001 figure déjà à la ligne 2 : "
-        "cette ligne est ignorée." in done.stderr
+        "Ligne 2, dossier 1001 : Le dossier 1001 figure aussi à la ligne 4, plus bas dans le "
+        "fichier : cette ligne-là est gardée, celle-ci ignorée." in done.stderr
     )
     found = dossiers(db)
     assert sorted(found) == ["1001", "1002", "1003"]
-    assert found["1001"].state == "accepte"
+    assert found["1001"].state == "refuse"
 
 
 def test_formula_injection_strings_are_stored_as_plain_text(db: str, tmp_path: Path) -> None:

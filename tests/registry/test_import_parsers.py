@@ -152,13 +152,15 @@ def test_an_equipment_label_holding_a_or_x_stays_whole() -> None:
 
 
 def test_headers_match_whatever_their_case_accents_and_trailing_colon() -> None:
-    columns = locate(["id", "ETAT DU DOSSIER :", "Montant accorde *", "Email"])
-    assert columns == {"number": 0, "state": 1, "granted": 2}
+    columns = locate(["id", "ETAT DU DOSSIER :", "Montant accorde *", "Email", "uai"])
+    assert columns.index == {"number": 0, "state": 1, "granted": 2, "uai": 4}
+    assert columns.ignored == ["Email"]
 
 
 def test_a_mapping_wins_over_built_in_headers_and_can_ignore_a_column() -> None:
-    columns = locate(["ID", "N°", "Statut"], {"N°": "number", "ID": None})
-    assert columns == {"number": 1, "state": 2}
+    columns = locate(["ID", "N°", "Statut", "RNE"], {"N°": "number", "ID": None})
+    assert columns.index == {"number": 1, "state": 2, "uai": 3}
+    assert columns.by["number"] == "mapping"
 
 
 @pytest.mark.parametrize("separator", [";", ",", "\t"])

@@ -74,11 +74,11 @@ def test_equipment_in_use_is_what_some_session_of_the_period_listed(registry, de
     devices = {d.kind: d for d in report.devices}
     assert (devices["microbit"].inventory, devices["microbit"].in_use) == (2, 2)
     assert (devices["microbit"].sessions, devices["microbit"].uses) == (3, 6)
-    assert (devices["drone"].inventory, devices["drone"].in_use) == (1, 0)
+    assert (devices["autre"].inventory, devices["autre"].in_use) == (1, 0)  # « drone »
     assert (report.total.equipment, report.total.equipment_in_use) == (4, 3)
     january = registry.report(ReportRequest(start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31)))
     in_january = {d.kind: d.in_use for d in january.devices}
-    assert in_january == {"microbit": 2, "maqueen": 0, "drone": 0}
+    assert in_january == {"microbit": 2, "maqueen-lite": 0, "autre": 0}
 
 
 def test_the_period_filters_sessions_pupils_and_usage(registry, department) -> None:

@@ -111,7 +111,10 @@ def test_json_goes_to_stdout_and_hides_small_counts(db_url: str, hostile: int) -
     ("args", "message"),
     [
         (["--from", "2026-02-30"], "n'est pas une date"),
-        (["--from", "2026-03-01", "--to", "2026-01-01"], "avant de commencer"),
+        (
+            ["--from", "01/03/2026", "--to", "2026-01-01"],
+            "La période se termine (01/01/2026) avant de commencer (01/03/2026).",
+        ),
         (["--project", "99"], "Il n'y a pas de projet 99"),
         (["--school", "0180007K"], "n'est pas dans le registre"),
         (["--school", "0180005A"], "0180005A"),

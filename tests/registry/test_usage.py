@@ -114,9 +114,10 @@ def test_link_status_and_unlink_through_the_cli(db_url: str, registry, project) 
     assert unknown.returncode == 2 and "Il n'y a pas de projet 99" in unknown.stderr
 
 
-def test_tne_exec_on_a_board_records_one_cli_event(tmp_path: Path) -> None:
-    """The CLI's hook, end to end on the simulated micro:bit (SQLite only: the hook does not
-    depend on the database)."""
+def test_tne_exec_and_run_on_the_simulator_are_recorded_as_simulated(tmp_path: Path) -> None:
+    """The CLI's hooks, end to end on the simulated micro:bit: `exec` (through the runner) and
+    `run` (through the simulator's own path) each record one event, as a simulated board, never
+    as hardware (SQLite only: the hooks do not depend on the database)."""
     import subprocess
     import sys
 
@@ -126,16 +127,43 @@ def test_tne_exec_on_a_board_records_one_cli_event(tmp_path: Path) -> None:
     registry.add_school("0180005H", "École Jean Zay", "Bourges", 1)
     registry.link_machine(registry.create_project("0180005H", "Robots", "CM2").id)
     registry.close()
-    done = subprocess.run(
-        [sys.executable, "-m", "tne.cli", "exec", "print(6 * 7)", "--device", "sim"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "42"
+    program = tmp_path / "programme.py"
+    program.write_text("print(6 * 7)\n", encoding="utf-8")
+    for command in (["exec", "print(6 * 7)"], ["run", str(program)]):
+        done = subprocess.run(
+            [sys.executable, "-m", "tne.cli", *command, "--device", "sim"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip().splitlines()[0] == "42"
     rows = sqlite3.connect(tmp_path / "r.sqlite3").execute(
-        "SELECT kind, device_kind, errors FROM usage_events"
+        "SELECT kind, device_kind, errors FROM usage_events ORDER BY id"
     )
-    assert [tuple(r) for r in rows] == [("cli_run", "microbit-v2", 0)]
+    assert [tuple(r) for r in rows] == [("cli_run", "microbit-v2-sim", 0)] * 2
+
+
+def test_every_front_end_names_a_board_the_same_way() -> None:
+    from activities.registry.usage import device_kind_of
+
+    assert device_kind_of("microbit-v2", simulated=False) == "microbit-v2"
+    assert device_kind_of("microbit-v2", simulated=True) == "microbit-v2-sim"
+    assert device_kind_of(None, simulated=True) == "sim"
+
+
+def test_usage_labels_in_reports_are_french(registry, project) -> None:
+    from activities.registry.report.request import ReportRequest
+    from activities.registry.report.tables import usage_table
+
+    registry.link_machine(project)
+    assert record_event("cli_run", device_kind="microbit-v2-sim")
+    assert record_event("kernel_session", device_kind="microbit-v1", cells=4)
+    assert record_event("cli_flash", device_kind="sim")
+    rows = usage_table(registry.report(ReportRequest())).rows
+    assert sorted((r[0], r[2]) for r in rows) == [
+        ("carte flashée", "carte simulée"),
+        ("programme lancé en ligne de commande", "micro:bit V2 simulée"),
+        ("session de carnet Jupyter", "micro:bit V1"),
+    ]

@@ -224,7 +224,8 @@ ATTACKS = [
     Attack("eval", "eval(\"__import__('subprocess')\")", "ImportError"),
     Attack("compile", "exec(compile(\"open('/etc/passwd').read()\", 'x', 'exec'))", "OSError"),
     # -- the environment -------------------------------------------------------------------
-    Attack("getenv", "import os\nprint(os.getenv('{secret}'))", "ok", shows="None\n"),
+    # (the micro:bit's os has no getenv, as on the firmware; the unix port's is not reachable)
+    Attack("getenv", "import os\nprint(os.getenv('{secret}'))", "AttributeError"),
     Attack("environ-file", "print(open('/proc/self/environ').read())", "OSError", never=("TNE_",)),
     Attack("argv", "import sys\nprint(sys.argv)", "ok", never=("TNE_", "/")),
     # -- files ------------------------------------------------------------------------------

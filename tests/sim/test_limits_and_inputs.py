@@ -98,15 +98,18 @@ def test_code_stuck_in_one_long_operation_ends_the_child_which_the_bridge_restar
 @pytest.mark.parametrize(
     "code",
     [
-        "x = [0] * (10**10)",
-        "s = 'a' * 2**40",
+        # (a length past a machine word is an OverflowError on the firmware, before any memory)
+        "x = [0] * (10**8)",
+        "s = 'a' * 2**28",
         "l = []\nwhile True:\n    l.append(bytearray(10**6))",
     ],
 )
 def test_memory_bombs_end_in_memory_error_and_the_board_lives_on(code: str) -> None:
     with Board.connect("sim") as board:
         result = board.run(code, timeout=60)
-        assert result.stderr.decode().strip().endswith("MemoryError: memory allocation failed")
+        last = result.stderr.decode().strip().splitlines()[-1]
+        # MicroPython says how much it tried: ", allocating 400000 bytes" (the V1 firmware too)
+        assert last.startswith("MemoryError: memory allocation failed")
         board.exec("l = None")
         assert board.eval("6 * 7") == 42
 

@@ -84,13 +84,21 @@ SNIPPETS = [
     "n[0] = (255, 0, 0)\nprint(n[0], n[1], len(n))\nn[3] = (1, 1, 1)",
     "import neopixel\nfrom microbit import pin0\nneopixel.NeoPixel(pin0, 3)[0] = (256, 0, 0)",
     "import neopixel\nfrom microbit import pin0\nneopixel.NeoPixel(pin0, 3)[0] = (1, 0)",
+    # Differences of the former CPython engine that MicroPython itself does not have.
+    "print(len)",
+    "print(repr('é'))",
+    # The V1's wording of errors, where MicroPython 1.27 words them otherwise.
+    "'a' + 1",
+    "def f(a): pass\nf(1, 2)",
+    "x = 5\nx()",
+    "print(divmod(7, 0))",
+    "import sys\ntry:\n  1/0\nexcept Exception as e:\n  sys.print_exception(e)",
+    "import utime\nprint(utime.ticks_diff(5, 3), utime.ticks_add(2**29, 2**29))",
 ]
 
-#: Snippet -> why the simulator differs (CPython underneath; see docs/simulator.md).
+#: Snippet -> why the simulator differs (see docs/simulator.md).
 KNOWN_DIFFERENCES = {
-    "print(1/3)": "floats are CPython's doubles, not the firmware's 32-bit floats",
-    "print(len)": "builtins print as CPython's",
-    "print(repr('é'))": "the V1 firmware escapes non-ASCII characters in repr",
+    "print(1/3)": "floats are the WebAssembly build's doubles, not the firmware's 32-bit floats",
     "from microbit import *\nprint(i2c.scan())": "QEMU's I2C bus answers at every address",
     "from microbit import *\nprint(i2c.read(0x10, 1))": "QEMU's bus answers; an empty address "
     "fails with ENODEV in the simulator, as on a real bus",

@@ -165,7 +165,7 @@ def test_soft_reset_clears_globals_and_keeps_files(sim: Board) -> None:
         ("print.__self__.open", "AttributeError"),
         ("getattr(print, '__self__')", "AttributeError"),
         ("().__class__.__base__.__subclasses__()", "AttributeError"),
-        ("vars(type(1))", "TypeError"),
+        ("vars(type(1))", "NameError"),  # MicroPython has no vars(), nor the firmware
     ],
 )
 def test_hostile_code_fails_and_reaches_nothing_on_the_host(
@@ -186,7 +186,7 @@ def test_writing_a_host_path_is_refused_and_creates_nothing(sim: Board, tmp_path
 
 def test_memory_bomb_ends_in_memory_error_and_the_board_lives_on(sim: Board) -> None:
     with pytest.raises(BoardError) as caught:
-        sim.exec("x = [0] * (10**10)")
+        sim.exec("x = [0] * (10**8)")  # 10**10 is an OverflowError on the firmware
     assert caught.value.exception_name == "MemoryError"
     assert sim.eval("6 * 7") == 42
 

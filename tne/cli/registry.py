@@ -46,7 +46,7 @@ def db_option() -> str | None:
         "--db",
         envvar="TNE_DB_URL",
         help=_(
-            "The registry's database, such as sqlite:///registre.sqlite3 or "
+            "The registry's database: a file such as registre.sqlite3, or a URL such as "
             "postgresql://user@host/tne. Default: the TNE_DB_URL variable, otherwise a file "
             "in your data folder."
         ),
@@ -83,10 +83,24 @@ def _print_json(value: object) -> None:
 
 def _report_upgrade(registry, done, as_json: bool) -> None:
     if as_json:
-        _print_json({"database": registry.shown_url, "before": done.before, "after": done.after})
+        _print_json(
+            {
+                "database": registry.shown_url,
+                "before": done.before,
+                "after": done.after,
+                "unmapped_kinds": list(done.unmapped_kinds),
+            }
+        )
     elif done.before is None:
         say(_("Registry created at {url}.").format(url=registry.shown_url))
     elif done.changed:
+        if done.unmapped_kinds:
+            say(
+                _(
+                    "These equipment kinds match no known kind and are now « autre » with their "
+                    "text as label (correct them with tne registry equipment edit): {kinds}."
+                ).format(kinds=", ".join(f"« {k} »" for k in done.unmapped_kinds))
+            )
         say(
             _("Registry upgraded from {before} to {after}.").format(
                 before=done.before, after=done.after
@@ -215,10 +229,15 @@ def projects_create(
     teachers: list[str] | None = typer.Option(
         None, "--teacher", help=_("A teacher as ROLE:INITIALS, such as référent:M.D. (repeatable).")
     ),
+    force: bool = typer.Option(
+        False, "--force", help=_("Create it even if the school has a project with this title.")
+    ),
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    project = _with_registry(db, lambda r: r.create_project(school, title, level, teachers or []))
+    project = _with_registry(
+        db, lambda r: r.create_project(school, title, level, teachers or [], force)
+    )
     if as_json:
         _print_json(project.to_json())
     else:
@@ -279,10 +298,12 @@ def sessions_record(
     project: int = typer.Argument(..., help=_("The project's id.")),
     group: str = typer.Option(..., "--group", help=_("The group's name.")),
     activity: str = typer.Option(..., "--activity", help=_("The activity done.")),
-    date: str = typer.Option(..., "--date", help=_("The day, as YYYY-MM-DD.")),
+    date: str = typer.Option(..., "--date", help=_("The day, as DD/MM/YYYY or YYYY-MM-DD.")),
     minutes: int = typer.Option(..., "--minutes", help=_("How long it lasted, in minutes.")),
     devices: list[str] | None = typer.Option(
-        None, "--device", help=_("A kind of device used, such as microbit (once per device).")
+        None,
+        "--device",
+        help=_("A kind of device used, such as microbit-v2 or maqueen-lite (once per device)."),
     ),
     db: str | None = db_option(),
     as_json: bool = json_option(),
@@ -298,7 +319,7 @@ def sessions_record(
 
 # -- importing dossiers (its own module, registered here) ------------------------------------
 
-from . import registry_import  # noqa: E402, F401
+from . import registry_edit, registry_import  # noqa: E402, F401
 
 # -- equipment -------------------------------------------------------------------------------
 
@@ -306,7 +327,14 @@ from . import registry_import  # noqa: E402, F401
 @equipment_app.command("add", help=_("Add a board or robot to a project's inventory."))
 def equipment_add(
     project: int = typer.Argument(..., help=_("The project's id.")),
-    kind: str = typer.Option(..., "--kind", help=_("The kind of device, such as microbit.")),
+    kind: str = typer.Option(
+        ...,
+        "--kind",
+        help=_(
+            "The kind of device: microbit-v1, microbit-v2, maqueen-lite, maqueen-plus-v2, "
+            "cutebot, thymio..., or autre:LABEL."
+        ),
+    ),
     identifier: str = typer.Option(
         ..., "--id", help=_("Its identifier: a serial number or an inventory label.")
     ),

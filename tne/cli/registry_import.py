@@ -29,15 +29,68 @@ DEFAULT_TOKEN_VARIABLE = "DS_API_TOKEN"
 
 
 @contextlib.contextmanager
-def _progress(label: str) -> Iterator[Callable[[int], None] | None]:
-    """Counts on stderr while a long import runs, only for a person at a terminal."""
+def _progress(*labels: str) -> Iterator[list[Callable[[int], None] | None]]:
+    """One count per label on stderr while a long import runs (rows read, dossiers stored),
+    only for a person at a terminal."""
     if not console.is_terminal:
-        yield None
+        yield [None] * len(labels)
         return
-    columns = (SpinnerColumn(), TextColumn(label), TextColumn("{task.completed}"))
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed}"))
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(label, total=None)
-        yield lambda done: bar.advance(task, done)
+        tasks = [bar.add_task(label, total=None) for label in labels]
+        yield [lambda done, task=task: bar.advance(task, done) for task in tasks]
+
+
+def field_label(name: str) -> str:
+    """A field of a dossier as the import's summary names it."""
+    return {
+        "number": _("dossier number"),
+        "state": _("state"),
+        "demarche": _("call for projects"),
+        "deposited_on": _("date filed"),
+        "processed_on": _("date processed"),
+        "updated_on": _("last update"),
+        "requested": _("amount requested"),
+        "granted": _("amount granted"),
+        "cofinancer": _("co-financing authority"),
+        "cofinancing": _("co-financing amount"),
+        "uai": _("school's UAI"),
+        "school_name": _("school's name"),
+        "school_commune": _("commune"),
+        "school_degree": _("degree"),
+        "equipment": _("equipment"),
+    }[name]
+
+
+def show_columns(report) -> None:
+    """What the import read from which column, what it ignored and what it did not find."""
+    columns = report.columns
+    how = {"mapping": _("mapping file"), "label": _("label"), "content": _("content")}
+    say(_("Columns used:"))
+    for name, position in columns:
+        say(
+            _("  {field} ← « {column} » (by {how})").format(
+                field=field_label(name), column=columns.headers[position], how=how[columns.by[name]]
+            )
+        )
+    if columns.ignored:
+        say(
+            _("Columns ignored: {columns}.").format(
+                columns=", ".join(f"« {h} »" for h in columns.ignored)
+            )
+        )
+    if columns.missing:
+        say(
+            _("Fields not found in this export: {fields}.").format(
+                fields=", ".join(field_label(f) for f in columns.missing)
+            )
+        )
+
+
+def show_preview(report) -> None:
+    """The first rows of a dry run, as they would be stored."""
+    for shown in report.preview:
+        say("  " + " ; ".join(f"{k} = {v}" for k, v in shown.items() if v not in (None, [])))
 
 
 def _refuse(message: str) -> None:
@@ -54,7 +107,7 @@ def _refuse(message: str) -> None:
 )
 def import_dossiers(
     file: Path | None = typer.Argument(
-        None, help=_("The export: a CSV file (separated by ; or ,) or an XLSX workbook.")
+        None, help=_("The export: a CSV file (separated by ; or ,), an XLSX or ODS workbook.")
     ),
     mapping: Path | None = typer.Option(
         None,
@@ -79,6 +132,11 @@ def import_dossiers(
         "--token-env",
         help=_("The environment variable that holds the API token."),
     ),
+    dry_run: bool = typer.Option(
+        False,
+        "--dry-run",
+        help=_("Show which columns are used and the first rows, and write nothing."),
+    ),
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
@@ -99,7 +157,7 @@ def import_dossiers(
             )
 
         def run(registry):
-            with _progress(_("Dossiers fetched:")) as fetched:
+            with _progress(_("Dossiers fetched:")) as (fetched,):
                 return import_graphql(
                     registry, graphql, int(demarche), token, mapping, fetched=fetched
                 )
@@ -107,21 +165,33 @@ def import_dossiers(
     else:
 
         def run(registry):
-            with _progress(_("Dossiers stored:")) as stored:
-                return import_file(registry, file, mapping, demarche, stored)
+            with _progress(_("Rows read:"), _("Dossiers stored:")) as (read, stored):
+                return import_file(registry, file, mapping, demarche, stored, dry_run, read)
 
     report = _with_registry(db, run)
+    if not as_json:
+        show_columns(report)
     for rejection in report.rejected:
-        if rejection.number is None:
-            error(_("Line {line}: {reason}").format(line=rejection.line, reason=rejection.reason))
-        else:
-            error(
-                _("Line {line}, dossier {number}: {reason}").format(
-                    line=rejection.line, number=rejection.number, reason=rejection.reason
-                )
-            )
+        error(_located(rejection))
+    for replaced in report.replaced:
+        say(_located(replaced))
     if as_json:
         _print_json(report.to_json())
+    if report.dry_run:
+        say(
+            _(
+                "Dry run, nothing written: {accepted} dossiers would be imported from {source}; "
+                "rows refused: {rejected}. First rows:"
+            ).format(
+                accepted=report.rows - len(report.rejected) - len(report.replaced),
+                source=report.source,
+                rejected=len(report.rejected),
+            )
+        )
+        show_preview(report)
+        if report.rejected:
+            raise typer.Exit(EXIT_SOME_REJECTED)
+        return
     say(
         _(
             "Dossiers imported from {source}: {imported} ({created} new, {updated} updated); "
@@ -140,3 +210,11 @@ def import_dossiers(
         )
     if report.rejected:
         raise typer.Exit(EXIT_SOME_REJECTED)
+
+
+def _located(rejection) -> str:
+    if rejection.number is None:
+        return _("Line {line}: {reason}").format(line=rejection.line, reason=rejection.reason)
+    return _("Line {line}, dossier {number}: {reason}").format(
+        line=rejection.line, number=rejection.number, reason=rejection.reason
+    )

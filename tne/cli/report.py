@@ -26,8 +26,10 @@ def report_command(
     call: str | None = typer.Option(
         None, "--call", help=_("One call for projects, by its name (the démarche).")
     ),
-    start: str | None = typer.Option(None, "--from", help=_("First day, as YYYY-MM-DD.")),
-    end: str | None = typer.Option(None, "--to", help=_("Last day, as YYYY-MM-DD.")),
+    start: str | None = typer.Option(
+        None, "--from", help=_("First day, as DD/MM/YYYY or YYYY-MM-DD.")
+    ),
+    end: str | None = typer.Option(None, "--to", help=_("Last day, as DD/MM/YYYY or YYYY-MM-DD.")),
     kind: str = typer.Option(..., "--format", help=_("csv, json, html or pdf.")),
     out: Path | None = typer.Option(None, "--out", help=_("The file to write.")),
     threshold: int = typer.Option(

@@ -108,9 +108,14 @@ def _record_usage(target: Target) -> None:
     profile = getattr(target.board, "profile", None)
     if profile is None:
         return
-    from activities.registry.usage import record_event
+    from activities.registry.usage import device_kind_of, record_event
 
-    record_event("cli_run", device_kind=profile.kind, errors=int(target.code != EXIT_OK))
+    simulated = target.address.kind == "sim"
+    record_event(
+        "cli_run",
+        device_kind=device_kind_of(profile.kind, simulated),
+        errors=int(target.code != EXIT_OK),
+    )
 
 
 def run_on_boards(device: str, action: Action, targets: list[Target] | None = None) -> int:

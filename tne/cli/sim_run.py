@@ -103,6 +103,8 @@ def run_simulated(file: Path, code: str, device: str, timeout: float | None, opt
         exit_code = EXIT_INTERRUPTED
     finally:
         out.close()
+        if board is not None:
+            _record_usage(board, exit_code)
     try:
         if board is not None and exit_code != EXIT_INTERRUPTED:
             trace.finish(transport)
@@ -114,6 +116,19 @@ def run_simulated(file: Path, code: str, device: str, timeout: float | None, opt
         else:
             transport.close()
     return exit_code
+
+
+def _record_usage(board: Board, exit_code: int) -> None:
+    """`tne run` on the simulator is usage like on a board, recorded as simulated (the
+    registry decides whether this machine is linked; it never raises)."""
+    from activities.registry.usage import device_kind_of, record_event
+
+    kind = board.profile.kind if board.profile else None
+    record_event(
+        "cli_run",
+        device_kind=device_kind_of(kind, simulated=True),
+        errors=int(exit_code != EXIT_OK),
+    )
 
 
 def _tell(trace: Trace, world: World | None, picture: Path, saved: Path | None) -> bool:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from tne.i18n import _
 
 from ..errors import RegistryError
+from ..inputs import plain
 from ..models import DOSSIER_STATES
 
 Cell = str | int | float | dt.date | dt.datetime | None
@@ -36,8 +36,20 @@ _ISO_DATE = re.compile(
 )
 
 
+#: What people write in a cell to say "nothing": a dash, an em dash, « néant », « N/A »...
+_BLANK_WORDS = frozenset({"", "-", "--", "\u2013", "\u2014", "neant", "n/a", "na", "n.a.", "/"})
+_LONGEST_BLANK = len("néant")
+
+
 def blank(value: Cell) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    """Whether a cell says nothing: empty, or a dash, « néant », « N/A »."""
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    # Most cells are longer than any blank word: they skip the folding (tens of thousands a file).
+    return not text or (len(text) <= _LONGEST_BLANK and plain(text) in _BLANK_WORDS)
 
 
 def amount_cents(value: Cell) -> int | None:
@@ -119,17 +131,29 @@ def day(value: Cell) -> dt.date | None:
         raise _not_a_date(text) from None
 
 
+_TIME = re.compile(r"[T\s](?:à\s+)?(\d{1,2})[:h](\d{2})(?::(\d{2}))?")
+
+
+def moment(value: Cell) -> dt.datetime | None:
+    """A date-and-time cell as a naive datetime, for ordering two rows of one dossier (the time
+    is midnight when the cell gives none; a time zone, if given, is dropped like the API's)."""
+    found_day = day(value)
+    if found_day is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    clock = _TIME.search(str(value)) if isinstance(value, str) else None
+    hour, minute, second = (int(p or 0) for p in clock.groups()) if clock else (0, 0, 0)
+    try:
+        return dt.datetime.combine(found_day, dt.time(hour, minute, second))
+    except ValueError:
+        raise _not_a_date(str(value)) from None
+
+
 def _not_a_date(text: str) -> RegistryError:
     return RegistryError(
         _("'{value}' is not a date: write it like 15/03/2023 or 2023-03-15.").format(value=text)
     )
-
-
-def plain(text: str) -> str:
-    """How headers and labels are compared: case, accents, dashes and spacing do not matter."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[_\-]+", " ", bare).casefold().split())
 
 
 #: French labels (and the API's codes, which `_plain` turns into the same words) to states.

@@ -3,6 +3,7 @@ which row, which dossier and why, in French. One bad cell costs its row, never t
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,6 +14,7 @@ from .. import inputs
 from ..errors import RegistryError
 from ..uai import normalise_uai
 from . import french
+from .columns import Columns
 from .equipment import EquipmentLine, equipment_lines
 from .french import Cell
 from .reading import Row
@@ -51,9 +53,11 @@ class DossierRow:
     values: dict[str, object]
     equipment: list[EquipmentLine] | None = None
     school: NewSchool | None = None
+    #: « Dernière mise à jour »: of two rows of one dossier in a file, the latest wins.
+    updated: dt.datetime | None = None
 
 
-def judge(row: Row, columns: dict[str, int], demarche: str) -> DossierRow | Rejection:
+def judge(row: Row, columns: Columns, demarche: str) -> DossierRow | Rejection:
     """The row's dossier, or why it is refused."""
     number = _number(row.cells[columns["number"]]) if columns["number"] < len(row.cells) else None
     if row.problem is not None:
@@ -87,7 +91,7 @@ def _fields(language: str) -> dict[str, str]:
     }
 
 
-def _dossier(row: Row, columns: dict[str, int], number: str, demarche: str) -> DossierRow:
+def _dossier(row: Row, columns: Columns, number: str, demarche: str) -> DossierRow:
     fields = _fields(current_language())
 
     def cell(name: str) -> Cell:
@@ -133,7 +137,8 @@ def _dossier(row: Row, columns: dict[str, int], number: str, demarche: str) -> D
     if "equipment" in columns:
         value = cell("equipment")
         equipment = [] if french.blank(value) else equipment_lines(str(value), fields["equipment"])
-    return DossierRow(row.line, values["number"], values, equipment, school)
+    updated = french.moment(cell("updated_on")) if "updated_on" in columns else None
+    return DossierRow(row.line, values["number"], values, equipment, school, updated)
 
 
 def _uai(value: Cell) -> str | None:

@@ -50,12 +50,12 @@ class ReportRequest:
         """From what people type, each refusal a French message."""
         if sum(x is not None for x in (project, school, call)) > 1:
             raise RegistryError(_("Choose one scope at most: --project, --school or --call."))
-        first = inputs.iso_date(start) if start is not None else None
-        last = inputs.iso_date(end) if end is not None else None
+        first = inputs.day(start) if start is not None else None
+        last = inputs.day(end) if end is not None else None
         if first and last and first > last:
             raise RegistryError(
                 _("The period ends ({end}) before it starts ({start}).").format(
-                    start=first.isoformat(), end=last.isoformat()
+                    start=f"{first:%d/%m/%Y}", end=f"{last:%d/%m/%Y}"
                 )
             )
         if threshold < 1 or threshold > 1000:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from tne.i18n import _
 
 from .figures import BreakdownRow, Report, euros
+from .labels import device_label, event_label
 
 Cell = str | int | Decimal | dt.date | None
 
@@ -76,7 +77,7 @@ def devices_table(report: Report) -> Table:
             _("Inventory"),
             _("In use"),
         ],
-        [[d.kind, d.sessions, d.uses, d.inventory, d.in_use] for d in report.devices],
+        [[device_label(d.kind), d.sessions, d.uses, d.inventory, d.in_use] for d in report.devices],
     )
 
 
@@ -100,7 +101,17 @@ def usage_table(report: Report) -> Table:
     return Table(
         _("Usage recorded by the linked machines"),
         [_("Event"), _("Activity"), _("Device"), _("Events"), _("Cells run"), _("Errors")],
-        [[u.kind, u.activity, u.device_kind, u.events, u.cells, u.errors] for u in report.usage],
+        [
+            [
+                event_label(u.kind),
+                u.activity,
+                device_label(u.device_kind),
+                u.events,
+                u.cells,
+                u.errors,
+            ]
+            for u in report.usage
+        ],
     )
 
 

@@ -29,12 +29,13 @@ from ..neopixel import make_neopixel
 from ..radio import make_radio
 from ..randomness import make_random
 from ..vfs import VirtualFS
+from . import standard, wording
 from .door import Handler
 from .files import file_ops
 from .memory import Trapped
 from .peripherals import HostModules
 from .vm import EOT_SHOWN_TEXT as EOT_SHOWN
-from .vm import GUEST, GuestVM, Limits, VMHooks
+from .vm import FUEL_PER_STATEMENT, GUEST, MS_PER_FUEL, GuestVM, Limits, VMHooks
 
 #: The guest's library: /lib/NAME.py -> the host file it is read from.
 LIBRARY: dict[str, Path] = {
@@ -44,6 +45,23 @@ LIBRARY: dict[str, Path] = {
 #: The guest's heap (bytes). Large, because it is collected between runs only (guest/_door.py:
 #: "Garbage collection"): what one run allocates must fit.
 HEAP_BYTES = {"v1": 128 * 1024 * 1024, "v2": 128 * 1024 * 1024}
+
+
+#: Fuel that one call through the door costs the guest itself, whatever the program does: its
+#: wrapper, the arguments' encoding and the result's decoding. Measured between two calls in a
+#: loop (door with struct-packed arguments): `sleep(1)` about 2,600 units,
+#: `accelerometer.get_x()` 5,600, `pin0.read_digital()` 6,100, `display.get_pixel(1, 1)`
+#: 12,300, `running_time()` 15,000, `display.show('A')` 34,500; after a statement,
+#: `display.scroll('ABCDEFGH', 20, wait=False)` 51,000, `display.show('Hello', 100, clear=True)`
+#: 54,000. It is the simulator's cost, not the program's (a real board's call takes
+#: microseconds), so simulated time leaves out up to this much of the work between two calls (a
+#: few statements of the program's own between two calls may go with it), but always counts
+#: `MIN_WORK_FUEL` of it: a call and a statement or two take about that long on the V1 (0.1 ms),
+#: and a loop that only polls must move time on at least as fast as the board does.
+DOOR_FUEL = 55_000
+MIN_WORK_FUEL = 5 * FUEL_PER_STATEMENT
+DOOR_MS = DOOR_FUEL * MS_PER_FUEL
+MIN_WORK_MS = MIN_WORK_FUEL * MS_PER_FUEL
 
 
 class WorkClock(SimClock):
@@ -96,6 +114,8 @@ class WasmEngine:
         self._work_base = 0.0  # simulated ms of work done by the earlier boots' guests
         self.modules: dict[str, object] = {}
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._left_out_ms = 0.0
+        self._work_ms = 0.0
 
     @property
     def running(self) -> bool:
@@ -109,10 +129,14 @@ class WasmEngine:
         self.modules = {}
         environment(self.hardware).reboot()
         host = HostModules(self._module, image_module.MicroBitImage)
-        ops = {**host.ops(), **file_ops(self.vfs, self.firmware)}
+        ops = {
+            **host.ops(),
+            **file_ops(self.vfs, self.firmware),
+        }
         if self.cap is not None:
             ops = {name: _capped(handler) for name, handler in ops.items()}
         self._work_base = getattr(self.clock, "work_ms", 0.0)
+        self._left_out_ms, self._work_ms = 0.0, 0.0
         hooks = VMHooks(
             sink=self._sink,
             now_ns=lambda: int(self.clock.now_ms * 1_000_000),
@@ -123,8 +147,14 @@ class WasmEngine:
         self.vm = GuestVM(ops, hooks, self.limits).start()
 
     def _set_work(self, ms: float) -> None:
+        """The work done so far (`ms`, at each call through the door), less the simulator's own
+        cost: up to `DOOR_MS` of the work since the last call (the host's side of a call spends
+        no fuel). Time carries on across boots."""
+        gap = ms - self._work_ms
+        self._work_ms = ms
+        self._left_out_ms += min(DOOR_MS, max(gap - MIN_WORK_MS, 0.0))
         if isinstance(self.clock, WorkClock):
-            self.clock.work_ms = self._work_base + ms  # time carries on across boots
+            self.clock.work_ms = self._work_base + ms - self._left_out_ms
 
     def _sink(self, data: bytes) -> None:
         text = self._decoder.decode(data)
@@ -173,6 +203,14 @@ class WasmEngine:
             return make_neopixel(firmware, hardware)
         if name == "audio":
             return make_audio(clock, hardware, env, self._checkpoint)
+        if name == "os":
+            return standard.make_os(firmware)
+        if name == "time":
+            return standard.make_time(clock)
+        if name == "gc":
+            return standard.make_gc(self.limits.heap_bytes)
+        if name == "sys":
+            return standard.make_sys(firmware, lambda text: wording.reword(text, firmware))
         if name == "random":
             return make_random(self.seed)
         return types.ModuleType(name)
@@ -185,6 +223,10 @@ class WasmEngine:
         if self.vm is None or self.vm.dead == "duration":
             self.boot()  # the guest that reached the cap, replaced when there is more to run
         assert self.vm is not None
+        if self.firmware == "v1":
+            refused = wording.v1_syntax_error(source)
+            if refused is not None:
+                return refused.replace("\n", "\r\n")
         outcome = self.vm.execute(source, mode)
         if outcome.status == "ok":
             return ""
@@ -197,7 +239,8 @@ class WasmEngine:
         if outcome.status == "rs":
             raise ResetRequested
         if outcome.status == "er":  # (a \x04 in an error's message would end the framing)
-            return outcome.text.replace("\x04", EOT_SHOWN).replace("\n", "\r\n")
+            text = wording.reword(outcome.text, self.firmware)
+            return text.replace("\x04", EOT_SHOWN).replace("\n", "\r\n")
         message = self.stop_message(outcome.text)
         self.boot()
         return message + "\r\n"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..audio import SOUNDS, MicroBitSound
 from .door import Handler, Refused, arguments, encode
 
 #: Members of each module: `functions`, `objects` (name -> (class name, methods, constants)),
@@ -131,6 +132,23 @@ MANIFEST: dict[str, dict[str, object]] = {
             "enable_irq",
         ),  # fmt: skip
     },
+    # The firmware's versions of MicroPython's modules (guest/board_*.py): what they need from
+    # the host (os.py: the files' ops are files.py's).
+    "os": {"constants": ("UNAME", "STAT")},
+    "time": {"functions": ("ticks_us",)},
+    "gc": {"constants": ("HEAP",)},
+    "sys": {
+        "functions": ("reword",),
+        "constants": (
+            "version",
+            "version_info",
+            "platform",
+            "byteorder",
+            "maxsize",
+            "IMPLEMENTATION",
+            "FULL",
+        ),
+    },  # fmt: skip
     "neopixel": {
         "classes": {
             "NeoPixel": ("__len__", "__getitem__", "__setitem__", "clear", "fill", "show", "write")
@@ -296,6 +314,11 @@ class HostModules:
             if found is None or not (name in OBJECTS or name.startswith("pin")):
                 raise Refused("unsupported argument")
             return found
+        if type(value) is dict and len(value) == 1 and "\x00S" in value:
+            name = value["\x00S"]
+            if type(name) is not str or name.upper() not in SOUNDS:
+                raise Refused("unsupported argument")
+            return MicroBitSound(name)
         if type(value) is dict and len(value) == 1 and "\x00I" in value:
             image = value["\x00I"]
             if type(image) is not list or len(image) != 3:

@@ -14,27 +14,24 @@ _Reset = None
 
 # Modules pupils may import, as the firmware has them; `LIB` ones are the simulator's own
 # (served from /lib), the others MicroPython's built-in ones.
-LIB = (
-    "microbit",
-    "music",
-    "radio",
-    "neopixel",
-    "machine",
-    "audio",
-    "os",
-    "time",
-    "speech",
-    "random",
-)
+LIB = ("microbit", "music", "radio", "neopixel", "machine", "audio", "speech", "random")
+# The firmware's own versions of MicroPython's modules (guest/board_*.py).
+BOARD = ("board_os", "board_time", "board_sys", "board_gc", "board_micropython")
+LIB = LIB + BOARD
 # The simulator's own helpers, importable from its modules only.
 INTERNAL = ("_door", "image")
 # (`random` is the simulator's: the interpreter's own seeds itself from /dev/urandom, which the
 # guest has not got; the simulator's repeats with the board's seed.)
-BUILTIN = ("math", "gc", "micropython", "struct", "array", "collections", "sys")
+BUILTIN = ("math", "struct", "array", "collections")
 ALIASES = {
-    "utime": "time",
-    "uos": "os",
+    "os": "board_os",
+    "uos": "board_os",
+    "time": "board_time",
+    "utime": "board_time",
+    "sys": "board_sys",
     "urandom": "random",
+    "gc": "board_gc",
+    "micropython": "board_micropython",
     "ustruct": "struct",
     "ucollections": "collections",
     "uarray": "array",
@@ -263,7 +260,7 @@ class _Board:
         return (0x8000, 0, 0, 0, 0, 0, size, 0, 0, 0)
 
     def ilistdir(self, path):
-        return iter([(name, 0x8000, 0, size) for name, size in call("fs.list")])
+        return iter([(name, 0x8000, 0, size) for name, size in result(big("fs.list"))])
 
     def remove(self, path):
         call("fs.remove", path.lstrip("/"))
@@ -353,8 +350,9 @@ def _nothing(_):
 
 def _probe():
     # Lets the host find where the interpreter keeps its pending exception, so that a Ctrl-C
-    # can stop `while True: pass` (device_bridge/sim/wasm/interrupt.py).
-    import micropython
+    # can stop `while True: pass` (device_bridge/sim/wasm/interrupt.py). The interpreter's own
+    # module: `import` now gives pupils' (board_micropython.py).
+    micropython = _import("micropython")
 
     exec("_c('probe.globals', str(id(globals())))", {"_c": _call})
     _call("probe.snap", "")

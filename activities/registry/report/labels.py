@@ -1,0 +1,32 @@
+"""Codes the registry stores (usage event kinds, device kinds) as a French reader names them:
+every report format shows these, never `cli_run` or `microbit-v2-sim`. JSON keeps the codes."""
+
+from __future__ import annotations
+
+from tne.i18n import _
+
+from ..kinds import label as kind_label
+from ..usage import SIMULATED_SUFFIX
+
+
+def event_label(kind: str) -> str:
+    """A usage event kind: what happened on the linked machine."""
+    return {
+        "cli_run": _("program run from the command line"),
+        "cli_flash": _("board flashed"),
+        "kernel_session": _("notebook session"),
+        "grading": _("activity graded"),
+    }.get(kind, kind)
+
+
+def device_label(kind: str | None) -> str:
+    """A device kind of a usage event or an inventory: a simulated board says so."""
+    if not kind:
+        return ""
+    if kind == "sim":
+        return _("simulated board")
+    if kind.endswith(SIMULATED_SUFFIX):
+        return _("{board} (simulated)").format(board=device_label(kind[: -len(SIMULATED_SUFFIX)]))
+    if kind == "micropython":
+        return _("other MicroPython board")
+    return kind_label(kind)

@@ -1,0 +1,89 @@
+"""The firmware's wording of errors, applied to the guest's tracebacks in one place.
+
+The guest is MicroPython 1.27. The V1 firmware is MicroPython 1.9.2, whose messages differ in
+small ways that pupils see side by side with a real board (measured in QEMU, tests/sim/
+test_parity.py): `name 'x' is not defined` where 1.27 says `isn't defined`, `division by zero`
+for `divide by zero`... `reword` rewrites a traceback's text as the imitated firmware would have
+written it. Both firmwares name an `OSError`'s errno (`[Errno 19] ENODEV`), which this build
+of the interpreter does not. The V1 has no f-strings: `v1_syntax_error` gives its parser's
+answer before the guest runs the code.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+
+from ..vfs import ERRNO_NAMES
+
+#: (pattern, replacement) on the V1 firmware's lines, in order.
+V1_REWORDING = (
+    (re.compile(r"^(IndentationError: )unindent doesn't match any outer indent level$"),
+     r"\1unindent does not match any outer indentation level"),
+    (re.compile(r"^(ValueError: invalid syntax for integer with base \d+): .*$"), r"\1"),
+    (re.compile(r"^(TypeError: )\w+\(\) (takes \d+ positional arguments? but \d+ (?:were|was) "
+                r"given)$"), r"\1function \2"),
+    (re.compile(r"^(TypeError: )unsupported types for __add__: 'str', '(\w+)'$"),
+     r"\1can't convert '\2' object to str implicitly"),
+    (re.compile(r"^(ZeroDivisionError: )divide by zero$"), r"\1division by zero"),
+    (re.compile(r"isn't"), "is not"),
+)  # fmt: skip
+#: An OSError as this build prints it: its bare number, or a name from WASI's numbering
+#: (`[Errno 2] EACCES` for MicroPython's ENOENT, `[Errno 44] ENOENT` for its own).
+OSERROR = re.compile(r"^OSError: (?:\[Errno )?(\d+)(?:\] (\w+))?$")
+ERRNO_NUMBERS = {name: number for number, name in ERRNO_NAMES.items()}
+#: The line of a V1 `IndentationError` for an unindent: the firmware names the line that
+#: unindents, 1.27 the one before it.
+UNINDENT = re.compile(r'^  File "([^"]*)", line (\d+)$')
+#: What the V1 firmware's parser says about an f-string.
+V1_FSTRING = "cannot mix bytes and nonbytes literals"
+
+
+def reword(text: str, firmware: str) -> str:
+    """`text` (a traceback, lines ending in \\n) as the `firmware` words it."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        match = OSERROR.match(line)
+        if match:
+            line = _errno(int(match.group(1)), match.group(2)) or line
+        if firmware == "v1":
+            for pattern, replacement in V1_REWORDING:
+                line = pattern.sub(replacement, line)
+            if line.startswith("IndentationError: unindent") and index > 0:
+                where = UNINDENT.match(lines[index - 1])
+                if where:
+                    lines[index - 1] = f'  File "{where.group(1)}", line {int(where.group(2)) + 1}'
+        lines[index] = line
+    return "\n".join(lines)
+
+
+def _errno(number: int, name: str | None) -> str | None:
+    """The firmware's line for an OSError: a name it knows gives the number, else a number it
+    knows gives the name; None when neither is known."""
+    if name in ERRNO_NUMBERS:
+        number = ERRNO_NUMBERS[name]  # type: ignore[index]
+    elif number not in ERRNO_NAMES:
+        return None
+    return f"OSError: [Errno {number}] {ERRNO_NAMES[number]}"
+
+
+def v1_syntax_error(source: str) -> str | None:
+    """The V1 firmware's traceback for `source` if it holds an f-string, else None (code that
+    does not tokenize is left to the guest, which reports it as the firmware does)."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+    for token in tokens:
+        start = token.type == getattr(tokenize, "FSTRING_START", -1)
+        if start or (token.type == tokenize.STRING and "f" in _prefix(token.string)):
+            return (
+                f'Traceback (most recent call last):\n  File "<stdin>", line {token.start[0]}\n'
+                f"SyntaxError: {V1_FSTRING}\n"
+            )
+    return None
+
+
+def _prefix(literal: str) -> str:
+    return literal[: len(literal) - len(literal.lstrip("rRbBuUfF"))].lower()
