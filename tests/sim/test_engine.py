@@ -53,7 +53,6 @@ def test_the_shipped_artifact_passes_the_check_and_is_cached_compiled(tmp_path) 
         "button_a.is_pressed()",  # no argument
         "pin0.write_digital(1)",  # one int, binary
         "display.set_pixel(1, 2, 3)",  # three ints
-        "display.scroll('a', wait=False)",  # JSON
     ],
 )
 def test_a_hardware_call_costs_about_a_statement_of_simulated_time(
@@ -67,6 +66,19 @@ def test_a_hardware_call_costs_about_a_statement_of_simulated_time(
     # The loop costs about a statement; the call about one more: 0.04 ms. Allow for the
     # estimate: within 0.01 ms and 0.25 ms (a hardware call on a V1 takes 0.02 to 0.1 ms).
     assert 0.01 <= per_call_ms <= 0.25, per_call_ms
+
+
+@pytest.mark.parametrize(
+    "statement", ["display.scroll('a', wait=False)", "display.show(Image.HEART)"]
+)
+def test_a_call_with_text_or_an_image_costs_at_most_a_few_ms(
+    board: LocalBoard, statement: str
+) -> None:
+    """Arguments that cross as JSON (text, images) cost the guest far more than ints; what the
+    estimate misses is charged. Known (docs/simulator.md): up to about 3 ms a call, where a
+    board takes about 1 ms to show an image."""
+    code = f"t = running_time()\nfor _ in range(300):\n    {statement}\nprint(running_time() - t)"
+    assert 0.01 <= float(board.run(code)) / 300 <= 5.0
 
 
 def test_binary_arguments_round_trip_ints_and_bytes() -> None:
