@@ -68,6 +68,10 @@ def test_tne_devices_ble_lists_the_board_with_its_address(rig: BleRig) -> None:
             "label": f"mpy-uart (Bluetooth, {rig.address()})",
             "reason": found[0]["reason"],
             "busy": False,
+            # The workshop's identity and name (a label given with `tne workshop label`): none
+            # for a board that has no lasting identity and no label yet.
+            "identity": found[0]["identity"],
+            "name": None,
         }
     ]
     assert "UART Nordic" in found[0]["reason"]
