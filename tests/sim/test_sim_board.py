@@ -207,14 +207,16 @@ def test_hard_reset_restarts_the_board_and_keeps_files(sim: Board) -> None:
     sim.fs.rm("h.txt")
 
 
-def test_a_loop_that_swallows_ctrl_c_is_stopped_by_a_restart_that_keeps_files() -> None:
+def test_a_loop_that_swallows_ctrl_c_is_stopped_and_the_board_keeps_its_files() -> None:
+    """The bridge's Ctrl-Cs end it (one lands outside the `try`, as on a board) or the engine
+    restarts the guest after its grace period (the variables go): either way the board answers
+    and its files stay."""
     with Board.connect("sim") as board:
         board.fs.put(b"print('garde')\n", "main.py")
-        board.exec("lost = 1")
         stubborn = "while True:\n try:\n  while True: pass\n except KeyboardInterrupt:\n  pass"
         with pytest.raises(ExecTimeout):
             board.exec(stubborn, timeout=0.5)
-        assert board.eval("'lost' in globals()") is False  # the process was restarted
+        assert board.eval("6 * 7") == 42
         assert board.fs.get("main.py") == b"print('garde')\n"
         store = Path(board.transport._store)  # type: ignore[attr-defined]
         assert store.is_dir()
