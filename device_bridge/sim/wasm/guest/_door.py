@@ -10,7 +10,6 @@ _pack = struct.pack
 
 _call = None
 _import = None
-_Reset = None
 
 # Modules pupils may import, as the firmware has them; `LIB` ones are the simulator's own
 # (served from /lib), the others MicroPython's built-in ones.
