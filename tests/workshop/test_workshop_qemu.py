@@ -251,7 +251,8 @@ def test_the_table_stops_the_others_at_once_while_a_hung_board_escalates(
     with qemu.QemuMicrobit("pty") as hung:
         rows = [("H", hung.address), ("R1", boards[0].address), ("S", "sim")]
         with Workshop(rows) as workshop:
-            assert eventually(lambda: all(v.state == "ready" for v in workshop.views()), 30)
+            ready = eventually(lambda: all(v.state == "ready" for v in workshop.views()), 60)
+            assert ready, [(v.name, v.state, v.message) for v in workshop.views()]
             hung_row, *others = workshop.rows
             hung_row.run("from microbit import temperature\nprint('go')\ntemperature()\n")
             for row in others:
