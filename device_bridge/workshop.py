@@ -13,6 +13,9 @@ reader is cancelled and `Board` escalates (soft reboot, line reset) on the row's
 ends in « ne répond plus » when nothing works. A board whose link dropped is « perdue »; the next
 reset tries to connect to it again.
 
+Each run that ends (finished, stopped, failed) is reported through `on_run_end`, so the front ends
+can record usage without the bridge knowing the registry.
+
 LEDs: a simulated board reports its display as it changes (the transport's side channel); a real
 micro:bit has no such channel, so its matrix is read after each run and reset (`leds.PIXELS_CODE`).
 """
@@ -91,6 +94,15 @@ class RowView:
         return self.state in ("error", "stuck", "lost", "busy") or self.failures > 0
 
 
+@dataclass(frozen=True)
+class EndedRun:
+    """A run that ended on one row: what usage counting needs, nothing about its output."""
+
+    profile_kind: str | None
+    simulated: bool
+    ok: bool
+
+
 @dataclass
 class BoardRow:
     """One board of the table, served by its own thread. Front ends use `Workshop`."""
@@ -98,6 +110,7 @@ class BoardRow:
     name: str
     address: str
     on_change: Callable[[], None] = lambda: None
+    on_run_end: Callable[[EndedRun], None] = lambda run: None
     simulated: bool = False
     state: str = "connecting"
     firmware: str = ""
@@ -244,11 +257,18 @@ class BoardRow:
         with self._lock:
             self._partial.clear()
         self._set(state="running", message="")
+        profile = self.board.profile
+        failures = self.failures
+        try:
+            self._run_on_board(self.board, code)
+        finally:
+            kind = profile.kind if profile else None
+            self.on_run_end(EndedRun(kind, self.simulated, ok=self.failures == failures))
+
+    def _run_on_board(self, board: Board, code: str) -> None:
         errors = bytearray()
         try:
-            result = self.board.run(
-                code, timeout=None, on_stdout=self._output, on_stderr=errors.extend
-            )
+            result = board.run(code, timeout=None, on_stdout=self._output, on_stderr=errors.extend)
         except ExecTimeout:
             self._flush()
             self._set(state="ready", message=_("stopped"))  # Board.interrupt brought it back
@@ -366,10 +386,15 @@ class Workshop:
     """The boards of a table, driven as one. `boards` pairs each board's name with its address
     (see `device_bridge.discovery`: `FoundDevice.name or .label`, `.address`)."""
 
-    def __init__(self, boards: list[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        boards: list[tuple[str, str]],
+        on_run_end: Callable[[EndedRun], None] = lambda run: None,
+    ) -> None:
         self.changed = threading.Event()
         self.rows = [
-            BoardRow(name, address, on_change=self.changed.set) for name, address in boards
+            BoardRow(name, address, on_change=self.changed.set, on_run_end=on_run_end)
+            for name, address in boards
         ]
 
     def start(self) -> Workshop:

@@ -66,6 +66,16 @@ def device_kind_of(profile_kind: str | None, simulated: bool) -> str | None:
     return f"{profile_kind}{SIMULATED_SUFFIX}" if profile_kind else "sim"
 
 
+def record_workshop_run(run: Any) -> None:
+    """One event per program run on a workshop table (`device_bridge.workshop.EndedRun`): the
+    board's kind and whether the run failed, nothing of what it printed."""
+    record_event(
+        "workshop_run",
+        device_kind=device_kind_of(run.profile_kind, run.simulated),
+        errors=int(not run.ok),
+    )
+
+
 def _refusal(
     kind: object, activity: object, device_kind: object, cells: object, errors: object
 ) -> str | None:

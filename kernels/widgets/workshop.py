@@ -70,7 +70,9 @@ class WorkshopTable:
 
     def __init__(self, boards: list[tuple[str, str]], file: str | Path | None = None) -> None:
         self.file = Path(file) if file else None
-        self.workshop = Workshop(boards)
+        from activities.registry.usage import record_workshop_run
+
+        self.workshop = Workshop(boards, on_run_end=record_workshop_run)
         self.view = WorkshopView(code=self._read_file() or "")
         self.view.actions = {
             "run": self._run,

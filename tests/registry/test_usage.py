@@ -167,3 +167,28 @@ def test_usage_labels_in_reports_are_french(registry, project) -> None:
         ("programme lancé en ligne de commande", "micro:bit V2 simulée"),
         ("session de carnet Jupyter", "micro:bit V1"),
     ]
+
+
+def test_a_workshop_table_records_one_event_per_run_and_board(registry, project) -> None:
+    """Both front ends of the workshop (terminal table, notebook widget) pass this recorder: each
+    run on each board is one event, simulated boards counted as such, a failed run as an error."""
+    from activities.registry.usage import record_workshop_run
+    from device_bridge.workshop import Workshop
+    from tests.helpers.waiting import eventually
+
+    registry.link_machine(project)
+    with Workshop([("S1", "sim"), ("S2", "sim@v1")], on_run_end=record_workshop_run) as table:
+        assert eventually(lambda: all(v.state == "ready" for v in table.views()), 30)
+        table.run("print('bonjour')")
+        assert eventually(lambda: all(v.runs == 1 and v.state == "ready" for v in table.views()))
+        table.run("1 / 0")
+        assert eventually(lambda: all(v.state == "error" for v in table.views()))
+    recorded = sorted(
+        (kind, device, errors) for _p, kind, _a, device, _c, errors in events(registry)
+    )
+    assert recorded == [
+        ("workshop_run", "microbit-v1-sim", 0),
+        ("workshop_run", "microbit-v1-sim", 1),
+        ("workshop_run", "microbit-v2-sim", 0),
+        ("workshop_run", "microbit-v2-sim", 1),
+    ]

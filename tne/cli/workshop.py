@@ -99,7 +99,9 @@ def label(
 def run_table(boards: list[tuple[str, str]], file: Path | None) -> int:
     console = Console(stderr=True, highlight=False)
     note = ""
-    with Workshop(boards) as table, KeyReader() as keys:
+    from activities.registry.usage import record_workshop_run
+
+    with Workshop(boards, on_run_end=record_workshop_run) as table, KeyReader() as keys:
         with Live(render(table.views(), file, note), console=console, auto_refresh=False) as live:
             try:
                 while True:

@@ -14,6 +14,7 @@ def event_label(kind: str) -> str:
     return {
         "cli_run": _("program run from the command line"),
         "cli_flash": _("board flashed"),
+        "workshop_run": _("program run at a workshop table"),
         "kernel_session": _("notebook session"),
         "grading": _("activity graded"),
     }.get(kind, kind)
