@@ -12,8 +12,6 @@ Bluetooth, a board grabbed now and then); `info` is what was seen.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import shutil
 import socket
@@ -360,22 +358,12 @@ def registry_check() -> Check:
 
 
 def pdf_check() -> Check:
-    """WeasyPrint needs the Pango library, which no wheel carries. Without it, WeasyPrint
-    prints a long troubleshooting text on stdout before raising: kept out of our output (and
-    out of `--json`)."""
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            import weasyprint  # noqa: F401
-    except (ImportError, OSError):
-        fix = (
-            _(
-                "Reports stay available as HTML (print it to PDF from the browser). For PDF, an "
-                "administrator runs: sudo apt install libpango-1.0-0 libpangoft2-1.0-0"
-            )
-            if sys.platform.startswith("linux")
-            else _("Reports stay available as HTML (print it to PDF from the browser).")
+    from tne.pdf import install_hint, unavailable_reason
+
+    if unavailable_reason() is not None:
+        return Check(
+            "pdf", WARNING, _("PDF export unavailable (Pango library not found)."), install_hint()
         )
-        return Check("pdf", WARNING, _("PDF export unavailable (Pango library not found)."), fix)
     return Check("pdf", OK, _("PDF export available."))
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import skip_or_fail
+from tests.helpers.pango import run_without_pango
 from tests.helpers.ports import free_port
 from tests.helpers.postgres import server_url, unreachable_reason
 from tests.helpers.unprivileged import REPO
@@ -108,31 +109,12 @@ def test_a_kernelspec_whose_python_is_gone_is_a_failure(
     assert "tne kernel install --user" in check.fix
 
 
-def pango_library() -> str | None:
-    listed = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout
-    for line in listed.splitlines():
-        if "libpango-1.0.so.0" in line and "=>" in line:
-            return line.split("=>")[1].strip()
-    return None
-
-
 def test_pdf_export_without_pango_is_a_warning_with_the_html_fallback() -> None:
-    """Pango hidden the only way that leaves the system alone: in a private mount namespace,
-    /dev/null is bound over the library, so WeasyPrint's dlopen fails as on a machine
-    without it."""
-    library = pango_library()
-    if os.geteuid() != 0 or library is None or not shutil.which("unshare"):
-        skip_or_fail("needs root, unshare and Pango (Debian libpango-1.0-0) to hide Pango")
     probe = (
         "import json; from tne.doctor import pdf_check; print(json.dumps(pdf_check().to_json()))"
     )
-    hidden = f"mount --bind /dev/null {library} && exec {sys.executable} -c '{probe}'"
-    done = subprocess.run(
-        ["unshare", "--mount", "--propagation", "private", "sh", "-c", hidden],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=dict(os.environ, PYTHONPATH=str(REPO), TNE_LANG="fr"),
+    done = run_without_pango(
+        [sys.executable, "-c", probe], env=dict(os.environ, PYTHONPATH=str(REPO), TNE_LANG="fr")
     )
     check = json.loads(done.stdout)
     assert check["status"] == "warning", done.stderr

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from activities.registry.service import Registry
+from tests.helpers.pango import run_without_pango
 from tests.registry.test_cli import ROOT, ok
 
 HOSTILE = {
@@ -93,6 +94,24 @@ def test_html_escapes_every_text_field_and_pdf_is_a_pdf(
     done = report("--format", "pdf", "--out", str(pdf), db=db_url)
     assert done.returncode == 0, done.stderr.decode()
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000
+
+
+def test_without_pango_a_pdf_report_falls_back_to_html_and_says_so_in_french(
+    db_url: str, hostile: int, tmp_path: Path
+) -> None:
+    """Windows without GTK, or Linux without libpango: the report is not lost, it is written
+    as HTML next to where the PDF was asked, with a French line that says how to get a PDF."""
+    asked = tmp_path / "rapport.pdf"
+    env = {k: v for k, v in os.environ.items() if k not in ("TNE_LANG", "TNE_DB_URL")}
+    command = [sys.executable, "-m", "tne.cli", "report", "--format", "pdf", "--out", str(asked)]
+    done = run_without_pango([*command, "--db", db_url], env=env, cwd=str(ROOT))
+    assert done.returncode == 0, done.stderr
+    assert not asked.exists()
+    page = tmp_path / "rapport.html"
+    assert '<html lang="fr">' in page.read_text(encoding="utf-8")
+    assert "L'export PDF n'est pas disponible sur cet ordinateur" in done.stderr
+    assert "imprimez-la en PDF depuis le navigateur" in done.stderr
+    assert "Rapport écrit dans" in done.stderr and "rapport.html" in done.stderr
 
 
 def test_json_goes_to_stdout_and_hides_small_counts(db_url: str, hostile: int) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import typer
 
 from tne.i18n import _
+from tne.pdf import PdfUnavailable, install_hint
 
 from .output import error, say
 from .registry import _with_registry, db_option
@@ -52,16 +53,20 @@ def report_command(
         error(problem.message)
         raise typer.Exit(problem.exit_code) from None
     built = _with_registry(db, lambda r: r.report(request))
+    target = out or Path(f"rapport-tne-{built.scope}-{dt.date.today().isoformat()}.{kind}")
     try:
         data = render(built, kind)
     except RegistryError as problem:
         error(problem.message)
         raise typer.Exit(problem.exit_code) from None
+    except PdfUnavailable as problem:
+        # The same report as HTML, which any browser prints to PDF: the work is not lost.
+        say(f"{problem} {install_hint()}")
+        kind, target, data = "html", target.with_suffix(".html"), render(built, "html")
     if out is None and kind in ("csv", "json"):
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    target = out or Path(f"rapport-tne-{built.scope}-{dt.date.today().isoformat()}.{kind}")
     try:
         _write_whole(target, data)
     except OSError as problem:

@@ -11,7 +11,6 @@ from html import escape
 from tne.csv_export import ENCODING, write_csv
 from tne.i18n import _, number
 
-from ..errors import RegistryError
 from . import charts
 from .figures import Report
 from .tables import Cell, Table, all_tables, period_text, suppression_note
@@ -172,13 +171,7 @@ def to_html(report: Report) -> bytes:
 
 
 def to_pdf(report: Report) -> bytes:
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as problem:  # OSError: Pango missing (Windows without GTK)
-        raise RegistryError(
-            _(
-                "The PDF needs WeasyPrint and its Pango library ({error}). Write the report "
-                "as HTML with --format html and print it to PDF from the browser."
-            ).format(error=problem)
-        ) from None
-    return HTML(string=to_html_text(report)).write_pdf()
+    """Raises `tne.pdf.PdfUnavailable` where Pango is missing: the caller offers the HTML."""
+    from tne.pdf import html_to_pdf
+
+    return html_to_pdf(to_html_text(report))
