@@ -58,7 +58,10 @@ def check_command(root: Any, command: str) -> str | None:
         return f"cannot be split into words ({error})"
     current = root
     descending = True
-    for word in words:
+    for written in words:
+        word = written.strip("[]")  # a synopsis's optional part, `[--json]`, is still checked
+        if not word:
+            continue
         if word.startswith("-") and word != "-":
             descending = False
             name = word.split("=", 1)[0]
