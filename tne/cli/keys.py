@@ -12,6 +12,10 @@ import os
 import sys
 import time
 from types import TracebackType
+from typing import Any
+
+#: What `msvcrt.getwch` gives first for a key that is not a character; its scan code follows.
+SPECIAL_PREFIXES = ("\x00", "\xe0")
 
 
 class KeyReader:
@@ -61,12 +65,19 @@ class KeyReader:
             return ""
         return data.decode("utf-8", "replace")
 
-    def _get_windows(self, timeout: float) -> str:
-        import msvcrt
-
+    def _get_windows(self, timeout: float, console: Any = None) -> str:
+        """`console` is `msvcrt` (a parameter so that the tests can play a Windows console)."""
+        if console is None:
+            import msvcrt as console
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if msvcrt.kbhit():
-                return msvcrt.getwch()
+            if console.kbhit():
+                key = console.getwch()
+                if key in SPECIAL_PREFIXES:
+                    # An arrow, a function key, Delete: a prefix then a scan code that reads as a
+                    # letter (Delete is "\xe0S", which must not stop every board).
+                    console.getwch()
+                    return ""
+                return key
             time.sleep(0.02)
         return ""
