@@ -55,6 +55,7 @@ from results_section import (  # noqa: E402
 
 from device_bridge.board import Board  # noqa: E402
 from device_bridge.fs import PASTE_LITERAL_SIZE  # noqa: E402
+from tests.helpers import unix_micropython  # noqa: E402
 from tests.helpers.unix_micropython import UnixMicropython  # noqa: E402
 
 SECTION = "bench_modern.py"
@@ -334,7 +335,9 @@ def _why(row: Row) -> str:
 def report(race: Race, imports: dict[str, float], started: float, load_start: str) -> str:
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     firmware = subprocess.run(
-        ["micropython", "-c", "import sys; print(sys.version)"], capture_output=True, text=True
+        [unix_micropython.program() or "micropython", "-c", "import sys; print(sys.version)"],
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     lines = [
         START,

@@ -62,8 +62,15 @@ CTRL_C = 0x03
 SIGINT_BIT = 1 << (signal.SIGINT - 1)
 
 
+def program() -> str | None:
+    """The `micropython` command: next to the running Python first (the README's test command
+    runs `.venv/bin/python` without activating the environment), then on the PATH."""
+    places = [str(Path(sys.executable).parent), os.environ.get("PATH", "")]
+    return shutil.which(PROGRAM, path=os.pathsep.join(places))
+
+
 def available() -> bool:
-    return shutil.which(PROGRAM) is not None and sys.platform.startswith("linux")
+    return program() is not None and sys.platform.startswith("linux")
 
 
 def _raw(fd: int) -> None:
@@ -99,7 +106,7 @@ class _Interpreter:
     def start(self) -> None:
         master, slave = os.openpty()
         _raw(slave)
-        command = [PROGRAM] + (["-X", f"heapsize={self.heap}"] if self.heap else [])
+        command = [program() or PROGRAM] + (["-X", f"heapsize={self.heap}"] if self.heap else [])
         self.process = subprocess.Popen(
             command,
             stdin=slave,
