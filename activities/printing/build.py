@@ -120,24 +120,27 @@ def _cannot_write(folder: Path, problem: OSError) -> PrintingError:
 
 
 def _check_writable(folder: Path) -> None:
-    """Refuse, before any work, a folder that cannot be made or written to (and leave no
-    folder behind when it had to be made)."""
+    """Refuse, before any work, a folder that cannot be made or written to; the folders made
+    to try are removed."""
     if folder.exists() and not folder.is_dir():
         raise PrintingError(
             _("'{path}' is a file, not a folder: choose another folder with --out.").format(
                 path=folder
             )
         )
-    existed = folder.is_dir()
+    missing = [path for path in (folder, *folder.parents) if not path.exists()]
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / f".tne-print-{uuid.uuid4().hex}"
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as problem:
-        if not existed and folder.is_dir():
-            folder.rmdir()
         raise _cannot_write(folder, problem) from None
+    finally:
+        # Made again when the PDFs are ready: until then, nothing new on disk.
+        for path in missing:
+            if path.is_dir():
+                path.rmdir()
 
 
 def _write_all(folder: Path, files: list[tuple[str, bytes]]) -> list[Path]:
@@ -145,6 +148,7 @@ def _write_all(folder: Path, files: list[tuple[str, bytes]]) -> list[Path]:
     written are removed."""
     written: list[Path] = []
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         for name, data in files:
             target, partial = folder / name, folder / f".{name}.part"
             try:

@@ -228,7 +228,7 @@ def _margin_labels(world: World, plan: MatLayout, tile: Tile, page: int, pages: 
     )
     top_line, bottom_line = MARGIN_MM - 3, page_height - MARGIN_MM + 5
     parts = [
-        _text(MARGIN_MM, top_line, name, 3.2, font_weight="bold"),
+        _text(MARGIN_MM + 3, top_line, name, 3.2, font_weight="bold"),
         _text(page_width - MARGIN_MM, top_line, f"{page}/{pages}", 3, "end"),
     ]
     # The 10 cm bar, to check that the sheet was printed at its real size.
@@ -239,6 +239,14 @@ def _margin_labels(world: World, plan: MatLayout, tile: Tile, page: int, pages: 
         "stroke-width='0.3' fill='none'/>"
     )
     parts.append(_text(MARGIN_MM + 50, bar_y - 1.5, _("10 cm"), 2.4, "middle"))
+    parts.append(
+        _text(
+            MARGIN_MM + 103,
+            bar_y + 1,
+            _("check with a ruler: printed at actual size, this bar measures 10 cm"),
+            2.4,
+        )
+    )
     above = plan.tile(tile.row - 1, tile.column)
     if above is not None:
         parts.append(_text(page_width - MARGIN_MM - 14, top_line, f"↑ {above.label}", 3, "end"))

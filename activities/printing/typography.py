@@ -1,5 +1,5 @@
-"""French typography for printed text: no-break spaces before « : ; ! ? » and inside
-guillemets, typographic apostrophes; code is left exactly as written.
+"""French typography for printed text: a no-break space (U+00A0, as in the message catalogue)
+before « : ; ! ? » and inside guillemets, typographic apostrophes; code is left as written.
 
 Sheets are written in a text editor, where a plain space before « : » may fall at a line's end
 on paper and the colon start the next line; a no-break space keeps them together.
@@ -12,20 +12,18 @@ from html import escape, unescape
 
 #: Elements whose text is code or machine text, never retouched.
 VERBATIM = ("code", "pre", "kbd", "samp", "script", "style")
-NBSP, NNBSP = "\u00a0", "\u202f"
+NBSP = "\u00a0"
 
 _TAG = re.compile(r"(<[^>]*>)")
 _OPEN = re.compile(r"<(" + "|".join(VERBATIM) + r")\b", re.IGNORECASE)
 _CLOSE = re.compile(r"</(" + "|".join(VERBATIM) + r")\s*>", re.IGNORECASE)
 _RULES = (
-    # A space already there becomes a no-break one: thin before ; ! ?, full before :.
-    (re.compile(r"[ \t\n]+([;!?])"), NNBSP + r"\1"),
-    (re.compile(r"[ \t\n]+:"), NBSP + ":"),
+    # A space already there becomes a no-break one.
+    (re.compile(r"[ \t\n\u202f]+([:;!?])"), NBSP + r"\1"),
     (re.compile("«[ \t\n\u00a0\u202f]*"), "«" + NBSP),
     (re.compile("[ \t\n\u00a0\u202f]*»"), NBSP + "»"),
     # A missing one is added where a word ends and a space follows (not in 10:30 or a URL).
-    (re.compile(r"(?<=\w)([;!?])(?=\s|$)"), NNBSP + r"\1"),
-    (re.compile(r"(?<=\w):(?=\s|$)"), NBSP + ":"),
+    (re.compile(r"(?<=[\w»])([:;!?])(?=\s|$)"), NBSP + r"\1"),
     (re.compile(r"(?<=\w)'(?=\w)"), "\u2019"),
 )
 
