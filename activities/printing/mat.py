@@ -12,6 +12,7 @@ the tiles assemble.
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -31,6 +32,7 @@ OVERLAP_MM = 10.0
 #: The drawing's unit: SVG user units (mm) per cm of the world.
 MM_PER_CM = 10.0
 MARK_MM, MARK_GAP_MM = 6.0, 1.5
+STEP_FONT_MM, STEP_LINE_MM = 3.1, 4.3
 FONT = "font-family='DejaVu Sans, Arial, sans-serif'"
 
 
@@ -299,20 +301,16 @@ def _own_end(plan: MatLayout, tile: Tile) -> tuple[float, float]:
     )
 
 
+def _wrap(text: str, width_mm: float, font_mm: float) -> list[str]:
+    """Lines of `text` that fit `width_mm` (SVG text does not wrap); DejaVu Sans averages
+    about 0.55 em per character."""
+    return textwrap.wrap(text, max(20, int(width_mm / (0.56 * font_mm))), subsequent_indent="   ")
+
+
 def plan_svg(world: World, plan: MatLayout, pages: int) -> str:
     """The first page: the whole mat, small, with the sheets drawn on it and how to assemble."""
     page_width, page_height = plan.page_size
     area_width, area_height = plan.area
-    heading = 34.0
-    scale = min(area_width / plan.width, (area_height - heading - 4) / plan.height) * MM_PER_CM
-    left = MARGIN_MM + (area_width - plan.width * scale / MM_PER_CM) / 2
-    top = MARGIN_MM + heading
-    title = _("Mat « {title} »: {width} × {height} cm at actual size").format(
-        title=french_text(world.title), width=number(world.width), height=number(world.height)
-    )
-    count = _("{sheets} sheets {paper}, {rows} rows of {columns}, plus this plan").format(
-        sheets=plan.rows * plan.columns, paper=plan.paper, rows=plan.rows, columns=plan.columns
-    )
     steps = [
         _("1. Print at 100 % (actual size), then check the 10 cm bar of a sheet with a ruler."),
         _(
@@ -325,12 +323,26 @@ def plan_svg(world: World, plan: MatLayout, pages: int) -> str:
         ),
         _("4. Tape the rows together the same way, then the mat to the floor or the table."),
     ]
+    lines = [line for step in steps for line in _wrap(step, area_width, STEP_FONT_MM)]
+    heading = 18 + STEP_LINE_MM * len(lines)
+    scale = min(area_width / plan.width, (area_height - heading - 4) / plan.height) * MM_PER_CM
+    left = MARGIN_MM + (area_width - plan.width * scale / MM_PER_CM) / 2
+    top = MARGIN_MM + heading
+    title = _("Mat « {title} »: {width} × {height} cm at actual size").format(
+        title=french_text(world.title), width=number(world.width), height=number(world.height)
+    )
+    count = _("{sheets} sheets {paper}, {rows} rows of {columns}, plus this plan").format(
+        sheets=plan.rows * plan.columns, paper=plan.paper, rows=plan.rows, columns=plan.columns
+    )
     parts = [
         f"<svg xmlns='http://www.w3.org/2000/svg' width='{_n(page_width)}mm' "
         f"height='{_n(page_height)}mm' viewBox='0 0 {_n(page_width)} {_n(page_height)}' {FONT}>",
         _text(MARGIN_MM, MARGIN_MM + 4, title, 5.5, font_weight="bold"),
         _text(MARGIN_MM, MARGIN_MM + 10, count, 3.6),
-        *(_text(MARGIN_MM, MARGIN_MM + 16 + 4.5 * i, step, 3.1) for i, step in enumerate(steps)),
+        *(
+            _text(MARGIN_MM, MARGIN_MM + 16 + STEP_LINE_MM * i, line, STEP_FONT_MM)
+            for i, line in enumerate(lines)
+        ),
         *world_shapes(world, scale, left, top, border_width=0.4, background="#ffffff"),
         *_start_marker(world, left, top, scale),
     ]

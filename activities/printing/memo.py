@@ -28,7 +28,7 @@ table { margin: 0 0 1mm; table-layout: fixed; }
 th, td { padding: 0.5mm 1mm; }
 th { font-size: 7pt; }
 th:first-child { width: 47%; }
-td:first-child code { background: none; padding: 0; font-size: 7.3pt; }
+td:first-child code { background: none; padding: 0; font-size: 7.3pt; overflow-wrap: anywhere; }
 """
 
 
