@@ -177,43 +177,36 @@ def _crop_marks(x0: float, y0: float, x1: float, y1: float) -> list[str]:
     return parts
 
 
+def _glue_strip(x: float, y: float, length: float, vertical: bool, label: str) -> list[str]:
+    """A grey strip `OVERLAP_MM` wide from (x, y), `length` long, with the dashed line the
+    neighbour's edge goes on along its start and what to glue there; drawn lying, and turned
+    a quarter (reading upwards) when vertical."""
+    if vertical:
+        origin = f"translate({_n(x)} {_n(y + length)}) rotate(-90)"
+    else:
+        origin = f"translate({_n(x)} {_n(y)})"
+    return [
+        f"<g transform='{origin}'>",
+        f"<rect width='{_n(length)}' height='{_n(OVERLAP_MM)}' fill='#000' fill-opacity='0.12'/>",
+        f"<line x2='{_n(length)}' stroke='#000' stroke-width='0.3' stroke-dasharray='2 1.5'/>",
+        f"<g transform='translate({_n(length / 2)} {_n(OVERLAP_MM / 2)})'>",
+        _text(0, 1, _("glue sheet {label} here").format(label=label), 2.8, "middle"),
+        "</g></g>",
+    ]
+
+
 def _glue_strips(plan: MatLayout, tile: Tile) -> list[str]:
-    """The grey strips covered by the right and bottom neighbours, with the line their edge
-    goes on."""
+    """The grey strips covered by the right and bottom neighbours."""
     parts = []
     area_width, area_height = plan.area
     right = plan.tile(tile.row, tile.column + 1)
     if right is not None:
         x = MARGIN_MM + area_width - OVERLAP_MM
-        parts += [
-            f"<rect x='{_n(x)}' y='{_n(MARGIN_MM)}' width='{_n(OVERLAP_MM)}' "
-            f"height='{_n(area_height)}' fill='#000' fill-opacity='0.12'/>",
-            f"<line x1='{_n(x)}' y1='{_n(MARGIN_MM)}' x2='{_n(x)}' "
-            f"y2='{_n(MARGIN_MM + area_height)}' stroke='#000' stroke-width='0.3' "
-            "stroke-dasharray='2 1.5'/>",
-        ]
-        middle = MARGIN_MM + area_height / 2
-        parts.append(
-            f"<g transform='translate({_n(x + OVERLAP_MM / 2 + 1)} {_n(middle)}) rotate(-90)'>"
-            + _text(0, 0, _("glue sheet {label} here").format(label=right.label), 2.8, "middle")
-            + "</g>"
-        )
+        parts += _glue_strip(x, MARGIN_MM, area_height, True, right.label)
     below = plan.tile(tile.row + 1, tile.column)
     if below is not None:
         y = MARGIN_MM + area_height - OVERLAP_MM
-        parts += [
-            f"<rect x='{_n(MARGIN_MM)}' y='{_n(y)}' width='{_n(area_width)}' "
-            f"height='{_n(OVERLAP_MM)}' fill='#000' fill-opacity='0.12'/>",
-            f"<line x1='{_n(MARGIN_MM)}' y1='{_n(y)}' x2='{_n(MARGIN_MM + area_width)}' "
-            f"y2='{_n(y)}' stroke='#000' stroke-width='0.3' stroke-dasharray='2 1.5'/>",
-            _text(
-                MARGIN_MM + area_width / 2,
-                y + OVERLAP_MM / 2 + 1,
-                _("glue sheet {label} here").format(label=below.label),
-                2.8,
-                "middle",
-            ),
-        ]
+        parts += _glue_strip(MARGIN_MM, y, area_width, False, below.label)
     return parts
 
 

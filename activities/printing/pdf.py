@@ -1,19 +1,20 @@
-"""HTML to PDF with WeasyPrint, the project's one PDF library (the registry's report uses it
-too), with the stylesheet every printed page shares and a fetcher that reads only the
-activity's own folder: a sheet cannot pull a file from elsewhere on the computer, or the web,
-into a PDF.
+"""Printed activities through the project's PDF helper (tne/pdf.py, WeasyPrint): the paper
+sizes, the stylesheet every printed page shares, and a fetcher that reads only the activity's
+own folder, so a sheet cannot pull a file from elsewhere on the computer, or the web, into a PDF.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
 from tne.i18n import _
+from tne.pdf import Pdf, PdfUnavailable, render_pdf
 
 from .errors import PrintingError
+
+__all__ = ["PAPERS", "PT_PER_MM", "Pdf", "css_string", "html_to_pdf"]
 
 #: Millimetres to PDF points.
 PT_PER_MM = 72 / 25.4
@@ -44,26 +45,17 @@ blockquote { margin: 2mm 0; padding: 1mm 3mm; border-left: 2.5pt solid #000; }
 """
 
 
-@dataclass(frozen=True)
-class Pdf:
-    data: bytes
-    pages: int
-
-
 def html_to_pdf(html: str, folder: Path) -> Pdf:
     """The PDF of `html`, whose relative links (images) resolve in `folder` and nowhere else."""
     try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as problem:  # OSError: Pango missing (Windows without GTK)
+        return render_pdf(html, folder.resolve().as_uri() + "/", confined_fetcher(folder))
+    except PdfUnavailable as problem:
         raise PrintingError(
             _(
                 "Making PDFs needs WeasyPrint and its Pango library ({error}). Run tne doctor "
                 "to see what is missing."
-            ).format(error=problem)
+            ).format(error=problem.reason)
         ) from None
-    base = folder.resolve().as_uri() + "/"
-    document = HTML(string=html, base_url=base, url_fetcher=confined_fetcher(folder)).render()
-    return Pdf(document.write_pdf(), len(document.pages))
 
 
 def _check(url: str, root: Path) -> None:

@@ -10,6 +10,7 @@ from html import escape
 
 from tne.csv_export import ENCODING, write_csv
 from tne.i18n import _, number
+from tne.pdf import PdfUnavailable, render_pdf
 
 from ..errors import RegistryError
 from . import charts
@@ -173,12 +174,11 @@ def to_html(report: Report) -> bytes:
 
 def to_pdf(report: Report) -> bytes:
     try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as problem:  # OSError: Pango missing (Windows without GTK)
+        return render_pdf(to_html_text(report)).data
+    except PdfUnavailable as problem:
         raise RegistryError(
             _(
                 "The PDF needs WeasyPrint and its Pango library ({error}). Write the report "
                 "as HTML with --format html and print it to PDF from the browser."
-            ).format(error=problem)
+            ).format(error=problem.reason)
         ) from None
-    return HTML(string=to_html_text(report)).write_pdf()
