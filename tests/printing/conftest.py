@@ -3,6 +3,7 @@ catalogue under tmp_path, and a small world file whose sizes are easy to measure
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,8 @@ def write_activity(
     folder.mkdir(parents=True)
     world_line = f'world = "{world}"\n' if world is not None else ""
     (folder / "activity.toml").write_text(
-        f'id = "{activity_id}"\ntitle = "{title}"\nlevels = ["5e", "4e"]\ncycle = "4"\n'
+        f'id = "{activity_id}"\ntitle = {json.dumps(title, ensure_ascii=False)}\n'
+        'levels = ["5e", "4e"]\ncycle = "4"\n'
         f'duration_minutes = 55\nhardware = "{hardware}"\nboards = 1\n{world_line}'
         "qemu = true\n",
         encoding="utf-8",

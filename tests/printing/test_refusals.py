@@ -103,3 +103,44 @@ def test_cli_prints_every_pdf_with_french_progress(catalogue: Path, tmp_path: Pa
     assert "Impression de « Le robot dessine un carré »" in done.stderr
     assert "feuilles A4" in done.stderr
     assert done.stderr.count("Écrit") == 4
+
+
+@pytest.mark.parametrize(
+    ("metadata", "french"),
+    [
+        ('title = "Sans fin\n', "Impossible de lire"),
+        ('levels = ["5e"]\nduration_minutes = 30\nhardware = "microbit"\n', "le champ « title »"),
+        (
+            'title = "T"\nlevels = ["5e"]\nduration_minutes = "trente"\nhardware = "none"\n',
+            "le champ « duration_minutes »",
+        ),
+        (
+            'title = "T"\nlevels = ["5e"]\nduration_minutes = 30\nhardware = "maqueen"\n',
+            "une activité avec robot doit indiquer un « world »",
+        ),
+    ],
+)
+def test_metadata_that_cannot_be_printed_is_refused_in_french(
+    catalogue: Path, tmp_path: Path, metadata: str, french: str
+):
+    folder = catalogue / "mal-decrite"
+    folder.mkdir()
+    (folder / "activity.toml").write_text(metadata, encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(PrintingError) as raised:
+        print_activity("mal-decrite", out, catalogue=catalogue)
+    assert french in raised.value.message.replace("\u00a0", " ")
+    assert not out.exists()
+
+
+def test_a_title_with_markup_and_quotes_is_printed_as_text(catalogue: Path, tmp_path: Path):
+    import io
+
+    from pypdf import PdfReader
+
+    title = 'Le robot <b>gras</b> "cité" \\ fin'
+    write_activity(catalogue, "titre-piege", title=title, hardware="microbit", world=None)
+    printed = print_activity("titre-piege", tmp_path / "out", catalogue=catalogue)
+    sheet = next(p for p in printed if p.path.name.endswith("fiche-eleve.pdf"))
+    text = PdfReader(io.BytesIO(sheet.path.read_bytes())).pages[0].extract_text()
+    assert title in text
