@@ -17,11 +17,11 @@ from device_bridge.sim.world import World, WorldError, load_world
 from tne.i18n import _, ngettext, number
 
 from .errors import PrintingError
-from .mat import mat_pdf
+from .mat import is_bare, mat_pdf, start_text
 from .memo import memo_pdf
 from .pdf import PAPERS, Pdf
 from .sheets import PUPIL_SHEET, TEACHER_SHEET, sheet_pdf
-from .source import ActivityInfo, find_activity
+from .source import ActivityInfo, find_activity, uses_robot
 from .typography import french_text
 
 Progress = Callable[[str], None]
@@ -66,7 +66,7 @@ def print_activity(
         ),
         (f"{activity.id}-aide-memoire.pdf", _("memo"), memo_pdf(activity)),
     ]
-    if activity.uses_robot:
+    if uses_robot(activity):
         world = _world(activity)
         pdf, plan = mat_pdf(world, paper)
         made.append((f"{activity.id}-tapis-{paper}.pdf", _("mat"), pdf))
@@ -84,6 +84,15 @@ def print_activity(
                 columns=plan.columns,
             )
         )
+        if is_bare(world):
+            say(
+                _(
+                    "This world has no line, wall or obstacle: instead of printing it, you can "
+                    "also mark out {width} × {height} cm with tape. {start}"
+                ).format(
+                    width=number(world.width), height=number(world.height), start=start_text(world)
+                )
+            )
     written = _write_all(folder, [(name, pdf.data) for name, _what, pdf in made])
     printed = [
         Printed(path, what, pdf.pages)

@@ -294,6 +294,29 @@ def _own_end(plan: MatLayout, tile: Tile) -> tuple[float, float]:
     )
 
 
+def start_text(world: World) -> str:
+    """Where the robot starts, measured from the mat's edges, and where it faces."""
+    x, y, heading = world.start
+    facing = {
+        0: _("facing right"),
+        90: _("facing down the mat"),
+        180: _("facing left"),
+        270: _("facing up the mat"),
+    }.get(round(heading) % 360 if float(heading).is_integer() else -1)
+    if facing is None:
+        facing = _("facing {degrees}° (0° is right, 90° down the mat)").format(
+            degrees=number(heading)
+        )
+    return _(
+        "The robot starts {x} cm from the left edge and {y} cm from the top, {facing}."
+    ).format(x=number(x), y=number(y), facing=facing)
+
+
+def is_bare(world: World) -> bool:
+    """A mat with nothing drawn on it: no track, wall or obstacle."""
+    return not (world.tracks or world.walls or world.obstacles)
+
+
 def _wrap(text: str, width_mm: float, font_mm: float) -> list[str]:
     """Lines of `text` that fit `width_mm` (SVG text does not wrap); DejaVu Sans averages
     about 0.55 em per character."""
@@ -317,7 +340,7 @@ def plan_svg(world: World, plan: MatLayout, pages: int) -> str:
         _("4. Tape the rows together the same way, then the mat to the floor or the table."),
     ]
     lines = [line for step in steps for line in _wrap(step, area_width, STEP_FONT_MM)]
-    heading = 18 + STEP_LINE_MM * len(lines)
+    heading = 24 + STEP_LINE_MM * len(lines)
     scale = min(area_width / plan.width, (area_height - heading - 4) / plan.height) * MM_PER_CM
     left = MARGIN_MM + (area_width - plan.width * scale / MM_PER_CM) / 2
     top = MARGIN_MM + heading
@@ -332,8 +355,9 @@ def plan_svg(world: World, plan: MatLayout, pages: int) -> str:
         f"height='{_n(page_height)}mm' viewBox='0 0 {_n(page_width)} {_n(page_height)}' {FONT}>",
         _text(MARGIN_MM, MARGIN_MM + 4, title, 5.5, font_weight="bold"),
         _text(MARGIN_MM, MARGIN_MM + 10, count, 3.6),
+        _text(MARGIN_MM, MARGIN_MM + 15.5, start_text(world), 3.6),
         *(
-            _text(MARGIN_MM, MARGIN_MM + 16 + STEP_LINE_MM * i, line, STEP_FONT_MM)
+            _text(MARGIN_MM, MARGIN_MM + 22 + STEP_LINE_MM * i, line, STEP_FONT_MM)
             for i, line in enumerate(lines)
         ),
         *world_shapes(world, scale, left, top, border_width=0.4, background="#ffffff"),

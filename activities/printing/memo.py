@@ -11,7 +11,7 @@ from tne.i18n import _
 
 from .pdf import Pdf, html_to_pdf
 from .sheets import markdown_html, page_html
-from .source import ActivityInfo
+from .source import ActivityInfo, uses_robot
 
 MEMO_DIR = Path(__file__).with_name("memo")
 
@@ -36,7 +36,7 @@ def memo_sources(activity: ActivityInfo) -> list[Path]:
     """`microbit.md`, then the robot's page when the activity uses one that has a page."""
     sources = [MEMO_DIR / "microbit.md"]
     robot = MEMO_DIR / f"{activity.hardware}.md"
-    if activity.uses_robot and robot.is_file():
+    if uses_robot(activity) and robot.is_file():
         sources.append(robot)
     return sources
 

@@ -1,8 +1,10 @@
 """What printing needs to know about an activity, read from its folder.
 
-Temporary: `activities/catalogue/metadata.py` (the activities helper's) will be the one reader of
-`activity.toml`; until it lands, this small function reads the few fields printing uses (see
-/work/briefs/activity-format.md) and is the only place to swap for it.
+Temporary: `activities/catalogue/metadata.py` is to be the one reader of `activity.toml`; until
+it lands, `find_activity` here reads the few fields printing uses, with the same names as its
+`Activity` (id, title, levels, duration_minutes, hardware, world, folder), so that swapping it
+for `metadata.find_activity` (its `MetadataError` turned into `PrintingError`) changes nothing
+else.
 """
 
 from __future__ import annotations
@@ -35,12 +37,12 @@ class ActivityInfo:
     levels: tuple[str, ...]
     duration_minutes: int
     hardware: str
-    world: str | None
+    world: str  # "" when the activity has no robot
     folder: Path
 
-    @property
-    def uses_robot(self) -> bool:
-        return self.hardware not in NOT_ROBOTS
+
+def uses_robot(activity: ActivityInfo) -> bool:
+    return activity.hardware not in NOT_ROBOTS
 
 
 def catalogue_ids(catalogue: Path) -> list[str]:
@@ -105,6 +107,6 @@ def _info(data: dict, folder: Path, metadata: Path) -> ActivityInfo:
         levels=tuple(str(level) for level in levels),
         duration_minutes=field("duration_minutes", int),
         hardware=hardware,
-        world=world.strip() if isinstance(world, str) and world.strip() else None,
+        world=world.strip() if isinstance(world, str) else "",
         folder=folder,
     )

@@ -12,10 +12,18 @@ import pytest
 from pypdf import PdfReader
 
 from activities.printing import print_activity
-from activities.printing.mat import MARGIN_MM, OVERLAP_MM, MatLayout, _count, layout, mat_pdf
+from activities.printing.mat import (
+    MARGIN_MM,
+    OVERLAP_MM,
+    MatLayout,
+    _count,
+    layout,
+    mat_pdf,
+    start_text,
+)
 from activities.printing.pdf import PAPERS, PT_PER_MM
 from device_bridge.sim.world import load_world, parse_world
-from tests.printing.conftest import MEASURED_WORLD
+from tests.printing.conftest import MEASURED_WORLD, write_activity
 from tests.printing.pdf_geometry import drawing
 
 #: Half a tenth of a millimetre: the drawing rounds coordinates to 0.01 mm.
@@ -148,3 +156,26 @@ def test_print_writes_the_mat_on_a3_when_asked(catalogue: Path, tmp_path: Path) 
     for page in reader.pages:
         size = sorted((float(page.mediabox.width), float(page.mediabox.height)))
         assert size == pytest.approx([297 * PT_PER_MM, 420 * PT_PER_MM], abs=0.01)
+
+
+def test_the_plan_says_where_the_robot_starts_and_a_bare_world_is_pointed_out(
+    catalogue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TNE_LANG", raising=False)
+    assert start_text(load_world("labyrinthe")).replace("\u00a0", " ") == (
+        "Le robot part à 135 cm du bord gauche et à 135 cm du bord haut, tourné vers la gauche."
+    )
+    plan_page = PdfReader(io.BytesIO(mat_pdf(parse_world(MEASURED_WORLD), "A4")[0].data)).pages[0]
+    assert "Le robot part à 40 cm du bord gauche" in plan_page.extract_text().replace("\u00a0", " ")
+
+    bare = tmp_path / "nu.toml"
+    bare.write_text(MEASURED_WORLD.split("[[track]]")[0], encoding="utf-8")
+    write_activity(catalogue, "robot-libre", world=str(bare))
+    lines: list[str] = []
+    print_activity("robot-libre", tmp_path / "out", catalogue=catalogue, progress=lines.append)
+    hint = [line for line in lines if "ni ligne, ni mur, ni obstacle" in line]
+    assert hint and "50 × 30 cm" in hint[0]
+    # A world with a track gets no such hint.
+    lines.clear()
+    print_activity("robot-carre", tmp_path / "suivi", catalogue=catalogue, progress=lines.append)
+    assert lines and not any("ni ligne" in line for line in lines)
