@@ -89,6 +89,12 @@ def test_every_page_of_the_mat_pdf_has_the_paper_size_asked(paper: str) -> None:
     for page in reader.pages:
         size = sorted((float(page.mediabox.width), float(page.mediabox.height)))
         assert size == pytest.approx([short, long], abs=0.01)
+    # The shipped world's own size, on the first sheet: its outline is 150 × 150 cm at 1:1.
+    outline = (1500 * PT_PER_MM, 1500 * PT_PER_MM)
+    assert any(
+        r[2:] == pytest.approx(outline, abs=TOLERANCE_PT)
+        for r in drawing(reader.pages[1]).rectangles
+    )
 
 
 def _page_point(plan: MatLayout, x_mm: float, y_mm: float) -> tuple[float, float]:
