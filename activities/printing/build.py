@@ -17,7 +17,7 @@ from device_bridge.sim.world import World, WorldError, load_world
 from tne.i18n import _, ngettext, number
 
 from .errors import PrintingError
-from .mat import is_bare, mat_pdf, start_text
+from .mat import is_bare, layout, mat_pdf, start_text
 from .memo import memo_pdf
 from .pdf import PAPERS, Pdf
 from .sheets import PUPIL_SHEET, TEACHER_SHEET, sheet_pdf
@@ -68,8 +68,7 @@ def print_activity(
     ]
     if uses_robot(activity):
         world = _world(activity)
-        pdf, plan = mat_pdf(world, paper)
-        made.append((f"{activity.id}-tapis-{paper}.pdf", _("mat"), pdf))
+        plan = layout(world, paper)
         say(
             _(
                 "Mat « {title} »: {width} × {height} cm at actual size, {sheets} sheets "
@@ -93,6 +92,7 @@ def print_activity(
                     width=number(world.width), height=number(world.height), start=start_text(world)
                 )
             )
+        made.append((f"{activity.id}-tapis-{paper}.pdf", _("mat"), mat_pdf(world, paper)[0]))
     written = _write_all(folder, [(name, pdf.data) for name, _what, pdf in made])
     printed = [
         Printed(path, what, pdf.pages)
