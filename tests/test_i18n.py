@@ -37,7 +37,17 @@ def test_compiled_catalogue_matches_the_po_file() -> None:
         catalogue = read_po(handle)
     with MO.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    stale = [m.id for m in catalogue if m.id and compiled.gettext(m.id) != m.string]
+    plural = gettext.c2py(catalogue.plural_expr)
+    stale = [
+        m.id
+        for m in catalogue
+        if m.id
+        and (
+            compiled.gettext(m.id) != m.string
+            if isinstance(m.id, str)
+            else any(compiled.ngettext(*m.id, n) != m.string[plural(n)] for n in (1, 2, 1_000_000))
+        )
+    ]
     assert not stale, "run: pybabel compile -d tne/locale -D tne"
 
 
@@ -46,8 +56,15 @@ def test_placeholders_survive_translation() -> None:
         catalogue = read_po(handle)
     import string
 
-    def fields(text: str) -> set[str]:
-        return {name for _l, name, _f, _c in string.Formatter().parse(text) if name is not None}
+    def fields(text: str | tuple[str, ...]) -> set[str]:
+        """The placeholders of a message, or of every form of a plural one."""
+        texts = (text,) if isinstance(text, str) else text
+        return {
+            name
+            for one in texts
+            for _l, name, _f, _c in string.Formatter().parse(one)
+            if name is not None
+        }
 
     broken = [m.id for m in catalogue if m.id and m.string and fields(m.id) != fields(m.string)]
     assert not broken, broken

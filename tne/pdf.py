@@ -1,10 +1,12 @@
-"""HTML to PDF, the one way the project makes PDFs (reports, activity sheets, mats).
+"""HTML to PDF, the project's one way to make a PDF (the registry's report, the printed
+activities): WeasyPrint prints the HTML.
 
 WeasyPrint draws text with the Pango library, which no wheel carries: a Windows school without
 GTK, or a Linux machine without `libpango`, has WeasyPrint installed but cannot load it. PDF is
-therefore optional: `PdfUnavailable` says why in French, and callers fall back to the same page
-as HTML, which any browser prints to PDF. WeasyPrint also prints a long troubleshooting text on
-stdout when Pango is missing; it is kept out of our output (and out of `--json`).
+therefore optional: `PdfUnavailable` says why in French, and each caller says what to do
+instead (the report falls back to the same page as HTML, which any browser prints to PDF).
+WeasyPrint also prints a long troubleshooting text on stdout when Pango is missing; it is kept
+out of our output (and out of `--json`).
 """
 
 from __future__ import annotations
@@ -13,22 +15,30 @@ import contextlib
 import functools
 import io
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 from tne.i18n import _
 
 
 class PdfUnavailable(RuntimeError):
-    """WeasyPrint or its Pango library cannot be loaded on this machine."""
+    """WeasyPrint or its Pango library cannot be loaded on this machine; `reason` is the
+    import's own words, for the message."""
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, reason: str) -> None:
         super().__init__(
             _(
                 "PDF export is unavailable on this computer (the Pango library is missing: "
                 "{error})."
-            ).format(error=detail)
+            ).format(error=reason)
         )
-        self.detail = detail
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Pdf:
+    data: bytes
+    pages: int
 
 
 @functools.lru_cache(maxsize=1)
@@ -52,9 +62,14 @@ def unavailable_reason() -> str | None:
     return None
 
 
-def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
-    """The PDF of an HTML page (relative images resolved against `base_url`)."""
-    return _weasyprint().HTML(string=html, base_url=base_url).write_pdf()
+def render_pdf(html: str, base_url: str | None = None, url_fetcher: Any = None) -> Pdf:
+    """`html` printed to PDF; relative links resolve against `base_url`, and are fetched by
+    `url_fetcher` when one is given (WeasyPrint's default fetcher otherwise)."""
+    options: dict[str, Any] = {"string": html, "base_url": base_url}
+    if url_fetcher is not None:
+        options["url_fetcher"] = url_fetcher
+    document = _weasyprint().HTML(**options).render()
+    return Pdf(document.write_pdf(), len(document.pages))
 
 
 def install_hint() -> str:

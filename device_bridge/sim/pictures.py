@@ -38,16 +38,29 @@ def _number(value: float) -> str:
 
 
 class _Canvas:
-    def __init__(self, world: World) -> None:
+    """Where the world's centimetres land: `scale` units per cm from (`left`, `top`)."""
+
+    def __init__(
+        self,
+        world: World,
+        scale: float = SCALE,
+        left: float = MARGIN_PX,
+        top: float = TITLE_PX,
+        border_width: float = 3.0,
+        background: str | None = None,
+    ) -> None:
         self.world = world
+        self.scale, self.left, self.top = scale, left, top
+        self.border_width = border_width
+        self.background = world.colour if background is None else background
         self.width = world.width * SCALE + 2 * MARGIN_PX
         self.height = world.height * SCALE + TITLE_PX + LEGEND_PX + MARGIN_PX
 
     def x(self, cm: float) -> str:
-        return _number(MARGIN_PX + cm * SCALE)
+        return _number(self.left + cm * self.scale)
 
     def y(self, cm: float) -> str:
-        return _number(TITLE_PX + cm * SCALE)
+        return _number(self.top + cm * self.scale)
 
 
 def _header(canvas: _Canvas, title: str) -> list[str]:
@@ -62,40 +75,54 @@ def _header(canvas: _Canvas, title: str) -> list[str]:
 
 
 def _world(canvas: _Canvas) -> list[str]:
-    world, parts = canvas.world, []
+    world, parts, scale = canvas.world, [], canvas.scale
     border = "#444" if world.border else "#bbb"
     parts.append(
-        f"<rect x='{canvas.x(0)}' y='{canvas.y(0)}' width='{_number(world.width * SCALE)}' "
-        f"height='{_number(world.height * SCALE)}' fill='{escape(world.colour)}' "
-        f"stroke='{border}' stroke-width='3'/>"
+        f"<rect x='{canvas.x(0)}' y='{canvas.y(0)}' width='{_number(world.width * scale)}' "
+        f"height='{_number(world.height * scale)}' fill='{escape(canvas.background)}' "
+        f"stroke='{border}' stroke-width='{_number(canvas.border_width)}'/>"
     )
     for track in world.tracks:
         points = list(track.points) + ([track.points[0]] if track.closed else [])
         parts.append(
             f"<polyline points='{' '.join(f'{canvas.x(px)},{canvas.y(py)}' for px, py in points)}'"
             f" fill='none' stroke='{escape(track.colour)}' "
-            f"stroke-width='{_number(track.width * SCALE)}' stroke-linejoin='round'/>"
+            f"stroke-width='{_number(track.width * scale)}' stroke-linejoin='round'/>"
         )
     for wall in world.walls:
         parts.append(
             f"<line x1='{canvas.x(wall.start[0])}' y1='{canvas.y(wall.start[1])}' "
             f"x2='{canvas.x(wall.end[0])}' y2='{canvas.y(wall.end[1])}' "
-            f"stroke='{escape(wall.colour)}' stroke-width='{_number(wall.thickness * SCALE)}' "
+            f"stroke='{escape(wall.colour)}' stroke-width='{_number(wall.thickness * scale)}' "
             "stroke-linecap='butt'/>"
         )
     for obstacle in world.obstacles:
         if obstacle.kind == "circle":
             parts.append(
                 f"<circle cx='{canvas.x(obstacle.x)}' cy='{canvas.y(obstacle.y)}' "
-                f"r='{_number(obstacle.radius * SCALE)}' fill='{escape(obstacle.colour)}'/>"
+                f"r='{_number(obstacle.radius * scale)}' fill='{escape(obstacle.colour)}'/>"
             )
         else:
             parts.append(
                 f"<rect x='{canvas.x(obstacle.x)}' y='{canvas.y(obstacle.y)}' "
-                f"width='{_number(obstacle.width * SCALE)}' "
-                f"height='{_number(obstacle.height * SCALE)}' fill='{escape(obstacle.colour)}'/>"
+                f"width='{_number(obstacle.width * scale)}' "
+                f"height='{_number(obstacle.height * scale)}' fill='{escape(obstacle.colour)}'/>"
             )
     return parts
+
+
+def world_shapes(
+    world: World,
+    scale: float,
+    left: float = 0.0,
+    top: float = 0.0,
+    border_width: float = 3.0,
+    background: str | None = None,
+) -> list[str]:
+    """The mat and what lies on it (track, walls, obstacles) as SVG elements, `scale` user
+    units per cm with the mat's corner at (`left`, `top`): the screen pictures and the printed
+    mat (activities/printing/mat.py) draw the world with this one code."""
+    return _world(_Canvas(world, scale, left, top, border_width, background))
 
 
 def _robot(x: str, y: str, heading: float, extra: str = "") -> str:

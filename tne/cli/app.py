@@ -26,6 +26,7 @@ from .doctor import doctor_command  # noqa: E402
 from .guide import guide  # noqa: E402
 from .kernel import kernel_app  # noqa: E402
 from .output import BoardOutput, say  # noqa: E402
+from .printing import register as register_printing  # noqa: E402
 from .registry import registry_app  # noqa: E402
 from .report import report_command  # noqa: E402
 from .runner import (  # noqa: E402
@@ -53,6 +54,11 @@ app.command(
     help=_("The registry's report (sessions, pupils, money, equipment), counts protected."),
 )(report_command)
 app.add_typer(kernel_app, name="kernel")
+activities_app = typer.Typer(
+    help=_("The activity catalogue: lessons, sheets and mats."), no_args_is_help=True
+)
+register_printing(activities_app)
+app.add_typer(activities_app, name="activities")
 app.add_typer(workshop_app, name="workshop")
 app.command("guide", help=_("Open the teachers' and trainers' guide in the browser, offline."))(
     guide

@@ -10,6 +10,7 @@ from html import escape
 
 from tne.csv_export import ENCODING, write_csv
 from tne.i18n import _, number
+from tne.pdf import render_pdf
 
 from . import charts
 from .figures import Report
@@ -172,6 +173,4 @@ def to_html(report: Report) -> bytes:
 
 def to_pdf(report: Report) -> bytes:
     """Raises `tne.pdf.PdfUnavailable` where Pango is missing: the caller offers the HTML."""
-    from tne.pdf import html_to_pdf
-
-    return html_to_pdf(to_html_text(report))
+    return render_pdf(to_html_text(report)).data
