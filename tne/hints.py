@@ -152,8 +152,8 @@ def diagnose_syntax(code: str) -> SyntaxDiagnosis:
     host reads it: MicroPython refuses a few things CPython accepts)."""
     try:
         compile(code, "<pupil>", "exec", dont_inherit=True)
-    except IndentationError:
-        return SyntaxDiagnosis(indentation_hint(), None)
+    except IndentationError as problem:
+        return SyntaxDiagnosis(indentation_hint(), problem.lineno)
     except SyntaxError as problem:
         return SyntaxDiagnosis(*_syntax_hint(problem, code))
     except (ValueError, MemoryError, RecursionError):

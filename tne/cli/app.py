@@ -217,7 +217,7 @@ def run(
     out: Path | None = typer.Option(
         None,
         "--out",
-        help=_("Simulated robot: the picture of its path (.svg, or .gif for an animation)."),
+        help=_("Simulated robot: the picture of its path (.svg, .png, or .gif for an animation)."),
     ),
     noise: float | None = typer.Option(
         None, "--noise", min=0.0, help=_("Simulated robot: noise scale (0: an ideal robot).")
