@@ -71,8 +71,10 @@ def program_warnings(code: str, robot: bool = False) -> list[Warning]:
                 ),
             )
         )
-    unique = {(w.line, w.text): w for w in found}
-    return sorted(unique.values(), key=lambda w: w.line)
+    first: dict[str, Warning] = {}  # each remark once, at its first line
+    for warning in sorted(found, key=lambda w: w.line):
+        first.setdefault(warning.text, warning)
+    return list(first.values())
 
 
 def _call_warnings(node: ast.Call, time_modules: set[str]) -> list[Warning]:

@@ -121,3 +121,58 @@ MEMORY = Mistake(
     1,
     "une V1 n’a que 16 Ko",
 )
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A pupil's program that runs without an error but not as they meant, and the warning's
+    line and words."""
+
+    code: str
+    line: int
+    warning: str
+    device: str = "sim"
+
+
+SLIPS = {
+    "sleep_in_seconds": Slip(
+        "from microbit import *\nwhile True:\n    display.show(Image.HEART)\n    sleep(1)\n"
+        "    display.clear()\n    sleep(1)\n",
+        4,
+        "sleep(1) attend 1 ms (millisecondes), pas 1 s (1000 ms = 1 s). Pour attendre 1 s, "
+        "écris sleep(1000).",
+    ),
+    "robot_without_loop": Slip(
+        "import maqueen\nmaqueen.motor_run(100, 100)\n",
+        1,
+        "ce programme de robot n’a pas de boucle : il se termine aussitôt",
+        "sim:maqueen",
+    ),
+    "loop_without_sleep": Slip(
+        "from microbit import *\nn = 0\nwhile True:\n    n = n + 1\n    if n > 2000:\n"
+        "        break\nwhile True:\n    display.set_pixel(2, 2, 9)\n",
+        7,
+        "cette boucle while True n’a pas de sleep",
+    ),
+    "time_sleep": Slip(
+        "from microbit import *\nimport time\ndisplay.show(1)\ntime.sleep(1)\n",
+        4,
+        "time.sleep compte en secondes, mais le sleep de la micro:bit compte en millisecondes",
+    ),
+    "is_pressed_counts_many_times": Slip(
+        "from microbit import *\nappuis = 0\nwhile running_time() < 300:\n"
+        "    if button_a.is_pressed():\n        appuis += 1\n    sleep(10)\nprint(appuis)\n",
+        4,
+        "button_a.was_pressed() compte chaque appui une seule fois",
+    ),
+    "is_pressed_without_brackets": Slip(
+        "from microbit import *\nif button_a.is_pressed:\n    display.show(Image.HAPPY)\n",
+        2,
+        "button_a.is_pressed sans parenthèses est toujours vrai",
+    ),
+    "accented_scroll": Slip(
+        "from microbit import *\ndisplay.scroll('Été')\n",
+        2,
+        "« Éé » apparaît comme « ? » sur la carte",
+    ),
+}

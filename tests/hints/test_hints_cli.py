@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .pupil_programs import MISTAKES, Mistake
+from .pupil_programs import MISTAKES, SLIPS, Mistake
 
 
 def tne(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
@@ -82,3 +82,34 @@ def test_a_robot_program_that_stops_on_an_error_does_not_say_all_went_well(
     assert done.returncode == 1
     assert "Le programme s’est arrêté sur une erreur (AttributeError) à la ligne 6." in stderr
     assert "Fichier « robot.py », ligne 6" in stderr
+
+
+@pytest.mark.parametrize("name", sorted(SLIPS))
+def test_a_warning_comes_once_before_the_run_and_never_blocks(name: str, tmp_path: Path) -> None:
+    slip = SLIPS[name]
+    program = tmp_path / f"{name}.py"
+    program.write_text(slip.code, encoding="utf-8")
+    done = tne(
+        "run", "--device", slip.device, "--duration", "2", "--timeout", "20", program.name,
+        cwd=tmp_path,
+    )  # fmt: skip
+    stderr = said(done)
+    assert done.returncode == 0, stderr
+    line = f"Attention (ligne {slip.line}) : "
+    assert line in stderr and slip.warning in stderr, stderr
+    warning = next(text for text in stderr.splitlines() if text.startswith(line))
+    assert slip.warning in warning
+    assert stderr.count(slip.warning) == 1
+    assert stderr.index(line) < stderr.index("Temps simulé")
+
+
+def test_a_program_without_slips_gets_no_warning(tmp_path: Path) -> None:
+    program = tmp_path / "coeur.py"
+    program.write_text(
+        "from microbit import *\nwhile True:\n    display.show(Image.HEART)\n    sleep(500)\n"
+        "    display.scroll('Bonjour')\n",
+        encoding="utf-8",
+    )
+    done = tne("run", "--device", "sim", "--duration", "3", program.name, cwd=tmp_path)
+    assert done.returncode == 0
+    assert "Attention" not in said(done)
