@@ -119,9 +119,10 @@ class KernelSession:
         deadline = time.monotonic() + timeout
         while True:
             message = self.client.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
-            if message["parent_header"].get("msg_id") == msg_id and message["msg_type"] == "stream":
-                if name is None or message["content"].get("name") == name:
-                    return message
+            ours = message["parent_header"].get("msg_id") == msg_id
+            wanted = name is None or message["content"].get("name") == name
+            if ours and message["msg_type"] == "stream" and wanted:
+                return message
 
     # -- control -------------------------------------------------------------------------------
 
