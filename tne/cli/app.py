@@ -91,8 +91,8 @@ def leds_option() -> bool | None:
         None,
         "--leds/--no-leds",
         help=_(
-            "Simulator: draw the LEDs in the terminal as they change, at real speed (by "
-            "default when the output is a terminal)."
+            "Simulator: draw the LEDs in the terminal as they change, a micro:bit at real "
+            "speed (by default when the output is a terminal)."
         ),
         show_default=False,
     )

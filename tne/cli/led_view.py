@@ -1,8 +1,9 @@
 """The simulated board's 5 × 5 LEDs in the terminal, for `tne run`/`tne exec --device sim`.
 
 On a terminal (or with `--leds`) the matrix is drawn under the program's output and redrawn in
-place as it changes (rich's `Live`), and the simulated board is paced at real time so that a
-scrolled text can be read; the program's printed lines go above it, whole lines at a time.
+place as it changes (rich's `Live`), and a bare simulated micro:bit is paced at real time so
+that a scrolled text can be read (a robot keeps its full speed: its run is about its path); the
+program's printed lines go above it, whole lines at a time.
 Elsewhere (a pipe, a file) nothing is drawn during the run and the last picture is said at the
 end, on stderr, as part of our messages (stdout keeps the board's bytes only).
 """
@@ -62,12 +63,14 @@ class LedView:
             self._live = Live(matrix(""), console=console, auto_refresh=False, transient=False)
 
     def start(self, transport: Any) -> None:
-        """Follow `transport`'s events; on a live view, pace the board at real time."""
+        """Follow `transport`'s events; on a live view, pace a bare micro:bit at real time (a
+        robot's run is about its path: it keeps its full speed, and its summary comes at once)."""
         transport.subscribe(self.on_event)
         if self._live is not None:
             self._live.start()
-            transport.send_input({"kind": "speed", "factor": 1.0})
-            transport.sync_events()
+            if not getattr(transport, "robot", ""):
+                transport.send_input({"kind": "speed", "factor": 1.0})
+                transport.sync_events()
 
     def on_event(self, event: dict) -> None:
         if event.get("kind") != "display":
