@@ -86,6 +86,10 @@ def timeout_option(default: float | None) -> float | None:
     )
 
 
+#: `tne exec`'s default time-out: seconds of silence from the board before it is stopped.
+EXEC_TIMEOUT = 10.0
+
+
 def leds_option() -> bool | None:
     return typer.Option(
         None,
@@ -167,8 +171,13 @@ def _run_code(code: str, timeout: float | None, file_name: str | None, leds: boo
             view = LedView(wants_live(leds))
             view.start(board.transport)
         write = view.write if view is not None and view.live else out.write
+        silence = timeout
+        if view is not None and view.paced and timeout == EXEC_TIMEOUT:
+            # A watched simulator at real time shows on its LEDs that it runs (a long scroll
+            # prints nothing for more than 10 s), and Ctrl-C stops it: no default time-out.
+            silence = None
         try:
-            result = board.run(code, timeout=timeout, on_stdout=write)
+            result = board.run(code, timeout=silence, on_stdout=write)
         finally:
             if view is not None:
                 with contextlib.suppress(BridgeError):
@@ -187,7 +196,7 @@ def _run_code(code: str, timeout: float | None, file_name: str | None, leds: boo
 def exec_(
     code: str = typer.Argument(..., help=_("The Python code to run on the board.")),
     device: str = device_option(),
-    timeout: float | None = timeout_option(10.0),
+    timeout: float | None = timeout_option(EXEC_TIMEOUT),
     leds: bool | None = leds_option(),
 ) -> None:
     finish(run_on_boards(device, _run_code(code, timeout, None, leds)))

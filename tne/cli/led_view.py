@@ -55,6 +55,8 @@ class LedView:
     def __init__(self, live: bool) -> None:
         self.live = live
         self.last: str | None = None
+        #: Whether the board runs at real time for a person watching (see `start`).
+        self.paced = False
         self._lock = threading.Lock()
         self._partial = bytearray()
         self._live: Live | None = None
@@ -71,6 +73,7 @@ class LedView:
             if not getattr(transport, "robot", ""):
                 transport.send_input({"kind": "speed", "factor": 1.0})
                 transport.sync_events()
+                self.paced = True
 
     def on_event(self, event: dict) -> None:
         if event.get("kind") != "display":
