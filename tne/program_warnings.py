@@ -20,27 +20,27 @@ PAUSES = frozenset(["sleep", "sleep_ms", "sleep_us", "scroll", "show", "play", "
 
 
 @dataclass(frozen=True)
-class Warning:  # noqa: A001 - a warning on a pupil's program, not Python's warnings
+class ProgramWarning:
     """One remark on the program: its line (in the code given) and its French text."""
 
     line: int
     text: str
 
 
-def program_warnings(code: str, robot: bool = False) -> list[Warning]:
+def program_warnings(code: str, robot: bool = False) -> list[ProgramWarning]:
     """The warnings on `code`, by line; `robot`: it runs on a (simulated) robot."""
     try:
         tree = ast.parse(code)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return []
-    found: list[Warning] = []
+    found: list[ProgramWarning] = []
     time_modules = _time_modules(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             found.extend(_call_warnings(node, time_modules))
         elif isinstance(node, ast.While) and _forever(node) and not _pauses(node):
             found.append(
-                Warning(
+                ProgramWarning(
                     node.lineno,
                     _(
                         "this while True loop has no sleep: it runs as fast as it can and the "
@@ -51,7 +51,7 @@ def program_warnings(code: str, robot: bool = False) -> list[Warning]:
             )
         elif isinstance(node, (ast.If, ast.While)) and _bare_button(node.test):
             found.append(
-                Warning(
+                ProgramWarning(
                     node.lineno,
                     _(
                         "{name} without brackets is always true: write {name}() to read the button."
@@ -63,7 +63,7 @@ def program_warnings(code: str, robot: bool = False) -> list[Warning]:
         isinstance(node, (ast.While, ast.For)) for node in ast.walk(tree)
     ):
         found.append(
-            Warning(
+            ProgramWarning(
                 1,
                 _(
                     "this robot program has no loop: it ends at once and the robot stops. Put "
@@ -71,19 +71,19 @@ def program_warnings(code: str, robot: bool = False) -> list[Warning]:
                 ),
             )
         )
-    first: dict[str, Warning] = {}  # each remark once, at its first line
+    first: dict[str, ProgramWarning] = {}  # each remark once, at its first line
     for warning in sorted(found, key=lambda w: w.line):
         first.setdefault(warning.text, warning)
     return list(first.values())
 
 
-def _call_warnings(node: ast.Call, time_modules: set[str]) -> list[Warning]:
+def _call_warnings(node: ast.Call, time_modules: set[str]) -> list[ProgramWarning]:
     function = node.func
     first = node.args[0] if node.args else None
     if isinstance(function, ast.Name) and function.id == "sleep" and _small_int(first):
         seconds = first.value  # type: ignore[union-attr]
         return [
-            Warning(
+            ProgramWarning(
                 node.lineno,
                 _(
                     "sleep({n}) waits {n} milliseconds, not {n} seconds (1000 ms = 1 s). "
@@ -98,7 +98,7 @@ def _call_warnings(node: ast.Call, time_modules: set[str]) -> list[Warning]:
         and function.value.id in time_modules
     ):
         return [
-            Warning(
+            ProgramWarning(
                 node.lineno,
                 _(
                     "{module}.sleep counts in seconds, but the micro:bit's sleep counts in "
@@ -116,7 +116,7 @@ def _call_warnings(node: ast.Call, time_modules: set[str]) -> list[Warning]:
     ):
         accented = "".join(sorted({ch for ch in first.value if not ch.isascii()}))
         return [
-            Warning(
+            ProgramWarning(
                 node.lineno,
                 _(
                     "the LEDs show no accents: '{letters}' appears as '?' on the board. Write "
@@ -176,7 +176,7 @@ def _bare_button(test: ast.expr) -> str:
     return ""
 
 
-def _pressed_counters(tree: ast.AST) -> list[Warning]:
+def _pressed_counters(tree: ast.AST) -> list[ProgramWarning]:
     """`if button_a.is_pressed(): n += 1` in a loop counts one press many times."""
     found = []
     for loop in ast.walk(tree):
@@ -195,7 +195,7 @@ def _pressed_counters(tree: ast.AST) -> list[Warning]:
             ):
                 name = call.func.value.id
                 found.append(
-                    Warning(
+                    ProgramWarning(
                         node.lineno,
                         _(
                             "{name}.is_pressed() stays true as long as the button is held, so "

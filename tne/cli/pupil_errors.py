@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from tne.hints import Explanation, explain
 from tne.i18n import _
-from tne.program_warnings import Warning as ProgramWarning
+from tne.program_warnings import ProgramWarning
 
 from .output import error, say
 
