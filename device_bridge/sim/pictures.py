@@ -378,10 +378,46 @@ def animation_gif(world: World, trace: Trace, width_px: int = 480, fps: int = 10
     play (e-mail, some learning platforms): at most `MAX_PLAY_S` long, looping."""
     from io import BytesIO
 
+    poses = trace.poses()
+    if len(poses) < 2:
+        instants: list[float | None] = [None]
+    else:
+        t0, t1 = poses[0].t, poses[-1].t
+        span = max(t1 - t0, 1.0)
+        count = max(2, round(min(MAX_PLAY_S, span / 1000) * fps))
+        instants = [t0 + span * number / (count - 1) for number in range(count)]
+    frames = _raster_frames(world, trace, width_px, instants)
+    out = BytesIO()
+    frames[0].save(
+        out,
+        format="GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=round(1000 / fps),
+        loop=0,
+    )
+    return out.getvalue()
+
+
+def world_png(world: World, trace: Trace | None = None, width_px: int = 800) -> bytes:
+    """The world and the whole path as a PNG (Pillow), for places that show no SVG."""
+    from io import BytesIO
+
+    poses = trace.poses() if trace is not None else []
+    instant = poses[-1].t if len(poses) >= 2 else None
+    (frame,) = _raster_frames(world, trace, width_px, [instant])
+    out = BytesIO()
+    frame.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _raster_frames(world: World, trace: Trace | None, width_px: int, instants: list) -> list:
+    """The world drawn with Pillow, then one picture per instant (simulated ms) with the path
+    up to it; an instant of None gives the world alone."""
     from PIL import Image as PILImage
     from PIL import ImageDraw
 
-    poses = trace.poses()
+    poses = trace.poses() if trace is not None else []
     scale = width_px / world.width
     top = 28  # the title band
     size = (width_px, round(world.height * scale) + top)
@@ -420,43 +456,32 @@ def animation_gif(world: World, trace: Trace, width_px: int = 480, fps: int = 10
             )
     draw.text((6, 6), _("World: {title}").format(title=world.title), fill="#222", font=_font(14))
     if len(poses) < 2:
-        frames = [base]
-    else:
-        t0, t1 = poses[0].t, poses[-1].t
-        span = max(t1 - t0, 1.0)
-        count = max(2, round(min(MAX_PLAY_S, span / 1000) * fps))
-        collisions = trace.collisions()
-        spec = MaqueenSpec()
-        frames, index = [], 0
-        for number in range(count):
-            now = t0 + span * number / (count - 1)
-            while index + 1 < len(poses) and poses[index + 1].t <= now:
-                index += 1
-            frame = base.copy()
-            pen = ImageDraw.Draw(frame)
-            path = [at(p.x, p.y) for p in poses[: index + 1]]
-            if len(path) > 1:
-                pen.line(path, fill=PATH_COLOUR, width=2, joint="curve")
-            sx, sy = at(poses[0].x, poses[0].y)
-            pen.ellipse([sx - 4, sy - 4, sx + 4, sy + 4], fill=START_COLOUR)
-            for event in collisions:
-                if event["t"] <= now:
-                    cx, cy = at(event["x"], event["y"])
-                    pen.line([cx - 5, cy - 5, cx + 5, cy + 5], fill=COLLISION_COLOUR, width=3)
-                    pen.line([cx - 5, cy + 5, cx + 5, cy - 5], fill=COLLISION_COLOUR, width=3)
-            pose = poses[index]
-            _robot_shape(pen, at(pose.x, pose.y), pose.heading, spec.body_radius_cm * scale)
-            frames.append(frame)
-    out = BytesIO()
-    frames[0].save(
-        out,
-        format="GIF",
-        save_all=True,
-        append_images=frames[1:],
-        duration=round(1000 / fps),
-        loop=0,
-    )
-    return out.getvalue()
+        return [base]
+    collisions = trace.collisions() if trace is not None else []
+    spec = MaqueenSpec()
+    frames, index = [], 0
+    for now in instants:
+        if now is None:
+            frames.append(base.copy())
+            continue
+        while index + 1 < len(poses) and poses[index + 1].t <= now:
+            index += 1
+        frame = base.copy()
+        pen = ImageDraw.Draw(frame)
+        path = [at(p.x, p.y) for p in poses[: index + 1]]
+        if len(path) > 1:
+            pen.line(path, fill=PATH_COLOUR, width=2, joint="curve")
+        sx, sy = at(poses[0].x, poses[0].y)
+        pen.ellipse([sx - 4, sy - 4, sx + 4, sy + 4], fill=START_COLOUR)
+        for event in collisions:
+            if event["t"] <= now:
+                cx, cy = at(event["x"], event["y"])
+                pen.line([cx - 5, cy - 5, cx + 5, cy + 5], fill=COLLISION_COLOUR, width=3)
+                pen.line([cx - 5, cy + 5, cx + 5, cy - 5], fill=COLLISION_COLOUR, width=3)
+        pose = poses[index]
+        _robot_shape(pen, at(pose.x, pose.y), pose.heading, spec.body_radius_cm * scale)
+        frames.append(frame)
+    return frames
 
 
 def _robot_shape(pen, centre: tuple[float, float], heading: float, radius: float) -> None:

@@ -30,6 +30,7 @@ from device_bridge.errors import (
     LinkLost,
 )
 from tne.i18n import _
+from tne.program_warnings import program_warnings
 
 from .cell import Cell, parse_cell, show_last_value
 from .completion import Completer
@@ -130,6 +131,8 @@ class MicrobitKernel(IPythonKernel):
         self.cell_errors = 0
         self.device_kind = ""
         self._notices: list[str] = []
+        #: Warnings on pupils' code already shown (each is shown once per session).
+        self._warned: set[str] = set()
         self._host_running = False
         self._finished = False
         address = os.environ.get(DEVICE_VARIABLE, "").strip() or "auto"
@@ -256,6 +259,7 @@ class MicrobitKernel(IPythonKernel):
             with contextlib.suppress(BridgeError):
                 for notice in self.link.connect(self.link.address):
                     output.say(notice + "\n", "stderr")
+        self._warn(cell, output)
         code, rewritten = show_last_value(cell.code)
         stdout = BoardText(lambda text: output.say(text, "stdout"), watch_result=rewritten)
         try:
@@ -273,6 +277,19 @@ class MicrobitKernel(IPythonKernel):
                 {"execution_count": count, "data": {"text/plain": stdout.value}, "metadata": {}},
             )
         return None
+
+    def _warn(self, cell: Cell, output: CellOutput) -> None:
+        """The warnings on the cell's code (tne/program_warnings.py), each once per session."""
+        board = self.link.board
+        robot = bool(getattr(board.transport, "robot", "")) if board is not None else False
+        for warning in program_warnings(cell.code, robot=robot):
+            if warning.text in self._warned:
+                continue
+            self._warned.add(warning.text)
+            text = _("Warning (line {line}): {text}").format(
+                line=cell.cell_line(warning.line), text=warning.text
+            )
+            output.say(f"{text}\n", "stderr")
 
     def _bridge_error(self, error: BridgeError) -> PupilError:
         if isinstance(error, ExecTimeout) and self.link.interrupted.is_set():

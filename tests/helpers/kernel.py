@@ -111,13 +111,17 @@ class KernelSession:
     def run(self, code: str, timeout: float = 30) -> CellRun:
         return self.collect(self.send(code), timeout)
 
-    def first_output(self, msg_id: str, timeout: float = 30) -> dict[str, Any]:
+    def first_output(
+        self, msg_id: str, timeout: float = 30, name: str | None = None
+    ) -> dict[str, Any]:
         """Wait for the first stream message of a running cell (without consuming the rest
-        of the run: later messages go on to `collect`)."""
+        of the run: later messages go on to `collect`); `name`: of that stream only."""
         deadline = time.monotonic() + timeout
         while True:
             message = self.client.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
-            if message["parent_header"].get("msg_id") == msg_id and message["msg_type"] == "stream":
+            ours = message["parent_header"].get("msg_id") == msg_id
+            wanted = name is None or message["content"].get("name") == name
+            if ours and message["msg_type"] == "stream" and wanted:
                 return message
 
     # -- control -------------------------------------------------------------------------------

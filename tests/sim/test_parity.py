@@ -94,6 +94,14 @@ SNIPPETS = [
     "print(divmod(7, 0))",
     "import sys\ntry:\n  1/0\nexcept Exception as e:\n  sys.print_exception(e)",
     "import utime\nprint(utime.ticks_diff(5, 3), utime.ticks_add(2**29, 2**29))",
+    # Objects as the firmware prints them (issue 14, item 5): no address, no simulator inside.
+    "print(accelerometer.get_x, accelerometer, display, button_a, pin0, i2c, uart)",
+    "import music, radio, time\nprint(music.play, music, radio, time, sleep, temperature)\n"
+    "print(display.show, display.scroll, [button_b], type(display), Image)",
+    "from microbit import *\nprint(Image.HEART.set_pixel, type(Image.HEART))",
+    "def f(): pass\nprint(f, lambda: 0)\nclass A:\n    def m(self): pass\nprint(A().m)",
+    "def g():\n    x = 1\n    def h(): return x\n    return h\nprint(g())",
+    "print('<', '<b', 'a<m', 'x>', '<function ')\nprint('<bound_method ', end='')\nprint(1)",
 ]
 
 #: Snippet -> why the simulator differs (see docs/simulator.md).

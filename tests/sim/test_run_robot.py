@@ -198,3 +198,26 @@ def test_an_out_file_ending_in_gif_gets_the_run_replayed(follower: Path) -> None
     assert done.returncode == 0, done.stderr.decode()
     gif = PILImage.open(follower.parent / "tour.gif")
     assert gif.format == "GIF" and gif.n_frames > 10
+
+
+def test_an_out_file_ending_in_png_gets_a_rendered_picture(follower: Path) -> None:
+    done = tne(
+        "run", follower.name, "--world", "piste", "--duration", "3", "--out", "tour.png",
+        cwd=follower.parent,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    picture = PILImage.open(follower.parent / "tour.png")
+    assert picture.format == "PNG" and picture.width >= 400
+    assert len(set(picture.convert("RGB").getdata())) > 3  # the mat, the track, the path
+
+
+@pytest.mark.parametrize("out", ["tour.jpg", "tour", "tour.SVG.txt"])
+def test_an_out_file_with_another_extension_is_refused_before_the_run(
+    follower: Path, out: str
+) -> None:
+    done = tne("run", follower.name, "--out", out, cwd=follower.parent)
+    assert done.returncode == 2
+    assert done.stdout == b""  # the program did not run
+    stderr = done.stderr.decode().replace("\u00a0", " ")
+    assert f"--out « {out} » : l’image doit finir par .svg, .png ou .gif" in stderr
+    assert sorted(p.name for p in follower.parent.iterdir()) == [follower.name]

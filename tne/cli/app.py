@@ -12,6 +12,7 @@ from tne.i18n import _, install_for_libraries
 
 install_for_libraries()  # before typer and click build their help texts
 
+import contextlib  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 from collections.abc import Callable  # noqa: E402
@@ -21,6 +22,7 @@ import typer  # noqa: E402
 
 from device_bridge import Board, parse_address  # noqa: E402
 from device_bridge.errors import BridgeError  # noqa: E402
+from tne.program_warnings import program_warnings  # noqa: E402
 
 from .doctor import doctor_command  # noqa: E402
 from .guide import guide  # noqa: E402
@@ -30,6 +32,7 @@ from .printing import register as register_printing  # noqa: E402
 from .registry import registry_app  # noqa: E402
 from .report import report_command  # noqa: E402
 from .runner import (  # noqa: E402
+    EXIT_BOARD,
     EXIT_OK,
     Target,
     report,
@@ -89,6 +92,22 @@ def timeout_option(default: float | None) -> float | None:
     )
 
 
+#: `tne exec`'s default time-out: seconds of silence from the board before it is stopped.
+EXEC_TIMEOUT = 10.0
+
+
+def leds_option() -> bool | None:
+    return typer.Option(
+        None,
+        "--leds/--no-leds",
+        help=_(
+            "Simulator: draw the LEDs in the terminal as they change, a micro:bit at real "
+            "speed (by default when the output is a terminal)."
+        ),
+        show_default=False,
+    )
+
+
 def finish(code: int) -> None:
     raise typer.Exit(code)
 
@@ -143,14 +162,37 @@ def _identify(found: list) -> int:
 # -- running code ----------------------------------------------------------------------------
 
 
-def _run_code(code: str, timeout: float | None):
-    def action(board: Board, out: BoardOutput, prefix: str) -> int:
-        stderr = bytearray()
-        result = board.run(code, timeout=timeout, on_stdout=out.write, on_stderr=stderr.extend)
-        if result.stderr:
-            from device_bridge.board import board_error
+def _run_code(code: str, timeout: float | None, file_name: str | None, leds: bool | None):
+    """The action of `tne exec` and `tne run` on a board: warnings first, the pupil's error
+    with its hint, and the LEDs of a simulated board."""
 
-            return report(board_error(result), prefix)
+    def action(board: Board, out: BoardOutput, prefix: str) -> int:
+        from .led_view import LedView, wants_live
+        from .pupil_errors import report_pupil_error, say_warnings
+
+        robot = bool(getattr(board.transport, "robot", ""))
+        say_warnings(program_warnings(code, robot=robot), prefix)
+        view = None
+        if hasattr(board.transport, "subscribe") and not prefix:
+            view = LedView(wants_live(leds))
+            view.start(board.transport)
+        write = view.write if view is not None and view.live else out.write
+        silence = timeout
+        if view is not None and view.paced and timeout == EXEC_TIMEOUT:
+            # A watched simulator at real time shows on its LEDs that it runs (a long scroll
+            # prints nothing for more than 10 s), and Ctrl-C stops it: no default time-out.
+            silence = None
+        try:
+            result = board.run(code, timeout=silence, on_stdout=write)
+        finally:
+            if view is not None:
+                with contextlib.suppress(BridgeError):
+                    board.transport.sync_events()
+                view.close()
+        if result.stderr:
+            text = result.stderr.decode("utf-8", "replace")
+            report_pupil_error(text, code, file_name, prefix)
+            return EXIT_BOARD
         return EXIT_OK
 
     return action
@@ -160,9 +202,10 @@ def _run_code(code: str, timeout: float | None):
 def exec_(
     code: str = typer.Argument(..., help=_("The Python code to run on the board.")),
     device: str = device_option(),
-    timeout: float | None = timeout_option(10.0),
+    timeout: float | None = timeout_option(EXEC_TIMEOUT),
+    leds: bool | None = leds_option(),
 ) -> None:
-    finish(run_on_boards(device, _run_code(code, timeout)))
+    finish(run_on_boards(device, _run_code(code, timeout, None, leds)))
 
 
 @app.command(
@@ -189,7 +232,7 @@ def run(
     out: Path | None = typer.Option(
         None,
         "--out",
-        help=_("Simulated robot: the picture of its path (.svg, or .gif for an animation)."),
+        help=_("Simulated robot: the picture of its path (.svg, .png, or .gif for an animation)."),
     ),
     noise: float | None = typer.Option(
         None, "--noise", min=0.0, help=_("Simulated robot: noise scale (0: an ideal robot).")
@@ -202,6 +245,7 @@ def run(
         "--inputs",
         help=_("Simulator: a JSON file of inputs at given instants (button presses, tilts...)."),
     ),
+    leds: bool | None = leds_option(),
 ) -> None:
     from .sim_run import SimOptions, run_simulated, wants_simulator
 
@@ -209,8 +253,9 @@ def run(
     options = SimOptions(world, seed, duration, out, noise, trace, inputs)
     if wants_simulator(device, options):
         text = code.decode("utf-8", "replace")
-        finish(run_simulated(file, text, device, timeout, options))
-    finish(run_on_boards(device, _run_code(code.decode("utf-8", "replace"), timeout)))
+        finish(run_simulated(file, text, device, timeout, options, leds))
+    action = _run_code(code.decode("utf-8", "replace"), timeout, file.name, leds)
+    finish(run_on_boards(device, action))
 
 
 def _read_local(path: Path) -> bytes:

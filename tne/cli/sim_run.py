@@ -3,7 +3,10 @@ program on a simulated board, its output on stdout as from a real board, then a 
 run on stderr and a picture of the robot's path (`<stem>.svg` next to FILE, or `--out`; an
 `--out` ending in `.gif` gets the run replayed as an animated GIF), and
 the trace as JSON with `--trace F` (device_bridge/sim/trace.py loads it back). `--inputs F`
-plays scripted inputs (device_bridge/sim/inputs.py), so a run repeats exactly.
+plays scripted inputs (device_bridge/sim/inputs.py), so a run repeats exactly. `--out` takes
+`.svg`, `.png` or `.gif` and refuses anything else before the run. Warnings on the program come
+first (tne/program_warnings.py); the LEDs are drawn in a terminal as they change
+(tne/cli/led_view.py); an error is said with its hint and the summary says where it stopped.
 
 Simulated time is capped (`--duration`, 120 s by default): reaching the cap ends the program
 cleanly, exit 0, since a robot program usually loops forever.
@@ -11,23 +14,29 @@ cleanly, exit 0, since a robot program usually loops forever.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from device_bridge import Board, parse_address
-from device_bridge.board import board_error
 from device_bridge.errors import BridgeError
-from device_bridge.sim.pictures import animation_gif, world_svg
+from device_bridge.sim.pictures import animation_gif, world_png, world_svg
 from device_bridge.sim.trace import Trace
 from device_bridge.sim.world import World, load_world
 from device_bridge.transports.sim import SimTransport
+from tne.hints import Explanation
 from tne.i18n import _
+from tne.program_warnings import program_warnings
 
+from .led_view import LedView, wants_live
 from .output import BoardOutput, error, say
-from .runner import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, report, usage
+from .pupil_errors import report_pupil_error, say_warnings
+from .runner import EXIT_BOARD, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, report, usage
 
 #: Simulated seconds a program may run when `--duration` is not given.
 DEFAULT_DURATION_S = 120.0
+#: What `--out` can write, by extension.
+PICTURE_SUFFIXES = (".svg", ".png", ".gif")
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,14 @@ def wants_simulator(device: str, options: SimOptions) -> bool:
         return False  # the usual path reports a bad address
 
 
-def run_simulated(file: Path, code: str, device: str, timeout: float | None, options: SimOptions):
+def run_simulated(
+    file: Path,
+    code: str,
+    device: str,
+    timeout: float | None,
+    options: SimOptions,
+    leds: bool | None = None,
+) -> int:
     try:
         address = parse_address(device)
     except BridgeError as problem:
@@ -75,6 +91,12 @@ def run_simulated(file: Path, code: str, device: str, timeout: float | None, opt
             return report(problem)
     elif options.world is not None or options.out is not None:
         return usage(_("--world and --out need a simulated robot: use --device sim:maqueen."))
+    if options.out is not None and options.out.suffix.lower() not in PICTURE_SUFFIXES:
+        return usage(
+            _(
+                "--out '{path}': the picture must end in .svg, .png or .gif (nothing was written)."
+            ).format(path=options.out)
+        )
     transport = SimTransport(
         firmware=address.firmware,
         robot=address.target,
@@ -84,31 +106,42 @@ def run_simulated(file: Path, code: str, device: str, timeout: float | None, opt
         noise=1.0 if options.noise is None else options.noise,
         inputs=options.inputs,
     )
+    say_warnings(program_warnings(code, robot=bool(address.target)))
     trace = Trace.record(transport)
     out = BoardOutput()
+    view = LedView(wants_live(leds))
     board: Board | None = None
     exit_code = EXIT_OK
+    stopped: Explanation | None = None
     try:
         transport.open()
         board = Board(transport, address)
         board.start()
         trace.started(transport)
-        result = board.run(code, timeout=timeout, on_stdout=out.write)
+        view.start(transport)
+        result = board.run(code, timeout=timeout, on_stdout=view.write if view.live else out.write)
         if result.stderr:
-            exit_code = report(board_error(result))
+            with contextlib.suppress(BridgeError):
+                transport.sync_events()
+            view.close(say_last=False)
+            text = result.stderr.decode("utf-8", "replace")
+            stopped = report_pupil_error(text, code, file.name)
+            exit_code = EXIT_BOARD
     except BridgeError as problem:
         exit_code = report(problem)
     except KeyboardInterrupt:
         say(_("Stopped."))
         exit_code = EXIT_INTERRUPTED
     finally:
+        view.close(say_last=False)
         out.close()
         if board is not None:
             _record_usage(board, exit_code)
     try:
         if board is not None and exit_code != EXIT_INTERRUPTED:
             trace.finish(transport)
-            if not _tell(trace, world, options.out or file.with_suffix(".svg"), options.trace):
+            picture = options.out or file.with_suffix(".svg")
+            if not _tell(trace, world, picture, options.trace, stopped):
                 exit_code = max(exit_code, EXIT_USAGE)
     finally:
         if board is not None:
@@ -131,9 +164,17 @@ def _record_usage(board: Board, exit_code: int) -> None:
     )
 
 
-def _tell(trace: Trace, world: World | None, picture: Path, saved: Path | None) -> bool:
-    """The summary on stderr, the picture of the path and the trace; False if a file could not
-    be written."""
+def _tell(
+    trace: Trace,
+    world: World | None,
+    picture: Path,
+    saved: Path | None,
+    stopped: Explanation | None = None,
+) -> bool:
+    """The summary on stderr (first, where an error stopped the program), the picture of the
+    path and the trace; False if a file could not be written."""
+    if stopped is not None:
+        say(stopped_line(stopped))
     for line in trace.summary():
         say(line)
     written = True
@@ -154,6 +195,8 @@ def _tell(trace: Trace, world: World | None, picture: Path, saved: Path | None) 
     try:
         if picture.suffix.lower() == ".gif":  # the run replayed, for e-mail and the ENT
             picture.write_bytes(animation_gif(world, trace))
+        elif picture.suffix.lower() == ".png":
+            picture.write_bytes(world_png(world, trace))
         else:
             picture.write_text(world_svg(world, trace), encoding="utf-8")
     except OSError as problem:
@@ -165,3 +208,12 @@ def _tell(trace: Trace, world: World | None, picture: Path, saved: Path | None) 
         return False
     say(_("Picture of the path: {path}").format(path=picture))
     return written
+
+
+def stopped_line(stopped: Explanation) -> str:
+    """The summary's first line after an error: the program did not end well, and where."""
+    if stopped.line is None:
+        return _("The program stopped on an error ({error}).").format(error=stopped.ename)
+    return _("The program stopped on an error ({error}) at line {line}.").format(
+        error=stopped.ename, line=stopped.line
+    )

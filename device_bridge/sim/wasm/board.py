@@ -114,6 +114,7 @@ class WasmEngine:
         self._work_base = 0.0  # simulated ms of work done by the earlier boots' guests
         self.modules: dict[str, object] = {}
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._printed = wording.PrintedObjects(firmware)
         self._left_out_ms = 0.0
         self._work_ms = 0.0
 
@@ -150,6 +151,7 @@ class WasmEngine:
         """The work done so far (`ms`, at each call through the door), less the simulator's own
         cost: up to `DOOR_MS` of the work since the last call (the host's side of a call spends
         no fuel). Time carries on across boots."""
+        self._flush_printed()
         gap = ms - self._work_ms
         self._work_ms = ms
         self._left_out_ms += min(DOOR_MS, max(gap - MIN_WORK_MS, 0.0))
@@ -157,12 +159,19 @@ class WasmEngine:
             self.clock.work_ms = self._work_base + ms - self._left_out_ms
 
     def _sink(self, data: bytes) -> None:
-        text = self._decoder.decode(data)
+        text = self._printed.feed(self._decoder.decode(data))
         if text:
             self._write(text)
 
+    def _flush_printed(self) -> None:
+        """What the guest printed and `_printed` held back (a repr that may still be coming)."""
+        held = self._printed.flush()
+        if held:
+            self._write(held)
+
     def _uart_write(self, text: str) -> None:
         """`uart.write`, from a host call: counted against the run's output cap too."""
+        self._flush_printed()
         if self.vm is not None:
             self.vm.count_output(len(text.encode("utf-8", "replace")))
         self._write(text)
@@ -228,6 +237,7 @@ class WasmEngine:
             if refused is not None:
                 return refused.replace("\n", "\r\n")
         outcome = self.vm.execute(source, mode)
+        self._flush_printed()
         if outcome.status == "ok":
             return ""
         if outcome.status == "dead" and outcome.text == "duration" and self.cap is not None:

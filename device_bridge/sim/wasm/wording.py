@@ -87,3 +87,86 @@ def v1_syntax_error(source: str) -> str | None:
 
 def _prefix(literal: str) -> str:
     return literal[: len(literal) - len(literal.lstrip("rRbBuUfF"))].lower()
+
+
+#: How the V1 firmware (1.9.2, measured in QEMU: tests/sim/test_parity.py) prints what
+#: the simulator builds in Python: a board object `<MicroBitDisplay>`, any function
+#: `<function>`, any bound method `<bound_method>`, a module without the file it came from.
+#: The simulator's own functions are closures over the door's op (`<closure <function proxy
+#: ...>`) or functions of its guest modules; neither must show. Applied for every firmware: the
+#: V2 is not measured, and MicroPython's terse reprs are the same in its later versions.
+OPENERS = ("<bound_method ", "<closure ", "<function ", "<MicroBit", "<module '")
+#: Longest text held back while a repr may still be coming (a bound method of an Image).
+MAX_HELD = 600
+MODULE_FROM = re.compile(r"^<module '(\w+)' from '[^']*'>$")
+BOARD_OBJECT = re.compile(r"^<(MicroBit\w+) object at [0-9a-f]+>$")
+
+
+class PrintedObjects:
+    """Rewrites the reprs that the guest prints (in pieces, as MicroPython writes them) as the
+    firmware prints them. `feed` gives what can be written now; `flush` the rest, at the end of
+    a run or at a call through the door (a repr is written between two such calls)."""
+
+    def __init__(self, firmware: str) -> None:
+        self.firmware = firmware
+        self._held = ""
+
+    def feed(self, text: str) -> str:
+        text = self._held + text
+        self._held = ""
+        out: list[str] = []
+        start = 0
+        while True:
+            at = text.find("<", start)
+            if at < 0:
+                out.append(text[start:])
+                return "".join(out)
+            out.append(text[start:at])
+            rest = text[at:]
+            if not any(rest.startswith(o) or o.startswith(rest) for o in OPENERS):
+                out.append("<")
+                start = at + 1
+                continue
+            end = _closing(rest)
+            if end is None:
+                if "\n" in rest or len(rest) > MAX_HELD:  # not a repr after all
+                    out.append("<")
+                    start = at + 1
+                    continue
+                self._held = rest
+                return "".join(out)
+            out.append(self.reword(rest[: end + 1]))
+            start = at + end + 1
+
+    def flush(self) -> str:
+        held, self._held = self._held, ""
+        return held
+
+    def reword(self, shown: str) -> str:
+        if shown.startswith("<bound_method "):
+            return "<bound_method>"
+        if shown.startswith("<closure "):
+            return "<function>" if "<function proxy at " in shown else "<closure>"
+        if shown.startswith("<function "):
+            return "<function>"
+        match = BOARD_OBJECT.match(shown)
+        if match:
+            return f"<{match.group(1)}>"
+        match = MODULE_FROM.match(shown)
+        if match:
+            name = match.group(1)
+            return f"<module '{'utime' if name == 'time' and self.firmware == 'v1' else name}'>"
+        return shown
+
+
+def _closing(text: str) -> int | None:
+    """The index of the `>` that closes the `<` at text[0] (nested reprs counted), or None."""
+    depth = 0
+    for index, char in enumerate(text):
+        if char == "<":
+            depth += 1
+        elif char == ">":
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
