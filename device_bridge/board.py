@@ -2,6 +2,12 @@
 
 A front end never writes bytes to a transport; it calls `exec`, `eval`, `stream`, `interrupt`,
 `reset`, `fs`. The board is kept in raw REPL mode between calls, so a call costs one round trip.
+
+Run state: one thread runs a call at a time; any other thread stops it with `request_stop()` (the
+■ button, Ctrl-C in a terminal, a workshop's Stop), and asks `phase` or `stuck`. A stop is
+Ctrl-C, then, if the call has not ended after `STOP_GRACE`, the call's read gives up and the call
+escalates by itself (`interrupt()`: soft reboot, line reset, then `DeviceNotResponding`). That is
+the one path from a Stop to the board.
 """
 
 from __future__ import annotations
@@ -19,12 +25,15 @@ from tne.i18n import _
 from .address import DeviceAddress, parse_address
 from .errors import BoardError, BridgeError, DeviceNotResponding, ExecTimeout, LinkLost
 from .profiles import PROBE_CODE, BoardProfile, parse_probe
-from .protocol import RawRepl, RunResult
+from .protocol import Phase, RawRepl, RunResult
 from .protocol.raw_repl import READ_SLICE
 from .transports import Transport, open_transport
+from .transports.base import SimControls
 
 #: How long to wait for a Ctrl-C to take effect before escalating.
 INTERRUPT_GRACE = 0.5
+#: Seconds between the Ctrl-C of `request_stop()` and cancelling the running call's read.
+STOP_GRACE = 1.0
 DEFAULT_TIMEOUT = 10.0
 
 
@@ -52,6 +61,10 @@ class Board:
         self.profile: BoardProfile | None = None
         self.name = ""  # the workshop label, when the board was named by it (`label:R7`)
         self._fs: Any = None
+        self._state = threading.Lock()  # guards the three fields below
+        self._running = False  # a call is on the board (run, exec, eval, stream)
+        self._run_number = 0  # which call: a late escalation never cancels a later call
+        self._escalation_for = 0  # the call a stop escalation is already armed for
 
     # -- life cycle --------------------------------------------------------------------------
 
@@ -97,6 +110,22 @@ class Board:
         self.profile = parse_probe(self.exec(PROBE_CODE).stdout)
 
     @property
+    def sim(self) -> SimControls | None:
+        """The simulator's controls (events, inputs, seed, world); None on a real board."""
+        return self.transport.sim_controls
+
+    @property
+    def phase(self) -> Phase:
+        """Where the board's raw REPL is (any thread may ask)."""
+        return self.repl.phase
+
+    @property
+    def stuck(self) -> bool:
+        """Whether the last stop failed: the board answers nothing until it is reset (the next
+        call tries raw mode again first)."""
+        return self.repl.phase == Phase.STUCK
+
+    @property
     def label(self) -> str:
         where = str(self.address) if self.address else self.transport.label
         kind = self.profile.label if self.profile else "?"
@@ -104,7 +133,7 @@ class Board:
 
     def close(self) -> None:
         try:
-            if self.transport is not None and self.repl.phase == "idle":
+            if self.transport is not None and self.repl.phase == Phase.IDLE:
                 self.repl.leave()
         except BridgeError:
             pass
@@ -128,11 +157,63 @@ class Board:
     ) -> RunResult:
         """Run code, stopping it (and escalating) when the board is silent for `timeout`."""
         self._resync_if_needed()
+        with self._call():
+            try:
+                return self.repl.run(
+                    code, timeout=timeout, on_stdout=on_stdout, on_stderr=on_stderr
+                )
+            except (ExecTimeout, KeyboardInterrupt):
+                self.interrupt()
+                raise
+
+    @contextlib.contextmanager
+    def _call(self) -> Iterator[None]:
+        """Mark a call as running on the board, for `request_stop()`."""
+        with self._state:
+            self._running = True
+            self._run_number += 1
         try:
-            return self.repl.run(code, timeout=timeout, on_stdout=on_stdout, on_stderr=on_stderr)
-        except (ExecTimeout, KeyboardInterrupt):
-            self.interrupt()
-            raise
+            yield
+        finally:
+            with self._state:
+                self._running = False
+
+    def request_stop(self) -> bool:
+        """Stop the running call, from any thread; False when none runs.
+
+        Ctrl-C at once; if the call has not ended `STOP_GRACE` later, its read gives up and the
+        call escalates on its own thread (soft reboot, line reset), ending with the error that
+        says what happened (`ExecTimeout` when the board was brought back by force,
+        `DeviceNotResponding` when nothing worked). Never blocks, never raises."""
+        with self._state:
+            if not self._running:
+                return False
+            number = self._run_number
+            arm = self._escalation_for != number
+            self._escalation_for = number
+        with contextlib.suppress(BridgeError, OSError):
+            self.repl.interrupt()
+        if arm:
+            timer = threading.Timer(STOP_GRACE, self._escalate, args=(number,))
+            timer.daemon = True
+            timer.start()
+        return True
+
+    def _escalate(self, number: int) -> None:
+        with self._state:
+            if self._running and self._run_number == number:
+                self.repl.cancel()  # the call's read gives up; `run` then escalates
+
+    def check_link(self) -> None:
+        """Raise `LinkLost` if the link has gone (a cable pulled while the board was idle)."""
+        if self.repl.phase == Phase.IDLE:
+            self.transport.read(0)
+
+    def close_link(self) -> None:
+        """Close the link at once, from any thread, whatever runs: a call blocked on it ends
+        with `LinkLost`. For a board that did not stop when asked; `close()` otherwise."""
+        with contextlib.suppress(BridgeError, OSError):
+            self.transport.close()
 
     def exec(self, code: str | bytes, timeout: float | None = DEFAULT_TIMEOUT) -> RunResult:
         """Run code; return its stdout and stderr apart. A board-side exception raises
@@ -158,9 +239,10 @@ class Board:
 
         def worker() -> None:
             try:
-                result = self.repl.run(
-                    code, timeout=timeout, on_stdout=lambda data: chunks.put(("out", data))
-                )
+                with self._call():
+                    result = self.repl.run(
+                        code, timeout=timeout, on_stdout=lambda data: chunks.put(("out", data))
+                    )
                 chunks.put(("done", result))
             except BaseException as error:  # handed over to the consumer
                 chunks.put(("error", error))
@@ -197,7 +279,7 @@ class Board:
                 if thread.is_alive():
                     self.repl.cancel()  # one reader at a time: the escalation reads next
                     thread.join(READ_SLICE * 5)
-                if self.repl.phase != "idle":
+                if self.repl.phase != Phase.IDLE:
                     # No exception out of a generator's clean-up (it may run at garbage
                     # collection): a board that cannot be stopped stays marked "stuck", and the
                     # next call says so.
@@ -221,7 +303,7 @@ class Board:
                 return
             except BridgeError:
                 pass
-        self.repl.phase = "stuck"
+        self.repl.give_up()
         raise DeviceNotResponding(
             _(
                 "The board no longer answers (it may be stuck in temperature() or a similar "
@@ -235,7 +317,6 @@ class Board:
         break) leaves a KeyboardInterrupt pending on the micro:bit, which a throw-away
         statement absorbs so that it does not hit the next program."""
         seen = self.repl.enter(attempts=attempts, wait=wait)
-        self.repl.phase = "idle"
         self.repl.run("pass", timeout=2.0)
         return seen
 
@@ -244,11 +325,10 @@ class Board:
             self._enter(attempts=1, wait=INTERRUPT_GRACE)
         except BridgeError:
             return False
-        self.repl.phase = "idle"
         return True
 
     def _resync_if_needed(self) -> None:
-        if self.repl.phase != "idle":
+        if self.repl.phase != Phase.IDLE:
             self._enter()
 
     def reset(self, mode: Literal["soft", "hard"] = "soft") -> None:
@@ -265,7 +345,6 @@ class Board:
         )
         with contextlib.suppress(ExecTimeout, LinkLost):
             self.repl.run(code, timeout=1.0)
-        self.repl.phase = "idle"
         time.sleep(0.3)
         self._enter()
 
@@ -278,7 +357,6 @@ class Board:
         """Leave raw mode for the board's own friendly REPL (`tne repl`)."""
         self._resync_if_needed()
         self.repl.leave()
-        self.repl.phase = "terminal"
 
     def terminal_write(self, data: bytes) -> None:
         self.repl.write(data)

@@ -381,7 +381,7 @@ class MicrobitKernel(IPythonKernel):
         widgets read the LEDs after each cell), giving up after `ASK_TIMEOUT`: a busy or stuck
         board never freezes the notebook."""
         board = self.link.board
-        if board is None or board.repl.phase == "stuck":
+        if board is None or board.stuck:
             return nothing
         method = getattr(self.completer, what)
         try:

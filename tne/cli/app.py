@@ -24,6 +24,7 @@ from device_bridge.errors import BridgeError  # noqa: E402
 
 from .doctor import doctor_command  # noqa: E402
 from .guide import guide  # noqa: E402
+from .interrupts import take_ctrl_c  # noqa: E402
 from .kernel import kernel_app  # noqa: E402
 from .output import BoardOutput, say  # noqa: E402
 from .registry import registry_app  # noqa: E402
@@ -199,6 +200,7 @@ def run(
 ) -> None:
     from .sim_run import SimOptions, run_simulated, wants_simulator
 
+    take_ctrl_c()
     code = _read_local(file)
     options = SimOptions(world, seed, duration, out, noise, trace, inputs)
     if wants_simulator(device, options):
@@ -226,6 +228,7 @@ def repl(
 ) -> None:
     from .terminal import terminal_action
 
+    take_ctrl_c()
     finish(run_on_boards(device, terminal_action(timeout)))
 
 
@@ -246,6 +249,7 @@ def monitor(
 
     from .terminal import terminal_action
 
+    take_ctrl_c()
     ends = {"lf": b"\n", "cr": b"\r", "crlf": b"\r\n"}
     if newline not in ends:
         finish(usage(_("--eol takes lf, cr or crlf.")))
@@ -459,6 +463,7 @@ def lab(
 ) -> None:
     from .lab import run_lab
 
+    take_ctrl_c()
     finish(run_lab(browser=not no_browser, port=port, device=device, workspace=folder))
 
 
