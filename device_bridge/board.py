@@ -17,7 +17,7 @@ import contextlib
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
 from tne.i18n import _
@@ -27,6 +27,13 @@ from .errors import BoardError, BridgeError, DeviceNotResponding, ExecTimeout, L
 from .profiles import PROBE_CODE, BoardProfile, parse_probe
 from .protocol import Phase, RawRepl, RunResult
 from .protocol.raw_repl import READ_SLICE
+from .protocol.stdin import (
+    FIRMWARE_INPUT,
+    InputWatch,
+    answer_line,
+    refusal_line,
+    without_marks,
+)
 from .transports import Transport, open_transport
 from .transports.base import SimControls
 
@@ -35,6 +42,10 @@ INTERRUPT_GRACE = 0.5
 #: Seconds between the Ctrl-C of `request_stop()` and cancelling the running call's read.
 STOP_GRACE = 1.0
 DEFAULT_TIMEOUT = 10.0
+
+#: What answers a program's `input()`: the line typed (without its end), None when the run was
+#: stopped meanwhile; `EOFError` when nothing more can be typed. Called on a thread of its own.
+OnInput = Callable[[], "str | None"]
 
 
 def board_error(result: RunResult) -> BoardError:
@@ -53,8 +64,16 @@ class Board:
     Use `Board.connect(address)` (or `connect()` from the package), and `close()` or a `with`
     block when done. Methods raise `device_bridge.errors` exceptions only."""
 
-    def __init__(self, transport: Transport, address: DeviceAddress | None = None) -> None:
+    def __init__(
+        self,
+        transport: Transport,
+        address: DeviceAddress | None = None,
+        allow_input: bool = True,
+    ) -> None:
         self.transport = transport
+        #: False for a grading run: a program's `input()` fails at once, with a French message.
+        self.allow_input = allow_input
+        self._input_defined = False  # FIRMWARE_INPUT is in the board's globals
         self.address = address
         self.repl = RawRepl(transport)
         self.banner = b""
@@ -69,7 +88,7 @@ class Board:
     # -- life cycle --------------------------------------------------------------------------
 
     @classmethod
-    def connect(cls, address: str | DeviceAddress) -> Board:
+    def connect(cls, address: str | DeviceAddress, allow_input: bool = True) -> Board:
         from .discovery import resolve_address, resolve_label
 
         asked = parse_address(address) if isinstance(address, str) else address
@@ -79,14 +98,16 @@ class Board:
             address, name = parse_address(found.address), found.name
         else:
             address = resolve_address(asked)
-        board = cls.started(open_transport(address), address)
+        board = cls.started(open_transport(address), address, allow_input)
         board.name = name
         return board
 
     @classmethod
-    def started(cls, transport: Transport, address: DeviceAddress | None = None) -> Board:
+    def started(
+        cls, transport: Transport, address: DeviceAddress | None = None, allow_input: bool = True
+    ) -> Board:
         """A board on `transport` (already open), started; closed again if the start fails."""
-        board = cls(transport, address)
+        board = cls(transport, address, allow_input)
         try:
             board.start()
         except BaseException:
@@ -154,17 +175,85 @@ class Board:
         timeout: float | None = DEFAULT_TIMEOUT,
         on_stdout: Any = None,
         on_stderr: Any = None,
+        on_input: OnInput | None = None,
     ) -> RunResult:
-        """Run code, stopping it (and escalating) when the board is silent for `timeout`."""
+        """Run code, stopping it (and escalating) when the board is silent for `timeout`.
+        `on_input` answers the program's `input()` (without it, `input()` raises)."""
         self._resync_if_needed()
+        self._define_input(code)
+        watch = InputWatch(on_stdout, lambda: self._answer_input(on_input))
         with self._call():
             try:
-                return self.repl.run(
-                    code, timeout=timeout, on_stdout=on_stdout, on_stderr=on_stderr
+                result = self.repl.run(
+                    code, timeout=timeout, on_stdout=watch.feed, on_stderr=on_stderr
                 )
             except (ExecTimeout, KeyboardInterrupt):
                 self.interrupt()
                 raise
+            finally:
+                watch.flush()
+        return RunResult(without_marks(result.stdout), result.stderr)
+
+    # -- input() -------------------------------------------------------------------------------
+
+    def _define_input(self, code: str | bytes) -> None:
+        """Real firmware gives no sign that `input()` waits: define one that does
+        (protocol/stdin.py), once per boot, before the first code that mentions `input`."""
+        mentioned = ("input" in code) if isinstance(code, str) else (b"input" in code)
+        if self._input_defined or not mentioned or self.sim is not None:
+            return
+        self.repl.run(FIRMWARE_INPUT, timeout=DEFAULT_TIMEOUT)
+        self._input_defined = True
+
+    def _answer_input(self, on_input: OnInput | None) -> None:
+        """The board waits in `input()` (on the reading thread): send it a line, or a refusal
+        that it raises at once, or nothing if the run is being stopped."""
+        if not self.allow_input:
+            reply = refusal_line(
+                _(
+                    "input() cannot be used while your program is graded: write the values "
+                    "in your program instead."
+                )
+            )
+        elif on_input is None:
+            reply = refusal_line(_("Nobody can type an answer to input() here."))
+        else:
+            try:
+                text = self._wait_for_answer(on_input)
+            except EOFError:
+                reply = refusal_line(_("input() got no answer: the input is closed."))
+            else:
+                if text is None:
+                    return  # stopped: the Ctrl-C is already on its way
+                reply = answer_line(text)
+        self.repl.write_paced(reply)  # the board reads it while it waits: paced as code is
+
+    def _wait_for_answer(self, on_input: OnInput) -> str | None:
+        """`on_input()` on a thread of its own, so that a stop (`request_stop`) or a Ctrl-C in
+        this thread ends the wait even when the person never answers."""
+        box: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
+
+        def ask() -> None:
+            try:
+                box.put((True, on_input()))
+            except BaseException as error:  # handed over to the waiting thread
+                box.put((False, error))
+
+        threading.Thread(target=ask, name="tne-input", daemon=True).start()
+        while True:
+            try:
+                answered, value = box.get(timeout=0.1)
+            except queue.Empty:
+                if self._stop_asked():
+                    return None
+                continue
+            if not answered:
+                raise value
+            return value
+
+    def _stop_asked(self) -> bool:
+        with self._state:
+            return self._running and self._escalation_for == self._run_number
 
     @contextlib.contextmanager
     def _call(self) -> Iterator[None]:
@@ -237,17 +326,19 @@ class Board:
         raised. Closing the iterator early (Ctrl-C, `break`) stops the program on the board."""
         chunks: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
 
+        watch = InputWatch(lambda data: chunks.put(("out", data)), lambda: self._answer_input(None))
+
         def worker() -> None:
             try:
                 with self._call():
-                    result = self.repl.run(
-                        code, timeout=timeout, on_stdout=lambda data: chunks.put(("out", data))
-                    )
+                    result = self.repl.run(code, timeout=timeout, on_stdout=watch.feed)
+                    watch.flush()
                 chunks.put(("done", result))
             except BaseException as error:  # handed over to the consumer
                 chunks.put(("error", error))
 
         self._resync_if_needed()
+        self._define_input(code)
         thread = threading.Thread(target=worker, name="tne-stream", daemon=True)
         thread.start()
         finished = False
@@ -317,6 +408,7 @@ class Board:
         break) leaves a KeyboardInterrupt pending on the micro:bit, which a throw-away
         statement absorbs so that it does not hit the next program."""
         seen = self.repl.enter(attempts=attempts, wait=wait)
+        self._input_defined = False  # the board may have rebooted meanwhile
         self.repl.run("pass", timeout=2.0)
         return seen
 
@@ -336,6 +428,7 @@ class Board:
         the reset button does (`machine.reset()`, or the serial line when that fails)."""
         self._resync_if_needed()
         if mode == "soft":
+            self._input_defined = False
             self.repl.soft_reset()
             return
         code = (
