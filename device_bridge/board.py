@@ -294,9 +294,12 @@ class Board:
                 self.repl.cancel()  # the call's read gives up; `run` then escalates
 
     def check_link(self) -> None:
-        """Raise `LinkLost` if the link has gone (a cable pulled while the board was idle)."""
-        if self.repl.phase == Phase.IDLE:
-            self.transport.read(0)
+        """Raise `LinkLost` if the link has gone (a cable pulled while no call runs; what the
+        board printed meanwhile is dropped)."""
+        with self._state:
+            if self._running:
+                return
+        self.transport.read(0)
 
     def close_link(self) -> None:
         """Close the link at once, from any thread, whatever runs: a call blocked on it ends
