@@ -44,7 +44,8 @@ STOP_GRACE = 1.0
 DEFAULT_TIMEOUT = 10.0
 
 #: What answers a program's `input()`: the line typed (without its end), None when the run was
-#: stopped meanwhile; `EOFError` when nothing more can be typed. Called on a thread of its own.
+#: stopped meanwhile; it raises `EOFError` when nothing can be typed (its message, if any, is
+#: what the program's `input()` raises). Called on a thread of its own.
 OnInput = Callable[[], "str | None"]
 
 
@@ -220,8 +221,10 @@ class Board:
         else:
             try:
                 text = self._wait_for_answer(on_input)
-            except EOFError:
-                reply = refusal_line(_("input() got no answer: the input is closed."))
+            except EOFError as error:  # its message, if any, says why to the pupil
+                reply = refusal_line(
+                    str(error) or _("input() got no answer: nothing more can be typed.")
+                )
             else:
                 if text is None:
                     return  # stopped: the Ctrl-C is already on its way

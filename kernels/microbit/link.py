@@ -127,12 +127,15 @@ class BoardLink:
             )
         return self.board
 
-    def run(self, code: str, on_stdout: Any, on_stderr: Any) -> RunResult:
+    def run(self, code: str, on_stdout: Any, on_stderr: Any, on_input: Any = None) -> RunResult:
         """Run a cell's code with no silence limit (a pupil's loop may print nothing); a lost
-        link forgets the board, so that the next cell says how to connect one."""
+        link forgets the board, so that the next cell says how to connect one. `on_input`
+        answers the program's `input()` (the notebook's input box)."""
         board = self.require()
         try:
-            return board.run(code, timeout=None, on_stdout=on_stdout, on_stderr=on_stderr)
+            return board.run(
+                code, timeout=None, on_stdout=on_stdout, on_stderr=on_stderr, on_input=on_input
+            )
         except LinkLost:
             self.disconnect()
             raise

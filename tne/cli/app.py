@@ -37,6 +37,7 @@ from .runner import (  # noqa: E402
     run_on_boards,
     usage,
 )
+from .typed_input import terminal_line  # noqa: E402
 from .workshop import workshop_app  # noqa: E402
 from .workshop_label import scroll_name  # noqa: E402
 
@@ -141,7 +142,13 @@ def _identify(found: list) -> int:
 def _run_code(code: str, timeout: float | None):
     def action(board: Board, out: BoardOutput, prefix: str) -> int:
         stderr = bytearray()
-        result = board.run(code, timeout=timeout, on_stdout=out.write, on_stderr=stderr.extend)
+        result = board.run(
+            code,
+            timeout=timeout,
+            on_stdout=out.write,
+            on_stderr=stderr.extend,
+            on_input=terminal_line,
+        )
         if result.stderr:
             from device_bridge.board import board_error
 

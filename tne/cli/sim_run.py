@@ -25,6 +25,7 @@ from tne.i18n import _
 
 from .output import BoardOutput, error, say
 from .runner import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, report, usage
+from .typed_input import terminal_line
 
 #: Simulated seconds a program may run when `--duration` is not given.
 DEFAULT_DURATION_S = 120.0
@@ -93,7 +94,7 @@ def run_simulated(file: Path, code: str, device: str, timeout: float | None, opt
         board = Board(transport, address)
         board.start()
         trace.started(transport)
-        result = board.run(code, timeout=timeout, on_stdout=out.write)
+        result = board.run(code, timeout=timeout, on_stdout=out.write, on_input=terminal_line)
         if result.stderr:
             exit_code = report(board_error(result))
     except BridgeError as problem:
