@@ -17,13 +17,6 @@ from device_bridge.errors import DeviceNotResponding
 from device_bridge.protocol import Phase
 
 STREAMING = "from microbit import sleep\nn = 0\nwhile True:\n print('tour', n)\n n += 1\n sleep(20)"
-BOARDS = ["sim", pytest.param("board", marks=pytest.mark.qemu)]
-
-
-@pytest.fixture(params=BOARDS)
-def any_board(request: pytest.FixtureRequest) -> Board:
-    """The simulated micro:bit and the real firmware in QEMU."""
-    return request.getfixturevalue(request.param)
 
 
 def stop_later(board: Board, delay: float) -> list[bool]:
