@@ -22,6 +22,8 @@ from tne.i18n import _
 POLL_S = 0.05
 #: What a front end answers to mean « end of input » (Ctrl-D in a console).
 EOF_ANSWER = "\x04"
+#: Held by the one box that uses the kernel's stdin socket (zmq sockets are not thread-safe).
+_SOCKET_TURN = threading.Lock()
 
 
 class InputBox:
@@ -53,7 +55,10 @@ class InputBox:
                 )
             )
         self.before()
-        socket = self.kernel.stdin_socket
+        with _SOCKET_TURN:  # a box given up reads no more once the next one asks
+            return self._ask(self.kernel.stdin_socket)
+
+    def _ask(self, socket: Any) -> str:
         while True:  # drop replies to boxes given up earlier
             try:
                 socket.recv_multipart(zmq.NOBLOCK)
@@ -64,7 +69,7 @@ class InputBox:
         )
         while not self.ended.is_set():
             readable, _writable, failed = zmq.select([socket], [], [socket], POLL_S)
-            if not (readable or failed):
+            if not (readable or failed) or self.ended.is_set():
                 continue
             _sender, reply = self.kernel.session.recv(socket)
             if reply is None:
