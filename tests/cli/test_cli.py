@@ -71,10 +71,11 @@ def ignore_sigint() -> None:
 
 
 def start_tne(
-    *args: str, env: dict[str, str], parent_ignores_sigint: bool = False
+    *args: str, env: dict[str, str], parent_ignores_sigint: bool = False, stdin: int | None = None
 ) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "tne.cli", *args],
+        stdin=stdin,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
