@@ -2,6 +2,12 @@
 
 A front end never writes bytes to a transport; it calls `exec`, `eval`, `stream`, `interrupt`,
 `reset`, `fs`. The board is kept in raw REPL mode between calls, so a call costs one round trip.
+
+Run state: one thread runs a call at a time; any other thread stops it with `request_stop()` (the
+■ button, Ctrl-C in a terminal, a workshop's Stop), and asks `phase` or `stuck`. A stop is
+Ctrl-C, then, if the call has not ended after `STOP_GRACE`, the call's read gives up and the call
+escalates by itself (`interrupt()`: soft reboot, line reset, then `DeviceNotResponding`). That is
+the one path from a Stop to the board.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import contextlib
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
 from tne.i18n import _
@@ -19,13 +25,28 @@ from tne.i18n import _
 from .address import DeviceAddress, parse_address
 from .errors import BoardError, BridgeError, DeviceNotResponding, ExecTimeout, LinkLost
 from .profiles import PROBE_CODE, BoardProfile, parse_probe
-from .protocol import RawRepl, RunResult
+from .protocol import Phase, RawRepl, RunResult
 from .protocol.raw_repl import READ_SLICE
+from .protocol.stdin import (
+    FIRMWARE_INPUT,
+    InputWatch,
+    answer_line,
+    refusal_line,
+    without_marks,
+)
 from .transports import Transport, open_transport
+from .transports.base import SimControls
 
 #: How long to wait for a Ctrl-C to take effect before escalating.
 INTERRUPT_GRACE = 0.5
+#: Seconds between the Ctrl-C of `request_stop()` and cancelling the running call's read.
+STOP_GRACE = 1.0
 DEFAULT_TIMEOUT = 10.0
+
+#: What answers a program's `input()`: the line typed (without its end), None when the run was
+#: stopped meanwhile; it raises `EOFError` when nothing can be typed (its message, if any, is
+#: what the program's `input()` raises). Called on a thread of its own.
+OnInput = Callable[[], "str | None"]
 
 
 def board_error(result: RunResult) -> BoardError:
@@ -44,19 +65,31 @@ class Board:
     Use `Board.connect(address)` (or `connect()` from the package), and `close()` or a `with`
     block when done. Methods raise `device_bridge.errors` exceptions only."""
 
-    def __init__(self, transport: Transport, address: DeviceAddress | None = None) -> None:
+    def __init__(
+        self,
+        transport: Transport,
+        address: DeviceAddress | None = None,
+        allow_input: bool = True,
+    ) -> None:
         self.transport = transport
+        #: False for a grading run: a program's `input()` fails at once, with a French message.
+        self.allow_input = allow_input
+        self._input_defined = False  # FIRMWARE_INPUT is in the board's globals
         self.address = address
         self.repl = RawRepl(transport)
         self.banner = b""
         self.profile: BoardProfile | None = None
         self.name = ""  # the workshop label, when the board was named by it (`label:R7`)
         self._fs: Any = None
+        self._state = threading.Lock()  # guards the three fields below
+        self._running = False  # a call is on the board (run, exec, eval, stream)
+        self._run_number = 0  # which call: a late escalation never cancels a later call
+        self._escalation_for = 0  # the call a stop escalation is already armed for
 
     # -- life cycle --------------------------------------------------------------------------
 
     @classmethod
-    def connect(cls, address: str | DeviceAddress) -> Board:
+    def connect(cls, address: str | DeviceAddress, allow_input: bool = True) -> Board:
         from .discovery import resolve_address, resolve_label
 
         asked = parse_address(address) if isinstance(address, str) else address
@@ -66,14 +99,16 @@ class Board:
             address, name = parse_address(found.address), found.name
         else:
             address = resolve_address(asked)
-        board = cls.started(open_transport(address), address)
+        board = cls.started(open_transport(address), address, allow_input)
         board.name = name
         return board
 
     @classmethod
-    def started(cls, transport: Transport, address: DeviceAddress | None = None) -> Board:
+    def started(
+        cls, transport: Transport, address: DeviceAddress | None = None, allow_input: bool = True
+    ) -> Board:
         """A board on `transport` (already open), started; closed again if the start fails."""
-        board = cls(transport, address)
+        board = cls(transport, address, allow_input)
         try:
             board.start()
         except BaseException:
@@ -97,6 +132,22 @@ class Board:
         self.profile = parse_probe(self.exec(PROBE_CODE).stdout)
 
     @property
+    def sim(self) -> SimControls | None:
+        """The simulator's controls (events, inputs, seed, world); None on a real board."""
+        return self.transport.sim_controls
+
+    @property
+    def phase(self) -> Phase:
+        """Where the board's raw REPL is (any thread may ask)."""
+        return self.repl.phase
+
+    @property
+    def stuck(self) -> bool:
+        """Whether the last stop failed: the board answers nothing until it is reset (the next
+        call tries raw mode again first)."""
+        return self.repl.phase == Phase.STUCK
+
+    @property
     def label(self) -> str:
         where = str(self.address) if self.address else self.transport.label
         kind = self.profile.label if self.profile else "?"
@@ -104,7 +155,7 @@ class Board:
 
     def close(self) -> None:
         try:
-            if self.transport is not None and self.repl.phase == "idle":
+            if self.transport is not None and self.repl.phase == Phase.IDLE:
                 self.repl.leave()
         except BridgeError:
             pass
@@ -125,14 +176,139 @@ class Board:
         timeout: float | None = DEFAULT_TIMEOUT,
         on_stdout: Any = None,
         on_stderr: Any = None,
+        on_input: OnInput | None = None,
     ) -> RunResult:
-        """Run code, stopping it (and escalating) when the board is silent for `timeout`."""
+        """Run code, stopping it (and escalating) when the board is silent for `timeout`.
+        `on_input` answers the program's `input()` (without it, `input()` raises)."""
         self._resync_if_needed()
+        self._define_input(code)
+        watch = InputWatch(on_stdout, lambda: self._answer_input(on_input))
+        with self._call():
+            try:
+                result = self.repl.run(
+                    code, timeout=timeout, on_stdout=watch.feed, on_stderr=on_stderr
+                )
+            except (ExecTimeout, KeyboardInterrupt):
+                self.interrupt()
+                raise
+            finally:
+                watch.flush()
+        return RunResult(without_marks(result.stdout), result.stderr)
+
+    # -- input() -------------------------------------------------------------------------------
+
+    def _define_input(self, code: str | bytes) -> None:
+        """Real firmware gives no sign that `input()` waits: define one that does
+        (protocol/stdin.py), once per boot, before the first code that mentions `input`."""
+        mentioned = ("input" in code) if isinstance(code, str) else (b"input" in code)
+        if self._input_defined or not mentioned or self.sim is not None:
+            return
+        self.repl.run(FIRMWARE_INPUT, timeout=DEFAULT_TIMEOUT)
+        self._input_defined = True
+
+    def _answer_input(self, on_input: OnInput | None) -> None:
+        """The board waits in `input()` (on the reading thread): send it a line, or a refusal
+        that it raises at once, or nothing if the run is being stopped."""
+        if not self.allow_input:
+            reply = refusal_line(
+                _(
+                    "input() cannot be used while your program is graded: write the values "
+                    "in your program instead."
+                )
+            )
+        elif on_input is None:
+            reply = refusal_line(_("Nobody can type an answer to input() here."))
+        else:
+            try:
+                text = self._wait_for_answer(on_input)
+            except EOFError as error:  # its message, if any, says why to the pupil
+                reply = refusal_line(
+                    str(error) or _("input() got no answer: nothing more can be typed.")
+                )
+            else:
+                if text is None:
+                    return  # stopped: the Ctrl-C is already on its way
+                reply = answer_line(text)
+        self.repl.write_paced(reply)  # the board reads it while it waits: paced as code is
+
+    def _wait_for_answer(self, on_input: OnInput) -> str | None:
+        """`on_input()` on a thread of its own, so that a stop (`request_stop`) or a Ctrl-C in
+        this thread ends the wait even when the person never answers."""
+        box: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
+
+        def ask() -> None:
+            try:
+                box.put((True, on_input()))
+            except BaseException as error:  # handed over to the waiting thread
+                box.put((False, error))
+
+        threading.Thread(target=ask, name="tne-input", daemon=True).start()
+        while True:
+            try:
+                answered, value = box.get(timeout=0.1)
+            except queue.Empty:
+                if self._stop_asked():
+                    return None
+                continue
+            if not answered:
+                raise value
+            return value
+
+    def _stop_asked(self) -> bool:
+        with self._state:
+            return self._running and self._escalation_for == self._run_number
+
+    @contextlib.contextmanager
+    def _call(self) -> Iterator[None]:
+        """Mark a call as running on the board, for `request_stop()`."""
+        with self._state:
+            self._running = True
+            self._run_number += 1
         try:
-            return self.repl.run(code, timeout=timeout, on_stdout=on_stdout, on_stderr=on_stderr)
-        except (ExecTimeout, KeyboardInterrupt):
-            self.interrupt()
-            raise
+            yield
+        finally:
+            with self._state:
+                self._running = False
+
+    def request_stop(self) -> bool:
+        """Stop the running call, from any thread; False when none runs.
+
+        Ctrl-C at once; if the call has not ended `STOP_GRACE` later, its read gives up and the
+        call escalates on its own thread (soft reboot, line reset), ending with the error that
+        says what happened (`ExecTimeout` when the board was brought back by force,
+        `DeviceNotResponding` when nothing worked). Never blocks, never raises."""
+        with self._state:
+            if not self._running:
+                return False
+            number = self._run_number
+            arm = self._escalation_for != number
+            self._escalation_for = number
+        with contextlib.suppress(BridgeError, OSError):
+            self.repl.interrupt()
+        if arm:
+            timer = threading.Timer(STOP_GRACE, self._escalate, args=(number,))
+            timer.daemon = True
+            timer.start()
+        return True
+
+    def _escalate(self, number: int) -> None:
+        with self._state:
+            if self._running and self._run_number == number:
+                self.repl.cancel()  # the call's read gives up; `run` then escalates
+
+    def check_link(self) -> None:
+        """Raise `LinkLost` if the link has gone (a cable pulled while no call runs; what the
+        board printed meanwhile is dropped)."""
+        with self._state:
+            if self._running:
+                return
+        self.transport.read(0)
+
+    def close_link(self) -> None:
+        """Close the link at once, from any thread, whatever runs: a call blocked on it ends
+        with `LinkLost`. For a board that did not stop when asked; `close()` otherwise."""
+        with contextlib.suppress(BridgeError, OSError):
+            self.transport.close()
 
     def exec(self, code: str | bytes, timeout: float | None = DEFAULT_TIMEOUT) -> RunResult:
         """Run code; return its stdout and stderr apart. A board-side exception raises
@@ -156,16 +332,19 @@ class Board:
         raised. Closing the iterator early (Ctrl-C, `break`) stops the program on the board."""
         chunks: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
 
+        watch = InputWatch(lambda data: chunks.put(("out", data)), lambda: self._answer_input(None))
+
         def worker() -> None:
             try:
-                result = self.repl.run(
-                    code, timeout=timeout, on_stdout=lambda data: chunks.put(("out", data))
-                )
+                with self._call():
+                    result = self.repl.run(code, timeout=timeout, on_stdout=watch.feed)
+                    watch.flush()
                 chunks.put(("done", result))
             except BaseException as error:  # handed over to the consumer
                 chunks.put(("error", error))
 
         self._resync_if_needed()
+        self._define_input(code)
         thread = threading.Thread(target=worker, name="tne-stream", daemon=True)
         thread.start()
         finished = False
@@ -197,7 +376,7 @@ class Board:
                 if thread.is_alive():
                     self.repl.cancel()  # one reader at a time: the escalation reads next
                     thread.join(READ_SLICE * 5)
-                if self.repl.phase != "idle":
+                if self.repl.phase != Phase.IDLE:
                     # No exception out of a generator's clean-up (it may run at garbage
                     # collection): a board that cannot be stopped stays marked "stuck", and the
                     # next call says so.
@@ -221,7 +400,7 @@ class Board:
                 return
             except BridgeError:
                 pass
-        self.repl.phase = "stuck"
+        self.repl.give_up()
         raise DeviceNotResponding(
             _(
                 "The board no longer answers (it may be stuck in temperature() or a similar "
@@ -235,7 +414,7 @@ class Board:
         break) leaves a KeyboardInterrupt pending on the micro:bit, which a throw-away
         statement absorbs so that it does not hit the next program."""
         seen = self.repl.enter(attempts=attempts, wait=wait)
-        self.repl.phase = "idle"
+        self._input_defined = False  # the board may have rebooted meanwhile
         self.repl.run("pass", timeout=2.0)
         return seen
 
@@ -244,11 +423,10 @@ class Board:
             self._enter(attempts=1, wait=INTERRUPT_GRACE)
         except BridgeError:
             return False
-        self.repl.phase = "idle"
         return True
 
     def _resync_if_needed(self) -> None:
-        if self.repl.phase != "idle":
+        if self.repl.phase != Phase.IDLE:
             self._enter()
 
     def reset(self, mode: Literal["soft", "hard"] = "soft") -> None:
@@ -256,6 +434,7 @@ class Board:
         the reset button does (`machine.reset()`, or the serial line when that fails)."""
         self._resync_if_needed()
         if mode == "soft":
+            self._input_defined = False
             self.repl.soft_reset()
             return
         code = (
@@ -265,7 +444,6 @@ class Board:
         )
         with contextlib.suppress(ExecTimeout, LinkLost):
             self.repl.run(code, timeout=1.0)
-        self.repl.phase = "idle"
         time.sleep(0.3)
         self._enter()
 
@@ -278,7 +456,6 @@ class Board:
         """Leave raw mode for the board's own friendly REPL (`tne repl`)."""
         self._resync_if_needed()
         self.repl.leave()
-        self.repl.phase = "terminal"
 
     def terminal_write(self, data: bytes) -> None:
         self.repl.write(data)

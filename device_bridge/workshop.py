@@ -7,11 +7,10 @@ widget only draw `Workshop.views()` and call these actions.
 
 Why one thread per board, each with its own command queue: a board that hangs (stuck in
 `temperature()` on the emulated micro:bit), is unplugged, or answers slowly must never hold the
-others back. Stopping is asked from outside the row's thread (Ctrl-C on the link, the only thing
-that can reach a running program); if the program does not stop within `STOP_GRACE`, the row's
-reader is cancelled and `Board` escalates (soft reboot, line reset) on the row's own thread, which
-ends in « ne répond plus » when nothing works. A board whose link dropped is « perdue »; the next
-reset tries to connect to it again.
+others back. Stopping is asked from outside the row's thread with `Board.request_stop()` (Ctrl-C,
+then, if the program does not stop within `STOP_GRACE`, the escalation that `Board` makes on the
+row's own thread: soft reboot, line reset), which ends in « ne répond plus » when nothing works.
+A board whose link dropped is « perdue »; the next reset tries to connect to it again.
 
 Each run that ends (finished, stopped, failed) is reported through `on_run_end`, so the front ends
 can record usage without the bridge knowing the registry.
@@ -32,7 +31,7 @@ from typing import Any
 
 from tne.i18n import _
 
-from .board import Board
+from .board import STOP_GRACE, Board
 from .errors import (
     BridgeError,
     DeviceBusy,
@@ -43,8 +42,6 @@ from .errors import (
 )
 from .leds import DARK, PIXELS_CODE, parse_pixels
 
-#: Seconds a program has to stop after Ctrl-C before the row escalates.
-STOP_GRACE = 1.5
 #: Seconds between checks that an idle board is still there.
 IDLE_CHECK = 1.0
 #: Lines of output kept per board (the terminal shows the last few, the notebook all of them).
@@ -123,7 +120,6 @@ class BoardRow:
     _partial: bytearray = field(default_factory=bytearray)
     _commands: queue.SimpleQueue[tuple[str, Any] | None] = field(default_factory=queue.SimpleQueue)
     _thread: threading.Thread | None = None
-    _run_number: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _unsubscribe: Callable[[], None] | None = None
 
@@ -146,8 +142,7 @@ class BoardRow:
         if self._thread is not None:
             self._thread.join(wait)
         if self._thread is not None and self._thread.is_alive() and self.board is not None:
-            with contextlib.suppress(Exception):
-                self.board.transport.close()
+            self.board.close_link()
 
     def view(self) -> RowView:
         with self._lock:
@@ -184,21 +179,12 @@ class BoardRow:
         self._commands.put(("simulate", None))
 
     def stop(self) -> None:
-        """Ctrl-C to the running program; escalate on the row's thread if it does not stop."""
+        """Stop the running program (`Board.request_stop`: it escalates on the row's thread
+        if Ctrl-C is not enough)."""
         board = self.board
         if self.state != "running" or board is None:
             return
-        number = self._run_number
-        with contextlib.suppress(BridgeError):  # the row's thread meets it too, and reports it
-            board.repl.interrupt()
-        timer = threading.Timer(STOP_GRACE, self._cancel_if_running, args=(number,))
-        timer.daemon = True
-        timer.start()
-
-    def _cancel_if_running(self, number: int) -> None:
-        board = self.board
-        if self.state == "running" and self._run_number == number and board is not None:
-            board.repl.cancel()
+        board.request_stop()
 
     # -- the row's thread --------------------------------------------------------------------
 
@@ -231,9 +217,8 @@ class BoardRow:
             return
         profile = self.board.profile
         self.firmware = profile.label if profile is not None else "?"
-        subscribe = getattr(self.board.transport, "subscribe", None)
-        if callable(subscribe):
-            self._unsubscribe = subscribe(self._event)
+        if self.board.sim is not None:
+            self._unsubscribe = self.board.sim.subscribe(self._event)
             self.simulated = True
             self.pixels = self.pixels or list(DARK)  # it reports changes only
         self._set(state="ready")
@@ -252,7 +237,6 @@ class BoardRow:
     def _run(self, code: str) -> None:
         if self.board is None or self.state in ("lost", "stuck", "busy"):
             return  # a reset reconnects it first
-        self._run_number += 1
         self.runs += 1
         with self._lock:
             self._partial.clear()
@@ -316,7 +300,7 @@ class BoardRow:
         if board is None or self.state not in ("ready", "error"):
             return
         try:
-            board.transport.read(0)
+            board.check_link()
         except LinkLost as problem:
             self._fail(problem)
 

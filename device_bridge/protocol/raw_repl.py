@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 
 from tne.i18n import _, number
 
@@ -67,6 +68,25 @@ class RunResult:
     stderr: bytes
 
 
+class Phase(str, Enum):
+    """Where a board's raw REPL is; `RawRepl` alone moves it (a str, so it reads as its name).
+
+    A run goes SENDING, STDOUT, STDERR, PROMPT, then IDLE. TERMINAL: the board's friendly REPL
+    is open (`tne repl`). STUCK: Ctrl-C, a soft reboot and a line reset all failed; the next
+    call tries raw mode again first."""
+
+    IDLE = "idle"
+    SENDING = "sending"
+    STDOUT = "stdout"
+    STDERR = "stderr"
+    PROMPT = "prompt"
+    TERMINAL = "terminal"
+    STUCK = "stuck"
+
+    def __str__(self) -> str:
+        return self.value
+
+
 class _Idle(Exception):
     """Nothing arrived for the allowed time (internal; the Board decides what it means)."""
 
@@ -91,7 +111,9 @@ FIRST_QUIET = 0.01
 
 
 class RawRepl:
-    """Speaks the raw REPL over one transport. Not thread-safe; one owner at a time."""
+    """Speaks the raw REPL over one transport. One reader at a time; `interrupt()` and
+    `cancel()` alone may come from another thread (writes are serialised by a lock, so a Ctrl-C
+    never lands inside another write)."""
 
     def __init__(self, transport: Transport, pacing: Pacing | None = None) -> None:
         self.transport = transport
@@ -100,8 +122,9 @@ class RawRepl:
         self.bytes_sent = 0
         self.resends = 0  # statements sent again because the board lost bytes
         self._pending = b""  # bytes read past the end of the last frame
-        self.phase = "idle"  # where the current run is: sending, stdout, stderr, prompt, idle
+        self.phase = Phase.IDLE
         self._cancelled = threading.Event()
+        self._write_lock = threading.Lock()
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -161,8 +184,9 @@ class RawRepl:
     # -- writing -----------------------------------------------------------------------------
 
     def write(self, data: bytes) -> None:
-        self.transport.write(data)
-        self.bytes_sent += len(data)
+        with self._write_lock:
+            self.transport.write(data)
+            self.bytes_sent += len(data)
 
     def write_paced(self, data: bytes) -> None:
         chunk, interval = self.pacing.chunk, self.pacing.interval
@@ -208,6 +232,7 @@ class RawRepl:
                 except _Idle:
                     break
             self._pending = b""
+            self.phase = Phase.IDLE
             return bytes(seen)
         raise DeviceNotResponding(
             _("The board does not answer. Press the reset button on its back, then try again."),
@@ -225,7 +250,13 @@ class RawRepl:
         return bytes(got[-SEEN_KEPT:])
 
     def leave(self) -> None:
+        """Back to the friendly REPL (`>>>`), for a person at a terminal."""
         self.write(CTRL_B)
+        self.phase = Phase.TERMINAL
+
+    def give_up(self) -> None:
+        """Nothing brought the board back: say so to the next call (it tries raw mode first)."""
+        self.phase = Phase.STUCK
 
     def soft_reset(self, timeout: float = 3.0) -> None:
         """Soft reboot from the raw prompt; the board comes back in raw mode."""
@@ -244,7 +275,7 @@ class RawRepl:
     def try_soft_reboot(self, wait: float) -> bool:
         """Ctrl-D from wherever the board is; True if it announced a soft reboot. Leaves the
         board in raw mode when it comes back (the caller re-enters to be sure)."""
-        self.phase = "idle"
+        self.phase = Phase.IDLE
         self.write(CTRL_D)
         try:
             self.read_until(SOFT_REBOOT, wait)
@@ -289,6 +320,7 @@ class RawRepl:
                     raise
                 self.resends += 1
                 self.enter(attempts=2)
+                self.phase = Phase.SENDING
         if head != b"OK":
             raise DeviceNotResponding(
                 _("The board answered in an unexpected way."), detail=f"expected OK, got {head!r}"
@@ -356,15 +388,15 @@ class RawRepl:
         handshake = None if timeout is None else max(timeout, 2.0)
         self._cancelled.clear()
         try:
-            self.phase = "sending"
+            self.phase = Phase.SENDING
             self._send_code(code, handshake or 2.0)
-            self.phase = "stdout"
+            self.phase = Phase.STDOUT
             stdout = self.read_until(CTRL_D, wait, on_stdout)
-            self.phase = "stderr"
+            self.phase = Phase.STDERR
             stderr = self.read_until(CTRL_D, wait, on_stderr)
-            self.phase = "prompt"
+            self.phase = Phase.PROMPT
             self.read_until(b">", handshake)
-            self.phase = "idle"
+            self.phase = Phase.IDLE
         except _Idle as idle:
             raise ExecTimeout(
                 _("The board sent nothing for {seconds} s; the program was stopped.").format(
@@ -379,13 +411,17 @@ class RawRepl:
         if the board is back at the raw prompt within `wait` seconds."""
         self._cancelled.clear()
         remaining = {
-            "stdout": [CTRL_D, CTRL_D, b">"],
-            "stderr": [CTRL_D, b">"],
-            "prompt": [b">"],
+            Phase.STDOUT: [CTRL_D, CTRL_D, b">"],
+            Phase.STDERR: [CTRL_D, b">"],
+            Phase.PROMPT: [b">"],
         }.get(self.phase)
         if not remaining:
             return False
-        following = {"stdout": "stderr", "stderr": "prompt", "prompt": "idle"}
+        following = {
+            Phase.STDOUT: Phase.STDERR,
+            Phase.STDERR: Phase.PROMPT,
+            Phase.PROMPT: Phase.IDLE,
+        }
         try:
             for marker in remaining:
                 self.read_until(marker, wait)

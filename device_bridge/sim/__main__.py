@@ -22,6 +22,7 @@ from .runner import Runner
 from .sandbox import BoardState, CPythonEngine
 from .vfs import VirtualFS
 from .wasm.board import CPU_FUEL_PER_S, WasmEngine, WorkClock
+from .wasm.stdin import SerialInput
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
 
     console = Console(infile, outfile, interrupting=lambda: engine.running, on_interrupt=interrupt)
     out = state.stdout = TextOut(console, channel)
+    if isinstance(engine, WasmEngine):
+        engine.serial_input = SerialInput(console)
     if not sealed:
         # Pupil code's print() and the prompt's echo of values go to the board's serial line.
         sys.stdout = state.stdout  # type: ignore[assignment]

@@ -60,9 +60,13 @@ class Console:
                 else:
                     self._queue.put(byte)
 
-    def read_byte(self) -> int | None:
-        """The next byte from the host; None once the host closed the line."""
-        return self._queue.get()
+    def read_byte(self, timeout: float | None = None) -> int | None:
+        """The next byte from the host; None once the host closed the line. Raises
+        `TimeoutError` when none came within `timeout` seconds (None: wait for ever)."""
+        try:
+            return self._queue.get(timeout=timeout)
+        except queue.Empty:
+            raise TimeoutError from None
 
     def write(self, data: bytes) -> None:
         if not data:

@@ -25,9 +25,12 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tne.i18n import _, number
+
+if TYPE_CHECKING:
+    from ..transports.base import SimControls
 
 
 @dataclass(frozen=True)
@@ -56,27 +59,27 @@ class Trace:
     # -- recording ---------------------------------------------------------------------------
 
     @classmethod
-    def record(cls, transport: Any) -> Trace:
-        """A trace that fills from `transport`'s events from now on."""
+    def record(cls, sim: SimControls) -> Trace:
+        """A trace that fills from the simulated board's events from now on."""
         trace = cls()
-        trace._unsubscribe = transport.subscribe(trace.add)
+        trace._unsubscribe = sim.subscribe(trace.add)
         return trace
 
     def add(self, event: dict) -> None:
         with self._lock:
             self.events.append(event)
 
-    def started(self, transport: Any, timeout: float = 5.0) -> Trace:
+    def started(self, sim: SimControls, timeout: float = 5.0) -> Trace:
         """After `Board.start()`: forget what the bridge's own probe printed, so that
         `printed()` is the program's output only (the robot's start pose is kept)."""
-        transport.sync_events(timeout)
+        sim.sync_events(timeout)
         with self._lock:
             self.events = [e for e in self.events if e.get("kind") != "stdout"]
         return self
 
-    def finish(self, transport: Any, timeout: float = 5.0) -> Trace:
+    def finish(self, sim: SimControls, timeout: float = 5.0) -> Trace:
         """Wait for the last events of the board, then stop recording."""
-        transport.sync_events(timeout)
+        sim.sync_events(timeout)
         unsubscribe = getattr(self, "_unsubscribe", None)
         if unsubscribe is not None:
             unsubscribe()

@@ -9,6 +9,34 @@ from __future__ import annotations
 
 import queue
 from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import Protocol
+
+
+class SimControls(Protocol):
+    """What only a simulated board offers beside its serial line: its settings, its events
+    (display, motors, pose...) and inputs to it (buttons, tilt, pace). `Board.sim` is this, or
+    None on a real board: callers test for None, never for a method's name."""
+
+    firmware: str
+    #: The robot that carries the micro:bit ("" for a bare micro:bit).
+    robot: str
+    #: The seed of the board's randomness (noise, `random`).
+    seed: int
+    #: The robot's world: a name or a .toml path ("" for the default world).
+    world: str
+
+    def subscribe(self, callback: Callable[[dict], None]) -> Callable[[], None]:
+        """Call `callback(event)` for each event of the board; returns the unsubscriber."""
+        ...
+
+    def send_input(self, message: dict) -> None:
+        """An input for the board, applied at its next simulated instant."""
+        ...
+
+    def sync_events(self, timeout: float = 5.0) -> bool:
+        """Wait until every event emitted so far has reached the subscribers."""
+        ...
 
 
 class Transport(ABC):
@@ -44,6 +72,11 @@ class Transport(ABC):
 
     def reset_line(self) -> bool:
         return False
+
+    @property
+    def sim_controls(self) -> SimControls | None:
+        """The simulator's controls, for a simulated board only."""
+        return None
 
     def discard_input(self) -> None:
         """Drop what the board sent before we listened (garbage, an old program's output)."""

@@ -30,7 +30,7 @@ from ..errors import DeviceUnreachable, LinkLost, UsageError
 from ..sim.inputs import InputsError, load_inputs
 from ..sim.limits import STUCK_MARK
 from ..sim.robots import ROBOTS as SIMULATED_ROBOTS
-from .base import Transport, take_queued
+from .base import SimControls, Transport, take_queued
 
 #: Robots the simulator can carry the micro:bit on (`sim:maqueen`); `sim` is a bare micro:bit.
 ROBOTS: frozenset[str] = frozenset(SIMULATED_ROBOTS)
@@ -173,6 +173,10 @@ class SimTransport(Transport):
             queue_.put(chunk)
 
     # -- the side channel --------------------------------------------------------------------
+
+    @property
+    def sim_controls(self) -> SimControls:
+        return self
 
     def subscribe(self, callback: EventCallback) -> Callable[[], None]:
         """Call `callback(event)` for each event of the board (on a thread of the transport's;

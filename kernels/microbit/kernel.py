@@ -39,6 +39,7 @@ from .link import BoardLink, NotConnected
 from .live import make_live
 from .magics import MAGICS, MagicError, run_magic, save
 from .output import BoardText
+from .stdin import InputBox
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -206,8 +207,12 @@ class MicrobitKernel(IPythonKernel):
             self.cells_run += 1
         parent = self.get_parent("shell")
         output = CellOutput(self, parent, silent)
+        box = InputBox(self, self._parent_ident["shell"], parent, allow_stdin, output.flush)
         self.live.on_cell_start()
-        error = await self._run(cell, output, count, code.split("\n"))
+        try:
+            error = await self._run(cell, output, count, code.split("\n"), box)
+        finally:
+            box.ended.set()
         output.flush()
         self.completer.forget()
         self.live.on_cell_end(error is None)
@@ -224,7 +229,7 @@ class MicrobitKernel(IPythonKernel):
         return {"status": "error", "execution_count": count, **error.content()}
 
     async def _run(
-        self, cell: Cell, output: CellOutput, count: int, source: list[str]
+        self, cell: Cell, output: CellOutput, count: int, source: list[str], box: InputBox
     ) -> PupilError | None:
         """Run a cell's magics, then its board code; the error to show, or None."""
         if not self._startup.done():
@@ -241,7 +246,7 @@ class MicrobitKernel(IPythonKernel):
                 return None
             if not cell.code.strip():
                 return None
-            return await self.on_board(self._run_code, cell, output, count, source)
+            return await self.on_board(self._run_code, cell, output, count, source, box)
         except (MagicError, NotConnected) as error:
             return kernel_error("UsageError", error.message)
         except BridgeError as error:
@@ -251,7 +256,7 @@ class MicrobitKernel(IPythonKernel):
             return kernel_error(type(error).__name__, str(error))
 
     def _run_code(
-        self, cell: Cell, output: CellOutput, count: int, source: list[str]
+        self, cell: Cell, output: CellOutput, count: int, source: list[str], box: InputBox
     ) -> PupilError | None:
         """On the worker thread: run the board code, streaming its output."""
         if self.link.board is None and self.link.address:
@@ -263,7 +268,7 @@ class MicrobitKernel(IPythonKernel):
         code, rewritten = show_last_value(cell.code)
         stdout = BoardText(lambda text: output.say(text, "stdout"), watch_result=rewritten)
         try:
-            result = self.link.run(code, stdout.feed, None)
+            result = self.link.run(code, stdout.feed, None, box)
         finally:
             stdout.close()
         if result.stderr:
@@ -398,7 +403,7 @@ class MicrobitKernel(IPythonKernel):
         widgets read the LEDs after each cell), giving up after `ASK_TIMEOUT`: a busy or stuck
         board never freezes the notebook."""
         board = self.link.board
-        if board is None or board.repl.phase == "stuck":
+        if board is None or board.stuck:
             return nothing
         method = getattr(self.completer, what)
         try:

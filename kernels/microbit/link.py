@@ -3,9 +3,9 @@
 Every board call (a cell, a magic, a completion) runs on the single worker thread of a
 `BoardLink`, one after the other, so the kernel's event loop and its control thread are never
 blocked by a board that is slow, hangs (`temperature()` on the emulated micro:bit) or vanishes (a
-pulled cable). `interrupt()` is the one method meant for other threads: it sends Ctrl-C and, if
-the board is still running after `ESCALATE_AFTER`, cancels the worker's read, after which
-`Board.run` escalates by itself (soft reboot, then line reset, then `DeviceNotResponding`).
+pulled cable). `interrupt()` is the one method meant for other threads: it is the board's own
+`Board.request_stop()` (Ctrl-C, then, if the board still runs, the escalation that `Board.run`
+makes by itself: soft reboot, then line reset, then `DeviceNotResponding`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ from device_bridge.errors import BridgeError, DeviceUnreachable, LinkLost
 from device_bridge.protocol import RunResult
 from tne.i18n import _
 
-#: Seconds between the Ctrl-C of a Stop and cancelling the read (the escalation).
-ESCALATE_AFTER = 1.0
 #: How fast a simulated board runs in the kernel, in times real time: a pupil's `sleep(1000)`
 #: takes a second, as on the board (and a `while True:` loop with a sleep does not flood the
 #: notebook). The grading kernelspec sets 0: as fast as possible. `%sim --speed X` and the
@@ -55,7 +53,6 @@ class BoardLink:
         self._on_connection = on_connection or (lambda label, connected: None)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tne-board")
         self._running = threading.Lock()  # held while a board call runs
-        self._finished = threading.Event()  # set when the current (or last) call ends
         self._closed = False
 
     # -- the worker --------------------------------------------------------------------------
@@ -66,11 +63,7 @@ class BoardLink:
         def call() -> T:
             with self._running:
                 self.interrupted.clear()
-                self._finished = threading.Event()
-                try:
-                    return function(*args)
-                finally:
-                    self._finished.set()
+                return function(*args)
 
         return self._executor.submit(call)
 
@@ -110,11 +103,10 @@ class BoardLink:
         `sim_speed()`)."""
         self.disconnect()
         self.board = board
-        transport = board.transport
-        if hasattr(transport, "send_input") and sim_speed() > 0:
+        if board.sim is not None and sim_speed() > 0:
             with contextlib.suppress(BridgeError):
-                transport.send_input({"kind": "speed", "factor": sim_speed()})
-                transport.sync_events()  # applied before the first cell's code arrives
+                board.sim.send_input({"kind": "speed", "factor": sim_speed()})
+                board.sim.sync_events()  # applied before the first cell's code arrives
         self._notify(board.label, True)
 
     def disconnect(self) -> None:
@@ -135,12 +127,15 @@ class BoardLink:
             )
         return self.board
 
-    def run(self, code: str, on_stdout: Any, on_stderr: Any) -> RunResult:
+    def run(self, code: str, on_stdout: Any, on_stderr: Any, on_input: Any = None) -> RunResult:
         """Run a cell's code with no silence limit (a pupil's loop may print nothing); a lost
-        link forgets the board, so that the next cell says how to connect one."""
+        link forgets the board, so that the next cell says how to connect one. `on_input`
+        answers the program's `input()` (the notebook's input box)."""
         board = self.require()
         try:
-            return board.run(code, timeout=None, on_stdout=on_stdout, on_stderr=on_stderr)
+            return board.run(
+                code, timeout=None, on_stdout=on_stdout, on_stderr=on_stderr, on_input=on_input
+            )
         except LinkLost:
             self.disconnect()
             raise
@@ -156,19 +151,9 @@ class BoardLink:
         board = self.board
         if not self.busy or board is None:
             return False
-        finished = self._finished  # this call's: a later call is never cancelled by mistake
         self.interrupted.set()
-        with contextlib.suppress(BridgeError, OSError):
-            board.repl.interrupt()
-        threading.Thread(target=self._escalate, args=(board, finished), daemon=True).start()
+        board.request_stop()
         return True
-
-    @staticmethod
-    def _escalate(board: Board, finished: threading.Event) -> None:
-        """If Ctrl-C did not end the call in time, make its read give up: `Board.run` then
-        soft-reboots or resets the board, or reports that it no longer answers."""
-        if not finished.wait(ESCALATE_AFTER):
-            board.repl.cancel()
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop what runs, close the board, end the worker; never waits more than `timeout`."""

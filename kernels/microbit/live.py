@@ -43,18 +43,23 @@ class NoLive:
         pass
 
 
+#: The hooks the kernel calls: `NoLive`'s methods, and every live object has them all.
+HOOKS = frozenset(name for name in vars(NoLive) if name.startswith("on_"))
+
+
 class Guarded:
-    """Calls the widgets' live object, logging (and swallowing) whatever it raises."""
+    """Calls the widgets' live object, logging (and swallowing) whatever it raises. A name
+    that is not a hook is an error at once (a misspelt hook never becomes a silent no-op)."""
 
     def __init__(self, live: Any) -> None:
         self.live = live
 
     def __getattr__(self, name: str) -> Any:
-        method = getattr(self.live, name, None)
+        if name not in HOOKS:
+            raise AttributeError(f"no live hook {name!r}; the hooks are {sorted(HOOKS)}")
+        method = getattr(self.live, name)
 
         def call(*args: Any) -> None:
-            if method is None:
-                return
             try:
                 method(*args)
             except Exception:  # noqa: BLE001 - a widget bug must not break a cell

@@ -234,8 +234,6 @@ def sim(context: MagicContext, args: list[str]) -> None:
     speed = options.pop("speed", None)
     accepted = inspect.signature(SimTransport).parameters
     missing = [name for name in options if name not in accepted]
-    if speed is not None and not hasattr(SimTransport, "send_input"):
-        missing.append("speed")
     if missing:
         raise MagicError(
             _("The simulator does not support {options} yet.").format(
@@ -255,10 +253,10 @@ def sim(context: MagicContext, args: list[str]) -> None:
     transport.open()
     board = Board.started(transport, parsed)
     context.link.attach(board)
-    if speed is not None:
+    if speed is not None and board.sim is not None:
         # Pacing goes through the simulator's side channel (docs/simulator.md); after
         # `attach`, which sets the kernel's default pace.
-        transport.send_input({"kind": "speed", "factor": speed})
+        board.sim.send_input({"kind": "speed", "factor": speed})
     context.say(_("Connected to {board}.").format(board=board.label) + "\n")
 
 

@@ -19,8 +19,10 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+from device_bridge import Board
 from device_bridge.errors import BridgeError
 from device_bridge.leds import DARK, PIXELS_CODE, parse_pixels
+from device_bridge.transports.base import SimControls
 from tne.i18n import _
 
 from .picture import WorldPicture
@@ -57,7 +59,7 @@ class LiveWidgets:
         self._dashboard_cell: str | None = None  # the notebook cell whose output holds it
         self.simulator_watched = False
         self._views: dict[str, Any] = {}
-        self._transport: Any = None
+        self._sim: SimControls | None = None
         self._picture: WorldPicture | None = None
         self._unsubscribe: Any = None
         self._lock = threading.Lock()
@@ -97,7 +99,7 @@ class LiveWidgets:
             view.actions["button"] = self._button
             view.observe(self._pacing_changed, ["paused", "speed"])
             view.observe(self._tilt_changed, ["tilt_x", "tilt_y"])
-            view.available = self._transport is not None
+            view.available = self._sim is not None
             self._picture_throttle.request()
         return view
 
@@ -155,7 +157,7 @@ class LiveWidgets:
 
     def on_connection(self, label: str | None, connected: bool) -> None:
         self.label, self.connected = label, connected
-        self._follow(self._current_transport() if connected else None)
+        self._follow(self._current_sim() if connected else None)
         self.note = self._sim_note() if connected else ""
         self._show_connection()
 
@@ -175,7 +177,7 @@ class LiveWidgets:
     def on_cell_end(self, ok: bool) -> None:
         if self.plot.end_of_output():
             self._plot_throttle.request()
-        if self._transport is not None:
+        if self._sim is not None:
             threading.Thread(target=self._settle_sim, daemon=True).start()
         else:
             self._plot_throttle.flush()
@@ -185,41 +187,38 @@ class LiveWidgets:
 
     # -- the board -----------------------------------------------------------------------------
 
-    def _current_transport(self) -> Any:
-        from device_bridge.transports.sim import SimTransport
-
-        board = getattr(self.kernel, "board", None)
-        transport = getattr(board, "transport", None)
-        return transport if isinstance(transport, SimTransport) else None
+    def _current_sim(self) -> SimControls | None:
+        board: Board | None = self.kernel.board
+        return board.sim if board is not None else None
 
     def _sim_note(self) -> str:
         link = getattr(self.kernel, "link", None)
         asked = (getattr(link, "address", "") or "auto").split(":")[0]
-        if self._transport is not None and asked in ("auto", "all"):
+        if self._sim is not None and asked in ("auto", "all"):
             return _("No board is plugged in: the cells run on the simulated micro:bit.")
         profile = getattr(getattr(self.kernel, "board", None), "profile", None)
-        if self._transport is None and str(getattr(profile, "kind", "")).startswith("microbit"):
+        if self._sim is None and str(getattr(profile, "kind", "")).startswith("microbit"):
             return _("The LEDs are read from the board after each cell.")
         return ""
 
-    def _follow(self, transport: Any) -> None:
+    def _follow(self, sim: SimControls | None) -> None:
         """Listen to the simulated board's events (or stop listening to the previous one)."""
         if self._unsubscribe is not None:
             with contextlib.suppress(Exception):
                 self._unsubscribe()
             self._unsubscribe = None
-        self._transport = transport
-        self._picture = WorldPicture.of(transport) if transport is not None else None
+        self._sim = sim
+        self._picture = WorldPicture.of(sim) if sim is not None else None
         self._picture_throttle.request()
-        if transport is not None:
-            self._unsubscribe = transport.subscribe(self._event)
+        if sim is not None:
+            self._unsubscribe = sim.subscribe(self._event)
             if self.simulator_watched:
                 self._send_pacing()
         if "simulator" in self._views:
-            self._views["simulator"].available = transport is not None
+            self._views["simulator"].available = sim is not None
 
     def _event(self, event: dict) -> None:
-        """One event of the simulated board (on the transport's thread)."""
+        """One event of the simulated board (on the sim's thread)."""
         if event.get("kind") == "display":
             pixels = parse_pixels(str(event.get("pixels", "")))
             if pixels is not None:
@@ -230,10 +229,10 @@ class LiveWidgets:
 
     def _settle_sim(self) -> None:
         """After a cell: wait for the board's last events, then show the final LEDs."""
-        transport = self._transport
+        sim = self._sim
         with contextlib.suppress(BridgeError, OSError):
-            if transport is not None:
-                transport.sync_events(1.0)
+            if sim is not None:
+                sim.sync_events(1.0)
         self._led_throttle.flush()
         self._plot_throttle.flush()
         self._picture_throttle.flush()
@@ -286,12 +285,12 @@ class LiveWidgets:
         """Send an input and wait until the board has taken it (a round trip of about a
         millisecond), so that a click followed by a cell is seen by that cell: the kernel
         handles the click's message before the cell's request."""
-        transport = self._transport
-        if transport is None:
+        sim = self._sim
+        if sim is None:
             return
         try:
-            transport.send_input(message)
-            transport.sync_events(INPUT_TIMEOUT)
+            sim.send_input(message)
+            sim.sync_events(INPUT_TIMEOUT)
         except (BridgeError, OSError):
             log.info("input not delivered: %s", message)
 

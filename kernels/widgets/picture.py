@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from device_bridge.transports.base import SimControls
 
 log = logging.getLogger(__name__)
 #: The event kinds the picture draws.
@@ -27,17 +30,17 @@ class WorldPicture:
         self._lock = threading.Lock()
 
     @classmethod
-    def of(cls, transport: Any) -> WorldPicture | None:
-        """The picture for a simulated robot's transport; None for a bare micro:bit (or a world
-        that cannot be read: the board says why when it starts)."""
-        if not getattr(transport, "robot", ""):
+    def of(cls, sim: SimControls) -> WorldPicture | None:
+        """The picture for a simulated robot; None for a bare micro:bit (or a world that
+        cannot be read: the board says why when it starts)."""
+        if not sim.robot:
             return None
         from device_bridge.sim.world import WorldError, load_world
 
         try:
-            return cls(load_world(getattr(transport, "world", "") or None))
+            return cls(load_world(sim.world or None))
         except WorldError:
-            log.info("no picture: the world of %s cannot be read", transport)
+            log.info("no picture: the world of %s cannot be read", sim)
             return None
 
     def add(self, event: dict) -> bool:

@@ -64,12 +64,22 @@ def tne(
     )
 
 
-def start_tne(*args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def ignore_sigint() -> None:
+    """In the child, before `tne` starts: SIGINT ignored, as a background job of a
+    non-interactive shell (a CI runner, a launcher script) inherits it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def start_tne(
+    *args: str, env: dict[str, str], parent_ignores_sigint: bool = False, stdin: int | None = None
+) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "tne.cli", *args],
+        stdin=stdin,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
+        preexec_fn=ignore_sigint if parent_ignores_sigint else None,  # noqa: PLW1509
     )
 
 
@@ -228,20 +238,27 @@ def test_run_shows_each_line_as_soon_as_the_board_prints_it(env, tmp_path: Path)
     assert process.returncode == 0
 
 
+@pytest.mark.parametrize(
+    "parent_ignores_sigint",
+    [False, pytest.param(True, marks=pytest.mark.skipif(sys.platform == "win32", reason="POSIX"))],
+    ids=["terminal", "parent-ignores-sigint"],
+)
 def test_ctrl_c_during_run_exits_130_and_stops_the_program_on_the_board(
-    first: qemu.QemuMicrobit, env, tmp_path: Path
+    first: qemu.QemuMicrobit, env, tmp_path: Path, parent_ignores_sigint: bool
 ) -> None:
     program = tmp_path / "sans_fin.py"
     program.write_text(ENDLESS)
 
-    check_ctrl_c_stops_run(program, pty_of(first), env)
+    check_ctrl_c_stops_run(program, pty_of(first), env, parent_ignores_sigint)
 
 
-def check_ctrl_c_stops_run(program: Path, pty: str, env: dict[str, str]) -> None:
+def check_ctrl_c_stops_run(
+    program: Path, pty: str, env: dict[str, str], parent_ignores_sigint: bool = False
+) -> None:
     """`tne run PROGRAM` (a loop printing `tour N` lines) stopped by Ctrl-C: exit 130, and the
     program no longer runs on the board; the next command works at once. Shared with the
     modern board's CLI tests."""
-    process = start_tne("run", str(program), env=env)
+    process = start_tne("run", str(program), env=env, parent_ignores_sigint=parent_ignores_sigint)
     try:
         assert read_line(process, timeout=10) == b"tour 0\n"
         process.send_signal(signal.SIGINT)

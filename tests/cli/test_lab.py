@@ -76,8 +76,14 @@ def test_a_folder_that_is_a_file_is_refused_in_french(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="Ctrl-C sent to a process group (POSIX)")
-def test_tne_lab_serves_the_kernels_in_french_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    server = Lab(tmp_path)  # --device auto: no board here, so the simulator, said in French
+@pytest.mark.parametrize(
+    "parent_ignores_sigint", [False, True], ids=["terminal", "parent-ignores-sigint"]
+)
+def test_tne_lab_serves_the_kernels_in_french_and_stops_on_ctrl_c(
+    tmp_path: Path, parent_ignores_sigint: bool
+) -> None:
+    # --device auto: no board here, so the simulator, said in French
+    server = Lab(tmp_path, parent_ignores_sigint=parent_ignores_sigint)
     try:
         specs = get_json(server.url("api/kernelspecs"))["kernelspecs"]
         assert {"tne-microbit", "tne-microbit-sim"} <= set(specs)

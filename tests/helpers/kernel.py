@@ -86,8 +86,18 @@ class KernelSession:
 
     # -- cells ---------------------------------------------------------------------------------
 
-    def send(self, code: str) -> str:
-        return self.client.execute(code)
+    def send(self, code: str, allow_stdin: bool = False) -> str:
+        """`allow_stdin`: the front end can show an input box (JupyterLab can; nbclient,
+        which grading uses, cannot)."""
+        return self.client.execute(code, allow_stdin=allow_stdin)
+
+    def input_request(self, timeout: float = 30) -> dict[str, Any]:
+        """The next input box the kernel asks for (its stdin `input_request`)."""
+        return self.client.get_stdin_msg(timeout=timeout)
+
+    def answer(self, text: str) -> None:
+        """Type `text` in the input box and press Enter."""
+        self.client.input(text)
 
     def collect(self, msg_id: str, timeout: float = 30) -> CellRun:
         """iopub messages of `msg_id` until the kernel is idle again, then the reply."""

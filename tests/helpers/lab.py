@@ -24,6 +24,10 @@ START_TIMEOUT = 60.0
 REPO = Path(__file__).resolve().parents[2]
 
 
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class Lab:
     """`command`, when given, makes the whole command line from the port (the install tests
     run `tne lab` as another account, with that account's environment); by default this
@@ -35,6 +39,7 @@ class Lab:
         *options: str,
         command: Callable[[int], list[str]] | None = None,
         timeout: float = START_TIMEOUT,
+        parent_ignores_sigint: bool = False,
     ) -> None:
         self.port = free_port()
         if command is None:
@@ -60,6 +65,8 @@ class Lab:
             text=True,
             # Its own process group, so a test can send Ctrl-C the way a terminal does.
             start_new_session=sys.platform != "win32",
+            # SIGINT ignored, as a background job of a non-interactive shell inherits it.
+            preexec_fn=_ignore_sigint if parent_ignores_sigint else None,  # noqa: PLW1509
         )
         self.log: list[str] = []
         self._found = threading.Event()

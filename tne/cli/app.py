@@ -26,6 +26,7 @@ from tne.program_warnings import program_warnings  # noqa: E402
 
 from .doctor import doctor_command  # noqa: E402
 from .guide import guide  # noqa: E402
+from .interrupts import take_ctrl_c  # noqa: E402
 from .kernel import kernel_app  # noqa: E402
 from .output import BoardOutput, say  # noqa: E402
 from .printing import register as register_printing  # noqa: E402
@@ -40,6 +41,7 @@ from .runner import (  # noqa: E402
     run_on_boards,
     usage,
 )
+from .typed_input import terminal_line  # noqa: E402
 from .workshop import workshop_app  # noqa: E402
 from .workshop_label import scroll_name  # noqa: E402
 
@@ -170,12 +172,12 @@ def _run_code(code: str, timeout: float | None, file_name: str | None, leds: boo
         from .led_view import LedView, wants_live
         from .pupil_errors import report_pupil_error, say_warnings
 
-        robot = bool(getattr(board.transport, "robot", ""))
-        say_warnings(program_warnings(code, robot=robot), prefix)
+        sim = board.sim
+        say_warnings(program_warnings(code, robot=bool(sim and sim.robot)), prefix)
         view = None
-        if hasattr(board.transport, "subscribe") and not prefix:
+        if sim is not None and not prefix:
             view = LedView(wants_live(leds))
-            view.start(board.transport)
+            view.start(sim)
         write = view.write if view is not None and view.live else out.write
         silence = timeout
         if view is not None and view.paced and timeout == EXEC_TIMEOUT:
@@ -183,11 +185,11 @@ def _run_code(code: str, timeout: float | None, file_name: str | None, leds: boo
             # prints nothing for more than 10 s), and Ctrl-C stops it: no default time-out.
             silence = None
         try:
-            result = board.run(code, timeout=silence, on_stdout=write)
+            result = board.run(code, timeout=silence, on_stdout=write, on_input=terminal_line)
         finally:
-            if view is not None:
+            if sim is not None and view is not None:
                 with contextlib.suppress(BridgeError):
-                    board.transport.sync_events()
+                    sim.sync_events()
                 view.close()
         if result.stderr:
             text = result.stderr.decode("utf-8", "replace")
@@ -249,6 +251,7 @@ def run(
 ) -> None:
     from .sim_run import SimOptions, run_simulated, wants_simulator
 
+    take_ctrl_c()
     code = _read_local(file)
     options = SimOptions(world, seed, duration, out, noise, trace, inputs)
     if wants_simulator(device, options):
@@ -277,6 +280,7 @@ def repl(
 ) -> None:
     from .terminal import terminal_action
 
+    take_ctrl_c()
     finish(run_on_boards(device, terminal_action(timeout)))
 
 
@@ -297,6 +301,7 @@ def monitor(
 
     from .terminal import terminal_action
 
+    take_ctrl_c()
     ends = {"lf": b"\n", "cr": b"\r", "crlf": b"\r\n"}
     if newline not in ends:
         finish(usage(_("--eol takes lf, cr or crlf.")))
@@ -510,6 +515,7 @@ def lab(
 ) -> None:
     from .lab import run_lab
 
+    take_ctrl_c()
     finish(run_lab(browser=not no_browser, port=port, device=device, workspace=folder))
 
 

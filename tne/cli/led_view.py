@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import Any
 
 from rich.console import Console
 from rich.live import Live
@@ -20,6 +19,7 @@ from rich.text import Text
 
 from device_bridge.leds import parse_pixels
 from device_bridge.sim.trace import leds_as_text
+from device_bridge.transports.base import SimControls
 
 from .output import say
 
@@ -64,15 +64,16 @@ class LedView:
             console = Console(file=sys.stdout, force_terminal=True, highlight=False)
             self._live = Live(matrix(""), console=console, auto_refresh=False, transient=False)
 
-    def start(self, transport: Any) -> None:
-        """Follow `transport`'s events; on a live view, pace a bare micro:bit at real time (a
-        robot's run is about its path: it keeps its full speed, and its summary comes at once)."""
-        transport.subscribe(self.on_event)
+    def start(self, sim: SimControls) -> None:
+        """Follow the simulated board's events; on a live view, pace a bare micro:bit at real
+        time (a robot's run is about its path: it keeps its full speed, and its summary comes at
+        once)."""
+        sim.subscribe(self.on_event)
         if self._live is not None:
             self._live.start()
-            if not getattr(transport, "robot", ""):
-                transport.send_input({"kind": "speed", "factor": 1.0})
-                transport.sync_events()
+            if not sim.robot:
+                sim.send_input({"kind": "speed", "factor": 1.0})
+                sim.sync_events()
                 self.paced = True
 
     def on_event(self, event: dict) -> None:

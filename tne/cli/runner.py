@@ -6,7 +6,6 @@ error or bad local path; 3 device unreachable or not responding; 130 Ctrl-C.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -176,8 +175,7 @@ def _stop_all(targets: list[Target]) -> int:
     for target in targets:
         board = target.board
         if board is not None and not target.done.is_set():
-            with contextlib.suppress(BridgeError):
-                board.repl.interrupt()
+            board.request_stop()
     deadline = time.monotonic() + 2.0
     while time.monotonic() < deadline and not all(t.done.is_set() for t in targets):
         time.sleep(0.05)
@@ -185,7 +183,7 @@ def _stop_all(targets: list[Target]) -> int:
         if not target.done.is_set():
             error(_("The board did not stop. Press the reset button on its back."), target.prefix)
             if target.board is not None:
-                target.board.transport.close()
+                target.board.close_link()
     say(_("Stopped."))
     return EXIT_INTERRUPTED
 

@@ -32,6 +32,7 @@ from .led_view import LedView, wants_live
 from .output import BoardOutput, error, say
 from .pupil_errors import report_pupil_error, say_warnings
 from .runner import EXIT_BOARD, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, report, usage
+from .typed_input import terminal_line
 
 #: Simulated seconds a program may run when `--duration` is not given.
 DEFAULT_DURATION_S = 120.0
@@ -119,7 +120,12 @@ def run_simulated(
         board.start()
         trace.started(transport)
         view.start(transport)
-        result = board.run(code, timeout=timeout, on_stdout=view.write if view.live else out.write)
+        result = board.run(
+            code,
+            timeout=timeout,
+            on_stdout=view.write if view.live else out.write,
+            on_input=terminal_line,
+        )
         if result.stderr:
             with contextlib.suppress(BridgeError):
                 transport.sync_events()

@@ -30,10 +30,11 @@ from ..radio import make_radio
 from ..randomness import make_random
 from ..vfs import VirtualFS
 from . import standard, wording
-from .door import Handler
+from .door import Handler, encode
 from .files import file_ops
 from .memory import Trapped
 from .peripherals import HostModules
+from .stdin import SerialInput
 from .vm import EOT_SHOWN_TEXT as EOT_SHOWN
 from .vm import FUEL_PER_STATEMENT, GUEST, MS_PER_FUEL, GuestVM, Limits, VMHooks
 
@@ -113,6 +114,8 @@ class WasmEngine:
         self.cap: DurationCap | None = None
         self._work_base = 0.0  # simulated ms of work done by the earlier boots' guests
         self.modules: dict[str, object] = {}
+        #: Where `input()` reads its answers (the serial line; set once the console exists).
+        self.serial_input: SerialInput | None = None
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._printed = wording.PrintedObjects(firmware)
         self._left_out_ms = 0.0
@@ -133,6 +136,7 @@ class WasmEngine:
         ops = {
             **host.ops(),
             **file_ops(self.vfs, self.firmware),
+            "input": self._input,
         }
         if self.cap is not None:
             ops = {name: _capped(handler) for name, handler in ops.items()}
@@ -180,6 +184,12 @@ class WasmEngine:
         """Everything the program sends on the serial line (`print`, `uart.write`): a `\x04`
         in it would end the raw REPL's output early, so it is shown as `␄`."""
         self._serial(text.replace("\x04", EOT_SHOWN))
+
+    def _input(self, prompt: str) -> str:
+        """`input(prompt)` (wasm/stdin.py); the answer as a door result."""
+        if self.serial_input is None:
+            raise RuntimeError("input() has no serial line")
+        return encode(self.serial_input.ask(prompt, self._uart_write, self._checkpoint))
 
     def _checkpoint(self) -> None:
         assert self.vm is not None

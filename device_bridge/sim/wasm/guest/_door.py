@@ -340,7 +340,14 @@ def boot():
     os.chdir("/")
     sys.path[:] = ["", "/"]
     builtins.__import__ = _importer
+    builtins.input = _input
     _probe()
+
+
+def _input(prompt=""):
+    # The board's `input()`: the host prints the prompt, says that the board waits, and reads
+    # the answer from the serial line (device_bridge/sim/wasm/stdin.py).
+    return result(big("input", str(prompt)))
 
 
 def _nothing(_):

@@ -1,0 +1,123 @@
+"""`input()` across the raw REPL: how a board says that it waits for a line, and how the host
+answers.
+
+The signal. A program that calls `input()` prints its prompt, then `INPUT_MARK` on stdout, then
+reads stdin. The host sees the mark in the output stream (never shown to anyone) and so knows
+that the board waits, without guessing from silence. Who prints it:
+- the simulator's `input()` (its guest asks the host through the door op `input`, and the host
+  side writes the mark on the serial line: device_bridge/sim/wasm/stdin.py);
+- on real firmware, `FIRMWARE_INPUT`, which `Board` defines in the board's `__main__` before
+  the first run whose code mentions `input` (after each reboot). The firmware's own `input()`
+  gives no sign: on the raw REPL it reads the UART through readline and echoes every byte
+  typed, prompt or not, so nothing in its output tells "waiting" from "slow". The micro:bit
+  firmware has no `sys.stdin`: it reads `microbit.uart` (the REPL's own line; a Ctrl-C is taken
+  by the line's interrupt handler before the buffer, so it still stops the program). (A module the
+  pupil imports from a file still sees the firmware's `input()`: it works, without the mark,
+  and the host cannot answer it.)
+
+The answer. One line: the UTF-8 bytes of the text in hexadecimal, then `\\r`; or `!`, the
+hexadecimal of a message, then `\\r` for a refusal (no way to type here, or a grading run), which
+the board raises as `RuntimeError(message)`. Hexadecimal because the V1 firmware reads stdin one
+byte at a time as text (multi-byte characters would split), and because none of its digits is a
+control byte of the raw REPL (a Ctrl-C still stops the program while it waits).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+#: What the board prints when it waits for a line (an OSC sequence: terminals ignore it).
+INPUT_MARK = b"\x1b]tne;input\x07"
+REFUSED = b"!"
+END = b"\r"
+
+#: `input()` for real firmware (MicroPython 1.9.2 and later), defined in the board's `__main__`.
+FIRMWARE_INPUT = """\
+def input(prompt=''):
+    try:
+        from microbit import uart, sleep
+
+        def c():
+            while not uart.any():
+                sleep(1)
+            return uart.read()
+    except ImportError:
+        import sys
+
+        def c():
+            return sys.stdin.read(1).encode()
+    print(prompt, end='\x1b]tne;input\x07')
+    h = b''
+    while b'\\r' not in h:
+        h += c()
+    h = str(h[:h.find(b'\\r')], 'utf-8')
+    t = str(bytes(int(h[i:i + 2], 16) for i in range(len(h) % 2, len(h), 2)), 'utf-8')
+    if h[:1] == '!':
+        raise RuntimeError(t)
+    return t
+"""
+
+
+def answer_line(text: str) -> bytes:
+    """The answer that makes the board's `input()` return `text` (without its line end)."""
+    return text.encode("utf-8").hex().encode("ascii") + END
+
+
+def refusal_line(message: str) -> bytes:
+    """The answer that makes the board's `input()` raise `RuntimeError(message)`."""
+    return REFUSED + message.encode("utf-8").hex().encode("ascii") + END
+
+
+def read_answer(line: bytes) -> tuple[bool, str]:
+    """(refused, text) from an answer line without its `\\r` (the simulator's side)."""
+    refused = line.startswith(REFUSED)
+    digits = line[1:] if refused else line
+    try:
+        text = bytes.fromhex(digits.decode("ascii")).decode("utf-8", "replace")
+    except ValueError:
+        text = ""
+    return refused, text
+
+
+class InputWatch:
+    """Passes a run's stdout on without `INPUT_MARK`, and calls `asked()` where the mark was
+    (after the prompt has been passed on). The mark may arrive split across chunks: a tail that
+    could be its beginning is held until the next chunk."""
+
+    def __init__(self, on_stdout: Callable[[bytes], None] | None, asked: Callable[[], None]):
+        self._out = on_stdout or (lambda _data: None)
+        self._asked = asked
+        self._held = b""
+
+    def feed(self, data: bytes) -> None:
+        data = self._held + data
+        self._held = b""
+        while True:
+            index = data.find(INPUT_MARK)
+            if index < 0:
+                break
+            if index:
+                self._out(data[:index])
+            data = data[index + len(INPUT_MARK) :]
+            self._asked()
+        keep = _partial_mark(data)
+        if len(data) > keep:
+            self._out(data[: len(data) - keep])
+        self._held = data[len(data) - keep :] if keep else b""
+
+    def flush(self) -> None:
+        if self._held:
+            self._out(self._held)
+            self._held = b""
+
+
+def _partial_mark(data: bytes) -> int:
+    """How many bytes at the end of `data` are the beginning of `INPUT_MARK`."""
+    for size in range(min(len(data), len(INPUT_MARK) - 1), 0, -1):
+        if INPUT_MARK.startswith(data[-size:]):
+            return size
+    return 0
+
+
+def without_marks(stdout: bytes) -> bytes:
+    return stdout.replace(INPUT_MARK, b"")

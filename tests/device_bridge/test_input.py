@@ -1,0 +1,119 @@
+"""`input()` on a board (device_bridge/protocol/stdin.py): the board says that it waits, the host
+answers with a line, refuses (grading, nobody to type), or stops the program while it waits; on
+the simulator and on the real micro:bit firmware in QEMU.
+"""
+
+from __future__ import annotations
+
+import _thread
+import threading
+import time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from device_bridge import Board
+from device_bridge.board import STOP_GRACE
+from device_bridge.protocol import Phase
+from device_bridge.protocol.stdin import INPUT_MARK, InputWatch
+
+ASK = "print('question')\nnom = input('nom ? ')\nprint('bonjour', nom, len(nom))"
+
+
+def never_answered() -> str:
+    time.sleep(3600)
+    return ""
+
+
+# -- the mark in the output stream ----------------------------------------------------------------
+
+
+@given(
+    pieces=st.lists(st.binary(max_size=20).filter(lambda b: b"\x1b" not in b), max_size=6),
+    cuts=st.lists(st.integers(min_value=0, max_value=400), max_size=8),
+)
+def test_the_mark_is_taken_out_of_the_output_however_it_is_cut(
+    pieces: list[bytes], cuts: list[int]
+) -> None:
+    stream = INPUT_MARK.join(pieces)
+    shown: list[bytes] = []
+    asked_after: list[bytes] = []
+    watch = InputWatch(shown.append, lambda: asked_after.append(b"".join(shown)))
+    bounds = sorted({0, len(stream), *(c for c in cuts if c <= len(stream))})
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        watch.feed(stream[start:end])
+    watch.flush()
+
+    assert b"".join(shown) == b"".join(pieces)
+    assert asked_after == [b"".join(pieces[: i + 1]) for i in range(len(pieces) - 1)]
+
+
+# -- on the boards ------------------------------------------------------------------------------
+
+
+def test_input_gets_the_line_typed_with_its_accents_and_the_mark_is_never_shown(
+    any_board: Board,
+) -> None:
+    shown: list[bytes] = []
+    result = any_board.run(ASK, on_stdout=shown.append, on_input=lambda: "Éloïse")
+
+    expected = "question\r\nnom ? bonjour Éloïse 6\r\n".encode()
+    assert result.stderr == b""
+    assert result.stdout == expected
+    assert b"".join(shown) == expected
+    # Twice in a run, and again after a soft reboot (the firmware's input() is defined again).
+    answers = iter(["1", "2"])
+    twice = any_board.run("print(int(input()) + int(input()))", on_input=lambda: next(answers))
+    assert twice.stdout == b"3\r\n"
+    any_board.reset("soft")
+    again = any_board.run("print(input('? '))", on_input=lambda: "encore")
+    assert again.stdout == b"? encore\r\n"
+
+
+def test_grading_makes_input_fail_at_once_with_a_french_message(
+    any_board: Board, french: None
+) -> None:
+    any_board.allow_input = False
+    start = time.monotonic()
+
+    result = any_board.run(ASK, on_input=never_answered)
+
+    assert time.monotonic() - start < 2.0
+    last = result.stderr.decode().strip().splitlines()[-1]
+    assert last.startswith("RuntimeError: input() ne fonctionne pas pendant la correction")
+    assert "\u00a0:" in last
+    assert result.stdout == b"question\r\nnom ? "
+
+
+def test_with_nobody_to_answer_input_fails_in_french(any_board: Board, french: None) -> None:
+    result = any_board.run("input()")
+
+    assert "Personne ne peut répondre à input() ici." in result.stderr.decode()
+    assert any_board.eval("1 + 1") == 2
+
+
+def test_a_stop_from_another_thread_ends_a_program_waiting_for_input(any_board: Board) -> None:
+    timer = threading.Timer(0.5, any_board.request_stop)
+    timer.start()
+    start = time.monotonic()
+
+    result = any_board.run(ASK, timeout=None, on_input=never_answered)
+
+    assert time.monotonic() - start < 0.5 + STOP_GRACE
+    assert result.stderr.decode().strip().endswith("KeyboardInterrupt:")
+    assert any_board.phase == Phase.IDLE
+    # Nothing of the unanswered question is left on the line for the next program.
+    assert any_board.run("print(input())", on_input=lambda: "suite").stdout == b"suite\r\n"
+
+
+def test_ctrl_c_in_the_waiting_thread_stops_the_program_on_the_board(any_board: Board) -> None:
+    """A terminal's Ctrl-C lands in the thread that waits for the answer (`tne run` on the
+    simulator): the program is stopped on the board, which answers right after."""
+    timer = threading.Timer(0.5, _thread.interrupt_main)
+    timer.start()
+
+    with pytest.raises(KeyboardInterrupt):
+        any_board.run(ASK, timeout=None, on_input=never_answered)
+
+    assert any_board.eval("'après'") == "après"
