@@ -30,7 +30,7 @@ from ..radio import make_radio
 from ..randomness import make_random
 from ..vfs import VirtualFS
 from . import standard, wording
-from .door import Handler
+from .door import Answer, Handler
 from .files import file_ops
 from .memory import Trapped
 from .peripherals import HostModules
@@ -284,7 +284,7 @@ def _capped(handler: Handler) -> Handler:
     """An op that ends the guest when it reaches the duration cap (a sleep past it): the cap
     must hold even for a program that catches every exception."""
 
-    def call(payload: str) -> str:
+    def call(payload: str) -> Answer:
         try:
             return handler(payload)
         except DurationReached:

@@ -5,7 +5,10 @@ The guest's built-in `host.call(name, payload)` (a str each) arrives here as
 picks a handler from a table that the host wrote out in full (`Door.ops`); anything else is
 refused. The payload is at most `MAX_PAYLOAD` bytes of UTF-8, and handlers parse it themselves:
 either a few integers, or Python literals (`arguments`), never code. Results go back as text
-tagged by their first character (`encode`), at most `result_cap` bytes.
+tagged by their first character (`encode`), at most `result_cap` bytes; None, booleans and ints
+(most hardware calls) go back through the guest's answer buffer instead, and the text is then
+empty (`Door.answer`): a new str costs the guest a lookup of its string table (about 15,000
+instructions), an empty one costs nothing.
 
 What a handler raises becomes the guest's exception: the errors a firmware raises keep their type
 and message (`ERRORS`), `KeyboardInterrupt` stops the program where it is, a reset ends the run.
@@ -14,9 +17,14 @@ A handler that raises anything else has a bug: the guest is ended (memory.HostFu
 
 from __future__ import annotations
 
+import functools
 import json
+import struct
 import threading
 from collections.abc import Callable
+from typing import Union
+
+import wasmtime
 
 from ..microbit import ResetRequested
 from .memory import GuestMemory, HostFunctions, Trapped
@@ -50,24 +58,32 @@ ERRORS = (
 #: Deepest nesting of a literal argument (a list of images is 3 deep).
 MAX_DEPTH = 6
 
-Handler = Callable[[str], str]
+#: What an op answers: text for the guest (`encode`), or None, a bool or an int, which reach the
+#: guest through its answer buffer (`Door.answer`).
+Answer = Union[str, int, None]
+Handler = Callable[[str], Answer]
+
+#: The guest's answer buffer (guest/_door.py: `_answer`): its size, and its first byte's meaning.
+ANSWER_SIZE = 8
+ANSWER_NONE, ANSWER_TRUE, ANSWER_FALSE, ANSWER_INT = 0, 1, 2, 3
+#: Ints from -112 to 127 are the first byte alone, plus this; other 32-bit ints follow
+#: `ANSWER_INT` as 4 little-endian bytes; larger ones go back as text.
+ANSWER_SMALL = 128
+_NONE, _TRUE, _FALSE = bytes([ANSWER_NONE]), bytes([ANSWER_TRUE]), bytes([ANSWER_FALSE])
+_SMALL = [bytes([value]) for value in range(256)]
+_INT = struct.Struct("<Bi")
 
 
 class Refused(Exception):
     """An argument of the wrong shape: the guest gets a `TypeError` with this message."""
 
 
-def encode(value: object) -> str:
-    """A result for the guest: `n` None, `T`/`F` booleans, an int in decimal, `s` a str, `r` any
-    other literal (tuples, lists, bytes, floats), which the guest evaluates."""
-    if value is None:
-        return "n"
-    if value is True:
-        return "T"
-    if value is False:
-        return "F"
-    if type(value) is int:
-        return str(value)
+def encode(value: object) -> Answer:
+    """A result for the guest: None, booleans and ints as they are (the door writes them into
+    the guest's answer buffer), `s` a str, `r` any other literal (tuples, lists, bytes, floats),
+    which the guest evaluates."""
+    if value is None or value is True or value is False or type(value) is int:
+        return value  # type: ignore[return-value]
     if type(value) is str:
         return "s" + value
     return "r" + repr(value)
@@ -191,6 +207,17 @@ def door_fuel(payload: bytes) -> int:
     return DOOR_FUEL_BASE + DOOR_FUEL_JSON + DOOR_FUEL_BYTE * len(payload)
 
 
+#: The guest's `host_result_cap` import: the size of its next answer's buffer, from a global.
+CAP_MODULE = f"""(module
+  (global $cap (export "cap") (mut i32) (i32.const {SMALL_RESULT}))
+  (func (export "result_cap") (result i32) global.get $cap))"""
+
+
+@functools.lru_cache(maxsize=4)
+def _cap_module(engine: wasmtime.Engine) -> wasmtime.Module:
+    return wasmtime.Module(engine, wasmtime.wat2wasm(CAP_MODULE))
+
+
 class Door:
     """Dispatches the guest's calls. `entered(payload)` is called at the start of each call
     (the engine brings the simulated clock up to the work the guest did)."""
@@ -199,7 +226,11 @@ class Door:
         self.ops = {name.encode(): handler for name, handler in ops.items()}
         self._cap = SMALL_RESULT
         self._cap_next = SMALL_RESULT
+        self._cap_global: wasmtime.Global | None = None
+        self._store: wasmtime.Store | None = None
         self._kept = b""
+        #: Where the guest's answer buffer is (given once, at boot, by `answer.at`).
+        self._answer_at: int | None = None
         self.memory: GuestMemory | None = None
         self._entered = entered
         self.lock = threading.Lock()
@@ -210,17 +241,63 @@ class Door:
         self.leaving: Callable[[], None] = lambda: None
 
     def define(self, linker, functions: HostFunctions, module) -> None:  # type: ignore[no-untyped-def]
+        store = functions.store
         for item in module.imports:
             if item.module != MODULE:
                 continue
             if item.name == "host_call":
                 functions.define(linker, MODULE, item.name, item.type, self.host_call)
             elif item.name == "host_result_cap":
-                functions.define(linker, MODULE, item.name, item.type, lambda: self._cap)
+                # Asked before every call: answered in WebAssembly, from a global the host
+                # changes when the size changes (a host function costs a crossing).
+                exports = wasmtime.Instance(store, _cap_module(store.engine), []).exports(store)
+                self._cap_global = exports["cap"]
+                self._store = store
+                linker.define(store, MODULE, item.name, exports["result_cap"])
 
-    def _big(self, _payload: str) -> str:
+    def _set_cap(self, cap: int) -> None:
+        if cap != self._cap:
+            self._cap = cap
+            if self._cap_global is not None:
+                self._cap_global.set_value(self._store, wasmtime.Val.i32(cap))
+
+    def _big(self, _payload: str) -> None:
         self._cap_next = RESULT_CAP
-        return "n"
+
+    def answer(self, value: int | None) -> bytes:
+        """None, a bool or an int for the guest: written into its answer buffer, and the text
+        is empty; before the guest gave its buffer (the boot's first calls), as text."""
+        at = self._answer_at
+        if at is None:
+            if value is None:
+                return b"n"
+            if value is True or value is False:
+                return b"T" if value else b"F"
+            return str(value).encode()
+        if value is None:
+            data = _NONE
+        elif value is True:
+            data = _TRUE
+        elif value is False:
+            data = _FALSE
+        elif -ANSWER_SMALL + 16 <= value < ANSWER_SMALL:
+            data = _SMALL[value + ANSWER_SMALL]
+        elif -0x80000000 <= value <= 0x7FFFFFFF:
+            data = _INT.pack(ANSWER_INT, value)
+        else:
+            return str(value).encode()  # (the guest reads a decimal int)
+        self.memory.write(at, data)  # type: ignore[union-attr]
+        return b""
+
+    def _answer_buffer(self, payload_at: int, payload_length: int) -> bytes:
+        """`answer.at`: the guest's answer buffer is the payload's bytes. Once only, at boot
+        (before any program runs), and `ANSWER_SIZE` bytes of the guest's own memory."""
+        if self._answer_at is not None or payload_length != ANSWER_SIZE:
+            return b"ENotImplementedError\x00"
+        assert self.memory is not None
+        self.memory.read(payload_at, payload_length)  # (checks that it is the guest's memory)
+        self._answer_at = payload_at
+        return self.answer(None)
 
     def host_call(
         self,
@@ -241,8 +318,13 @@ class Door:
         name = memory.read(name_at, name_length)
         if name == b"kept":  # the rest of a long answer (see below), in the large buffer
             data, self._kept = self._kept, b""
-            self._cap, self._cap_next = self._cap_next, SMALL_RESULT
+            self._set_cap(self._cap_next)
+            self._cap_next = SMALL_RESULT
             data = data[: min(result_cap, RESULT_CAP)]
+            memory.write(result_at, data)
+            return len(data)
+        if name == b"answer.at":
+            data = self._answer_buffer(payload_at, payload_length)
             memory.write(result_at, data)
             return len(data)
         handler = self._big if name == b"big" else self.ops.get(name)
@@ -253,7 +335,7 @@ class Door:
             raw = memory.read(payload_at, payload_length) if payload_length else b""
             self._entered(raw)
             if handler is None:
-                result = "ENotImplementedError\x00"
+                result: Answer = "ENotImplementedError\x00"
             else:
                 try:
                     # Binary arguments (guest/_door.py: args) pass through as Latin-1 text.
@@ -272,8 +354,16 @@ class Door:
             if self.pending():
                 with self.lock:
                     self.leaving()
-        data = result.encode("utf-8", "surrogatepass")
-        self._cap, self._cap_next = self._cap_next, SMALL_RESULT
+        if type(result) is not str:
+            data = self.answer(result)
+        elif result:
+            data = result.encode("utf-8", "surrogatepass")
+        elif self._answer_at is not None:  # (an empty text is None: the guest reads its
+            data = self.answer(None)  # answer buffer then)
+        else:
+            data = b""
+        self._set_cap(self._cap_next)
+        self._cap_next = SMALL_RESULT
         if len(data) > result_cap and len(data) <= RESULT_CAP:
             # Longer than the small buffer (an error's message, a radio packet): kept, and the
             # guest fetches it with a large one (guest/_door.py: result, `M`).

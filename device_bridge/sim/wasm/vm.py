@@ -246,7 +246,7 @@ class GuestVM:
         self._fuel_ref = ctypes.byref(self._fuel_left)
         store.set_limits(
             memory_size=self.limits.heap_bytes + 8 * 1024 * 1024,
-            instances=1,
+            instances=2,  # the interpreter, and the door's answer size (door.CAP_MODULE)
             memories=1,
             tables=4,
             table_elements=20_000,
@@ -316,11 +316,12 @@ class GuestVM:
         allowed = max(0, int(work_left_ms / MS_PER_FUEL))
         store = self._store
         assert store is not None
-        if ffi.wasmtime_context_get_fuel(self._context, self._fuel_ref):
-            self._fuel_left.value = store.get_fuel()  # raises the error
+        # The fuel left, as read when this call began (`_entered`; `_go` sets it): a host call
+        # spends none.
         left = self._fuel_left.value
         if allowed < left:
             store.set_fuel(allowed)
+            self._fuel_left.value = allowed
             self._withheld += left - allowed
 
     def _deliver(self) -> None:
@@ -369,7 +370,7 @@ class GuestVM:
         self._job = job
         return str(len(job))
 
-    def _go(self, payload: str) -> str:
+    def _go(self, payload: str) -> None:
         """The run starts: its fuel, its wall time. The loop has read the job already, so the
         work counted from here does not depend on the secret or on addresses (the same code
         spends the same fuel: a trace repeats byte for byte)."""
@@ -382,16 +383,17 @@ class GuestVM:
         self._interrupt = False
         self._withheld = 0
         store.set_fuel(self.limits.cpu_fuel)
+        self._fuel_left.value = self.limits.cpu_fuel
         self._watch.deadline = time.monotonic() + self.limits.wall_s
         self._running = True
-        return "n"
+        return None
 
     def _job_read(self, payload: str) -> str:
         payload = self._loop_only(payload)
         start = int(payload) if payload.isdigit() else 0
         return self._job[start : start + LIB_CHUNK]
 
-    def _done(self, payload: str) -> str:
+    def _done(self, payload: str) -> None:
         payload = self._loop_only(payload)
         if not self._running:
             raise Refused("not available")
@@ -410,7 +412,7 @@ class GuestVM:
         self._watch.deadline = None
         self._job = ""
         self._outcomes.put(Outcome(payload[:2], payload[2:]))
-        return "n"
+        return None
 
     def _lib_stat(self, path: str) -> str:
         source = self._library_file(path)
