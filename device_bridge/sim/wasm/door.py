@@ -22,7 +22,6 @@ import json
 import struct
 import threading
 from collections.abc import Callable
-from typing import Union
 
 import wasmtime
 
@@ -60,7 +59,7 @@ MAX_DEPTH = 6
 
 #: What an op answers: text for the guest (`encode`), or None, a bool or an int, which reach the
 #: guest through its answer buffer (`Door.answer`).
-Answer = Union[str, int, None]
+Answer = str | int | None
 Handler = Callable[[str], Answer]
 
 #: The guest's answer buffer (guest/_door.py: `_answer`): its size, and its first byte's meaning.
