@@ -17,6 +17,7 @@ A handler that raises anything else has a bug: the guest is ended (memory.HostFu
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import json
 import struct
@@ -57,20 +58,27 @@ ERRORS = (
 #: Deepest nesting of a literal argument (a list of images is 3 deep).
 MAX_DEPTH = 6
 
-#: What an op answers: text for the guest (`encode`), or None, a bool or an int, which reach the
-#: guest through its answer buffer (`Door.answer`).
-Answer = str | int | None
+#: What an op answers: text for the guest (`encode`), or None, a bool, an int, a tuple of up
+#: to three ints or short bytes, which reach the guest through its answer buffer
+#: (`Door.answer`).
+Answer = str | int | tuple | bytes | None
 Handler = Callable[[str], Answer]
 
 #: The guest's answer buffer (guest/_door.py: `_answer`): its size, and its first byte's meaning.
-ANSWER_SIZE = 8
+ANSWER_SIZE = 64
 ANSWER_NONE, ANSWER_TRUE, ANSWER_FALSE, ANSWER_INT = 0, 1, 2, 3
+#: A tuple of one to three 32-bit ints (`accelerometer.get_values()`): this plus its length,
+#: then the ints.
+ANSWER_TUPLE = 3
+#: Bytes (`i2c.read`, a radio packet): this, their length in the next byte, then the bytes.
+ANSWER_BYTES = 7
 #: Ints from -112 to 127 are the first byte alone, plus this; other 32-bit ints follow
 #: `ANSWER_INT` as 4 little-endian bytes; larger ones go back as text.
 ANSWER_SMALL = 128
 _NONE, _TRUE, _FALSE = bytes([ANSWER_NONE]), bytes([ANSWER_TRUE]), bytes([ANSWER_FALSE])
 _SMALL = [bytes([value]) for value in range(256)]
 _INT = struct.Struct("<Bi")
+_TUPLES = [struct.Struct("<B" + "i" * n) for n in range(4)]
 
 
 class Refused(Exception):
@@ -83,6 +91,10 @@ def encode(value: object) -> Answer:
     which the guest evaluates."""
     if value is None or value is True or value is False or type(value) is int:
         return value  # type: ignore[return-value]
+    if type(value) is tuple and 0 < len(value) < 4 and all(type(v) is int for v in value):
+        return value  # (in the answer buffer if they fit in 32 bits: Door.answer)
+    if type(value) is bytes and len(value) <= ANSWER_SIZE - 2:
+        return value
     if type(value) is str:
         return "s" + value
     return "r" + repr(value)
@@ -113,21 +125,44 @@ def encode_error(error: BaseException) -> str:
 BINARY = b"\x01"
 
 
+_ONE_INT = struct.Struct("<xxi")
+
+
 def _binary(data: bytes) -> tuple:
-    """`\x01` then items: `i` + a 32-bit little-endian signed int, or `b` + a 16-bit length +
-    that many bytes."""
+    """`\x01` then items: `i` + a 32-bit little-endian signed int; `b` (bytes) or `s` (a
+    str, UTF-8) + a 16-bit length + that many bytes; `I` (an image) + its width and height
+    (16 bits each) + a byte per pixel."""
+    if len(data) == 6 and data[1] == 105:  # one int: the commonest shape
+        return _ONE_INT.unpack(data)
     items: list[object] = []
     at = 1
     while at < len(data):
-        kind = data[at : at + 1]
-        if kind == b"i" and at + 5 <= len(data):
+        kind = data[at]
+        if kind == 105 and at + 5 <= len(data):  # i
             items.append(int.from_bytes(data[at + 1 : at + 5], "little", signed=True))
             at += 5
-        elif kind == b"b" and at + 3 <= len(data):
+        elif kind == 73 and at + 5 <= len(data):  # I: width, height (16 bits each), pixels
+            width = int.from_bytes(data[at + 1 : at + 3], "little")
+            height = int.from_bytes(data[at + 3 : at + 5], "little")
+            pixels = data[at + 5 : at + 5 + width * height]
+            if len(pixels) != width * height or (pixels and max(pixels) > 9):
+                raise Refused("unsupported argument")
+            # As the JSON path gives it (peripherals.HostModules._value checks it).
+            digits = bytes(48 + p for p in pixels).decode()
+            items.append({"\x00I": [width, height, digits]})
+            at += 5 + width * height
+        elif (kind == 98 or kind == 115) and at + 3 <= len(data):  # b, s
             length = int.from_bytes(data[at + 1 : at + 3], "little")
             if at + 3 + length > len(data):
                 raise Refused("unsupported argument")
-            items.append(data[at + 3 : at + 3 + length])
+            item = data[at + 3 : at + 3 + length]
+            if kind == 115:
+                try:
+                    items.append(item.decode("utf-8"))
+                except UnicodeDecodeError:
+                    raise Refused("unsupported argument") from None
+            else:
+                items.append(item)
             at += 3 + length
         else:
             raise Refused("unsupported argument")
@@ -174,38 +209,6 @@ def arguments(payload: str) -> tuple[tuple, dict]:
     return tuple(value[0]), value[1]
 
 
-#: Fuel the guest spends on the door itself, measured on this build (tests/sim/test_engine.py
-#: checks it): a call without arguments (the wrapper, `host.call` and the answer's decoding),
-#: binary arguments and each of them, JSON arguments, and each byte of payload.
-DOOR_FUEL_BASE = 13_500
-DOOR_FUEL_BINARY = 8_000
-DOOR_FUEL_ITEM = 4_500
-DOOR_FUEL_JSON = 34_000
-DOOR_FUEL_BYTE = 20
-
-
-def door_fuel(payload: bytes) -> int:
-    """The fuel the guest spent on the door for a call with `payload` (an estimate: simulated
-    time charges a hardware call's own cost instead, vm.CALL_FUEL)."""
-    if not payload:
-        return DOOR_FUEL_BASE
-    if payload[:1] == BINARY:
-        items = 0
-        at = 1
-        while at < len(payload):
-            items += 1
-            at += (
-                5
-                if payload[at : at + 1] == b"i"
-                else 3 + int.from_bytes(payload[at + 1 : at + 3], "little")
-            )
-        return (
-            DOOR_FUEL_BASE + DOOR_FUEL_BINARY + DOOR_FUEL_ITEM * items
-            + DOOR_FUEL_BYTE * len(payload)
-        )  # fmt: skip
-    return DOOR_FUEL_BASE + DOOR_FUEL_JSON + DOOR_FUEL_BYTE * len(payload)
-
-
 #: The guest's `host_result_cap` import: the size of its next answer's buffer, from a global.
 CAP_MODULE = f"""(module
   (global $cap (export "cap") (mut i32) (i32.const {SMALL_RESULT}))
@@ -228,7 +231,8 @@ class Door:
         self._cap_global: wasmtime.Global | None = None
         self._store: wasmtime.Store | None = None
         self._kept = b""
-        #: Where the guest's answer buffer is (given once, at boot, by `answer.at`).
+        #: Where the guest's answer buffer is, in the host's address space (given once, at
+        #: boot, by `answer.at`).
         self._answer_at: int | None = None
         self.memory: GuestMemory | None = None
         self._entered = entered
@@ -238,6 +242,8 @@ class Door:
         #: as the call returns to the guest.
         self.pending: Callable[[], bool] = lambda: False
         self.leaving: Callable[[], None] = lambda: None
+        #: Called (without the lock) as every call returns, when set (the duration cap).
+        self.after: Callable[[], None] | None = None
 
     def define(self, linker, functions: HostFunctions, module) -> None:  # type: ignore[no-untyped-def]
         store = functions.store
@@ -263,10 +269,23 @@ class Door:
     def _big(self, _payload: str) -> None:
         self._cap_next = RESULT_CAP
 
-    def answer(self, value: int | None) -> bytes:
-        """None, a bool or an int for the guest: written into its answer buffer, and the text
-        is empty; before the guest gave its buffer (the boot's first calls), as text."""
+    def answer(self, value: int | tuple | bytes | None) -> bytes:
+        """None, a bool, an int, a short tuple of ints or short bytes for the guest: written
+        into its answer buffer, and the text is empty; before the guest gave its buffer (the
+        boot's first calls), or too large for it, as text."""
         at = self._answer_at
+        if type(value) is bytes:
+            if at is None:
+                return ("r" + repr(value)).encode()
+            data = bytes((ANSWER_BYTES, len(value))) + value
+            ctypes.memmove(at, data, len(data))
+            return b""
+        if type(value) is tuple:
+            if at is None or not all(-0x80000000 <= v <= 0x7FFFFFFF for v in value):
+                return ("r" + repr(value)).encode()
+            data = _TUPLES[len(value)].pack(ANSWER_TUPLE + len(value), *value)
+            ctypes.memmove(at, data, len(data))
+            return b""
         if at is None:
             if value is None:
                 return b"n"
@@ -285,7 +304,7 @@ class Door:
             data = _INT.pack(ANSWER_INT, value)
         else:
             return str(value).encode()  # (the guest reads a decimal int)
-        self.memory.write(at, data)  # type: ignore[union-attr]
+        ctypes.memmove(at, data, len(data))
         return b""
 
     def _answer_buffer(self, payload_at: int, payload_length: int) -> bytes:
@@ -295,7 +314,9 @@ class Door:
             return b"ENotImplementedError\x00"
         assert self.memory is not None
         self.memory.read(payload_at, payload_length)  # (checks that it is the guest's memory)
-        self._answer_at = payload_at
+        # Its host address: the guest's memory never moves nor shrinks (memory.py), so the
+        # bounds checked now hold for every later answer.
+        self._answer_at = self.memory.base + payload_at
         return self.answer(None)
 
     def host_call(
@@ -353,6 +374,8 @@ class Door:
             if self.pending():
                 with self.lock:
                     self.leaving()
+            if self.after is not None:
+                self.after()
         if type(result) is not str:
             data = self.answer(result)
         elif result:
@@ -361,8 +384,11 @@ class Door:
             data = self.answer(None)  # answer buffer then)
         else:
             data = b""
-        self._set_cap(self._cap_next)
+        if self._cap_next != self._cap:
+            self._set_cap(self._cap_next)
         self._cap_next = SMALL_RESULT
+        if not data:  # (the answer buffer's)
+            return 0
         if len(data) > result_cap and len(data) <= RESULT_CAP:
             # Longer than the small buffer (an error's message, a radio packet): kept, and the
             # guest fetches it with a large one (guest/_door.py: result, `M`).
