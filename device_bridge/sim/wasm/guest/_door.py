@@ -20,6 +20,11 @@ _import = None
 # finds it as a call's payload. Only the host writes into it; nothing here hashes it or keeps
 # what it held.)
 _answer = bytes(64)
+# The queue of I2C writes that the host applies at the next call (device_bridge/sim/wasm/
+# queue.py): two bytes of length used, then records of address, length, data. Filled with a
+# pattern the host checks when it is registered, which answers the addresses whose writes it
+# may take (devices that accept every write).
+_queue = bytearray(range(256))
 _TUPLES = (None, "<i", "<ii", "<iii")
 
 # Modules pupils may import, as the firmware has them; `LIB` ones are the simulator's own
@@ -67,11 +72,18 @@ class Reset(BaseException):
     pass
 
 
+def queue_i2c(addr, buf):
+    # (Until the host took the queue, at boot: nothing is queued; see `_queue_writer`.)
+    return False
+
+
 def start(call, original_import):
     global _call, _import
     _call = call
     _import = original_import
     call("answer.at", _answer)
+    global queue_i2c
+    queue_i2c = _queue_writer(_queue, tuple(result(call("queue.at", str(id(_queue)))) or ()))
 
 
 def call(op, payload=""):
@@ -235,6 +247,31 @@ def args(a, k):
         else:
             return b"".join(parts)
     return json.dumps([[encode(x) for x in a], {key: encode(v) for key, v in k.items()}])
+
+
+def _queue_writer(q, queueable):
+    # The queue and its addresses bound here, once: rebinding `_queue` changes nothing.
+    def queue_i2c(addr, buf):
+        # An `i2c.write(addr, buf)` queued instead of crossing; False if it must cross (the
+        # host then applies the queue first, then it).
+        if _type(addr) is not _int or addr not in queueable:
+            return False
+        kind = _type(buf)
+        if kind is not _bytes and kind is not _bytearray:
+            return False
+        n = _len(buf)
+        at = (q[0] | q[1] << 8) + 2
+        if n > 32 or at + 2 + n > 256:
+            return False
+        q[at] = addr
+        q[at + 1] = n
+        q[at + 2 : at + 2 + n] = buf
+        at += n
+        q[0] = at & 255
+        q[1] = at >> 8
+        return True
+
+    return queue_i2c
 
 
 def method(op):
