@@ -135,7 +135,7 @@ def robot() -> LocalBoard:
 def test_i2c_writes_to_the_robot_are_queued_and_take_effect_in_order_at_the_next_call(
     robot: LocalBoard,
 ) -> None:
-    """wasm/queue.py: the motor driver accepts every write, so the guest queues them and the
+    """wasm/queued.py: the motor driver accepts every write, so the guest queues them and the
     host applies them before the next call; a write to an empty address still crosses and
     fails where it is written."""
     assert robot.engine.vm is not None and robot.engine.vm._door is not None

@@ -139,7 +139,7 @@ class WasmEngine:
             self.clock.work_ms = self._work_base + ms  # type: ignore[attr-defined]
 
     def _queued_i2c_write(self, address: int, data: bytes) -> None:
-        """An `i2c.write` the guest queued (queue.py): the same host method as a crossing one."""
+        """An `i2c.write` the guest queued (queued.py): the same host method as a crossing one."""
         try:
             self._module("microbit").i2c.write(address, data)  # type: ignore[attr-defined]
         except DurationReached:

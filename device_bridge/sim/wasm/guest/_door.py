@@ -21,7 +21,7 @@ _import = None
 # what it held.)
 _answer = bytes(64)
 # The queue of I2C writes that the host applies at the next call (device_bridge/sim/wasm/
-# queue.py): two bytes of length used, then records of address, length, data. Filled with a
+# queued.py): two bytes of length used, then records of address, length, data. Filled with a
 # pattern the host checks when it is registered, which answers the addresses whose writes it
 # may take (devices that accept every write).
 _queue = bytearray(range(256))

@@ -21,7 +21,7 @@ _door.IMAGE = Image
 _door.populate(globals(), "microbit")
 
 
-# -- i2c.write: queued when the host said it may be (device_bridge/sim/wasm/queue.py) ----------
+# -- i2c.write: queued when the host said it may be (device_bridge/sim/wasm/queued.py) ----------
 
 _I2C = type(i2c)
 _host_i2c_write = _I2C.write
