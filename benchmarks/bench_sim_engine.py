@@ -219,10 +219,14 @@ def section(results: dict[str, list[float]], load_before: str, elapsed: float) -
         f"- The micro:bit V1 figure is the simulator's convention, not a measurement: "
         f"{COMPUTE_STATEMENTS:,} simple statements at {LINE_COST_MS} ms each, "
         f"{board_s:.0f} s (no board is here; QEMU's timing is not a board's).",
-        "- Where the sealed engine's time goes (py-spy of the line follower): about half in "
-        "the guest (MicroPython's bytecode, and the door's wrappers: each new string costs "
-        "the interpreter a lookup of its string table, about 15,000 instructions), half in "
-        "the host's door and the simulation itself. The former engine made no crossing at all.",
+        "- Where the sealed engine's time goes (line follower, five hardware calls per turn "
+        "of its loop, of which the two motor writes are queued in the guest and applied at "
+        "the next crossing: about 16,000 crossings in 60 simulated s): about a quarter in the "
+        "guest (MicroPython's bytecode and the door's wrappers, about 7,000 to 22,000 units of "
+        "fuel a call, now that answers come back through the guest's answer buffer instead of "
+        "a new string), the rest in the host: the crossing itself (ctypes), the door's "
+        "dispatch and the simulated clock, and the simulation. The former engine made no "
+        "crossing at all.",
         END,
     ]
     return "\n".join(lines) + "\n"

@@ -29,7 +29,10 @@ ENODEV = 19
 
 
 class I2CDevice(Protocol):
-    """A chip on the I2C bus, as the micro:bit's `i2c.write`/`i2c.read` reach it."""
+    """A chip on the I2C bus, as the micro:bit's `i2c.write`/`i2c.read` reach it. One whose
+    `i2c_write` takes any bytes without failing may say so (`accepts_every_write = True`): the
+    sealed engine's guest then queues its writes instead of crossing for each
+    (wasm/queued.py)."""
 
     def i2c_write(self, data: bytes) -> None: ...
 

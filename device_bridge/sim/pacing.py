@@ -34,6 +34,10 @@ class Pacer:
         self.factor = 0.0
         self.paused = False
         self._anchor: tuple[float, float] | None = None  # (wall seconds, simulated ms)
+        #: Called before each slice of a wait, on the waiting thread: the sealed engine's wall
+        #: limit, which raises to end a run that a paused view holds (its epochs tick only
+        #: while the guest runs).
+        self.check: Callable[[], None] = _nothing
 
     @property
     def active(self) -> bool:
@@ -105,5 +109,10 @@ class Pacer:
             if self._interrupt:
                 self._interrupt = False
                 return
+            self.check()
             self._wake.wait(min(delay, SLICE))
             self._wake.clear()
+
+
+def _nothing() -> None:
+    return None

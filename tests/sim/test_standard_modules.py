@@ -95,7 +95,7 @@ def test_gc_collect_does_not_collect_and_measuring_costs_no_simulated_time(v2: L
 
 
 def test_polling_the_cheapest_call_still_moves_time_on(v2: LocalBoard) -> None:
-    """The door's own cost is left out of simulated time (board.py: DOOR_FUEL), but a loop
+    """The door's own cost is left out of simulated time (vm.door_fuel), but a loop
     that only polls still moves time on (one statement's worth a call)."""
     out = v2.run(
         "t = running_time()\nfor _ in range(2000):\n    accelerometer.get_x()\n"

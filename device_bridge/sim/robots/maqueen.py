@@ -94,6 +94,9 @@ def wheel_speed(direction: int, pwm: int, spec: MaqueenSpec) -> float:
 class Maqueen:
     """One robot on one world, plugged into a board's `Hardware`."""
 
+    #: Its motor driver takes any write (`i2c_write`): the sealed engine may queue them.
+    accepts_every_write = True
+
     def __init__(
         self,
         hardware: Hardware,

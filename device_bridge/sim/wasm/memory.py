@@ -78,7 +78,7 @@ class HostFunctions:
     the guest is ended, rather than carried on from a half-done call."""
 
     def __init__(self, store: wasmtime.Store) -> None:
-        self._store = store
+        self.store = store
         self._callbacks: list[object] = []
         self.failure: BaseException | None = None
         self.trap_reason: str = ""
@@ -92,11 +92,20 @@ class HostFunctions:
         wide = [str(param) == "i64" for param in kind.params]
         count = len(wide)
         has_result = bool(kind.results)
+        six_ints = count == 6 and not any(wide)
 
         @ffi.wasmtime_func_unchecked_callback_t
         def callback(_env, _caller, slots, _count):  # type: ignore[no-untyped-def]
             try:
-                value = function(*[slots[i].i64 if wide[i] else slots[i].i32 for i in range(count)])
+                if six_ints:  # the door's shape: spelt out, it is its hottest line
+                    value = function(
+                        slots[0].i32, slots[1].i32, slots[2].i32, slots[3].i32, slots[4].i32,
+                        slots[5].i32,
+                    )  # fmt: skip
+                else:
+                    value = function(
+                        *[slots[i].i64 if wide[i] else slots[i].i32 for i in range(count)]
+                    )
                 if has_result:
                     slots[0].i32 = value
                 return 0
@@ -114,6 +123,6 @@ class HostFunctions:
         self._callbacks.append(callback)
         raw = ffi.wasmtime_func_t()
         ffi.wasmtime_func_new_unchecked(
-            self._store._context(), kind.ptr(), callback, None, _NO_FINALIZER, ctypes.byref(raw)
+            self.store._context(), kind.ptr(), callback, None, _NO_FINALIZER, ctypes.byref(raw)
         )
-        linker.define(self._store, module, name, Func._from_raw(raw))
+        linker.define(self.store, module, name, Func._from_raw(raw))

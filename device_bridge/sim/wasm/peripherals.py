@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..audio import SOUNDS, MicroBitSound
-from .door import Handler, Refused, arguments, encode
+from .door import Answer, Handler, Refused, arguments, encode
 
 #: Members of each module: `functions`, `objects` (name -> (class name, methods, constants)),
 #: `classes` (name -> methods of the instances the host keeps), `constants`.
@@ -259,7 +259,7 @@ class HostModules:
         are built on first use) and kept."""
         found: list[Callable[..., object]] = []
 
-        def call(payload: str) -> str:
+        def call(payload: str) -> Answer:
             if not found:
                 found.append(find())
             if not payload:
@@ -270,7 +270,7 @@ class HostModules:
         return call
 
     def _constructor(self, module: str, name: str) -> Handler:
-        def call(payload: str) -> str:
+        def call(payload: str) -> Answer:
             args, kwargs = self._arguments(payload)
             if len(self._handles) >= MAX_HANDLES:
                 raise MemoryError("memory allocation failed")
@@ -282,7 +282,7 @@ class HostModules:
         return call
 
     def _instance_method(self, method: str) -> Handler:
-        def call(payload: str) -> str:
+        def call(payload: str) -> Answer:
             args, kwargs = self._arguments(payload)
             if not args or type(args[0]) is not int or args[0] not in self._handles:
                 raise Refused("unsupported argument")

@@ -21,6 +21,7 @@ The same code, seed and inputs spend the same fuel, so a run repeats exactly.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import queue
 import secrets
@@ -34,8 +35,9 @@ import wasmtime
 from wasmtime import _ffi as ffi
 
 from . import artifact, interrupt
-from .door import Door, Handler, Refused, door_fuel
+from .door import ANSWER_SIZE, Door, Handler, Refused
 from .memory import GuestMemory, HostFunctions, Trapped
+from .queued import Queue
 from .wasi import Wasi
 from .watch import Watch
 
@@ -45,10 +47,62 @@ GUEST = Path(__file__).with_name("guest")
 #: simulator's convention (clock.LINE_COST_MS: 50,000 simple statements a simulated second).
 FUEL_PER_STATEMENT = 650
 MS_PER_FUEL = 0.02 / FUEL_PER_STATEMENT
-#: What a call to the simulated hardware costs the program in simulated time (0.02 ms, a
-#: statement), instead of the fuel the guest spends crossing the door (door.door_fuel: ten to
-#: a hundred times more, an artefact of the simulator, not of the board).
-CALL_FUEL = FUEL_PER_STATEMENT
+#: What one call through the door costs the guest itself, whatever the program does: its
+#: wrapper (guest/_door.py, microbit.py), the arguments' encoding, the crossing and the answer's
+#: decoding. Measured on this build between two calls in a loop, and kept a little below what
+#: was measured (tests/sim/test_engine.py checks the shapes): a call without arguments about
+#: 7,000 units (`accelerometer.get_x()`), binary arguments 6,000 more and each int 3,700
+#: (`sleep(1)` 17,000, `display.set_pixel(1, 2, 3)` 24,000), bytes 5,000 (`i2c.write(16,
+#: b'abc')` 22,000), a str 24,000 (the display's own wrapper: `display.scroll('A')` 39,000 to
+#: 49,000), an image 80,000 (`display.show(Image.HEART)` 98,000 to 140,000); JSON arguments
+#: (keywords, lists, floats) 80,000, each image in them 80,000 more, and each byte of payload
+#: 20. (The figures vary with the program's globals: a name is looked up there first.)
+DOOR_FUEL_BASE = 7_000
+DOOR_FUEL_BINARY = 6_000
+DOOR_FUEL_ITEM = {ord("i"): 3_700, ord("b"): 5_000, ord("s"): 24_000, ord("I"): 80_000}
+DOOR_FUEL_JSON = 80_000
+DOOR_FUEL_JSON_IMAGE = 80_000
+DOOR_FUEL_BYTE = 20
+#: What an `i2c.write` that the guest queues instead of crossing costs it (guest/_door.py:
+#: `queue_i2c`, microbit.py's wrapper: about 21,000 units measured), left out like a call's.
+QUEUED_FUEL = 18_000
+#: What a call costs the program in simulated time at least (five statements, 0.1 ms: a call
+#: and a statement or two on the V1), so that a loop that only polls moves time on at least
+#: as fast as a board would.
+MIN_CALL_FUEL = 5 * FUEL_PER_STATEMENT
+
+
+_ONE_INT_FUEL = DOOR_FUEL_BASE + DOOR_FUEL_BINARY + DOOR_FUEL_ITEM[105] + DOOR_FUEL_BYTE * 6
+
+
+def door_fuel(payload: bytes) -> int:
+    """The fuel the guest spent on the door for a call with `payload`: an estimate by the
+    shape of its arguments (guest/_door.py: args), left out of simulated time."""
+    if not payload:
+        return DOOR_FUEL_BASE
+    if len(payload) == 6 and payload[1] == 105:  # one int, the commonest
+        return _ONE_INT_FUEL
+    if payload[0] == 1:  # binary: items of a kind letter, then 4 bytes or a length and bytes
+        fuel = DOOR_FUEL_BASE + DOOR_FUEL_BINARY + DOOR_FUEL_BYTE * len(payload)
+        at = 1
+        while at < len(payload):
+            kind = payload[at]
+            fuel += DOOR_FUEL_ITEM.get(kind, 0)
+            if kind == 105:  # i
+                at += 5
+            elif kind == 73:  # I: width, height, a byte a pixel
+                size = int.from_bytes(payload[at + 1 : at + 3], "little")
+                at += 5 + size * int.from_bytes(payload[at + 3 : at + 5], "little")
+            else:
+                at += 3 + int.from_bytes(payload[at + 1 : at + 3], "little")
+        return fuel
+    images = payload.count(b"\\u0000I")
+    return (
+        DOOR_FUEL_BASE + DOOR_FUEL_JSON + DOOR_FUEL_JSON_IMAGE * images
+        + DOOR_FUEL_BYTE * len(payload)
+    )  # fmt: skip
+
+
 #: Fuel the guest may spend on loading the simulator's modules at boot.
 BOOT_FUEL = 2_000_000_000
 #: Seconds a program may ignore a Ctrl-C before its guest is ended.
@@ -98,6 +152,10 @@ class VMHooks:
     now_ns: Callable[[], int]  # the simulated clock, for the guest's own `time`
     set_work_ms: Callable[[float], None]  # simulated ms of work done since power-on
     library: dict[str, Path] = field(default_factory=dict)  # /lib name -> source file
+    #: Writes the guest may queue (queued.py): `i2c.write(address, data)` on the host, and the
+    #: addresses of the devices that accept every write.
+    i2c_write: Callable[[int, bytes], object] | None = None
+    queueable: Callable[[], bytes] = bytes
     #: The duration cap's hook (duration.py): simulated ms of work the program may still do, or
     #: None. Simulated time comes from fuel, so a run gets only the fuel for that much, and
     #: spending it all is reaching the cap ("duration"), not the CPU limit.
@@ -134,12 +192,13 @@ class GuestVM:
         self._exception = 0  # the guest's KeyboardInterrupt for the current run
         self._work_fuel = 0  # fuel spent by earlier runs
         self._withheld = 0  # fuel of this run taken back for the duration cap (not work)
-        self._door_fuel = 0  # of all the fuel spent, what the door cost (not the program)
+        self._spent = 0  # fuel spent by the runs, up to the last door call
         self._charged = 0  # the work charged to simulated time so far
         self._run_output = 0
         self._job = ""
         self._token = secrets.token_hex(16)
         self._token_given = False
+        self._queue_asked = False
         self.dead: str | None = None
         self.failure: BaseException | None = None
         self._thread = threading.Thread(target=self._main, name="tne-sim-guest", daemon=True)
@@ -189,6 +248,19 @@ class GuestVM:
             self._interrupt = False
             raise KeyboardInterrupt
 
+    def check_wall(self) -> None:
+        """Where the host waits on the guest's behalf (a paused view holding a sleep): past the
+        run's wall time, the guest ends, as its epochs would end it if it ran."""
+        watch = self._watch
+        if (
+            watch is not None
+            and watch.deadline is not None
+            and time.monotonic() > watch.deadline
+            and threading.current_thread() is self._thread
+        ):
+            watch.reason = "wall"
+            raise Trapped("wall")
+
     def kill(self, reason: str) -> None:
         """End the guest at its next epoch, wherever it is."""
         if self._watch is not None:
@@ -208,11 +280,20 @@ class GuestVM:
             self._run_guest()
         except Exception as error:  # noqa: BLE001 - a trap, reported below
             reason = self._reason(error)
+            self._apply_queued()
         finally:
             self.dead = reason
             self._running = False
             self._ready.set()
             self._outcomes.put(Outcome("dead", reason))
+
+    def _apply_queued(self) -> None:
+        """The writes the guest queued before it was ended (a limit reached) were done by the
+        program: they take effect, as far as the host can still apply them."""
+        queue = self._door.queue if self._door is not None else None
+        if queue is not None and queue.waiting():
+            with contextlib.suppress(Exception, SystemExit):  # the guest is gone: none to tell
+                queue.flush()
 
     def _reason(self, error: Exception) -> str:
         if self._watch is not None and self._watch.reason:
@@ -246,7 +327,7 @@ class GuestVM:
         self._fuel_ref = ctypes.byref(self._fuel_left)
         store.set_limits(
             memory_size=self.limits.heap_bytes + 8 * 1024 * 1024,
-            instances=1,
+            instances=2,  # the interpreter, and the door's answer size (door.CAP_MODULE)
             memories=1,
             tables=4,
             table_elements=20_000,
@@ -263,7 +344,7 @@ class GuestVM:
         door.leaving = self._leaving
         door.pending = lambda: self._interrupt
         if self.hooks.work_left_ms is not None:
-            door.pending = lambda: True  # the duration cap looks at each call's return
+            door.after = self._after  # the duration cap looks at each call's return
         door.define(linker, self._functions, module)
         instance = linker.instantiate(store, module)
         exports = instance.exports(store)
@@ -278,6 +359,7 @@ class GuestVM:
                 "probe.snap": self._finder.snapshot,
                 "probe.stop": self._finder.stop,
                 "probe.result": self._finder.result,
+                "queue.at": self._queue_at,
             }
         )
         door.ops.update({name.encode(): handler for name, handler in self._ops.items()})
@@ -286,18 +368,24 @@ class GuestVM:
         assert isinstance(start, wasmtime.Func)
         start(store)
 
-    def _entered(self, payload: bytes) -> None:
+    def _entered(self, payload: bytes, queued: int) -> None:
+        """A call begins: the work since the last one, less what the door cost the guest (the
+        simulator's cost, not the program's: `door_fuel`, and `QUEUED_FUEL` for each of the
+        `queued` writes applied with it), is charged to simulated time, and at least
+        `MIN_CALL_FUEL` a call (else `while running_time() < t: display.set_pixel(...)` could
+        wait for ever)."""
         if self._running:
             left = self._fuel_left
             if ffi.wasmtime_context_get_fuel(self._context, self._fuel_ref):
                 left.value = self._store.get_fuel()  # type: ignore[union-attr]  # raises
-            self._door_fuel += door_fuel(payload) - CALL_FUEL
-            spent = self.limits.cpu_fuel - self._withheld - left.value
-            work = self._work_fuel + spent - self._door_fuel
-            # The door's cost is an estimate: time never runs backwards, and each call costs at
-            # least its own 0.02 ms (else `while running_time() < t: display.set_pixel(...)`
-            # could wait for ever).
-            self._charged = max(work, self._charged + CALL_FUEL)
+            spent = self._work_fuel + self.limits.cpu_fuel - self._withheld - left.value
+            gap = spent - self._spent
+            self._spent = spent
+            if queued:
+                door = door_fuel(payload) + queued * QUEUED_FUEL
+                self._charged += max(MIN_CALL_FUEL * (1 + queued), gap - door)
+            else:
+                self._charged += max(MIN_CALL_FUEL, gap - door_fuel(payload))
             self.hooks.set_work_ms(self._charged * MS_PER_FUEL)
 
     def _leaving(self) -> None:
@@ -305,8 +393,12 @@ class GuestVM:
         that the call did not turn into an exception is delivered now."""
         if self._interrupt and self._running:
             self._deliver()
-        if self.hooks.work_left_ms is not None and self._running:
-            self._cap_fuel(self.hooks.work_left_ms())  # also as `next` starts a run
+
+    def _after(self) -> None:
+        """As a host call returns, with a duration cap: the run's fuel is cut to what is left
+        (also as `go` starts a run)."""
+        if self._running:
+            self._cap_fuel(self.hooks.work_left_ms())  # type: ignore[misc]
 
     def _cap_fuel(self, work_left_ms: float) -> None:
         """Leave the run no more fuel than `work_left_ms` of simulated work (the duration cap;
@@ -316,11 +408,12 @@ class GuestVM:
         allowed = max(0, int(work_left_ms / MS_PER_FUEL))
         store = self._store
         assert store is not None
-        if ffi.wasmtime_context_get_fuel(self._context, self._fuel_ref):
-            self._fuel_left.value = store.get_fuel()  # raises the error
+        # The fuel left, as read when this call began (`_entered`; `_go` sets it): a host call
+        # spends none.
         left = self._fuel_left.value
         if allowed < left:
             store.set_fuel(allowed)
+            self._fuel_left.value = allowed
             self._withheld += left - allowed
 
     def _deliver(self) -> None:
@@ -369,7 +462,7 @@ class GuestVM:
         self._job = job
         return str(len(job))
 
-    def _go(self, payload: str) -> str:
+    def _go(self, payload: str) -> None:
         """The run starts: its fuel, its wall time. The loop has read the job already, so the
         work counted from here does not depend on the secret or on addresses (the same code
         spends the same fuel: a trace repeats byte for byte)."""
@@ -382,16 +475,17 @@ class GuestVM:
         self._interrupt = False
         self._withheld = 0
         store.set_fuel(self.limits.cpu_fuel)
+        self._fuel_left.value = self.limits.cpu_fuel
         self._watch.deadline = time.monotonic() + self.limits.wall_s
         self._running = True
-        return "n"
+        return None
 
     def _job_read(self, payload: str) -> str:
         payload = self._loop_only(payload)
         start = int(payload) if payload.isdigit() else 0
         return self._job[start : start + LIB_CHUNK]
 
-    def _done(self, payload: str) -> str:
+    def _done(self, payload: str) -> None:
         payload = self._loop_only(payload)
         if not self._running:
             raise Refused("not available")
@@ -410,7 +504,20 @@ class GuestVM:
         self._watch.deadline = None
         self._job = ""
         self._outcomes.put(Outcome(payload[:2], payload[2:]))
-        return "n"
+        return None
+
+    def _queue_at(self, payload: str) -> bytes:
+        """The guest's queue of I2C writes (queued.py), once, at boot: the addresses whose
+        writes it may queue (none if the queue is refused)."""
+        door, memory, write = self._door, self._memory, self.hooks.i2c_write
+        if door is None or memory is None or write is None or self._queue_asked:
+            return b""
+        self._queue_asked = True
+        queue = Queue(memory, write)
+        if not queue.register(payload):
+            return b""
+        door.queue = queue
+        return self.hooks.queueable()[: ANSWER_SIZE - 2]
 
     def _lib_stat(self, path: str) -> str:
         source = self._library_file(path)

@@ -7,9 +7,25 @@ import struct
 import sys
 
 _pack = struct.pack
+_unpack_from = struct.unpack_from
 
 _call = None
 _import = None
+# The answer buffer: the host writes None, booleans, ints, tuples of up to three ints and short
+# bytes here and answers an empty str (a new str costs a lookup of the interpreter's string
+# table, about 15,000 instructions; the empty one is free). The first byte: 0 None, 1 True,
+# 2 False, 3 a 32-bit int in the next four, 4 to 6 a tuple of 1 to 3 such ints, 7 bytes (their
+# length in the next byte), from 16 on an int plus 128 (device_bridge/sim/wasm/door.py:
+# Door.answer). (`bytes`, not a bytearray: host.call takes only str and bytes, and the host
+# finds it as a call's payload. Only the host writes into it; nothing here hashes it or keeps
+# what it held.)
+_answer = bytes(64)
+# The queue of I2C writes that the host applies at the next call (device_bridge/sim/wasm/
+# queued.py): two bytes of length used, then records of address, length, data. Filled with a
+# pattern the host checks when it is registered, which answers the addresses whose writes it
+# may take (devices that accept every write).
+_queue = bytearray(range(256))
+_TUPLES = (None, "<i", "<ii", "<iii")
 
 # Modules pupils may import, as the firmware has them; `LIB` ones are the simulator's own
 # (served from /lib), the others MicroPython's built-in ones.
@@ -56,10 +72,18 @@ class Reset(BaseException):
     pass
 
 
+def queue_i2c(addr, buf):
+    # (Until the host took the queue, at boot: nothing is queued; see `_queue_writer`.)
+    return False
+
+
 def start(call, original_import):
     global _call, _import
     _call = call
     _import = original_import
+    call("answer.at", _answer)
+    global queue_i2c
+    queue_i2c = _queue_writer(_queue, tuple(result(call("queue.at", str(id(_queue)))) or ()))
 
 
 def call(op, payload=""):
@@ -89,9 +113,24 @@ _low = [0]
 
 
 def result(r):
-    # Cheapest checks first: interned one-letter answers compare by identity, and an int is
-    # sent bare (slicing a string costs a lookup of the interpreter's string table).
-    if r == "n" or not r:
+    # Cheapest checks first: the answer buffer, then interned one-letter answers (they compare
+    # by identity); an int is sent bare (slicing a string costs a lookup of the string table).
+    if not r:
+        t = _answer[0]  # (one global lookup: `_answer` is never rebound)
+        if t > 15:
+            return t - 128
+        if t == 0:
+            return None
+        if t == 1:
+            return True
+        if t == 2:
+            return False
+        if t == 3:
+            return _unpack_from("<i", _answer, 1)[0]
+        if t == 7:
+            return _answer[2 : 2 + _answer[1]]
+        return _unpack_from(_TUPLES[t - 3], _answer, 1)
+    if r == "n":
         return None
     if r == "M":  # longer than the small buffer: the host kept it
         _call("big", "")
@@ -145,45 +184,94 @@ def encode(value):
     return {"\x00?": kind.__name__}
 
 
+# Builtins the hot paths use, as module globals: a builtin's name is looked up in the globals
+# first, then in the interpreter's table of builtins, which costs several times a global.
+_type = type
+_int = int
+_bytes = bytes
+_bytearray = bytearray
+_str = str
+_len = len
+_LOW, _HIGH = -0x3FFFFFFF, 0x3FFFFFFF  # MicroPython's small ints (a big one costs thousands)
+# microbit.Image, which crosses as bytes too (set by microbit.py; its `_door_binary`).
+IMAGE = None
+
+
 def args(a, k):
-    # Positional ints and bytes go as bytes (b"\x01", then "i" + 4 bytes or "b" + 2-byte length
-    # + the bytes, each): building a str costs a lookup of the interpreter's string table
-    # (about 15,000 instructions), building bytes does not. Anything else goes as JSON.
+    # Positional ints, bytes and str go as bytes (b"\x01", then "i" + 4 bytes, or "b" or "s" +
+    # a 2-byte length + the bytes (UTF-8 for a str), each): building a str costs a lookup of the
+    # interpreter's string table (about 15,000 instructions), building bytes does not. Anything
+    # else (booleans, floats, images, keywords...) goes as JSON.
     if not a and not k:
         return ""
     if not k:
         # The usual shapes in one struct.pack (a fifth of the generic loop's cost).
-        n = len(a)
+        n = _len(a)
         x = a[0]
-        # (Bounds within MicroPython's small ints: a comparison with a big int costs thousands.)
-        if type(x) is int and -0x3FFFFFFF <= x <= 0x3FFFFFFF:
+        tx = _type(x)
+        if tx is _int and _LOW <= x <= _HIGH:
             if n == 1:
                 return _pack("<BBi", 1, 105, x)
             y = a[1]
-            ty = type(y)
-            if n == 2 and (ty is bytes or ty is bytearray) and len(y) < 0x10000:
-                return _pack("<BBiBH", 1, 105, x, 98, len(y)) + y
-            if ty is int and -0x3FFFFFFF <= y <= 0x3FFFFFFF:
+            ty = _type(y)
+            if n == 2 and (ty is _bytes or ty is _bytearray) and _len(y) < 0x10000:
+                return _pack("<BBiBH", 1, 105, x, 98, _len(y)) + y
+            if ty is _int and _LOW <= y <= _HIGH:
                 if n == 2:
                     return _pack("<BBiBi", 1, 105, x, 105, y)
                 z = a[2]
-                if n == 3 and type(z) is int and -0x3FFFFFFF <= z <= 0x3FFFFFFF:
+                if n == 3 and _type(z) is _int and _LOW <= z <= _HIGH:
                     return _pack("<BBiBiBi", 1, 105, x, 105, y, 105, z)
+        elif tx is _str and n == 1 and _len(x) < 0x4000:  # display.show('A'), scroll('...')
+            x = x.encode()
+            return _pack("<BBH", 1, 115, _len(x)) + x
         parts = [b"\x01"]
         for x in a:
-            kind = type(x)
-            if kind is int and -0x80000000 <= x <= 0x7FFFFFFF:
+            kind = _type(x)
+            if kind is _int and -0x80000000 <= x <= 0x7FFFFFFF:
                 parts.append(b"i")
                 parts.append((x & 0xFFFFFFFF).to_bytes(4, "little"))
-            elif (kind is bytes or kind is bytearray) and len(x) < 0x10000:
+            elif (kind is _bytes or kind is _bytearray) and _len(x) < 0x10000:
                 parts.append(b"b")
-                parts.append(len(x).to_bytes(2, "little"))
+                parts.append(_len(x).to_bytes(2, "little"))
+                parts.append(x)
+            elif kind is IMAGE:  # (microbit.py sets it)
+                parts.append(x._door_binary())
+            elif kind is _str and _len(x) < 0x4000:
+                x = x.encode()
+                parts.append(b"s")
+                parts.append(_len(x).to_bytes(2, "little"))
                 parts.append(x)
             else:
                 break
         else:
             return b"".join(parts)
     return json.dumps([[encode(x) for x in a], {key: encode(v) for key, v in k.items()}])
+
+
+def _queue_writer(q, queueable):
+    # The queue and its addresses bound here, once: rebinding `_queue` changes nothing.
+    def queue_i2c(addr, buf):
+        # An `i2c.write(addr, buf)` queued instead of crossing; False if it must cross (the
+        # host then applies the queue first, then it).
+        if _type(addr) is not _int or addr not in queueable:
+            return False
+        kind = _type(buf)
+        if kind is not _bytes and kind is not _bytearray:
+            return False
+        n = _len(buf)
+        at = (q[0] | q[1] << 8) + 2
+        if n > 32 or at + 2 + n > 256:
+            return False
+        q[at] = addr
+        q[at + 1] = n
+        q[at + 2 : at + 2 + n] = buf
+        at += n
+        q[0] = at & 255
+        q[1] = at >> 8
+        return True
+
+    return queue_i2c
 
 
 def method(op):

@@ -13,8 +13,28 @@ Image._door_value = lambda self: (
     # one allocation, not one a pixel: ten times cheaper in fuel (simulated time)
     bytes([48 + v for r in self._pixels for v in r]).decode(),
 )
+# As a binary argument (`I`, width, height, a byte a pixel: door.py, `_binary`): no str made.
+Image._door_binary = lambda self: (
+    _door._pack("<BHH", 73, self._width, self._height) + b"".join([bytes(r) for r in self._pixels])
+)
+_door.IMAGE = Image
 _door.populate(globals(), "microbit")
 
+
+# -- i2c.write: queued when the host said it may be (device_bridge/sim/wasm/queued.py) ----------
+
+_I2C = type(i2c)
+_host_i2c_write = _I2C.write
+_queue_i2c = _door.queue_i2c
+
+
+def _i2c_write(self, *a, **k):
+    if not k and len(a) == 2 and _queue_i2c(a[0], a[1]):
+        return None
+    return _host_i2c_write(self, *a, **k)
+
+
+_I2C.write = _i2c_write
 
 # -- the display: what the host's one call cannot take ------------------------------------------
 

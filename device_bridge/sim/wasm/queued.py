@@ -1,0 +1,119 @@
+"""Hardware writes that the guest queues in its own memory instead of crossing the door.
+
+A robot's loop writes its motor speeds on the I2C bus several times per turn: each write
+returns None, and on a device that accepts every write (`accepts_every_write`: the Maqueen's
+motor driver) it cannot fail either, so the program learns nothing from it that it could not
+learn later. The guest then appends the write to a queue in its memory (guest/_door.py:
+`queue_i2c`), and the host applies the queued writes, in order, at the start of the next call
+through the door, whatever it is, before that call: the program sees the same effects in the
+same order, the writes taking effect at that call's simulated instant (a fraction of a
+millisecond later than if each had crossed). Anything else, and a write the queue cannot take,
+crosses as before.
+
+The queue is a bytearray of the guest's (`QUEUE_SIZE` bytes, never resized): two bytes of
+length used, then records of the address, the data's length and the data. The host finds its
+bytes through the object's header (MicroPython's `mp_obj_array_t`, at `id()`: type, typecode
+and spare room, length, items), checks at boot that they hold the pattern the guest wrote, and
+reads the header again before each use: a program that rebinds or resizes it only turns the
+queue off. A program can write records by hand: each is applied as the `i2c.write` it
+describes would be, with the same checks, so it reaches nothing a program could not reach.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Callable
+
+from .memory import GuestFault, GuestMemory
+
+#: Bytes of the guest's queue, its length header included.
+QUEUE_SIZE = 256
+#: The longest write the guest queues (longer ones cross).
+MAX_DATA = 32
+#: `mp_obj_array_t` on wasm32: the typecode's byte, the length, the items' address.
+TYPECODE_AT, LENGTH_AT, ITEMS_AT = 4, 8, 12
+BYTEARRAY_TYPECODE = 1
+#: What the guest fills the queue with before it registers it (the host checks it).
+PATTERN = bytes(range(QUEUE_SIZE))
+
+
+class Queue:
+    """The guest's queue of I2C writes, applied by `apply(address, data)`."""
+
+    def __init__(self, memory: GuestMemory, apply: Callable[[int, bytes], object]) -> None:
+        self._memory = memory
+        self._apply = apply
+        self._object = 0  # the bytearray's address in the guest
+        self._items = 0  # its bytes' address in the guest
+        self._length: ctypes.c_uint16 | None = None  # its length header, in the host's view
+
+    def register(self, payload: str) -> bool:
+        """`queue.at`: the guest's bytearray, by `id()`, filled with `PATTERN`. Once."""
+        if self._length is not None or not payload.isdigit():
+            return False
+        at = int(payload)
+        try:
+            header = self._memory.read(at, 16)
+            items = int.from_bytes(header[ITEMS_AT : ITEMS_AT + 4], "little")
+            if not self._is_queue(header, items) or self._memory.read(items, QUEUE_SIZE) != PATTERN:
+                return False
+        except GuestFault:
+            return False
+        self._object, self._items = at, items
+        self._memory.write(items, bytes(2))
+        self._length = ctypes.c_uint16.from_address(self._memory.base + items)
+        return True
+
+    @staticmethod
+    def _is_queue(header: bytes, items: int) -> bool:
+        return (
+            header[TYPECODE_AT] == BYTEARRAY_TYPECODE
+            and int.from_bytes(header[LENGTH_AT : LENGTH_AT + 4], "little") == QUEUE_SIZE
+            and items > 0
+        )
+
+    def waiting(self) -> int:
+        """How many writes wait (0 almost always: one read of guest memory)."""
+        length = self._length
+        if length is None or not length.value:
+            return 0
+        records = self._records()
+        return len(records) if records is not None else 0
+
+    def _records(self) -> list[tuple[int, bytes]] | None:
+        """The queued writes, or None if the queue is no longer the one registered (then it is
+        turned off)."""
+        assert self._length is not None
+        try:
+            header = self._memory.read(self._object, 16)
+            items = int.from_bytes(header[ITEMS_AT : ITEMS_AT + 4], "little")
+            if items != self._items or not self._is_queue(header, items):
+                self._length = None
+                return None
+            used = min(self._length.value, QUEUE_SIZE - 2)
+            data = self._memory.read(items + 2, used)
+        except GuestFault:
+            self._length = None
+            return None
+        records = []
+        at = 0
+        while at + 2 <= len(data):
+            size = data[at + 1]
+            if at + 2 + size > len(data):
+                break
+            records.append((data[at], data[at + 2 : at + 2 + size]))
+            at += 2 + size
+        return records
+
+    def flush(self) -> None:
+        """Apply the queued writes, in order, and empty the queue (before anything else can
+        happen: what an applied write raises is the current call's error)."""
+        records = self._records()
+        if not records:
+            if self._length is not None:
+                self._length.value = 0
+            return
+        assert self._length is not None
+        self._length.value = 0
+        for address, data in records:
+            self._apply(address, data)
