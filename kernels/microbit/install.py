@@ -50,7 +50,12 @@ def grading_spec() -> dict[str, object]:
     """The grading kernelspec: the simulator, as fast as it can, in grading mode."""
     spec = kernel_spec(simulated=True)
     spec["display_name"] = _("micro:bit grading (nbgrader)")
-    spec["env"] = {"TNE_DEVICE": "sim", "TNE_SIM_SPEED": "0", "TNE_GRADING": "1"}
+    spec["env"] = {
+        "TNE_DEVICE": "sim",
+        "TNE_SIM_SPEED": "0",
+        "TNE_GRADING": "1",
+        "TNE_WIDGETS": "off",  # no widget outputs in graded notebooks
+    }
     return spec
 
 
