@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 from tne.i18n import _
@@ -14,7 +15,7 @@ from .course import Course, course_directory
 from .distribute import short_log
 from .errors import ClassroomError
 from .grading import submitted_students
-from .students import load
+from .students import Student, load
 
 
 def generate_feedback(course: Course, activity_id: str) -> list[Path]:
@@ -51,11 +52,21 @@ def generate_feedback(course: Course, activity_id: str) -> list[Path]:
     return pages
 
 
+def ent_names(students: list[Student]) -> dict[str, str]:
+    """`NOM_Prénom` per pupil id, as the ENT names files; homonyms get their class too."""
+    plain = {s.id: f"{s.last_name.upper()}_{s.first_name}" for s in students}
+    counts = Counter(plain.values())
+    return {
+        s.id: plain[s.id] + (f"_{s.group or s.id}" if counts[plain[s.id]] > 1 else "")
+        for s in students
+    }
+
+
 def feedback_zip(course: Course, activity_id: str) -> Path:
     """`distribution/retours-<id>.zip`: one page per pupil, named as the ENT names files."""
     activity = find_activity(activity_id)
     pages = generate_feedback(course, activity.id)
-    names = {s.id: f"{s.last_name.upper()}_{s.first_name}" for s in load(course)}
+    names = ent_names(load(course))
     target = course.root / "distribution" / f"retours-{activity.id}.zip"
     target.parent.mkdir(exist_ok=True)
     temporary = target.with_suffix(".tmp")

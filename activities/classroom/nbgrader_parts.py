@@ -16,7 +16,7 @@ from typing import Any
 from nbconvert.preprocessors import Preprocessor
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Integer, Unicode
+from traitlets import Bool, Integer, Unicode
 
 from kernels.microbit.install import GRADING_KERNEL_NAME
 from tne.i18n import _
@@ -89,6 +89,8 @@ class HideHiddenTests(Preprocessor):
     """For feedback: hidden tests leave their cell, and a cell that held some shows neither
     what it printed nor its traceback, only whether it passed."""
 
+    enabled = Bool(True)  # nbconvert's preprocessors are off unless told otherwise
+
     def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> Any:
         if cell.cell_type != "code" or not HIDDEN.search(cell.source):
             return cell, resources
@@ -99,7 +101,10 @@ class HideHiddenTests(Preprocessor):
                 output_type="stream",
                 name="stderr" if failed else "stdout",
                 text=(
-                    _("A hidden test did not pass: read the instructions again.")
+                    _(
+                        "A test of this cell did not pass (some of its tests are hidden): read "
+                        "the instructions again."
+                    )
                     if failed
                     else _("The hidden tests passed.")
                 )
