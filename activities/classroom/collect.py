@@ -148,7 +148,8 @@ class Collector:
             if info.is_dir():
                 continue
             name = entry_name(info)
-            label = f"{where} › {name if name is not None else info.filename!r}"
+            shown = name if name is not None else repr(info.filename)
+            label = f"{where} › {shown}"
             if name is None:
                 self.result.unmatched.append(
                     (label, _("its name is not UTF-8 text: rename it and zip it again"))
