@@ -117,9 +117,9 @@ class Collector:
             self.expected = grade_ids(json.loads(source.read_text(encoding="utf-8")))
         except (OSError, ValueError) as error:
             raise ClassroomError(
-                _("The activity {id} is not in the course yet: run tne class add {id} first.").format(
-                    id=self.activity.id
-                )
+                _(
+                    "The activity {id} is not in the course yet: run tne class add {id} first."
+                ).format(id=self.activity.id)
             ) from error
         self.result = CollectResult()
         self.candidates: dict[str, list[Candidate]] = {}
@@ -129,8 +129,9 @@ class Collector:
         try:
             data = path.read_bytes()
         except OSError as error:
-            self.result.unmatched.append((str(path), _("cannot be read ({error})").format(
-                error=error.strerror or error)))
+            self.result.unmatched.append(
+                (str(path), _("cannot be read ({error})").format(error=error.strerror or error))
+            )
             return
         self._zip(data, path.name, 0)
 

@@ -12,6 +12,7 @@ change the worker that grades the next one.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import time
 import warnings
@@ -77,16 +78,20 @@ def grade_one(course_root: str, activity_id: str, student_id: str) -> tuple[str,
     app.force = True
     app.create_student = True
     result = capture_log(app)
-    return student_id, bool(result["success"]), (result.get("log") or "") + (
-        result.get("error") or ""
+    return (
+        student_id,
+        bool(result["success"]),
+        (result.get("log") or "") + (result.get("error") or ""),
     )
 
 
 def submitted_students(course: Course, activity_id: str) -> list[str]:
     folder = course.folder("submitted")
-    return sorted(
-        path.name for path in folder.iterdir() if (path / activity_id).is_dir()
-    ) if folder.is_dir() else []
+    return (
+        sorted(path.name for path in folder.iterdir() if (path / activity_id).is_dir())
+        if folder.is_dir()
+        else []
+    )
 
 
 def default_workers() -> int:
@@ -149,10 +154,14 @@ def read_grade(
 ) -> Graded:
     """The gradebook's score for one submission, with the problems a teacher should know."""
     graded = Graded(student_id)
+    graded.problems += tampering(course, activity_id, student_id)
     graded.problems += problems_in(log)
     if not success:
+        handed_in = course.folder("submitted", student_id, activity_id, f"{activity_id}.ipynb")
         graded.problems.append(
-            _("nbgrader could not grade this notebook; it has no mark.")
+            _("the notebook is damaged (not valid JSON): it gets no mark.")
+            if test_cells(handed_in) is None
+            else _("nbgrader could not grade this notebook; it has no mark.")
         )
         return graded
     from nbgrader.api import MissingEntry
@@ -171,22 +180,54 @@ def read_grade(
 
 #: nbgrader's log lines a teacher should hear about, in French.
 LOG_PROBLEMS: list[tuple[str, Callable[[], str]]] = [
-    (
-        "Notebook JSON is invalid",
-        lambda: _("the notebook is damaged (not valid JSON): it gets no mark."),
-    ),
-    (
-        "Missing required cells",
-        lambda: _("test cells were deleted; they were put back from the original."),
-    ),
-    (
-        "have been modified",
-        lambda: _("a test cell was changed; the original was used to grade."),
-    ),
     ("CellTimeoutError", lambda: _("a cell went past the time limit and was stopped.")),
     ("Timeout waiting for", lambda: _("the notebook went past the time limit.")),
     ("DeadKernelError", lambda: _("the grading kernel stopped during this notebook.")),
 ]
+
+
+def test_cells(path: Path) -> dict[str, str] | None:
+    """grade id -> source of a notebook's test cells (None when it cannot be read)."""
+    try:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        found = {}
+        for cell in notebook["cells"]:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("grade") and not meta.get("solution"):
+                source = cell.get("source", "")
+                found[meta["grade_id"]] = "".join(source) if isinstance(source, list) else source
+        return found
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def tampering(course: Course, activity_id: str, student_id: str) -> list[str]:
+    """What a pupil did to the test cells, in French: a deleted test cell loses its points, an
+    edited one is graded as the original (nbgrader puts its source back)."""
+    name = f"{activity_id}.ipynb"
+    released = test_cells(course.folder("release", activity_id, name))
+    handed_in = test_cells(course.folder("submitted", student_id, activity_id, name))
+    if released is None or handed_in is None:
+        return []
+    problems = []
+    deleted = sorted(set(released) - set(handed_in))
+    if deleted:
+        problems.append(
+            _("test cells were deleted ({cells}): their points are lost.").format(
+                cells=", ".join(deleted)
+            )
+        )
+    edited = sorted(
+        grade_id for grade_id in set(released) & set(handed_in)
+        if released[grade_id].strip() != handed_in[grade_id].strip()
+    )  # fmt: skip
+    if edited:
+        problems.append(
+            _("test cells were changed ({cells}): the originals were used to grade.").format(
+                cells=", ".join(edited)
+            )
+        )
+    return problems
 
 
 def problems_in(log: str) -> list[str]:

@@ -67,11 +67,7 @@ class GradingExecute(Execute):
         self, cell: NotebookNode, cell_index: int, execution_count: int | None = None,
         store_history: bool = True,
     ) -> NotebookNode:  # fmt: skip
-        if (
-            cell.cell_type == "code"
-            and cell.source.strip()
-            and time.monotonic() >= self._deadline
-        ):
+        if cell.cell_type == "code" and cell.source.strip() and time.monotonic() >= self._deadline:
             cell.outputs = [
                 french_error(
                     "NotebookTimeoutError",

@@ -153,9 +153,7 @@ def import_students(course: Course, path: Path) -> ImportResult:
     rows, problems = read_class_list(path)
     if not rows:
         raise ClassroomError(
-            _("The class list {path} holds no pupil: nothing was imported.").format(
-                path=path.name
-            )
+            _("The class list {path} holds no pupil: nothing was imported.").format(path=path.name)
         )
     existing = load(course)
     added, kept = assign_ids(existing, rows)

@@ -16,7 +16,9 @@ from activities.classroom.course import Course, init_course
 from activities.classroom.distribute import add_activity
 
 ACTIVITIES = Path(__file__).parent / "activities"
-CLASS_LIST = "nom;prénom;classe\nDupont;Léa;4B\nMartin;Éloïse;4A\nDupont;Léa;4A\nN'Guyen;Thị Minh;4A\n"
+CLASS_LIST = (
+    "nom;prénom;classe\nDupont;Léa;4B\nMartin;Éloïse;4A\nDupont;Léa;4A\nN'Guyen;Thị Minh;4A\n"
+)
 GOOD = "def double(n):\n    return n * 2"
 WRONG = "def double(n):\n    return abs(n) * 2"
 

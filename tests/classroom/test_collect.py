@@ -66,10 +66,13 @@ def test_ent_names_duplicates_folders_and_nested_zips_are_matched(
 def test_the_newest_wins_across_two_zips_downloaded_at_different_times(
     tmp_path: Path, course: Course
 ) -> None:
-    first = ent_zip(tmp_path / "lundi.zip", {"MARTIN_Éloïse_double.ipynb": submission(course, GOOD)},
-                    dates={"MARTIN_Éloïse_double.ipynb": (2026, 11, 30, 18, 0, 0)})  # fmt: skip
-    second = ent_zip(tmp_path / "mardi.zip", {"MARTIN_Éloïse_double.ipynb": submission(course, WRONG)},
-                     dates={"MARTIN_Éloïse_double.ipynb": (2026, 12, 1, 8, 0, 0)})  # fmt: skip
+    name = "MARTIN_Éloïse_double.ipynb"
+    first = ent_zip(
+        tmp_path / "lundi.zip", {name: submission(course, GOOD)}, {name: (2026, 11, 30, 18, 0, 0)}
+    )
+    second = ent_zip(
+        tmp_path / "mardi.zip", {name: submission(course, WRONG)}, {name: (2026, 12, 1, 8, 0, 0)}
+    )
     collect(course, "double", [second, first])
     assert submitted(course)["eloise-martin"] == WRONG
 

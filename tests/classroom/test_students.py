@@ -43,9 +43,7 @@ def test_importing_again_keeps_every_id_and_a_new_homonym_gets_a_new_one(
 ) -> None:
     before = ids(course)
     path = tmp_path / "janvier.csv"
-    path.write_text(
-        "nom;prénom;classe\nMartin;Éloïse;4A\nMartin;Eloise;4C\n", encoding="utf-8"
-    )
+    path.write_text("nom;prénom;classe\nMartin;Éloïse;4A\nMartin;Eloise;4C\n", encoding="utf-8")
     result = import_students(course, path)
     assert [s.id for s in result.kept] == ["eloise-martin"]
     assert [s.id for s in result.added] == ["eloise-martin-4c"]

@@ -173,7 +173,8 @@ def grade(
             say(f"  {graded.student_id} : {problem}")
     say(
         _("{count} notebooks graded in {seconds} s with {workers} workers.").format(
-            count=len(run.results), seconds=f"{run.seconds:.1f}".replace(".", ","),
+            count=len(run.results),
+            seconds=f"{run.seconds:.1f}".replace(".", ","),
             workers=run.workers,
         )  # fmt: skip
     )
