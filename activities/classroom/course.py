@@ -9,6 +9,7 @@ the current directory.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -158,10 +159,8 @@ def locate(given: Path | None = None) -> Course:
         here = Path.cwd().resolve()
         candidates = [here, *here.parents]
         remembered = config_dir() / LAST_COURSE_FILE
-        try:
+        with contextlib.suppress(OSError):
             candidates.append(Path(remembered.read_text(encoding="utf-8").strip()))
-        except OSError:
-            pass
     for candidate in candidates:
         if (candidate / MARKER).is_file():
             return Course(candidate.resolve())
