@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from typing import Any
@@ -40,6 +41,10 @@ class GradingExecute(Execute):
         GRADING_KERNEL_NAME, help="The kernelspec every submission runs on."
     ).tag(config=True)
 
+    #: A cell stopped at its limit may still be flushing output when its reply is made up; the
+    #: notebook goes on (nbgrader's default would abandon the whole notebook, and its mark).
+    raise_on_iopub_timeout = Bool(False).tag(config=True)
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._deadline = 0.0
@@ -55,19 +60,24 @@ class GradingExecute(Execute):
 
     def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> Any:
         self.kernel_name = self.grading_kernel
-        self._deadline = time.monotonic() + self.notebook_timeout
+        self._deadline = 0.0  # set at the first cell: the kernel's start is not the pupil's
         self.timeout_func = self._cell_timeout
         return super().preprocess(nb, resources, km)
 
     def _cell_timeout(self, cell: NotebookNode) -> int:
-        left = int(self._deadline - time.monotonic())
+        """The cell's limit, cut to what is left of the notebook's (rounded up, so that an
+        endless cell ends past the notebook's limit and the cells after it are not run)."""
+        left = math.ceil(self._deadline - time.monotonic())
         return max(1, min(self.timeout or left, left))
 
-    async def async_execute_cell(  # type: ignore[override]
-        self, cell: NotebookNode, cell_index: int, execution_count: int | None = None,
-        store_history: bool = True,
-    ) -> NotebookNode:  # fmt: skip
-        if cell.cell_type == "code" and cell.source.strip() and time.monotonic() >= self._deadline:
+    def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> Any:
+        if not self._deadline:
+            self._deadline = time.monotonic() + self.notebook_timeout
+        if (
+            cell.cell_type == "code"
+            and cell.source.strip()
+            and time.monotonic() >= self._deadline
+        ):
             cell.outputs = [
                 french_error(
                     "NotebookTimeoutError",
@@ -77,8 +87,8 @@ class GradingExecute(Execute):
                     ).format(seconds=self.notebook_timeout),
                 )
             ]
-            return cell
-        return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+            return cell, resources
+        return super().preprocess_cell(cell, resources, index)
 
 
 class HideHiddenTests(Preprocessor):

@@ -13,9 +13,7 @@ from pathlib import Path
 
 from tests.classroom.conftest import ACTIVITIES
 
-CLASS_LIST = (
-    "nom;prénom;classe\nMartin;Éloïse;4A\nDupont;Léa;4B\n=HYPERLINK(\"http://x\");Zoé;4B\n"
-)
+CLASS_LIST = 'nom;prénom;classe\nMartin;Éloïse;4A\nDupont;Léa;4B\n=HYPERLINK("http://x");Zoé;4B\n'
 
 
 def tne(*args: str, cwd: Path, env: dict[str, str], answer: str | None = None):
@@ -66,16 +64,19 @@ def test_the_guides_sequence_from_init_to_export(tmp_path: Path, monkeypatch) ->
     with zipfile.ZipFile(ent, "w") as archive:
         archive.writestr("MARTIN_Éloïse_double.ipynb",
                          pupil_work(notebook, "def double(n):\n    return n + n"))  # fmt: skip
-        archive.writestr("DUPONT_Léa_double.ipynb",
-                         pupil_work(notebook, "def double(n):\n    return abs(2 * n)"))
-        archive.writestr("=HYPERLINK(\"http://x\")_Zoé_double (1).ipynb",
-                         pupil_work(notebook, "def double(n):\n    return 0"))
+        archive.writestr(
+            "DUPONT_Léa_double.ipynb", pupil_work(notebook, "def double(n):\n    return abs(2 * n)")
+        )
+        archive.writestr(
+            '=HYPERLINK("http://x")_Zoé_double (1).ipynb',
+            pupil_work(notebook, "def double(n):\n    return 0"),
+        )
     collected = tne("collect", "double", str(ent), cwd=home, env=env)
     assert "3 rendus ramassés" in collected.stderr
 
     graded = tne("grade", "double", cwd=home, env=env)
-    assert "eloise-martin : 3/3" in graded.stderr
-    assert "lea-dupont : 1/3" in graded.stderr  # its double(-21) fails a hidden test
+    assert "Martin Éloïse (eloise-martin)\u00a0: 3/3" in graded.stderr
+    assert "Dupont Léa (lea-dupont)\u00a0: 1/3" in graded.stderr  # double(-21) fails a hidden test
     assert "3 carnets corrigés" in graded.stderr and "2 processus" in graded.stderr
 
     tne("feedback", "double", "--zip", cwd=home, env=env)
@@ -85,7 +86,7 @@ def test_the_guides_sequence_from_init_to_export(tmp_path: Path, monkeypatch) ->
         pages = {name: archive.read(name).decode("utf-8") for name in names}
     assert "DUPONT_Léa_double.html" in names and "MARTIN_Éloïse_double.html" in names
     for page in pages.values():
-        assert '<html lang="fr">' in page and "(Note&nbsp;: " in page
+        assert '<html lang="fr">' in page and "(Note\u00a0: " in page
         assert "HIDDEN" not in page and "-42" not in page.replace("-42px", "")
     assert "certains de ses tests sont cachés" in pages["DUPONT_Léa_double.html"]
 

@@ -136,7 +136,7 @@ def collect(
     if result.unmatched:
         say(_("Files not collected:"))
         for where_, why in result.unmatched:
-            say(f"  {where_} : {why}")
+            say(f"  {where_}\u00a0: {why}")
 
 
 @class_app.command(help=_("Grade the collected notebooks (in parallel, on the simulator)."))
@@ -149,6 +149,7 @@ def grade(
 
     from activities.classroom.grading import grade as grade_all
     from activities.classroom.grading import submitted_students
+    from activities.classroom.students import load
 
     where = _course(course)
     total = len(_run(lambda: submitted_students(where, activity)))
@@ -162,15 +163,17 @@ def grade(
                 where, activity, workers or None, lambda _graded: progress.advance(task)
             )
         )
+    names = {s.id: f"{s.last_name} {s.first_name}" for s in load(where)}
     for graded in run.results:
+        who = f"{names.get(graded.student_id, '?')} ({graded.student_id})"
         mark = (
             f"{graded.score:g}/{graded.max_score:g}".replace(".", ",")
             if graded.score is not None
             else _("no mark")
         )
-        say(f"{graded.student_id} : {mark}")
+        say(f"{who}\u00a0: {mark}")
         for problem in graded.problems:
-            say(f"  {graded.student_id} : {problem}")
+            say(f"  {graded.student_id}\u00a0: {problem}")
     say(
         _("{count} notebooks graded in {seconds} s with {workers} workers.").format(
             count=len(run.results),
