@@ -73,11 +73,7 @@ class GradingExecute(Execute):
     def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> Any:
         if not self._deadline:
             self._deadline = time.monotonic() + self.notebook_timeout
-        if (
-            cell.cell_type == "code"
-            and cell.source.strip()
-            and time.monotonic() >= self._deadline
-        ):
+        if cell.cell_type == "code" and cell.source.strip() and time.monotonic() >= self._deadline:
             cell.outputs = [
                 french_error(
                     "NotebookTimeoutError",
