@@ -96,7 +96,12 @@ def main() -> None:
         f"| `nbgrader autograde` (sequential) | {theirs:.1f} s | "
         f"{theirs / args.pupils:.2f} s |\n\n"
         f"Same scores in both gradebooks: {'yes' if same else 'NO'}. Ratio {ratio:.2f} "
-        f"(target: at most 0.5): {'met' if ratio <= 0.5 else 'missed'}.\n{end}\n"
+        f"(target: at most 0.5): {'met' if ratio <= 0.5 else 'missed'}.\n\n"
+        "Where the time goes: each submission starts its own grading kernel (ipykernel and the\n"
+        "simulator's child process), which costs most of a notebook's time; each worker also\n"
+        "imports nbgrader once (spawned processes). Two workers only gain when the 2 cores are\n"
+        "not already busy; the next step is a warm kernel started while the previous\n"
+        "submission runs (still one fresh kernel per submission).\n{end}\n"
     )
     write_section(name, text)
     print(text)
