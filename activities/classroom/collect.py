@@ -230,6 +230,11 @@ class Collector:
             newest = candidates[-1]
             self.result.superseded += [c.where for c in candidates[:-1]]
             folder = self.course.folder("submitted", student_id, self.activity.id)
+            before = collected_at(folder)
+            if before is not None and before > newest.when:
+                # Collected earlier from a newer zip: that one stays.
+                self.result.superseded.append(newest.where)
+                continue
             folder.mkdir(parents=True, exist_ok=True)
             (folder / notebook_name(self.activity)).write_bytes(newest.data)
             (folder / "timestamp.txt").write_text(
@@ -237,6 +242,15 @@ class Collector:
             )
             self.result.collected[student_id] = newest.where
         return self.result
+
+
+def collected_at(folder: Path) -> dt.datetime | None:
+    """When the submission already collected in `folder` was handed in, if there is one."""
+    try:
+        text = (folder / "timestamp.txt").read_text(encoding="utf-8").strip()
+        return dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S.%f")
+    except (OSError, ValueError):
+        return None
 
 
 def collect(course: Course, activity_id: str, zips: list[Path]) -> CollectResult:

@@ -75,6 +75,10 @@ def test_the_newest_wins_across_two_zips_downloaded_at_different_times(
     )
     collect(course, "double", [second, first])
     assert submitted(course)["eloise-martin"] == WRONG
+    # Collected again later, in two runs, oldest last: the newest still wins.
+    result = collect(course, "double", [first])
+    assert submitted(course)["eloise-martin"] == WRONG
+    assert result.superseded == ["lundi.zip › MARTIN_Éloïse_double.ipynb"]
 
 
 def test_every_bad_entry_is_listed_with_its_reason_and_the_good_ones_collected(
