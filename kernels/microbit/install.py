@@ -5,7 +5,12 @@
 - `tne-microbit-sim`, "micro:bit simulé (MicroPython)": always the simulator, for grading
   (nbgrader runs notebooks with it, deterministically and without hardware).
 
-Both use `interrupt_mode: message`, so the Stop button reaches the kernel as an
+A third one, `tne-microbit-grading`, is never installed where Jupyter looks: `tne class init`
+writes it into the course folder (`write_grading_spec`), and `tne class grade` points
+`JUPYTER_PATH` at it, so that it is not offered in the launcher. It runs the same kernel in
+grading mode (`kernels/microbit/grading.py`): a fresh simulated board, no way to the host.
+
+All use `interrupt_mode: message`, so the Stop button reaches the kernel as an
 `interrupt_request` (the kernel sends Ctrl-C to the board) instead of a signal.
 """
 
@@ -22,6 +27,7 @@ from tne.i18n import _
 
 KERNEL_NAME = "tne-microbit"
 SIM_KERNEL_NAME = "tne-microbit-sim"
+GRADING_KERNEL_NAME = "tne-microbit-grading"
 
 
 def kernel_spec(simulated: bool) -> dict[str, object]:
@@ -40,15 +46,35 @@ def kernel_spec(simulated: bool) -> dict[str, object]:
     return spec
 
 
-def write_spec(folder: Path, simulated: bool) -> Path:
+def grading_spec() -> dict[str, object]:
+    """The grading kernelspec: the simulator, as fast as it can, in grading mode."""
+    spec = kernel_spec(simulated=True)
+    spec["display_name"] = _("micro:bit grading (nbgrader)")
+    spec["env"] = {
+        "TNE_DEVICE": "sim",
+        "TNE_SIM_SPEED": "0",
+        "TNE_GRADING": "1",
+        "TNE_WIDGETS": "off",  # no widget outputs in graded notebooks
+    }
+    return spec
+
+
+def write_spec(folder: Path, simulated: bool, spec: dict[str, object] | None = None) -> Path:
     """The kernelspec folder (kernel.json and logos) under `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
+    chosen = spec if spec is not None else kernel_spec(simulated)
     (folder / "kernel.json").write_text(
-        json.dumps(kernel_spec(simulated), ensure_ascii=False, indent=2), encoding="utf-8"
+        json.dumps(chosen, ensure_ascii=False, indent=2), encoding="utf-8"
     )
     for size in (32, 64):
         (folder / f"logo-{size}x{size}.png").write_bytes(led_logo(size))
     return folder
+
+
+def write_grading_spec(kernels_folder: Path) -> Path:
+    """The grading kernelspec under `kernels_folder` (a `kernels` folder that only
+    `JUPYTER_PATH` leads to); returns its folder."""
+    return write_spec(kernels_folder / GRADING_KERNEL_NAME, True, grading_spec())
 
 
 def install(user: bool = False, prefix: str | None = None) -> list[tuple[str, str]]:

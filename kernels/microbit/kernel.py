@@ -35,6 +35,7 @@ from tne.program_warnings import program_warnings
 from .cell import Cell, parse_cell, show_last_value
 from .completion import Completer
 from .errors import PupilError, board_traceback, kernel_error
+from .grading import grading_address, grading_mode, refusal
 from .link import BoardLink, NotConnected
 from .live import make_live
 from .magics import MAGICS, MagicError, run_magic, save
@@ -136,10 +137,16 @@ class MicrobitKernel(IPythonKernel):
         self._warned: set[str] = set()
         self._host_running = False
         self._finished = False
-        address = os.environ.get(DEVICE_VARIABLE, "").strip() or "auto"
+        #: Grading mode (`grading.py`): a fresh simulated board and no way to the host.
+        self.grading = grading_mode()
+        if self.grading:
+            address = grading_address()
+        else:
+            address = os.environ.get(DEVICE_VARIABLE, "").strip() or "auto"
         self._startup = self.link.submit(self._first_connect, address)
         atexit.register(self._finish)
-        self.shell.user_ns["board_eval"] = self.board_eval
+        if not self.grading:
+            self.shell.user_ns["board_eval"] = self.board_eval
 
     def board_eval(self, expression: str) -> Any:
         """In `%%host` cells: the value of an expression on the board, such as a list of
@@ -192,6 +199,9 @@ class MicrobitKernel(IPythonKernel):
         cell_id: str | None = None,
     ) -> dict[str, Any]:
         cell = parse_cell(code)
+        refused = refusal(cell) if self.grading else None
+        if refused is not None:
+            return self._refuse(refused, silent)
         if cell.host is not None:
             self._host_running = True
             try:
@@ -226,6 +236,18 @@ class MicrobitKernel(IPythonKernel):
         if not silent:
             self.cell_errors += 1
             self.publish(parent, "error", error.content())
+        return {"status": "error", "execution_count": count, **error.content()}
+
+    def _refuse(self, reason: str, silent: bool) -> dict[str, Any]:
+        """A cell refused in grading mode: an error the grader records, nothing run."""
+        count = self.shell.execution_count
+        if not silent:
+            self.shell.execution_count += 1
+            self.cells_run += 1
+            self.cell_errors += 1
+        error = kernel_error("GradingRefused", reason)
+        if not silent:
+            self.publish(self.get_parent("shell"), "error", error.content())
         return {"status": "error", "execution_count": count, **error.content()}
 
     async def _run(
@@ -265,6 +287,9 @@ class MicrobitKernel(IPythonKernel):
                 for notice in self.link.connect(self.link.address):
                     output.say(notice + "\n", "stderr")
         self._warn(cell, output)
+        if self.grading:
+            # input() must fail at once: nobody answers during grading (Board's own refusal).
+            self.link.require().allow_input = False
         code, rewritten = show_last_value(cell.code)
         stdout = BoardText(lambda text: output.say(text, "stdout"), watch_result=rewritten)
         try:
@@ -355,7 +380,8 @@ class MicrobitKernel(IPythonKernel):
         if self._finished:
             return
         self._finished = True
-        record_session(self.device_kind, self.cells_run, self.cell_errors)
+        if not self.grading:  # a grading run records its own event (activities/classroom)
+            record_session(self.device_kind, self.cells_run, self.cell_errors)
         self.link.close()
 
     # -- completion and inspection ---------------------------------------------------------------
@@ -374,7 +400,7 @@ class MicrobitKernel(IPythonKernel):
                 "metadata": {},
             }
         cell = parse_cell(code)
-        if cell.host is not None:
+        if cell.host is not None and not self.grading:
             offset = len(code) - len(cell.host)
             reply = super().do_complete(cell.host, cursor_pos - offset)
             reply["cursor_start"] += offset
@@ -389,6 +415,8 @@ class MicrobitKernel(IPythonKernel):
         self, code: str, cursor_pos: int, detail_level: int = 0, omit_sections: Any = ()
     ) -> dict[str, Any]:
         cell = parse_cell(code)
+        if cell.host is not None and self.grading:
+            return {"status": "ok", "found": False, "data": {}, "metadata": {}}
         if cell.host is not None:
             offset = len(code) - len(cell.host)
             return super().do_inspect(cell.host, cursor_pos - offset, detail_level)

@@ -24,6 +24,7 @@ from device_bridge import Board, parse_address  # noqa: E402
 from device_bridge.errors import BridgeError  # noqa: E402
 from tne.program_warnings import program_warnings  # noqa: E402
 
+from .classroom import class_app  # noqa: E402
 from .doctor import doctor_command  # noqa: E402
 from .guide import guide  # noqa: E402
 from .interrupts import take_ctrl_c  # noqa: E402
@@ -64,6 +65,7 @@ activities_app = typer.Typer(
 )
 register_printing(activities_app)
 app.add_typer(activities_app, name="activities")
+app.add_typer(class_app, name="class")
 app.add_typer(workshop_app, name="workshop")
 app.command("guide", help=_("Open the teachers' and trainers' guide in the browser, offline."))(
     guide

@@ -1,0 +1,112 @@
+"""`tne class grade` against plain `nbgrader autograde` on the same submissions.
+
+    python benchmarks/bench_classroom.py [--pupils 30]
+
+Builds one course (tne class init, a class list of N pupils, the small `double` activity of
+tests/classroom/activities), makes N submissions (right and wrong answers), copies the course,
+then grades one copy with `tne class grade` (one worker per core) and the other with
+`nbgrader autograde double` run in the course folder (nbgrader's own sequential loop, on the
+same configuration and grading kernel). Checks that both gradebooks hold the same scores, and
+writes the wall times to benchmarks/RESULTS.md (its section, through results_section).
+The issue's target: `tne class grade` takes at most half of plain nbgrader's time on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from results_section import commit, cpu_model, load_average, markers, write_section  # noqa: E402
+
+ACTIVITIES = ROOT / "tests" / "classroom" / "activities"
+ANSWERS = ["def double(n):\n    return 2 * n", "def double(n):\n    return abs(n) * 2"]
+
+
+def tne(*args: str, env: dict[str, str], cwd: Path) -> float:
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "tne.cli", "class", *args], env=env, cwd=cwd,
+                   check=True, capture_output=True)  # fmt: skip
+    return time.monotonic() - started
+
+
+def scores(course: Path) -> dict[str, float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook("sqlite:///" + (course / "gradebook.db").as_posix(), "bench") as book:
+        return {s.student.id: s.score for s in book.find_assignment("double").submissions}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pupils", type=int, default=30)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-classroom-"))
+    env = dict(os.environ, TNE_ACTIVITIES_DIR=str(ACTIVITIES), TNE_CONFIG_DIR=str(work / "cfg"),
+               PYTHONPATH=str(ROOT))  # fmt: skip
+    tne("init", "bench", "--dir", str(work), env=env, cwd=work)
+    course = work / "bench"
+    (work / "eleves.csv").write_text(
+        "nom;prénom;classe\n" + "".join(f"Eleve{i:02d};Test;4A\n" for i in range(args.pupils)),
+        encoding="utf-8",
+    )
+    tne("students", "import", str(work / "eleves.csv"), env=env, cwd=work)
+    tne("add", "double", env=env, cwd=work)
+    released = json.loads((course / "release" / "double" / "double.ipynb").read_text("utf-8"))
+    with zipfile.ZipFile(work / "ent.zip", "w") as archive:
+        for i in range(args.pupils):
+            notebook = json.loads(json.dumps(released))
+            for cell in notebook["cells"]:
+                if cell["metadata"].get("nbgrader", {}).get("solution"):
+                    cell["source"] = ANSWERS[1 if i % 3 == 0 else 0]
+            archive.writestr(f"ELEVE{i:02d}_Test_double.ipynb", json.dumps(notebook))
+    tne("collect", "double", str(work / "ent.zip"), env=env, cwd=work)
+    plain = work / "plain" / "bench"
+    shutil.copytree(course, plain)
+
+    ours = tne("grade", "double", env=env, cwd=work)
+    plain_env = dict(env, JUPYTER_PATH=str(plain / ".tne"))
+    started = time.monotonic()
+    subprocess.run(
+        [sys.executable, "-m", "nbgrader", "autograde", "double"],
+        cwd=plain, env=plain_env, check=True, capture_output=True,
+    )  # fmt: skip
+    theirs = time.monotonic() - started
+    same = scores(course) == scores(plain)
+    ratio = ours / theirs
+    name = "classroom"
+    start, end = markers(name)
+    text = (
+        f"{start}\n## Classroom: `tne class grade` against `nbgrader autograde`\n\n"
+        f"{args.pupils} submissions of the `double` test activity, commit {commit()}, "
+        f"{cpu_model()}, {os.cpu_count()} cores, load {load_average()} at the end.\n\n"
+        "| tool | wall time | per notebook |\n|---|---|---|\n"
+        f"| `tne class grade` (one worker per core) | {ours:.1f} s | {ours / args.pupils:.2f} s |\n"
+        f"| `nbgrader autograde` (sequential) | {theirs:.1f} s | "
+        f"{theirs / args.pupils:.2f} s |\n\n"
+        f"Same scores in both gradebooks: {'yes' if same else 'NO'}. Ratio {ratio:.2f} "
+        f"(target: at most 0.5): {'met' if ratio <= 0.5 else 'missed'}.\n\n"
+        "Where the time goes: each submission starts its own grading kernel (ipykernel and the\n"
+        "simulator's child process), which costs most of a notebook's time; each worker also\n"
+        "imports nbgrader once (spawned processes). Two workers only gain when the 2 cores are\n"
+        "not already busy; the next step is a warm kernel started while the previous\n"
+        "submission runs (still one fresh kernel per submission).\n{end}\n"
+    )
+    write_section(name, text)
+    print(text)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
