@@ -18,9 +18,9 @@ from device_bridge import Board, parse_address
 from device_bridge.board import board_error
 from device_bridge.errors import BridgeError
 from device_bridge.sim.pictures import animation_gif, world_svg
+from device_bridge.sim.recorded import RecordedBoard
 from device_bridge.sim.trace import Trace
 from device_bridge.sim.world import World, load_world
-from device_bridge.transports.sim import SimTransport
 from tne.i18n import _
 
 from .output import BoardOutput, error, say
@@ -75,24 +75,20 @@ def run_simulated(file: Path, code: str, device: str, timeout: float | None, opt
             return report(problem)
     elif options.world is not None or options.out is not None:
         return usage(_("--world and --out need a simulated robot: use --device sim:maqueen."))
-    transport = SimTransport(
-        firmware=address.firmware,
-        robot=address.target,
+    recorded = RecordedBoard(
+        address,
+        world,
         seed=options.seed or 0,
-        world=str(Path(world.source).resolve()) if world else "",
-        duration=options.duration or DEFAULT_DURATION_S,
+        duration_s=options.duration or DEFAULT_DURATION_S,
         noise=1.0 if options.noise is None else options.noise,
         inputs=options.inputs,
     )
-    trace = Trace.record(transport)
+    trace = recorded.trace
     out = BoardOutput()
     board: Board | None = None
     exit_code = EXIT_OK
     try:
-        transport.open()
-        board = Board(transport, address)
-        board.start()
-        trace.started(transport)
+        board = recorded.start()
         result = board.run(code, timeout=timeout, on_stdout=out.write)
         if result.stderr:
             exit_code = report(board_error(result))
@@ -103,18 +99,16 @@ def run_simulated(file: Path, code: str, device: str, timeout: float | None, opt
         exit_code = EXIT_INTERRUPTED
     finally:
         out.close()
-        if board is not None:
+        if recorded.board is not None:
+            board = recorded.board
             _record_usage(board, exit_code)
     try:
         if board is not None and exit_code != EXIT_INTERRUPTED:
-            trace.finish(transport)
+            recorded.finish()
             if not _tell(trace, world, options.out or file.with_suffix(".svg"), options.trace):
                 exit_code = max(exit_code, EXIT_USAGE)
     finally:
-        if board is not None:
-            board.close()
-        else:
-            transport.close()
+        recorded.close()
     return exit_code
 
 

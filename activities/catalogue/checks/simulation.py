@@ -1,0 +1,134 @@
+"""The run a check queries: the pupil's program on a fresh, sealed simulated board (and, for a
+radio activity, a scripted partner board in the same air), made with `RecordedBoard`, the same
+recorded run as `tne run --device sim:...`.
+
+Simulated time is counted from the board's power-on, as `running_time()` counts it on a real
+board; the bridge's connection takes about 0.2 s of it before the program starts.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from device_bridge import parse_address
+from device_bridge.errors import BridgeError, ExecTimeout
+from device_bridge.protocol import RunResult
+from device_bridge.sim.radio_medium import RadioMedium
+from device_bridge.sim.recorded import RecordedBoard
+from device_bridge.sim.trace import Trace
+from device_bridge.sim.world import load_world
+from tne.i18n import _
+
+from .errors import CheckFailed, CheckSetupError
+
+#: Wall seconds a check's run may last beyond its simulated duration.
+MARGIN_S = 30.0
+
+
+@dataclass
+class RunPlan:
+    """What a check asks of the simulator before its first question."""
+
+    firmware: str = "v2"
+    robot: str = ""
+    world: str = ""
+    duration_s: float = 10.0
+    seed: int = 0
+    noise: float = 1.0
+    #: Times real time; 0 is as fast as possible. A run with a partner is paced (1 by default)
+    #: so that the two boards' clocks stay together.
+    speed: float | None = None
+    inputs: list[dict] = field(default_factory=list)
+    partner: str | None = None
+    after: str = ""
+
+
+@dataclass
+class RunOutcome:
+    trace: Trace
+    partner: Trace | None
+    error: str | None  # the last line of the pupil program's traceback, if it failed
+
+
+def simulate(program: str, plan: RunPlan) -> RunOutcome:
+    """Run `program` (then `plan.after`) as the plan says, and return the traces."""
+    address = parse_address("sim" + (f":{plan.robot}" if plan.robot else "") + f"@{plan.firmware}")
+    try:
+        world = load_world(plan.world or None) if plan.robot else None
+    except BridgeError as error:
+        raise CheckSetupError(error.message) from error
+    speed = plan.speed if plan.speed is not None else (1.0 if plan.partner else 0.0)
+    with tempfile.TemporaryDirectory(prefix="tne-check-") as folder:
+        inputs = Path(folder) / "inputs.json"
+        inputs.write_text(json.dumps(plan.inputs), encoding="utf-8")
+        pupil = RecordedBoard(address, world, plan.seed, plan.duration_s, plan.noise, inputs)
+        partner = RecordedBoard(parse_address("sim"), None, plan.seed + 1, plan.duration_s)
+        medium = RadioMedium()
+        try:
+            board = pupil.start()
+            if plan.partner is not None:
+                partner.start()
+                medium.join(pupil.transport).join(partner.transport)  # type: ignore[arg-type]
+            if speed > 0:
+                for recorded in (pupil, partner) if plan.partner is not None else (pupil,):
+                    recorded.transport.send_input({"kind": "speed", "factor": speed})
+            timeout = (plan.duration_s / speed if speed else 0.0) + MARGIN_S
+            partner_run = _start_partner(partner, plan.partner, timeout)
+            code = program + ("\n" + plan.after if plan.after else "")
+            result = _run(board.run, code, timeout)
+            if partner_run is not None:
+                partner_run.join(timeout)
+            trace = pupil.finish()
+            other = partner.finish() if plan.partner is not None else None
+        except BridgeError as error:
+            raise CheckFailed(
+                _("The simulated board could not run your program: {error}").format(
+                    error=error.message
+                )
+            ) from error
+        finally:
+            medium.close()
+            pupil.close()
+            partner.close()
+    return RunOutcome(trace, other, _error_line(result))
+
+
+def _run(run, code: str, timeout: float) -> RunResult:
+    try:
+        return run(code, timeout=timeout)
+    except ExecTimeout as error:
+        raise CheckFailed(
+            _(
+                "Your program did not finish in time, even on the simulator: does it wait for "
+                "something that never comes?"
+            )
+        ) from error
+
+
+def _start_partner(
+    partner: RecordedBoard, code: str | None, timeout: float
+) -> threading.Thread | None:
+    if code is None or partner.board is None:
+        return None
+    board = partner.board
+
+    def work() -> None:
+        try:
+            board.run(code, timeout=timeout)
+        except BridgeError:
+            pass  # the partner's trace shows what it did; the pupil's run is what is graded
+
+    thread = threading.Thread(target=work, name="tne-check-partner", daemon=True)
+    thread.start()
+    return thread
+
+
+def _error_line(result: RunResult) -> str | None:
+    if not result.stderr:
+        return None
+    lines = [line for line in result.stderr.decode("utf-8", "replace").splitlines() if line]
+    return lines[-1].strip() if lines else "Error"
