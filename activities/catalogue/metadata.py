@@ -9,13 +9,18 @@ catalogue in progression order (by cycle, then prerequisites, then id).
 from __future__ import annotations
 
 import re
-import tomllib
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tne.i18n import _
 
 from . import CATALOGUE_DIR
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
 
 LEVELS = ("6e", "5e", "4e", "3e", "seconde")
 CYCLES = ("3", "4", "lycee")
@@ -101,9 +106,11 @@ def load_activity(folder: Path) -> Activity:
     except FileNotFoundError as error:
         raise MetadataError(path, [_("The file activity.toml is missing.")]) from error
     except (OSError, UnicodeDecodeError) as error:
-        raise MetadataError(path, [_("The file cannot be read: {error}").format(error=error)])
+        problem = _("The file cannot be read: {error}").format(error=error)
+        raise MetadataError(path, [problem]) from error
     except tomllib.TOMLDecodeError as error:
-        raise MetadataError(path, [_("This is not valid TOML: {error}").format(error=error)])
+        problem = _("This is not valid TOML: {error}").format(error=error)
+        raise MetadataError(path, [problem]) from error
     problems: list[str] = []
     reader = _Reader(data, problems)
     activity = Activity(
@@ -158,7 +165,7 @@ def _coherence(activity: Activity) -> list[str]:
         )
     if activity.hardware == "maqueen":
         if not activity.world:
-            problems.append(_("A robot activity needs a world (world = \"tapis\")."))
+            problems.append(_('A robot activity needs a world (world = "tapis").'))
         elif not (WORLDS_DIR / f"{activity.world}.toml").is_file():
             names = ", ".join(sorted(p.stem for p in WORLDS_DIR.glob("*.toml")))
             problems.append(
@@ -167,7 +174,7 @@ def _coherence(activity: Activity) -> list[str]:
                 )
             )
     elif activity.world:
-        problems.append(_("world is only for a robot activity (hardware = \"maqueen\")."))
+        problems.append(_('world is only for a robot activity (hardware = "maqueen").'))
     if activity.boards == 2 and activity.hardware == "none":
         problems.append(_("boards = 2 needs hardware (a radio activity uses two micro:bit)."))
     if activity.qemu and activity.qemu_reason:

@@ -226,14 +226,13 @@ class Interpreter:
             for target in node.targets:
                 assert isinstance(target, ast.Name)
                 self.variables[target.id] = value
-        elif isinstance(node, ast.Assert):
-            if not self.value(node.test):
-                message = self.value(node.msg) if node.msg is not None else None
-                raise CheckFailed(
-                    str(message)
-                    if message is not None
-                    else _("Line {line} of the check is not satisfied.").format(line=node.lineno)
-                )
+        elif isinstance(node, ast.Assert) and not self.value(node.test):
+            message = self.value(node.msg) if node.msg is not None else None
+            raise CheckFailed(
+                str(message)
+                if message is not None
+                else _("Line {line} of the check is not satisfied.").format(line=node.lineno)
+            )
 
     def value(self, node: ast.expr) -> Any:  # noqa: C901 - one case per node kind
         if isinstance(node, ast.Constant):
