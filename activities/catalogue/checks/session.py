@@ -61,10 +61,15 @@ def _window(between: object) -> tuple[float, float]:
     return low, high
 
 
+def _seconds(ms: float) -> str:
+    return number(round(ms / 1000, 2))
+
+
 def _when(low: float, high: float) -> str:
+    """The window for a pupil, in seconds (« entre 1 et 1,5 s »)."""
     if high == math.inf:
-        return _("during the run") if low == 0 else _("after {low} ms").format(low=number(low))
-    return _("between {low} and {high} ms").format(low=number(low), high=number(high))
+        return _("during the run") if low == 0 else _("after {low} s").format(low=_seconds(low))
+    return _("between {low} and {high} s").format(low=_seconds(low), high=_seconds(high))
 
 
 class CheckSession:
@@ -190,6 +195,24 @@ class CheckSession:
         """Texts given to `display.scroll` or `display.show`, in order."""
         return [str(e["text"]) for e in self.trace.of_kind("display") if "text" in e]
 
+    def shown_texts(self, between: object = None) -> list[str]:
+        """Texts shown or scrolled (`display.show(3)`, `display.scroll("Bonjour")`), in order,
+        that started within the window."""
+        low, high = _window(between)
+        return [
+            str(e["text"])
+            for e in self.trace.of_kind("display")
+            if "text" in e and low <= e["t"] <= high
+        ]
+
+    def path_size(self) -> tuple[float, float]:
+        """Width and height (cm) of the rectangle that holds the robot's whole path."""
+        poses = self.trace.poses()
+        if not poses:
+            return 0.0, 0.0
+        xs, ys = [p.x for p in poses], [p.y for p in poses]
+        return max(xs) - min(xs), max(ys) - min(ys)
+
     def printed_lines(self, between: object = None) -> list[str]:
         low, high = _window(between)
         if between is None:
@@ -295,18 +318,29 @@ class CheckSession:
                 + _("but your program showed it.")
             )
 
+    def expect_shown_texts(self, texts: object, between: object = None) -> None:
+        """The texts shown or scrolled within the window are these, in this order."""
+        if not isinstance(texts, (list, tuple)) or not all(isinstance(t, str) for t in texts):
+            raise CheckSetupError(_("expect_shown_texts takes a list of texts."))
+        shown = self.shown_texts(between)
+        if shown == list(texts):
+            return
+        low, high = _window(between)
+        raise CheckFailed(
+            _("Your program should show {wanted} {when}, in this order; {seen}").format(
+                wanted=", ".join(f"« {t} »" for t in texts), when=_when(low, high),
+                seen=_seen_texts(shown),
+            )
+        )  # fmt: skip
+
     def expect_scrolled(self, text: object, between: object = None) -> None:
         wanted = _text(text, "text")
         low, high = _window(between)
-        texts = [
-            str(e["text"])
-            for e in self.trace.of_kind("display")
-            if "text" in e and low <= e["t"] <= high
-        ]
+        texts = self.shown_texts(between)
         if wanted in texts:
             return
         raise CheckFailed(
-            _("The LEDs should show the text « {wanted} » {when}; {seen}").format(
+            _("The text « {wanted} » should scroll across the LEDs (display.scroll) {when}; {seen}").format(
                 wanted=wanted, when=_when(low, high), seen=_seen_texts(texts)
             )
         )
@@ -367,11 +401,11 @@ class CheckSession:
         names = [
             "simulate", "tap", "press", "tilt", "shake", "light", "temperature", "touch",
             "partner", "then_run", "frames", "last_frame", "was_shown", "scrolled_texts",
-            "printed_lines", "radio_sent", "partner_printed_lines", "partner_was_shown", "poses",
+            "printed_lines", "shown_texts", "path_size", "radio_sent", "partner_printed_lines", "partner_was_shown", "poses",
             "start_pose", "final_pose", "distance_travelled", "distance_to_start", "collisions",
             "lines_crossed", "time_on_line", "motor_commands", "pin_writes", "music_notes",
             "duration_ms", "duration_reached", "expect", "expect_shown", "expect_not_shown",
-            "expect_scrolled", "expect_printed", "expect_sent", "expect_between",
+            "expect_scrolled", "expect_shown_texts", "expect_printed", "expect_sent", "expect_between",
         ]  # fmt: skip
         return Api(
             functions={name: getattr(self, name) for name in names},
@@ -427,9 +461,9 @@ def _radio_texts(trace: Trace, low: float, high: float) -> list[str]:
 
 def _seen_texts(texts: list[str]) -> str:
     if not texts:
-        return _("your program showed no text then.")
+        return _("your program showed no text or number then.")
     return _("your program showed: {texts}.").format(
-        texts=", ".join(f"« {t} »" for t in texts[-5:])
+        texts=", ".join(f"« {t} »" for t in texts[-6:])
     )
 
 
