@@ -169,6 +169,37 @@ class CheckSession:
         """The program of a second simulated board in the same air (radio activities)."""
         self._setting().partner = _text(code, "partner")
 
+    def partner_radio(self, group: object = 0, send: object = None, at: object = 1000) -> None:
+        """A ready-made partner board: its radio on `group`, it prints every message it
+        receives (`partner_printed_lines()`) and, with `send`, sends that text once at `at`
+        ms (simulated time since its power-on)."""
+        number_group = int(_number(group, "group", 0, 255))
+        lines = [
+            "from microbit import *",
+            "import radio",
+            f"radio.config(group={number_group})",
+            "radio.on()",
+            "sent = False",
+            "while True:",
+        ]
+        if send is not None:
+            text = _text(send, "send")
+            if len(text) > 200:
+                raise CheckSetupError(_("A radio message holds at most 200 characters."))
+            moment = int(_number(at, "at"))
+            lines += [
+                f"    if not sent and running_time() >= {moment}:",
+                f"        radio.send({text!r})",
+                "        sent = True",
+            ]
+        lines += [
+            "    message = radio.receive()",
+            "    if message:",
+            "        print(message)",
+            "    sleep(10)",
+        ]
+        self._setting().partner = "\n".join(lines) + "\n"
+
     def then_run(self, code: object) -> None:
         """MicroPython run on the same sealed board after the pupil's program (to call the
         pupil's functions, for instance)."""
@@ -400,7 +431,7 @@ class CheckSession:
     def api(self) -> Api:
         names = [
             "simulate", "tap", "press", "tilt", "shake", "light", "temperature", "touch",
-            "partner", "then_run", "frames", "last_frame", "was_shown", "scrolled_texts",
+            "partner", "partner_radio", "then_run", "frames", "last_frame", "was_shown", "scrolled_texts",
             "printed_lines", "shown_texts", "path_size", "radio_sent", "partner_printed_lines", "partner_was_shown", "poses",
             "start_pose", "final_pose", "distance_travelled", "distance_to_start", "collisions",
             "lines_crossed", "time_on_line", "motor_commands", "pin_writes", "music_notes",
