@@ -95,7 +95,7 @@ def _notebook_problems(activity: Activity) -> list[str]:
     solutions = tests = 0
     points = 0.0
     api = CheckSession("").api()
-    for number, cell in enumerate(notebook.cells, start=1):
+    for cell in notebook.cells:
         grading = cell.metadata.get("nbgrader", {})
         grade_id = grading.get("grade_id")
         if not grade_id:
@@ -107,8 +107,9 @@ def _notebook_problems(activity: Activity) -> list[str]:
             solutions += 1
             if "### BEGIN SOLUTION" not in cell.source or "### END SOLUTION" not in cell.source:
                 problems.append(
-                    _("Cell {id}: a solution cell needs ### BEGIN SOLUTION and ### END SOLUTION.")
-                    .format(id=grade_id)  # fmt: skip
+                    _(
+                        "Cell {id}: a solution cell needs ### BEGIN SOLUTION and ### END SOLUTION."
+                    ).format(id=grade_id)  # fmt: skip
                 )
         if grading.get("grade") and not grading.get("solution"):
             tests += 1

@@ -22,6 +22,7 @@ import typer  # noqa: E402
 from device_bridge import Board, parse_address  # noqa: E402
 from device_bridge.errors import BridgeError  # noqa: E402
 
+from .activities import activities_app  # noqa: E402
 from .doctor import doctor_command  # noqa: E402
 from .guide import guide  # noqa: E402
 from .kernel import kernel_app  # noqa: E402
@@ -54,6 +55,7 @@ app.command(
 )(report_command)
 app.add_typer(kernel_app, name="kernel")
 app.add_typer(workshop_app, name="workshop")
+app.add_typer(activities_app, name="activities")
 app.command("guide", help=_("Open the teachers' and trainers' guide in the browser, offline."))(
     guide
 )

@@ -371,9 +371,9 @@ class CheckSession:
         if wanted in texts:
             return
         raise CheckFailed(
-            _("The text « {wanted} » should scroll across the LEDs (display.scroll) {when}; {seen}").format(
-                wanted=wanted, when=_when(low, high), seen=_seen_texts(texts)
-            )
+            _(
+                "The text « {wanted} » should scroll on the LEDs (display.scroll) {when}; {seen}"
+            ).format(wanted=wanted, when=_when(low, high), seen=_seen_texts(texts))
         )
 
     def expect_printed(self, text: object, between: object = None) -> None:
@@ -431,12 +431,13 @@ class CheckSession:
     def api(self) -> Api:
         names = [
             "simulate", "tap", "press", "tilt", "shake", "light", "temperature", "touch",
-            "partner", "partner_radio", "then_run", "frames", "last_frame", "was_shown", "scrolled_texts",
-            "printed_lines", "shown_texts", "path_size", "radio_sent", "partner_printed_lines", "partner_was_shown", "poses",
-            "start_pose", "final_pose", "distance_travelled", "distance_to_start", "collisions",
-            "lines_crossed", "time_on_line", "motor_commands", "pin_writes", "music_notes",
-            "duration_ms", "duration_reached", "expect", "expect_shown", "expect_not_shown",
-            "expect_scrolled", "expect_shown_texts", "expect_printed", "expect_sent", "expect_between",
+            "partner", "partner_radio", "then_run", "frames", "last_frame", "was_shown",
+            "scrolled_texts", "printed_lines", "shown_texts", "path_size", "radio_sent",
+            "partner_printed_lines", "partner_was_shown", "poses", "start_pose", "final_pose",
+            "distance_travelled", "distance_to_start", "collisions", "lines_crossed",
+            "time_on_line", "motor_commands", "pin_writes", "music_notes", "duration_ms",
+            "duration_reached", "expect", "expect_shown", "expect_not_shown", "expect_scrolled",
+            "expect_shown_texts", "expect_printed", "expect_sent", "expect_between",
         ]  # fmt: skip
         return Api(
             functions={name: getattr(self, name) for name in names},
