@@ -134,6 +134,14 @@ def validate(tree: ast.Module, api: Api) -> None:
         if not isinstance(statement, _STATEMENTS):
             raise refuse(statement, _describe(statement))
     for node in nodes:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if not isinstance(target, ast.Name):
+                    raise refuse(node, _("assigning to something other than a name"))
+                if target.id in api.functions or target.id in api.values or target.id in BUILTINS:
+                    raise refuse(
+                        node, _("changing the check's own name '{name}'").format(name=target.id)
+                    )
         if node is tree or isinstance(node, _STATEMENTS + _OPERATORS):
             continue
         if not isinstance(node, _EXPRESSIONS) and not isinstance(node, (ast.operator,)):
@@ -157,14 +165,6 @@ def validate(tree: ast.Module, api: Api) -> None:
                 raise refuse(node, _("unpacking arguments with * or **"))
             if node.func.id in BUILTINS and node.keywords:
                 raise refuse(node, _("a named argument to '{name}'").format(name=node.func.id))
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if not isinstance(target, ast.Name):
-                    raise refuse(node, _("assigning to something other than a name"))
-                if target.id in api.functions or target.id in api.values or target.id in BUILTINS:
-                    raise refuse(
-                        node, _("changing the check's own name '{name}'").format(name=target.id)
-                    )
         if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
             for part in ast.walk(node.format_spec):
                 if not isinstance(part, (ast.JoinedStr, ast.Constant)):
