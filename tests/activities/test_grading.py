@@ -1,0 +1,146 @@
+"""Every activity through the real nbgrader on the simulator kernel: the solution gets every
+point, the pupil version made by `nbgrader generate_assignment` gets none, and typical wrong
+answers get a partial score with a French message that helps. One autograde run per activity
+grades all its submissions (slow: each check runs the program on a fresh simulated board)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from activities.catalogue.grading import Course, Graded, with_solution
+from activities.catalogue.metadata import CATALOGUE_DIR, load_activity
+
+
+@dataclass(frozen=True)
+class WrongAnswer:
+    """A pupil's typical mistake: the code of one solution cell, the test it must fail, and
+    words the French message must hold."""
+
+    name: str
+    cell: str
+    code: str
+    fails: str
+    says: str
+
+
+WRONG: dict[str, list[WrongAnswer]] = {
+    "afficher-et-defiler": [
+        WrongAnswer(
+            "sans-attente",
+            "ex1-bonjour",
+            'from microbit import *\ndisplay.show(Image.HAPPY)\ndisplay.scroll("Bonjour")\n',
+            "test-ex1-visage",
+            "as-tu écrit sleep(1000) juste après display.show(Image.HAPPY)",
+        ),
+        WrongAnswer(
+            "show-au-lieu-de-scroll",
+            "ex1-bonjour",
+            "from microbit import *\ndisplay.show(Image.HAPPY)\nsleep(1000)\n"
+            'display.show("Bonjour")\n',
+            "test-ex1-defile",
+            "devait défiler sur les LED (display.scroll)",
+        ),
+        WrongAnswer(
+            "compte-trop-rapide",
+            "ex2-compte",
+            "from microbit import *\ndisplay.show(3)\ndisplay.show(2)\ndisplay.show(1)\n"
+            "display.show(Image.HEART)\n",
+            "test-ex2-rythme",
+            "Ton programme devait afficher «\u00a02\u00a0» entre 1 et 1,5\u00a0s",
+        ),
+    ],
+    "radio-messages": [
+        WrongAnswer(
+            "mauvais-groupe",
+            "ex1-envoyer",
+            "from microbit import *\nimport radio\nradio.config(group=1)\nradio.on()\n"
+            "while True:\n    if button_a.was_pressed():\n        radio.send('coucou')\n"
+            "    sleep(20)\n",
+            "test-ex1-groupe",
+            "réglée sur le groupe 12, n'a pas reçu",
+        ),
+        WrongAnswer(
+            "is-pressed",
+            "ex1-envoyer",
+            "from microbit import *\nimport radio\nradio.config(group=12)\nradio.on()\n"
+            "while True:\n    if button_a.is_pressed():\n        radio.send('coucou')\n"
+            "    sleep(20)\n",
+            "test-ex1-envoi",
+            "utilise button_a.was_pressed()",
+        ),
+        WrongAnswer(
+            "show-au-lieu-de-scroll",
+            "ex2-messagerie",
+            "from microbit import *\nimport radio\nradio.config(group=12)\nradio.on()\n"
+            "while True:\n    if button_a.was_pressed():\n        radio.send('coucou')\n"
+            "    message = radio.receive()\n    if message:\n        display.show(message)\n"
+            "    sleep(20)\n",
+            "test-ex2-recoit",
+            "devait défiler sur les LED (display.scroll)",
+        ),
+    ],
+    "robot-carre": [
+        WrongAnswer(
+            "sans-arret",
+            "ex1-avancer",
+            "from microbit import *\nimport maqueen\nmaqueen.motor_run(120, 120)\nsleep(2000)\n",
+            "test-ex1-arret",
+            "termine ton programme par maqueen.motor_stop()",
+        ),
+        WrongAnswer(
+            "trois-cotes",
+            "ex2-carre",
+            "from microbit import *\nimport maqueen\nfor i in range(3):\n"
+            "    maqueen.motor_run(120, 120)\n    sleep(1500)\n    maqueen.motor_run(-100, 100)\n"
+            "    sleep(600)\nmaqueen.motor_stop()\n",
+            "test-ex2-retour",
+            "l'arrivée du robot (en cm)\u00a0: attendu entre 0 et 10",
+        ),
+    ],
+}
+
+
+@pytest.fixture(scope="module", params=sorted(WRONG))
+def graded(request, kernelspecs: Path, tmp_path_factory) -> tuple[str, dict[str, Graded]]:
+    activity = load_activity(CATALOGUE_DIR / request.param)
+    root = tmp_path_factory.mktemp(f"course-{activity.id}")
+    course = Course(activity, root / "course")
+    released = course.release()
+    submissions = {"corrige": activity.notebook, "version-eleve": released}
+    for wrong in WRONG[activity.id]:
+        submissions[wrong.name] = with_solution(
+            activity.notebook, {wrong.cell: wrong.code}, root / f"{wrong.name}.ipynb"
+        )
+    return activity.id, course.grade(submissions)
+
+
+def test_the_solution_gets_every_point(graded) -> None:
+    _activity, results = graded
+    solution = results["corrige"]
+    assert solution.max_score >= 4
+    assert solution.score == solution.max_score, {
+        cell.grade_id: cell.error for cell in solution.cells.values() if cell.error
+    }
+
+
+def test_the_released_pupil_version_gets_no_point_and_says_what_to_do(graded) -> None:
+    _activity, results = graded
+    released = results["version-eleve"]
+    assert released.score == 0
+    assert all(
+        cell.error.startswith("Tu n'as pas encore écrit ton programme")
+        for cell in released.cells.values()
+    )
+
+
+def test_typical_wrong_answers_get_a_partial_score_and_a_helpful_french_message(graded) -> None:
+    activity, results = graded
+    for wrong in WRONG[activity]:
+        result = results[wrong.name]
+        assert 0 < result.score < result.max_score, wrong.name
+        cell = result.cells[wrong.fails]
+        assert cell.points == 0, wrong.name
+        assert wrong.says in cell.error, (wrong.name, cell.error)
