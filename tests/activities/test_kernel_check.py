@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
@@ -37,8 +36,7 @@ def test_a_check_grades_the_last_program_and_a_hostile_check_never_reaches_the_h
     cells = run_notebook(
         [
             "%%check\nexpect_shown(Image.HEART)",
-            "from microbit import *\ndisplay.show(Image.HEART)\nsleep(500)\n"
-            "display.scroll('Hi')",
+            "from microbit import *\ndisplay.show(Image.HEART)\nsleep(500)\ndisplay.scroll('Hi')",
             "%lsmagic",  # magics alone leave the program to check unchanged
             "%%check\nexpect_shown(Image.HEART, between=(0, 500))\nexpect_scrolled('Hi')",
             "%%check\nexpect_shown(Image.HAPPY, between=(0, 500))",

@@ -61,6 +61,11 @@ def _window(between: object) -> tuple[float, float]:
     return low, high
 
 
+def quoted(text: str) -> str:
+    """A pupil's text inside quotation marks (« » with no-break spaces in French)."""
+    return _('"{text}"').format(text=text)
+
+
 def _seconds(ms: float) -> str:
     return number(round(ms / 1000, 2))
 
@@ -359,7 +364,7 @@ class CheckSession:
         low, high = _window(between)
         raise CheckFailed(
             _("Your program should show {wanted} {when}, in this order; {seen}").format(
-                wanted=", ".join(f"« {t} »" for t in texts), when=_when(low, high),
+                wanted=", ".join(quoted(t) for t in texts), when=_when(low, high),
                 seen=_seen_texts(shown),
             )
         )  # fmt: skip
@@ -370,10 +375,9 @@ class CheckSession:
         texts = self.shown_texts(between)
         if wanted in texts:
             return
+        message = _("The text {wanted} should scroll on the LEDs (display.scroll) {when}; {seen}")
         raise CheckFailed(
-            _(
-                "The text « {wanted} » should scroll on the LEDs (display.scroll) {when}; {seen}"
-            ).format(wanted=wanted, when=_when(low, high), seen=_seen_texts(texts))
+            message.format(wanted=quoted(wanted), when=_when(low, high), seen=_seen_texts(texts))
         )
 
     def expect_printed(self, text: object, between: object = None) -> None:
@@ -384,14 +388,14 @@ class CheckSession:
         low, high = _window(between)
         seen = (
             _("your program printed: {lines}.").format(
-                lines=", ".join(f"« {line} »" for line in lines[-5:])
+                lines=", ".join(quoted(line) for line in lines[-5:])
             )
             if lines
             else _("your program printed nothing then.")
         )
         raise CheckFailed(
-            _("Your program should print the line « {wanted} » {when}; {seen}").format(
-                wanted=wanted, when=_when(low, high), seen=seen
+            _("Your program should print the line {wanted} {when}; {seen}").format(
+                wanted=quoted(wanted), when=_when(low, high), seen=seen
             )
         )
 
@@ -402,13 +406,13 @@ class CheckSession:
         if wanted in sent:
             return
         seen = (
-            _("it sent: {texts}.").format(texts=", ".join(f"« {t} »" for t in sent[-5:]))
+            _("it sent: {texts}.").format(texts=", ".join(quoted(t) for t in sent[-5:]))
             if sent
             else _("it sent nothing then (is the radio on, with radio.on()?).")
         )
         raise CheckFailed(
-            _("Your board should send « {wanted} » by radio {when}; {seen}").format(
-                wanted=wanted, when=_when(low, high), seen=seen
+            _("Your board should send {wanted} by radio {when}; {seen}").format(
+                wanted=quoted(wanted), when=_when(low, high), seen=seen
             )
         )
 
@@ -494,9 +498,7 @@ def _radio_texts(trace: Trace, low: float, high: float) -> list[str]:
 def _seen_texts(texts: list[str]) -> str:
     if not texts:
         return _("your program showed no text or number then.")
-    return _("your program showed: {texts}.").format(
-        texts=", ".join(f"« {t} »" for t in texts[-6:])
-    )
+    return _("your program showed: {texts}.").format(texts=", ".join(quoted(t) for t in texts[-6:]))
 
 
 __all__ = ["CheckSession", "run_check", "Any"]
