@@ -82,6 +82,27 @@ WRONG: dict[str, list[WrongAnswer]] = {
             "devait défiler sur les LED (display.scroll)",
         ),
     ],
+    "compteur-de-pas": [
+        WrongAnswer(
+            "affiche-a-chaque-pas",
+            "ex1-compter",
+            "from microbit import *\npas = 0\nwhile True:\n"
+            "    if accelerometer.was_gesture('shake'):\n        pas = pas + 1\n"
+            "        display.show(pas)\n    sleep(20)\n",
+            "test-ex1-compte",
+            "Ton programme devait afficher «\u00a03\u00a0» entre 2 et 2,5\u00a0s",
+        ),
+        WrongAnswer(
+            "b-sans-remise-a-zero",
+            "ex2-zero",
+            "from microbit import *\npas = 0\nwhile True:\n"
+            "    if accelerometer.was_gesture('shake'):\n        pas = pas + 1\n"
+            "    if button_a.was_pressed():\n        display.show(pas)\n"
+            "    if button_b.was_pressed():\n        display.show(Image.YES)\n    sleep(20)\n",
+            "test-ex2-zero",
+            "«\u00a03\u00a0»",
+        ),
+    ],
     "robot-carre": [
         WrongAnswer(
             "sans-arret",
