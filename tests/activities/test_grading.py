@@ -103,6 +103,28 @@ WRONG: dict[str, list[WrongAnswer]] = {
             "«\u00a03\u00a0»",
         ),
     ],
+    "niveau-a-bulle": [
+        WrongAnswer(
+            "fleches-inversees",
+            "ex1-niveau",
+            "from microbit import *\nwhile True:\n    x = accelerometer.get_x()\n"
+            "    if x < -150:\n        display.show(Image.ARROW_E)\n"
+            "    elif x > 150:\n        display.show(Image.ARROW_W)\n"
+            "    else:\n        display.show(Image.YES)\n    sleep(100)\n",
+            "test-ex1-gauche-droite",
+            "Les LED devaient montrer cette image entre 0,7 et 1,1\u00a0s",
+        ),
+        WrongAnswer(
+            "seuils-inchanges",
+            "ex2-sensible",
+            "from microbit import *\nwhile True:\n    x = accelerometer.get_x()\n"
+            "    if x < -150:\n        display.show(Image.ARROW_W)\n"
+            "    elif x > 150:\n        display.show(Image.ARROW_E)\n"
+            "    else:\n        display.show(Image.YES)\n    sleep(100)\n",
+            "test-ex2-sensible",
+            "voici ce que les LED montraient alors",
+        ),
+    ],
     "robot-carre": [
         WrongAnswer(
             "sans-arret",
