@@ -125,6 +125,25 @@ WRONG: dict[str, list[WrongAnswer]] = {
             "voici ce que les LED montraient alors",
         ),
     ],
+    "robot-obstacle": [
+        WrongAnswer(
+            "if-au-lieu-de-while",
+            "ex2-arret",
+            "from microbit import *\nimport maqueen\nmaqueen.motor_run(150, 150)\n"
+            "if maqueen.distance() > 15:\n    sleep(20)\nmaqueen.motor_stop()\n"
+            "display.show(Image.YES)\n",
+            "test-ex2-position",
+            "attendu entre 170 et 190, mais c'est 100,4",
+        ),
+        WrongAnswer(
+            "sans-arret",
+            "ex2-arret",
+            "from microbit import *\nimport maqueen\nmaqueen.motor_run(150, 150)\n"
+            "while maqueen.distance() > 15:\n    sleep(20)\ndisplay.show(Image.YES)\n",
+            "test-ex2-arrete",
+            "appelle maqueen.motor_stop() après la boucle",
+        ),
+    ],
     "robot-carre": [
         WrongAnswer(
             "sans-arret",
