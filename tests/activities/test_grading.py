@@ -82,6 +82,25 @@ WRONG: dict[str, list[WrongAnswer]] = {
             "devait défiler sur les LED (display.scroll)",
         ),
     ],
+    "boutons-et-conditions": [
+        WrongAnswer(
+            "sans-else",
+            "ex1-oui-non",
+            "from microbit import *\nwhile True:\n    if button_a.is_pressed():\n"
+            "        display.show(Image.YES)\n    sleep(20)\n",
+            "test-ex1-repos",
+            "les LED sont restées éteintes pendant ce temps",
+        ),
+        WrongAnswer(
+            "deux-if",
+            "ex2-deux-boutons",
+            "from microbit import *\nwhile True:\n    if button_a.is_pressed():\n"
+            "        display.show(Image.ARROW_W)\n    if button_b.is_pressed():\n"
+            "        display.show(Image.ARROW_E)\n    sleep(20)\n",
+            "test-ex2-fleches",
+            "as-tu écrit else: puis display.clear()",
+        ),
+    ],
     "compteur-de-pas": [
         WrongAnswer(
             "affiche-a-chaque-pas",
