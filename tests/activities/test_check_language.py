@@ -97,7 +97,7 @@ def test_set_up_reaches_the_simulator_as_a_plan_and_must_come_first() -> None:
         {"t": 600.0, "kind": "button", "name": "a", "pressed": False},
     ]
     assert "radio.config(group=12)" in (plan.partner or "")
-    assert "radio.send('salut')" in (plan.partner or "")
+    assert "todo = [(1000, 'salut')]" in (plan.partner or "")
     assert session.outcome is session.outcome  # one run per check cell
     with pytest.raises(CheckSetupError, match="avant les vérifications"):
         check("frames()\ntap('A', at=100)")

@@ -174,30 +174,35 @@ class CheckSession:
         """The program of a second simulated board in the same air (radio activities)."""
         self._setting().partner = _text(code, "partner")
 
-    def partner_radio(self, group: object = 0, send: object = None, at: object = 1000) -> None:
+    def partner_radio(
+        self, group: object = 0, send: object = None, at: object = 1000, sends: object = None
+    ) -> None:
         """A ready-made partner board: its radio on `group`, it prints every message it
-        receives (`partner_printed_lines()`) and, with `send`, sends that text once at `at`
-        ms (simulated time since its power-on)."""
+        receives (`partner_printed_lines()`) and sends `send` once at `at` ms, or each
+        `(text, at)` of `sends` (simulated ms since its power-on), in time order."""
         number_group = int(_number(group, "group", 0, 255))
+        schedule: list[tuple[int, str]] = []
+        if send is not None:
+            schedule.append((int(_number(at, "at")), _text(send, "send")))
+        if sends is not None:
+            if not isinstance(sends, (list, tuple)) or not all(
+                isinstance(item, (list, tuple)) and len(item) == 2 for item in sends
+            ):
+                raise CheckSetupError(
+                    _('sends= takes a list of (text, time) pairs, such as [("avance", 1000)].')
+                )
+            schedule += [(int(_number(t, "at")), _text(text, "sends")) for text, t in sends]
+        if any(len(text) > 200 for _t, text in schedule):
+            raise CheckSetupError(_("A radio message holds at most 200 characters."))
         lines = [
             "from microbit import *",
             "import radio",
             f"radio.config(group={number_group})",
             "radio.on()",
-            "sent = False",
+            f"todo = {sorted(schedule)!r}",
             "while True:",
-        ]
-        if send is not None:
-            text = _text(send, "send")
-            if len(text) > 200:
-                raise CheckSetupError(_("A radio message holds at most 200 characters."))
-            moment = int(_number(at, "at"))
-            lines += [
-                f"    if not sent and running_time() >= {moment}:",
-                f"        radio.send({text!r})",
-                "        sent = True",
-            ]
-        lines += [
+            "    if todo and running_time() >= todo[0][0]:",
+            "        radio.send(todo.pop(0)[1])",
             "    message = radio.receive()",
             "    if message:",
             "        print(message)",
