@@ -167,14 +167,22 @@ WRONG: dict[str, list[WrongAnswer]] = {
         WrongAnswer(
             "roule-sans-ordre",
             "ex1-avance-stop",
-            'from microbit import *\nimport radio\nimport maqueen\nradio.config(group=7)\nradio.on()\nmaqueen.motor_run(120, 120)\nwhile True:\n    ordre = radio.receive()\n    if ordre == "stop":\n        maqueen.motor_stop()\n    sleep(20)\n',
+            "from microbit import *\nimport radio\nimport maqueen\nradio.config(group=7)\n"
+            "radio.on()\nmaqueen.motor_run(120, 120)\nwhile True:\n"
+            '    ordre = radio.receive()\n    if ordre == "stop":\n'
+            "        maqueen.motor_stop()\n    sleep(20)\n",
             "test-ex1-avance",
             "Le robot doit attendre l'ordre «\u00a0avance\u00a0» avant de rouler.",
         ),
         WrongAnswer(
             "rotations-inversees",
             "ex2-tourner",
-            'from microbit import *\nimport radio\nimport maqueen\nradio.config(group=7)\nradio.on()\nwhile True:\n    ordre = radio.receive()\n    if ordre == "avance":\n        maqueen.motor_run(120, 120)\n    elif ordre == "gauche":\n        maqueen.motor_run(100, -100)\n    elif ordre == "droite":\n        maqueen.motor_run(-100, 100)\n    elif ordre == "stop":\n        maqueen.motor_stop()\n    sleep(20)\n',
+            "from microbit import *\nimport radio\nimport maqueen\nradio.config(group=7)\n"
+            "radio.on()\nwhile True:\n    ordre = radio.receive()\n"
+            '    if ordre == "avance":\n        maqueen.motor_run(120, 120)\n'
+            '    elif ordre == "gauche":\n        maqueen.motor_run(100, -100)\n'
+            '    elif ordre == "droite":\n        maqueen.motor_run(-100, 100)\n'
+            '    elif ordre == "stop":\n        maqueen.motor_stop()\n    sleep(20)\n',
             "test-ex2-gauche",
             "attendu entre 240 et 300, mais c'est 87",
         ),
