@@ -187,6 +187,28 @@ WRONG: dict[str, list[WrongAnswer]] = {
             "attendu entre 240 et 300, mais c'est 87",
         ),
     ],
+    "suivre-une-ligne": [
+        WrongAnswer(
+            "virages-inverses",
+            "ex2-suivre",
+            "from microbit import *\nimport maqueen\nwhile True:\n"
+            "    gauche = maqueen.line_left()\n    droite = maqueen.line_right()\n"
+            "    if gauche == 0 and droite == 0:\n        maqueen.motor_run(120, 120)\n"
+            "    elif gauche == 0:\n        maqueen.motor_run(120, 20)\n"
+            "    elif droite == 0:\n        maqueen.motor_run(20, 120)\n"
+            "    else:\n        maqueen.motor_run(120, 120)\n    sleep(10)\n",
+            "test-ex2-sur-la-ligne",
+            "resté sur la ligne noire\u00a0: attendu entre 80",
+        ),
+        WrongAnswer(
+            "blanc-et-noir-confondus",
+            "ex1-capteurs",
+            "from microbit import *\nimport maqueen\nprint(1 - maqueen.line_left(), "
+            "1 - maqueen.line_right())\n",
+            "test-ex1-capteurs",
+            "Ton programme devait écrire la ligne «\u00a00 0\u00a0»",
+        ),
+    ],
     "robot-carre": [
         WrongAnswer(
             "sans-arret",
