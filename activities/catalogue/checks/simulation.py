@@ -28,6 +28,8 @@ from .errors import CheckFailed, CheckSetupError
 
 #: Wall seconds a check's run may last beyond its simulated duration.
 MARGIN_S = 30.0
+#: Times a board that does not start is started afresh.
+START_ATTEMPTS = 3
 
 
 @dataclass
@@ -56,12 +58,35 @@ class RunOutcome:
 
 
 def simulate(program: str, plan: RunPlan) -> RunOutcome:
-    """Run `program` (then `plan.after`) as the plan says, and return the traces."""
+    """Run `program` (then `plan.after`) as the plan says, and return the traces.
+
+    A board that does not start (a machine too busy to boot the simulator in time) is started
+    afresh, up to `START_ATTEMPTS` times: that is the grader's trouble, never the pupil's."""
     address = parse_address("sim" + (f":{plan.robot}" if plan.robot else "") + f"@{plan.firmware}")
     try:
         world = load_world(plan.world or None) if plan.robot else None
     except BridgeError as error:
         raise CheckSetupError(error.message) from error
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            return _simulate_once(program, plan, address, world)
+        except _NotStarted as not_started:
+            if attempt == START_ATTEMPTS:
+                raise CheckFailed(
+                    _("The simulated board could not run your program: {error}").format(
+                        error=not_started.error.message
+                    )
+                ) from not_started.error
+    raise AssertionError("unreachable")
+
+
+class _NotStarted(Exception):
+    def __init__(self, error: BridgeError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _simulate_once(program: str, plan: RunPlan, address, world) -> RunOutcome:
     speed = plan.speed if plan.speed is not None else (1.0 if plan.partner else 0.0)
     with tempfile.TemporaryDirectory(prefix="tne-check-") as folder:
         inputs = Path(folder) / "inputs.json"
@@ -70,9 +95,13 @@ def simulate(program: str, plan: RunPlan) -> RunOutcome:
         partner = RecordedBoard(parse_address("sim"), None, plan.seed + 1, plan.duration_s)
         medium = RadioMedium()
         try:
-            board = pupil.start()
+            try:
+                board = pupil.start()
+                if plan.partner is not None:
+                    partner.start()
+            except BridgeError as error:
+                raise _NotStarted(error) from error
             if plan.partner is not None:
-                partner.start()
                 medium.join(pupil.transport).join(partner.transport)  # type: ignore[arg-type]
             if speed > 0:
                 for recorded in (pupil, partner) if plan.partner is not None else (pupil,):
