@@ -82,6 +82,24 @@ WRONG: dict[str, list[WrongAnswer]] = {
             "devait défiler sur les LED (display.scroll)",
         ),
     ],
+    "boucles-et-animations": [
+        WrongAnswer(
+            "sleep-hors-boucle",
+            "ex1-ligne",
+            "from microbit import *\nfor x in range(5):\n    display.set_pixel(x, 2, 9)\n"
+            "sleep(200)\n",
+            "test-ex1-une-a-une",
+            "Les LED devaient montrer cette image entre 0,3 et 0,9\u00a0s",
+        ),
+        WrongAnswer(
+            "sans-eteindre",
+            "ex2-promenade",
+            "from microbit import *\nfor tour in range(3):\n    for x in range(5):\n"
+            "        display.set_pixel(x, 2, 9)\n        sleep(200)\n",
+            "test-ex2-une-seule",
+            "voici ce que les LED montraient alors",
+        ),
+    ],
     "boutons-et-conditions": [
         WrongAnswer(
             "sans-else",
@@ -207,6 +225,26 @@ WRONG: dict[str, list[WrongAnswer]] = {
             "1 - maqueen.line_right())\n",
             "test-ex1-capteurs",
             "Ton programme devait écrire la ligne «\u00a00 0\u00a0»",
+        ),
+    ],
+    "thermometre": [
+        WrongAnswer(
+            "sans-parentheses",
+            "ex1-demande",
+            "from microbit import *\nwhile True:\n    if button_a.was_pressed():\n"
+            "        display.scroll(temperature)\n    sleep(20)\n",
+            "test-ex1-mesure",
+            "Le texte «\u00a023\u00a0» devait défiler sur les LED",
+        ),
+        WrongAnswer(
+            "alerte-dans-le-bouton",
+            "ex2-alerte",
+            "from microbit import *\nwhile True:\n    if button_a.was_pressed():\n"
+            "        display.scroll(temperature())\n        if temperature() > 28:\n"
+            "            display.show(Image.SAD)\n        else:\n"
+            "            display.show(Image.HAPPY)\n    sleep(20)\n",
+            "test-ex2-alerte",
+            "les LED sont restées éteintes pendant ce temps",
         ),
     ],
     "robot-carre": [

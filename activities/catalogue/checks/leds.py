@@ -7,6 +7,7 @@ A pattern is five rows of five characters, written like the board's own `Image` 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from device_bridge.sim.image import STANDARD_IMAGES
@@ -64,15 +65,16 @@ class Shown:
     pixels: str
 
 
-def timeline(frames: list[tuple[float, str]], end_ms: float) -> list[Shown]:
-    """What the LEDs showed, as intervals (blank from power-on until the first picture)."""
+def timeline(frames: list[tuple[float, str]]) -> list[Shown]:
+    """What the LEDs showed, as intervals: blank from power-on until the first picture, and
+    the last picture for ever (the LEDs keep it after the program ends, as a board does)."""
     shown: list[Shown] = []
     previous_t, previous = 0.0, BLANK
     for t, pixels in frames:
         shown.append(Shown(previous_t, t, previous))
         previous_t, previous = t, pixels
-    shown.append(Shown(previous_t, max(end_ms, previous_t), previous))
-    return [s for s in shown if s.end > s.start or s is shown[-1] or s.pixels != BLANK]
+    shown.append(Shown(previous_t, math.inf, previous))
+    return shown
 
 
 def within(shown: list[Shown], low: float, high: float) -> list[Shown]:

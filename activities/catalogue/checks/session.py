@@ -230,7 +230,7 @@ class CheckSession:
 
     def _shown(self, low: float, high: float):
         trace = self.trace
-        return within(timeline(trace.frames(), trace.duration_ms()), low, high)
+        return within(timeline(trace.frames()), low, high)
 
     def scrolled_texts(self) -> list[str]:
         """Texts given to `display.scroll` or `display.show`, in order."""
@@ -276,7 +276,7 @@ class CheckSession:
         if partner is None:
             return False
         pattern = pattern_of(image)
-        shown = within(timeline(partner.frames(), partner.duration_ms()), *_window(between))
+        shown = within(timeline(partner.frames()), *_window(between))
         return any(matches(pattern, s.pixels) for s in shown)
 
     def poses(self) -> list[Pose]:
