@@ -13,9 +13,13 @@ from pathlib import Path
 
 from ..address import DeviceAddress
 from ..board import Board
+from ..errors import DeviceNotResponding
 from ..transports.sim import SimTransport
 from .trace import Trace
 from .world import World
+
+#: Tries of `Board.start` (about 3 s each) before a slow simulated board is given up.
+START_PATIENCE = 10
 
 
 class RecordedBoard:
@@ -48,9 +52,17 @@ class RecordedBoard:
         self.board: Board | None = None
 
     def start(self) -> Board:
+        """Open the board and enter its prompt. A child process that boots slowly (a machine
+        busy with other work) is given `START_PATIENCE` tries of the bridge's own wait."""
         self.transport.open()
         self.board = Board(self.transport, self.address)
-        self.board.start()
+        for attempt in range(1, START_PATIENCE + 1):
+            try:
+                self.board.start()
+                break
+            except DeviceNotResponding:
+                if attempt == START_PATIENCE:
+                    raise
         self.trace.started(self.transport)
         return self.board
 

@@ -247,6 +247,25 @@ WRONG: dict[str, list[WrongAnswer]] = {
             "les LED sont restées éteintes pendant ce temps",
         ),
     ],
+    "releve-de-temperatures": [
+        WrongAnswer(
+            "liste-dans-la-boucle",
+            "ex1-releve",
+            "from microbit import *\nfor i in range(10):\n    mesures = []\n"
+            "    mesures.append(temperature())\n    sleep(1000)\nprint(mesures)\n",
+            "test-ex1-dix-mesures",
+            "Ton programme devait écrire la ligne «\u00a010\u00a0»",
+        ),
+        WrongAnswer(
+            "division-entiere",
+            "ex2-moyenne",
+            "from microbit import *\nmesures = []\nfor i in range(10):\n"
+            "    mesures.append(temperature())\n    sleep(1000)\nprint(mesures)\n"
+            "moyenne = round(sum(mesures) // len(mesures), 1)\nprint(moyenne)\n",
+            "test-ex2-moyenne",
+            "«\u00a021\u00a0»",
+        ),
+    ],
     "robot-carre": [
         WrongAnswer(
             "sans-arret",
