@@ -122,3 +122,20 @@ def test_a_broken_activity_folder_is_reported_by_check_without_losing_the_others
     reports = {r.id: r for r in check_catalogue(grade=False, root=tmp_path)}
     assert any("sections" in p and "Corrigé" in p for p in reports["robot-carre"].problems)
     assert any("doit commencer par %%check" in p for p in reports["afficher-et-defiler"].problems)
+
+
+@pytest.mark.parametrize("activity_id", IDS)
+def test_sheets_and_notebook_text_follow_french_typography(activity_id: str) -> None:
+    """A no-break space before « : ; ! ? » and inside « », outside code."""
+    import re
+
+    from activities.catalogue.validation import notebook_cells
+
+    activity = load_activity(CATALOGUE_DIR / activity_id)
+    texts = [activity.teacher_sheet.read_text("utf-8"), activity.pupil_sheet.read_text("utf-8")]
+    texts += [c.source for c in notebook_cells(activity).cells if c.cell_type == "markdown"]
+    for text in texts:
+        prose = re.sub(r"```.*?```", "", text, flags=re.S)
+        prose = re.sub(r"`[^`]*`", "", prose)
+        assert not re.findall(r".{0,20} [:;!?](?=\s|$)", prose), activity_id
+        assert "« " not in prose and " »" not in prose, activity_id
