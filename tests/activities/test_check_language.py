@@ -97,7 +97,8 @@ def test_set_up_reaches_the_simulator_as_a_plan_and_must_come_first() -> None:
         {"t": 600.0, "kind": "button", "name": "a", "pressed": False},
     ]
     assert "radio.config(group=12)" in (plan.partner or "")
-    assert "todo = [(1000, 'salut')]" in (plan.partner or "")
+    assert plan.partner_listens_only
+    assert plan.inputs[-1] == {"t": 1000, "kind": "radio", "data": "AQABc2FsdXQ=", "group": 12}
     assert session.outcome is session.outcome  # one run per check cell
     with pytest.raises(CheckSetupError, match="avant les vérifications"):
         check("frames()\ntap('A', at=100)")

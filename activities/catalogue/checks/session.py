@@ -178,8 +178,9 @@ class CheckSession:
         self, group: object = 0, send: object = None, at: object = 1000, sends: object = None
     ) -> None:
         """A ready-made partner board: its radio on `group`, it prints every message it
-        receives (`partner_printed_lines()`) and sends `send` once at `at` ms, or each
-        `(text, at)` of `sends` (simulated ms since its power-on), in time order."""
+        receives (`partner_printed_lines()`), and it sends `send` at `at` ms, or each
+        `(text, at)` of `sends`, in simulated ms of the pupil's board (delivered to it as
+        scripted radio packets, so the run is deterministic)."""
         number_group = int(_number(group, "group", 0, 255))
         schedule: list[tuple[int, str]] = []
         if send is not None:
@@ -194,21 +195,29 @@ class CheckSession:
             schedule += [(int(_number(t, "at")), _text(text, "sends")) for text, t in sends]
         if any(len(text) > 200 for _t, text in schedule):
             raise CheckSetupError(_("A radio message holds at most 200 characters."))
-        lines = [
-            "from microbit import *",
-            "import radio",
-            f"radio.config(group={number_group})",
-            "radio.on()",
-            f"todo = {sorted(schedule)!r}",
-            "while True:",
-            "    if todo and running_time() >= todo[0][0]:",
-            "        radio.send(todo.pop(0)[1])",
-            "    message = radio.receive()",
-            "    if message:",
-            "        print(message)",
-            "    sleep(10)",
-        ]
-        self._setting().partner = "\n".join(lines) + "\n"
+        plan = self._setting()
+        # What the partner says reaches the pupil's board as scripted radio inputs, at the
+        # pupil's simulated instants: the same for every run, whatever the machine's load.
+        for moment, text in sorted(schedule):
+            data = base64.b64encode(RADIO_HEADER + text.encode("utf-8")).decode("ascii")
+            plan.inputs.append({"t": moment, "kind": "radio", "data": data, "group": number_group})
+        plan.partner = (
+            "\n".join(
+                [
+                    "from microbit import *",
+                    "import radio",
+                    f"radio.config(group={number_group})",
+                    "radio.on()",
+                    "while True:",
+                    "    message = radio.receive()",
+                    "    if message:",
+                    "        print(message)",
+                    "    sleep(10)",
+                ]
+            )
+            + "\n"
+        )
+        plan.partner_listens_only = True
 
     def then_run(self, code: object) -> None:
         """MicroPython run on the same sealed board after the pupil's program (to call the

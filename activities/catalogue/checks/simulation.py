@@ -12,6 +12,7 @@ import contextlib
 import json
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,10 @@ from .errors import CheckFailed, CheckSetupError
 MARGIN_S = 30.0
 #: Times a board that does not start is started afresh.
 START_ATTEMPTS = 3
+#: Simulated seconds a listening partner may run beyond the pupil's duration (it is stopped as
+#: soon as the pupil's program ended), and wall seconds it is given to hear the last packets.
+LISTEN_CAP_S = 600.0
+LISTEN_AFTER_S = 0.5
 
 
 @dataclass
@@ -47,6 +52,9 @@ class RunPlan:
     speed: float | None = None
     inputs: list[dict] = field(default_factory=list)
     partner: str | None = None
+    #: The partner only listens (`partner_radio`): its messages are already scripted radio
+    #: inputs of the pupil's board, which then runs unpaced and deterministic.
+    partner_listens_only: bool = False
     after: str = ""
 
 
@@ -87,12 +95,16 @@ class _NotStarted(Exception):
 
 
 def _simulate_once(program: str, plan: RunPlan, address, world) -> RunOutcome:
-    speed = plan.speed if plan.speed is not None else (1.0 if plan.partner else 0.0)
+    paced_pupil = plan.partner is not None and not plan.partner_listens_only
+    speed = plan.speed if plan.speed is not None else (1.0 if paced_pupil else 0.0)
+    # A listening partner runs until the pupil's program ended (then it is stopped); a
+    # partner that talks shares the pupil's duration, both paced at real time.
+    partner_duration = plan.duration_s + (LISTEN_CAP_S if plan.partner_listens_only else 0.0)
     with tempfile.TemporaryDirectory(prefix="tne-check-") as folder:
         inputs = Path(folder) / "inputs.json"
         inputs.write_text(json.dumps(plan.inputs), encoding="utf-8")
         pupil = RecordedBoard(address, world, plan.seed, plan.duration_s, plan.noise, inputs)
-        partner = RecordedBoard(parse_address("sim"), None, plan.seed + 1, plan.duration_s)
+        partner = RecordedBoard(parse_address("sim"), None, plan.seed + 1, partner_duration)
         medium = RadioMedium()
         try:
             try:
@@ -103,17 +115,17 @@ def _simulate_once(program: str, plan: RunPlan, address, world) -> RunOutcome:
                 raise _NotStarted(error) from error
             if plan.partner is not None:
                 medium.join(pupil.transport).join(partner.transport)  # type: ignore[arg-type]
+                partner.transport.send_input({"kind": "speed", "factor": 1.0})
             if speed > 0:
-                for recorded in (pupil, partner) if plan.partner is not None else (pupil,):
-                    recorded.transport.send_input({"kind": "speed", "factor": speed})
+                pupil.transport.send_input({"kind": "speed", "factor": speed})
             timeout = (plan.duration_s / speed if speed else 0.0) + MARGIN_S
-            partner_run = _start_partner(partner, plan.partner, timeout)
+            partner_run = _start_partner(partner, plan.partner, timeout + LISTEN_CAP_S)
             code = program + ("\n" + plan.after if plan.after else "")
             result = _run(board.run, code, timeout)
-            if partner_run is not None:
-                partner_run.join(timeout)
             trace = pupil.finish()
-            other = partner.finish() if plan.partner is not None else None
+            other = None
+            if partner_run is not None:
+                other = _partner_trace(partner, partner_run, plan, timeout)
         except BridgeError as error:
             raise CheckFailed(
                 _("The simulated board could not run your program: {error}").format(
@@ -125,6 +137,25 @@ def _simulate_once(program: str, plan: RunPlan, address, world) -> RunOutcome:
             pupil.close()
             partner.close()
     return RunOutcome(trace, other, _error_line(result))
+
+
+def _partner_trace(
+    partner: RecordedBoard, run: threading.Thread, plan: RunPlan, timeout: float
+) -> Trace:
+    """The partner's trace once the pupil's program ended. A listening partner loops for ever:
+    its last packets are given `LISTEN_AFTER_S` to arrive, then its process is ended. Whatever
+    goes wrong with the partner is the grader's business: its trace so far is kept."""
+    if plan.partner_listens_only:
+        time.sleep(LISTEN_AFTER_S)
+        with contextlib.suppress(BridgeError):
+            partner.finish()
+        partner.transport.close()  # ends its endless loop; its thread sees the link lost
+        run.join(5.0)
+        return partner.trace
+    run.join(timeout)
+    with contextlib.suppress(BridgeError):
+        partner.finish()
+    return partner.trace
 
 
 def _run(run, code: str, timeout: float) -> RunResult:
