@@ -202,7 +202,7 @@ WRONG: dict[str, list[WrongAnswer]] = {
             '    elif ordre == "droite":\n        maqueen.motor_run(-100, 100)\n'
             '    elif ordre == "stop":\n        maqueen.motor_stop()\n    sleep(20)\n',
             "test-ex2-gauche",
-            "attendu entre 240 et 300, mais c'est 87",
+            "attendu entre 240 et 300, mais c'est 90,1.",
         ),
     ],
     "suivre-une-ligne": [
