@@ -1,4 +1,5 @@
-"""What a notebook cell asks for: magics first, then board code, or a whole `%%host` cell.
+"""What a notebook cell asks for: magics first, then board code, or a whole `%%host` cell, or
+a whole `%%check` cell (an activity's test, interpreted on the host: activities/catalogue/checks).
 
 Magic lines (`%connect sim`) are only recognised at the top of a cell, before any code, as in
 IPython: a `%` further down is board code (and a SyntaxError the hints explain). `%save NAME`
@@ -28,6 +29,7 @@ class Cell:
     code: str = ""
     first_line: int = 1  # cell line of the board code's line 1
     host: str | None = None  # the body of a `%%host` cell
+    check: str | None = None  # the body of a `%%check` cell (activities/catalogue/checks)
     save: tuple[str, str] | None = None  # (file name, content) of `%save NAME`
 
     def cell_line(self, board_line: int) -> int:
@@ -43,6 +45,9 @@ def parse_cell(text: str) -> Cell:
         if stripped.startswith("%%"):
             if stripped[2:].split(maxsplit=1)[:1] == ["host"] and not cell.magics:
                 cell.host = "\n".join(lines[index + 1 :])
+                return cell
+            if stripped[2:].split(maxsplit=1)[:1] == ["check"] and not cell.magics:
+                cell.check = "\n".join(lines[index + 1 :])
                 return cell
             cell.magics.append((index + 1, stripped[1:]))  # unknown cell magic: reported
             index += 1

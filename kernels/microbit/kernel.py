@@ -130,6 +130,8 @@ class MicrobitKernel(IPythonKernel):
         self.link = BoardLink(on_connection=self._connection_changed)
         self.completer = Completer()
         self.cells_run = 0
+        #: The board code of the last cell run: what a `%%check` cell grades.
+        self.last_program: str | None = None
         self.cell_errors = 0
         self.device_kind = ""
         self._notices: list[str] = []
@@ -217,6 +219,10 @@ class MicrobitKernel(IPythonKernel):
             self.cells_run += 1
         parent = self.get_parent("shell")
         output = CellOutput(self, parent, silent)
+        if cell.check is not None:
+            error = await asyncio.to_thread(self._check, cell.check, output)
+            output.flush()
+            return self._reply(parent, count, silent, error)
         box = InputBox(self, self._parent_ident["shell"], parent, allow_stdin, output.flush)
         self.live.on_cell_start()
         try:
@@ -226,6 +232,11 @@ class MicrobitKernel(IPythonKernel):
         output.flush()
         self.completer.forget()
         self.live.on_cell_end(error is None)
+        return self._reply(parent, count, silent, error)
+
+    def _reply(
+        self, parent: dict[str, Any], count: int, silent: bool, error: PupilError | None
+    ) -> dict[str, Any]:
         if error is None:
             return {
                 "status": "ok",
@@ -277,10 +288,24 @@ class MicrobitKernel(IPythonKernel):
             log.exception("cell failed")
             return kernel_error(type(error).__name__, str(error))
 
+    def _check(self, body: str, output: CellOutput) -> PupilError | None:
+        """A `%%check` cell: the last board program, run again on a fresh simulated board,
+        judged by the cell's text, interpreted on the host (activities/catalogue/checks)."""
+        from activities.catalogue.checks import CheckError, run_check
+
+        try:
+            run_check(body, self.last_program)
+        except CheckError as error:
+            return kernel_error(error.ename, error.message)
+        output.say(_("Test passed.") + "\n")
+        return None
+
     def _run_code(
         self, cell: Cell, output: CellOutput, count: int, source: list[str], box: InputBox
     ) -> PupilError | None:
-        """On the worker thread: run the board code, streaming its output."""
+        """On the worker thread: run the board code, streaming its output. It becomes the
+        program that the next `%%check` cells run again."""
+        self.last_program = cell.code
         if self.link.board is None and self.link.address:
             # The link was lost (or never made): one quiet attempt, as after a re-plugged cable.
             with contextlib.suppress(BridgeError):

@@ -2,8 +2,9 @@
 
 Each magic is a function `(context, arguments)` run on the board's worker thread (`BoardLink`),
 so a magic that waits for the board can be stopped like a cell. They use `device_bridge` (the
-Board, its `fs`, discovery, flashing) and add no board logic of their own. `%%host` and `%save`
-are handled by the kernel (`cell.py` recognises them), and documented here with the others.
+Board, its `fs`, discovery, flashing) and add no board logic of their own. `%%host`, `%save`
+and `%%check` are handled by the kernel (`cell.py` recognises them), and documented here with
+the others.
 """
 
 from __future__ import annotations
@@ -79,6 +80,11 @@ def help_texts() -> dict[str, str]:
             "%%host on the first line runs the cell on this computer's Python instead of the "
             "board, for instance to draw a plot of collected data with matplotlib; "
             "board_eval('measures') gives the value of a variable of the board."
+        ),
+        "check": _(
+            "%%check on the first line makes the cell a test of an activity: the last program "
+            "run on the board runs again on a fresh simulated board, and the cell's lines check "
+            "what it did (expect_shown(Image.HEART, between=(0, 2000)), tap('A', at=500)...)."
         ),
         "lsmagic": _("List the magic commands."),
         "help": _("Help on a magic command. Example: %help connect (or %connect?)"),
@@ -323,6 +329,7 @@ MAGICS: dict[str, Magic] = {
     "flash": Magic(_("%flash [DRIVE]"), flash),
     "sim": Magic(_("%sim [--world W] [--seed N] [--speed X]"), sim),
     "host": Magic(_("%%host (first line of the cell)"), lambda context, args: None),
+    "check": Magic(_("%%check (first line of the cell)"), lambda context, args: None),
     "lsmagic": Magic("%lsmagic", lsmagic),
     "help": Magic(_("%help COMMAND"), show_help),
 }
@@ -333,14 +340,14 @@ def run_magic(context: MagicContext, line: str) -> None:
     text = line.strip()
     if text.startswith("%"):  # a cell magic (`%%name`)
         name = text[1:].split(maxsplit=1)[0] if text[1:].strip() else ""
-        if name != "host":
+        if name not in ("host", "check"):
             raise unknown("%" + name)
         raise MagicError(_("%{name} must be the first line of the cell.").format(name=text))
     name, _sep, rest = text.partition(" ")
     if name.endswith("?"):
         show_help(context, [name[:-1]])
         return
-    if name in ("save", "host") or name not in MAGICS:
+    if name in ("save", "host", "check") or name not in MAGICS:
         raise unknown(name) if name not in MAGICS else usage_error(name)
     try:
         MAGICS[name].run(context, words(rest))

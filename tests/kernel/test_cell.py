@@ -26,6 +26,14 @@ def test_host_and_save_take_the_rest_of_the_cell() -> None:
     assert parse_cell("%save\nprint(1)").save == ("", "print(1)")
 
 
+def test_a_check_cell_is_taken_whole_and_is_never_board_code() -> None:
+    cell = parse_cell("%%check\nexpect_shown(Image.HEART)\n")
+    assert cell.check == "expect_shown(Image.HEART)\n"
+    assert cell.code == "" and cell.host is None
+    after_magic = parse_cell("%ls\n%%check\nx = 1")
+    assert after_magic.check is None and after_magic.magics == [(1, "ls"), (2, "%check")]
+
+
 def test_last_expression_is_rewritten_on_the_same_lines() -> None:
     code, rewritten = show_last_value("x = 1\n(x +\n 2)  # fin")
     assert rewritten

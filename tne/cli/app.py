@@ -24,6 +24,7 @@ from device_bridge import Board, parse_address  # noqa: E402
 from device_bridge.errors import BridgeError  # noqa: E402
 from tne.program_warnings import program_warnings  # noqa: E402
 
+from .activities import activities_app  # noqa: E402
 from .classroom import class_app  # noqa: E402
 from .doctor import doctor_command  # noqa: E402
 from .guide import guide  # noqa: E402
@@ -60,9 +61,6 @@ app.command(
     help=_("The registry's report (sessions, pupils, money, equipment), counts protected."),
 )(report_command)
 app.add_typer(kernel_app, name="kernel")
-activities_app = typer.Typer(
-    help=_("The activity catalogue: lessons, sheets and mats."), no_args_is_help=True
-)
 register_printing(activities_app)
 app.add_typer(activities_app, name="activities")
 app.add_typer(class_app, name="class")

@@ -21,9 +21,9 @@ from pathlib import Path
 from device_bridge import Board, parse_address
 from device_bridge.errors import BridgeError
 from device_bridge.sim.pictures import animation_gif, world_png, world_svg
+from device_bridge.sim.recorded import RecordedBoard
 from device_bridge.sim.trace import Trace
 from device_bridge.sim.world import World, load_world
-from device_bridge.transports.sim import SimTransport
 from tne.hints import Explanation
 from tne.i18n import _
 from tne.program_warnings import program_warnings
@@ -98,27 +98,24 @@ def run_simulated(
                 "--out '{path}': the picture must end in .svg, .png or .gif (nothing was written)."
             ).format(path=options.out)
         )
-    transport = SimTransport(
-        firmware=address.firmware,
-        robot=address.target,
+    recorded = RecordedBoard(
+        address,
+        world,
         seed=options.seed or 0,
-        world=str(Path(world.source).resolve()) if world else "",
-        duration=options.duration or DEFAULT_DURATION_S,
+        duration_s=options.duration or DEFAULT_DURATION_S,
         noise=1.0 if options.noise is None else options.noise,
         inputs=options.inputs,
     )
     say_warnings(program_warnings(code, robot=bool(address.target)))
-    trace = Trace.record(transport)
+    trace = recorded.trace
+    transport = recorded.transport
     out = BoardOutput()
     view = LedView(wants_live(leds))
     board: Board | None = None
     exit_code = EXIT_OK
     stopped: Explanation | None = None
     try:
-        transport.open()
-        board = Board(transport, address)
-        board.start()
-        trace.started(transport)
+        board = recorded.start()
         view.start(transport)
         result = board.run(
             code,
@@ -141,19 +138,17 @@ def run_simulated(
     finally:
         view.close(say_last=False)
         out.close()
-        if board is not None:
+        if recorded.board is not None:
+            board = recorded.board
             _record_usage(board, exit_code)
     try:
         if board is not None and exit_code != EXIT_INTERRUPTED:
-            trace.finish(transport)
+            recorded.finish()
             picture = options.out or file.with_suffix(".svg")
             if not _tell(trace, world, picture, options.trace, stopped):
                 exit_code = max(exit_code, EXIT_USAGE)
     finally:
-        if board is not None:
-            board.close()
-        else:
-            transport.close()
+        recorded.close()
     return exit_code
 
 
