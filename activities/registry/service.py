@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from tne.i18n import _
 
-from . import exchange, inputs, migrate
+from . import exchange, exchange_store, inputs, migrate
 from .corrections import Corrections, device_counts
 from .database import make_engine, resolve_url, shown_url, sqlite_path, writer
 from .errors import DatabaseUnavailable, RegistryError
@@ -430,24 +430,22 @@ class Registry(Corrections):
     # -- report files ----------------------------------------------------------------------
 
     def export_report(self, path: Path) -> dict[str, int]:
-        """Write this registry's report file (aggregates only); how many of each it holds."""
-        with self.reading() as session:
-            content = exchange.export_content(session)
-        data = exchange.report_file(content, utc_now())
-        partial = path.with_name(path.name + ".part")
-        try:
-            partial.write_bytes(data)
-            os.replace(partial, path)
-        except OSError as problem:
-            raise RegistryError(
-                _("Cannot write '{path}': {error}").format(path=path, error=problem.strerror)
-            ) from None
-        return {
-            "schools": len(content["schools"]),
-            "dossiers": len(content["dossiers"]),
-            "projects": len(content["projects"]),
-            "sessions": sum(len(p["sessions"]) for p in content["projects"]),
-        }
+        """Write this registry's report file (aggregates only); how many of each it holds.
+        What it holds is marked as gone out, in the same transaction: from then on, deleting
+        it archives it (see `models.Archivable`)."""
+        with self.writing() as session:
+            now = utc_now()
+            content = exchange_store.export_content(session, exported_at=now)
+            data = exchange.report_file(content, now)
+            partial = path.with_name(path.name + ".part")
+            try:
+                partial.write_bytes(data)
+                os.replace(partial, path)
+            except OSError as problem:
+                raise RegistryError(
+                    _("Cannot write '{path}': {error}").format(path=path, error=problem.strerror)
+                ) from None
+        return content.counts()
 
     def import_reports(self, paths: Sequence[Path]) -> dict[str, int]:
         """Merge report files: all checked first, then merged in one transaction, so a broken
@@ -456,5 +454,5 @@ class Registry(Corrections):
         total: Counter[str] = Counter()
         with self.writing() as session:
             for content in contents:
-                total.update(exchange.merge(session, content))
+                total.update(exchange_store.merge(session, content))
         return dict(total)
