@@ -46,6 +46,7 @@ from .figures import (
     Report,
     UsageRow,
 )
+from .project import project_details
 from .request import ReportRequest
 from .suppression import Counts, protect
 
@@ -54,6 +55,9 @@ def build_report(session: Session, request: ReportRequest) -> Report:
     scope_label = _scope_label(session, request)
     builder = _Builder(session, request)
     rows_kind, rows = builder.breakdown()
+    details = None
+    if request.project is not None:
+        details = project_details(session, request, {r.key: r for r in rows[:-1]})
     return Report(
         scope=request.scope,
         scope_key=_scope_key(request),
@@ -69,6 +73,7 @@ def build_report(session: Session, request: ReportRequest) -> Report:
         devices=builder.devices(),
         money=builder.money(),
         usage=builder.usage(),
+        project=details,
     )
 
 
