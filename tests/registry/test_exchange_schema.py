@@ -4,6 +4,7 @@ refused with a French message placed in the file."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -241,3 +242,61 @@ def test_a_wrong_value_is_refused_in_french_naming_the_project(
     with pytest.raises(RegistryError, match=message) as refused:
         read_report_file(written(tmp_path, one_project(**changes)))
     assert "projet 1" in refused.value.message
+
+
+@st.composite
+def registries(draw) -> Content:
+    """Content a registry could export: every school, dossier and group it names exists, keys
+    are unique, and each list comes in the order the export writes it."""
+    held = draw(st.lists(schools, min_size=1, max_size=2, unique_by=lambda s: s.uai))
+    uai = st.sampled_from([s.uai for s in held])
+    numbered = draw(st.lists(dossiers, max_size=3, unique_by=lambda d: d.number))
+    numbered = [dataclasses.replace(d, school=draw(st.none() | uai)) for d in numbered]
+    made = draw(st.lists(projects(), max_size=2))
+    seen_sessions: set[str] = set()
+    kept = []
+    for project in made:
+        sessions = [s for s in project.sessions if s.uid not in seen_sessions]
+        seen_sessions.update(s.uid for s in sessions)
+        equipment = {(e.kind, e.identifier): e for e in project.equipment}
+        usage = {(u.day, u.kind, u.activity, u.device_kind): u for u in project.usage}
+        kept.append(
+            dataclasses.replace(
+                project,
+                school=draw(uai),
+                dossiers=sorted(
+                    draw(st.sets(st.sampled_from([d.number for d in numbered]))) if numbered else []
+                ),
+                teachers=sorted(project.teachers, key=lambda t: (t.role, t.initials)),
+                equipment=[equipment[key] for key in sorted(equipment)],
+                sessions=sessions,
+                usage=[usage[key] for key in sorted(usage)],
+            )
+        )
+    return Content(
+        schools=sorted(held, key=lambda s: s.uai),
+        dossiers=sorted(numbered, key=lambda d: d.number),
+        projects=list({p.uid: p for p in kept}.values()),
+    )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(content=registries())
+def test_content_merged_into_an_empty_registry_exports_the_same(
+    content: Content, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The other half of the round trip: a file merged into a department's registry (SQLite)
+    comes out of it again record for record, archiving included."""
+    from activities.registry.exchange_store import export_content, merge
+    from activities.registry.service import Registry
+
+    folder = tmp_path_factory.mktemp("drane")
+    registry = Registry.open(f"sqlite:///{folder / 'drane.sqlite3'}")
+    registry.init()
+    try:
+        with registry.writing() as session:
+            merge(session, content)
+        with registry.reading() as session:
+            assert export_content(session) == content
+    finally:
+        registry.close()
