@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import types
@@ -127,7 +128,7 @@ class Record:
     def read(cls: type[R], data: Any, at: Place) -> R:
         if not isinstance(data, dict):
             raise at.refuse(_("an object was expected"))
-        hints = typing.get_type_hints(cls)
+        hints = _hints(cls)
         values = {f.name: _field(f, hints[f.name], data, at) for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
         return cls(**values).checked(at)
 
@@ -140,6 +141,12 @@ class Record:
     @staticmethod
     def place(n: int) -> str | None:
         return None
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    """A record's field types, resolved once per class (a file holds thousands of records)."""
+    return typing.get_type_hints(cls)
 
 
 def _written(value: Any) -> Any:
@@ -168,7 +175,9 @@ def _typed(hint: Any, raw: Any, key: str, at: Place) -> Any:
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         (inner,) = [a for a in args if a is not type(None)]
-        return None if raw is None or raw == "" else _typed(inner, raw, key, at)
+        if raw is None or (raw == "" and inner is str):
+            return None
+        return _typed(inner, raw, key, at)
     if origin is list:
         if not isinstance(raw, list):
             raise at.wrong(key)
