@@ -69,6 +69,11 @@ if [ -n "$TESTS" ]; then
         echo "Installation de PostgreSQL et de Pango (rapports PDF)…" >&2
         apt_install postgresql libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
     fi
+    # poppler's pdftotext, for the tests that read a report's PDF back as text.
+    if ! command -v pdftotext >/dev/null; then
+        echo "Installation de poppler-utils (lecture des rapports PDF dans les tests)…" >&2
+        apt_install poppler-utils
+    fi
     # tmux, for the tests that drive full-screen commands (tne workshop) as a person would: keys
     # in, the screen read back.
     if ! command -v tmux >/dev/null; then

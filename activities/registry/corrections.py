@@ -1,14 +1,17 @@
-"""Correcting what was typed: show, edit and delete for groups, sessions, equipment, projects
-and schools, mixed into `service.Registry` (which keeps the use cases that add things).
+"""Correcting what was typed: show, edit, delete and merge for groups, sessions, equipment,
+projects and schools, mixed into `service.Registry` (which keeps the use cases that add things).
 
 Nothing is lost by a slip: a group, project or school that still has sessions, projects or
-dossiers under it is only deleted with `force`, which says what goes with it.
+dossiers under it is only deleted with `force`, which says what goes with it. What already went
+out in a report file is archived, never deleted (`models.Archivable`): lists and reports leave
+it out, and the next report file tells the DRANE.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,9 +20,41 @@ from tne.i18n import _
 
 from . import inputs
 from .errors import RegistryError
-from .models import ClassroomSession, Dossier, Equipment, Group, Project, School, SessionDevice
+from .models import (
+    Archivable,
+    ClassroomSession,
+    Dossier,
+    Equipment,
+    Group,
+    Project,
+    School,
+    SessionDevice,
+    utc_now,
+)
 from .uai import normalise_uai
 from .views import EquipmentView, GroupView, ProjectView, SchoolView, SessionView
+
+A = TypeVar("A", bound=Archivable)
+
+
+def retire(session: Session, row: A, children: Sequence[Archivable] = ()) -> A:
+    """Delete `row` and `children`, or archive them all when any of them went out in a report
+    file; `row` either way (its `archived` says which)."""
+    rows = [row, *children]
+    if any(r.exported_at is not None for r in rows):
+        now = utc_now()
+        for r in rows:
+            if r.archived_at is None:
+                r.archived_at = now
+        session.flush()
+        return row
+    for r in reversed(rows):
+        session.delete(r)
+    return row
+
+
+def active(rows: Sequence[A]) -> list[A]:
+    return [r for r in rows if not r.archived]
 
 
 def _missing(what: str, id_: object, listing: str) -> RegistryError:
@@ -66,14 +101,24 @@ class Corrections:
 
     @staticmethod
     def _sessions_of(session: Session, project_id: int) -> int:
-        return session.scalar(select(func.count()).where(ClassroomSession.project_id == project_id))
+        return session.scalar(
+            select(func.count()).where(
+                ClassroomSession.project_id == project_id, ClassroomSession.archived_at.is_(None)
+            )
+        )
+
+    @staticmethod
+    def _group_sessions(session: Session, group: Group) -> list[ClassroomSession]:
+        return list(
+            session.scalars(select(ClassroomSession).where(ClassroomSession.group_id == group.id))
+        )
 
     # -- groups ------------------------------------------------------------------------------
 
     def groups(self, project_id: int) -> list[GroupView]:
         with self.reading() as session:
             project = self._project(session, project_id)
-            return [GroupView.of(g) for g in sorted(project.groups, key=lambda g: g.id)]
+            return [GroupView.of(g) for g in sorted(active(project.groups), key=lambda g: g.id)]
 
     def group(self, group_id: int) -> GroupView:
         with self.reading() as session:
@@ -107,21 +152,43 @@ class Corrections:
         """Delete a group; with its sessions only when `force` (they would be lost)."""
         with self.writing() as session:
             group = self._group(session, group_id)
-            held = session.scalar(select(func.count()).where(ClassroomSession.group_id == group.id))
-            if held and not force:
+            held = self._group_sessions(session, group)
+            if active(held) and not force:
                 raise RegistryError(
                     _(
                         "The group {id} has {count} sessions: deleting it would delete them too. "
                         "Move or delete them first, or add --force."
-                    ).format(id=group_id, count=held)
+                    ).format(id=group_id, count=len(active(held)))
                 )
             shown = GroupView.of(group)
-            for record in session.scalars(
-                select(ClassroomSession).where(ClassroomSession.group_id == group.id)
-            ):
-                session.delete(record)
-            session.delete(group)
-            return shown
+            retire(session, group, held)
+            return GroupView.of(group) if group.archived else shown
+
+    def merge_groups(self, source_id: int, target_id: int) -> GroupView:
+        """Fold the group `source_id` into `target_id` of the same project (one group typed
+        twice): its sessions move to the target, which keeps its own counts; the source is
+        then deleted, or archived if it went out in a report file."""
+        with self.writing() as session:
+            source = self._group(session, source_id)
+            target = self._group(session, target_id)
+            if source.id == target.id or source.project_id != target.project_id:
+                raise RegistryError(
+                    _(
+                        "Only two different groups of one project can be merged: the groups "
+                        "{source} and {target} cannot."
+                    ).format(source=source_id, target=target_id)
+                )
+            if source.archived or target.archived:
+                archived = source_id if source.archived else target_id
+                raise RegistryError(
+                    _("The group {id} is archived: it cannot be merged.").format(id=archived)
+                )
+            for record in self._group_sessions(session, source):
+                record.group = target
+            session.flush()
+            retire(session, source)
+            session.flush()
+            return GroupView.of(target)
 
     # -- sessions ----------------------------------------------------------------------------
 
@@ -130,7 +197,10 @@ class Corrections:
             self._project(session, project_id)
             found = session.scalars(
                 select(ClassroomSession)
-                .where(ClassroomSession.project_id == project_id)
+                .where(
+                    ClassroomSession.project_id == project_id,
+                    ClassroomSession.archived_at.is_(None),
+                )
                 .order_by(ClassroomSession.date, ClassroomSession.id)
             )
             return [SessionView.of(s) for s in found]
@@ -154,7 +224,7 @@ class Corrections:
             if group is not None:
                 name = inputs.text(group, _("group's name"), 100)
                 project = self._project(session, record.project_id)
-                found = next((g for g in project.groups if g.name == name), None)
+                found = next((g for g in active(project.groups) if g.name == name), None)
                 if found is None:
                     raise RegistryError(
                         _("The project {id} has no group named '{name}'.").format(
@@ -177,15 +247,16 @@ class Corrections:
         with self.writing() as session:
             record = self._session(session, session_id)
             shown = SessionView.of(record)
-            session.delete(record)
-            return shown
+            retire(session, record)
+            return SessionView.of(record) if record.archived else shown
 
     # -- equipment ---------------------------------------------------------------------------
 
     def equipment(self, project_id: int) -> list[EquipmentView]:
         with self.reading() as session:
             project = self._project(session, project_id)
-            return [EquipmentView.of(e) for e in sorted(project.equipment, key=lambda e: e.id)]
+            devices = sorted(active(project.equipment), key=lambda e: e.id)
+            return [EquipmentView.of(e) for e in devices]
 
     def edit_equipment(
         self, equipment_id: int, kind: str | None = None, identifier: str | None = None
@@ -220,8 +291,8 @@ class Corrections:
         with self.writing() as session:
             device = self._equipment(session, equipment_id)
             shown = EquipmentView.of(device)
-            session.delete(device)
-            return shown
+            retire(session, device)
+            return EquipmentView.of(device) if device.archived else shown
 
     # -- projects ----------------------------------------------------------------------------
 
@@ -256,8 +327,11 @@ class Corrections:
                     ).format(id=project_id, count=held)
                 )
             shown = ProjectView.of(project, held)
-            session.delete(project)
-            return shown
+            sessions = session.scalars(
+                select(ClassroomSession).where(ClassroomSession.project_id == project.id)
+            )
+            retire(session, project, [*project.groups, *sessions, *project.equipment])
+            return ProjectView.of(project, held) if project.archived else shown
 
     # -- schools -----------------------------------------------------------------------------
 
@@ -284,10 +358,15 @@ class Corrections:
             return SchoolView.of(school)
 
     def delete_school(self, uai: str) -> SchoolView:
-        """Delete a school no project or dossier names (those would lose their school)."""
+        """Delete a school no project or dossier names (those would lose their school); one
+        that went out in a report file, or still holds archived projects, is archived."""
         with self.writing() as session:
             school = self._school(session, uai)
-            projects = session.scalar(select(func.count()).where(Project.school_uai == school.uai))
+            projects = session.scalar(
+                select(func.count()).where(
+                    Project.school_uai == school.uai, Project.archived_at.is_(None)
+                )
+            )
             dossiers = session.scalar(select(func.count()).where(Dossier.school_uai == school.uai))
             if projects or dossiers:
                 raise RegistryError(
@@ -297,8 +376,11 @@ class Corrections:
                     ).format(uai=school.uai, projects=projects, dossiers=dossiers)
                 )
             shown = SchoolView.of(school)
-            session.delete(school)
-            return shown
+            if school.projects:  # archived ones, which keep their school
+                school.archived_at = school.archived_at or utc_now()
+            else:
+                retire(session, school)
+            return SchoolView.of(school) if school.archived else shown
 
 
 def device_counts(devices: Sequence[str]) -> list[SessionDevice]:

@@ -61,7 +61,24 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class School(Base):
+class Archivable:
+    """A row that can go out in a report file. Once it has (`exported_at`), deleting it
+    archives it instead (`archived_at`): the DRANE holds it, so the school keeps it too, out of
+    lists and reports, and the next report file carries the archiving to the DRANE."""
+
+    exported_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True, default=None
+    )
+    archived_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True, default=None
+    )
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class School(Archivable, Base):
     """A school, known by its UAI; the department is derived from the UAI when it is added."""
 
     __tablename__ = "schools"
@@ -129,7 +146,7 @@ class DossierEquipmentLine(Base):
     dossier: Mapped[Dossier] = relationship(back_populates="equipment_lines")
 
 
-class Project(Base):
+class Project(Archivable, Base):
     """A classroom project of one school, tied to the dossiers that fund it."""
 
     __tablename__ = "projects"
@@ -169,7 +186,7 @@ class ProjectTeacher(Base):
     project: Mapped[Project] = relationship(back_populates="teachers")
 
 
-class Equipment(Base):
+class Equipment(Archivable, Base):
     """A board or robot of a project's inventory, by kind and identifier (serial, label). The
     kind is a code of `kinds.KNOWN`, or « autre » with the person's own `label`."""
 
@@ -185,7 +202,7 @@ class Equipment(Base):
     project: Mapped[Project] = relationship(back_populates="equipment")
 
 
-class Group(Base):
+class Group(Archivable, Base):
     """Pupils taking part (a class or a workshop group): counts only, never names."""
 
     __tablename__ = "groups"
@@ -204,7 +221,7 @@ class Group(Base):
     project: Mapped[Project] = relationship(back_populates="groups")
 
 
-class ClassroomSession(Base):
+class ClassroomSession(Archivable, Base):
     """One session of an activity with one group (named so as not to clash with the ORM's
     `Session`)."""
 

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from tne.i18n import _
 
-from . import exchange, inputs, migrate
-from .corrections import Corrections, device_counts
+from . import exchange, exchange_store, inputs, migrate
+from .corrections import Corrections, active, device_counts
 from .database import make_engine, resolve_url, shown_url, sqlite_path, writer
 from .errors import DatabaseUnavailable, RegistryError
 from .link import MachineLink, read_link, remove_link, save_link
@@ -182,7 +182,10 @@ class Registry(Corrections):
 
     def schools(self) -> list[SchoolView]:
         with self.reading() as session:
-            return [SchoolView.of(s) for s in session.scalars(select(School).order_by(School.uai))]
+            found = session.scalars(
+                select(School).where(School.archived_at.is_(None)).order_by(School.uai)
+            )
+            return [SchoolView.of(s) for s in found]
 
     # -- dossiers ------------------------------------------------------------------------
 
@@ -243,7 +246,7 @@ class Registry(Corrections):
                 same = next(
                     (
                         p
-                        for p in school.projects
+                        for p in active(school.projects)
                         if inputs.plain(p.title) == inputs.plain(project.title)
                     ),
                     None,
@@ -283,15 +286,15 @@ class Registry(Corrections):
         with self.reading() as session:
             counts = dict(
                 session.execute(
-                    select(ClassroomSession.project_id, func.count()).group_by(
-                        ClassroomSession.project_id
-                    )
+                    select(ClassroomSession.project_id, func.count())
+                    .where(ClassroomSession.archived_at.is_(None))
+                    .group_by(ClassroomSession.project_id)
                 ).all()
             )
-            return [
-                ProjectView.of(p, sessions=counts.get(p.id, 0))
-                for p in session.scalars(select(Project).order_by(Project.id))
-            ]
+            found = session.scalars(
+                select(Project).where(Project.archived_at.is_(None)).order_by(Project.id)
+            )
+            return [ProjectView.of(p, sessions=counts.get(p.id, 0)) for p in found]
 
     @staticmethod
     def _project(session: Session, project_id: int) -> Project:
@@ -306,16 +309,41 @@ class Registry(Corrections):
 
     # -- groups and sessions -------------------------------------------------------------
 
-    def add_group(self, project_id: int, name: str, size: int, girls: int) -> GroupView:
+    def add_group(
+        self, project_id: int, name: str, size: int, girls: int, force: bool = False
+    ) -> GroupView:
+        """A new group; one whose name differs from an existing group's only by case, accents
+        or spacing is refused (naming it) unless `force`, as typing it twice is the likelier
+        slip. An archived group of that very name comes back with the new counts."""
         name = inputs.text(name, _("group's name"), 100)
         size, girls = inputs.group_counts(size, girls)
         with self.writing() as session:
             project = self._project(session, project_id)
-            if any(g.name == name for g in project.groups):
+            same = next((g for g in project.groups if g.name == name), None)
+            if same is not None and same.archived:
+                same.archived_at, same.size, same.girls = None, size, girls
+                session.flush()
+                return GroupView.of(same)
+            like = same or next(
+                (
+                    g
+                    for g in active(project.groups)
+                    if inputs.plain(g.name) == inputs.plain(name) and not force
+                ),
+                None,
+            )
+            if like is not None:
                 raise RegistryError(
-                    _("The project {id} already has a group named '{name}'.").format(
-                        id=project_id, name=name
-                    )
+                    _(
+                        "The project {id} already has the group {group} '{name}'. Use it, "
+                        "correct it (tne registry groups edit {group}), or add --force to create "
+                        "another group."
+                    ).format(id=project_id, group=like.id, name=like.name)
+                    if same is None
+                    else _(
+                        "The project {id} already has the group {group} '{name}'. Use it, or "
+                        "correct it with: tne registry groups edit {group}"
+                    ).format(id=project_id, group=like.id, name=like.name)
                 )
             group = Group(name=name, size=size, girls=girls)
             project.groups.append(group)
@@ -338,7 +366,7 @@ class Registry(Corrections):
         used = device_counts(devices)
         with self.writing() as session:
             project = self._project(session, project_id)
-            group = next((g for g in project.groups if g.name == group_name), None)
+            group = next((g for g in active(project.groups) if g.name == group_name), None)
             if group is None:
                 raise RegistryError(
                     _(
@@ -415,10 +443,17 @@ class Registry(Corrections):
         identifier = inputs.text(identifier, _("device identifier"), 100)
         with self.writing() as session:
             project = self._project(session, project_id)
-            if any(e.kind == code and e.identifier == identifier for e in project.equipment):
-                return False
-            project.equipment.append(Equipment(kind=code, label=label, identifier=identifier))
-            return True
+            held = next(
+                (e for e in project.equipment if e.kind == code and e.identifier == identifier),
+                None,
+            )
+            if held is None:
+                project.equipment.append(Equipment(kind=code, label=label, identifier=identifier))
+                return True
+            if held.archived:  # deleted after it went out in a report file: back in use
+                held.archived_at, held.label = None, label
+                return True
+            return False
 
     # -- reports ---------------------------------------------------------------------------
 
@@ -430,24 +465,22 @@ class Registry(Corrections):
     # -- report files ----------------------------------------------------------------------
 
     def export_report(self, path: Path) -> dict[str, int]:
-        """Write this registry's report file (aggregates only); how many of each it holds."""
-        with self.reading() as session:
-            content = exchange.export_content(session)
-        data = exchange.report_file(content, utc_now())
-        partial = path.with_name(path.name + ".part")
-        try:
-            partial.write_bytes(data)
-            os.replace(partial, path)
-        except OSError as problem:
-            raise RegistryError(
-                _("Cannot write '{path}': {error}").format(path=path, error=problem.strerror)
-            ) from None
-        return {
-            "schools": len(content["schools"]),
-            "dossiers": len(content["dossiers"]),
-            "projects": len(content["projects"]),
-            "sessions": sum(len(p["sessions"]) for p in content["projects"]),
-        }
+        """Write this registry's report file (aggregates only); how many of each it holds.
+        What it holds is marked as gone out, in the same transaction: from then on, deleting
+        it archives it (see `models.Archivable`)."""
+        with self.writing() as session:
+            now = utc_now()
+            content = exchange_store.export_content(session, exported_at=now)
+            data = exchange.report_file(content, now)
+            partial = path.with_name(path.name + ".part")
+            try:
+                partial.write_bytes(data)
+                os.replace(partial, path)
+            except OSError as problem:
+                raise RegistryError(
+                    _("Cannot write '{path}': {error}").format(path=path, error=problem.strerror)
+                ) from None
+        return content.counts()
 
     def import_reports(self, paths: Sequence[Path]) -> dict[str, int]:
         """Merge report files: all checked first, then merged in one transaction, so a broken
@@ -456,5 +489,5 @@ class Registry(Corrections):
         total: Counter[str] = Counter()
         with self.writing() as session:
             for content in contents:
-                total.update(exchange.merge(session, content))
+                total.update(exchange_store.merge(session, content))
         return dict(total)

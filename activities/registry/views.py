@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .models import ClassroomSession, Equipment, Group, Project, School
+from .models import Archivable, ClassroomSession, Equipment, Group, Project, School
+
+
+def archived_on(row: Archivable) -> str | None:
+    """The day a row was archived (ISO), None while it is in use."""
+    return row.archived_at.date().isoformat() if row.archived_at is not None else None
 
 
 @dataclass(frozen=True)
@@ -20,10 +25,18 @@ class SchoolView(View):
     commune: str
     degree: int
     department: str
+    archived: str | None = None
 
     @classmethod
     def of(cls, school: School) -> SchoolView:
-        return cls(school.uai, school.name, school.commune, school.degree, school.department)
+        return cls(
+            school.uai,
+            school.name,
+            school.commune,
+            school.degree,
+            school.department,
+            archived_on(school),
+        )
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,7 @@ class ProjectView(View):
     dossiers: list[str]
     groups: list[str]
     sessions: int
+    archived: str | None = None
 
     @classmethod
     def of(cls, project: Project, sessions: int) -> ProjectView:
@@ -46,8 +60,9 @@ class ProjectView(View):
             level=project.level,
             teachers=[{"role": t.role, "initials": t.initials} for t in project.teachers],
             dossiers=sorted(d.number for d in project.dossiers),
-            groups=[g.name for g in project.groups],
+            groups=[g.name for g in project.groups if not g.archived],
             sessions=sessions,
+            archived=archived_on(project),
         )
 
 
@@ -58,10 +73,13 @@ class GroupView(View):
     name: str
     size: int
     girls: int
+    archived: str | None = None
 
     @classmethod
     def of(cls, group: Group) -> GroupView:
-        return cls(group.id, group.project_id, group.name, group.size, group.girls)
+        return cls(
+            group.id, group.project_id, group.name, group.size, group.girls, archived_on(group)
+        )
 
 
 @dataclass(frozen=True)
@@ -73,6 +91,7 @@ class SessionView(View):
     date: str
     minutes: int
     devices: dict[str, int] = field(default_factory=dict)
+    archived: str | None = None
 
     @classmethod
     def of(cls, record: ClassroomSession) -> SessionView:
@@ -84,6 +103,7 @@ class SessionView(View):
             date=record.date.isoformat(),
             minutes=record.minutes,
             devices={d.kind: d.quantity for d in record.devices},
+            archived=archived_on(record),
         )
 
 
@@ -94,10 +114,18 @@ class EquipmentView(View):
     kind: str
     label: str | None
     identifier: str
+    archived: str | None = None
 
     @classmethod
     def of(cls, device: Equipment) -> EquipmentView:
-        return cls(device.id, device.project_id, device.kind, device.label, device.identifier)
+        return cls(
+            device.id,
+            device.project_id,
+            device.kind,
+            device.label,
+            device.identifier,
+            archived_on(device),
+        )
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,7 @@ class MicrobitKernel(IPythonKernel):
         self.last_program: str | None = None
         self.cell_errors = 0
         self.device_kind = ""
+        self.simulated = False
         self._notices: list[str] = []
         #: Warnings on pupils' code already shown (each is shown once per session).
         self._warned: set[str] = set()
@@ -166,6 +167,7 @@ class MicrobitKernel(IPythonKernel):
     def _connection_changed(self, label: str | None, connected: bool) -> None:
         board = self.link.board
         if connected and board is not None:
+            self.simulated = is_simulated(board)
             self.device_kind = device_kind(board)
         self.live.on_connection(label, connected)
 
@@ -362,7 +364,7 @@ class MicrobitKernel(IPythonKernel):
                 _("Or connect another board with %connect ADDRESS (%connect sim: the simulator)."),
             )
         if isinstance(error, LinkLost):
-            simulated = self.device_kind == "sim"  # (the lost board's kind)
+            simulated = self.simulated  # (the lost board's kind)
             return kernel_error(
                 "LinkLost",
                 error.message,
@@ -478,12 +480,17 @@ def interrupt_this_process() -> None:
         os.kill(os.getpid(), signal.SIGINT)
 
 
+def is_simulated(board: Board) -> bool:
+    return board.address is not None and board.address.kind == "sim"
+
+
 def device_kind(board: Board) -> str:
-    """ "sim", "microbit", "esp32", "pico" or "micropython", for usage counts (no names)."""
-    if board.address is not None and board.address.kind == "sim":
-        return "sim"
-    kind = board.profile.kind if board.profile else "micropython"
-    return kind.split("-")[0]
+    """The device kind usage counts record for `board`, the same as `tne run` and `tne exec`
+    record (`microbit-v2`, or `microbit-v2-sim` for the simulator): never a name."""
+    from activities.registry.usage import device_kind_of
+
+    profile = board.profile.kind if board.profile else None
+    return device_kind_of(profile, is_simulated(board)) or ""
 
 
 def record_session(device_kind: str, cells: int, errors: int) -> None:

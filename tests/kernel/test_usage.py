@@ -1,5 +1,7 @@
 """At shutdown the kernel records one `kernel_session` usage event (counts and device kind, no
-code, no names) through the registry, for the project this machine is linked to."""
+code, no names) through the registry, for the project this machine is linked to. A simulated
+board is recorded as the simulated firmware it imitates, as `tne run` records it, never as
+hardware and never as a bare `sim`."""
 
 from __future__ import annotations
 
@@ -38,7 +40,22 @@ def test_shutdown_records_cells_and_errors_without_code(linked_registry, start_k
             (e.project_id, e.kind, e.activity, e.device_kind, e.cells, e.errors)
             for e in session.scalars(select(UsageEvent))
         ]
-    assert rows == [(project, "kernel_session", None, "sim", 3, 1)]
+    assert rows == [(project, "kernel_session", None, "microbit-v2-sim", 3, 1)]
+
+
+def test_a_simulated_v1_is_recorded_as_a_simulated_v1(
+    linked_registry, start_kernel, english
+) -> None:
+    from activities.registry.report.labels import device_label
+
+    registry, _project = linked_registry
+    kernel = start_kernel("sim@v1")
+    assert kernel.run("1").status == "ok"
+    kernel.close()
+    with registry.reading() as session:
+        kinds = list(session.scalars(select(UsageEvent.device_kind)))
+    assert kinds == ["microbit-v1-sim"]
+    assert device_label(kinds[0]) == "micro:bit V1 (simulated)"
 
 
 def test_an_unlinked_machine_records_nothing_and_the_kernel_still_closes(

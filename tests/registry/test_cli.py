@@ -94,6 +94,7 @@ def test_a_school_project_group_and_session_recorded_and_listed(db_url: str, pro
             "commune": "Bourges",
             "degree": 1,
             "department": "18",
+            "archived": None,
         }
     ]
     projects = json.loads(ok("projects", "list", "--json", db=db_url))

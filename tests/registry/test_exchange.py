@@ -91,7 +91,7 @@ def test_a_file_holds_no_usage_event_and_no_pupil(two_report_files: list[Path]) 
             "errors": 0,
         }
     ]
-    assert project["groups"] == [{"name": "CM2 A", "size": 24, "girls": 12}]
+    assert project["groups"] == [{"name": "CM2 A", "size": 24, "girls": 12, "archived": False}]
     assert project["teachers"] == [{"role": "référent", "initials": "M.D."}]
 
 

@@ -283,10 +283,15 @@ def groups_add(
     name: str = typer.Option(..., "--name", help=_("The group's name, such as CM2 A.")),
     size: int = typer.Option(..., "--size", help=_("How many pupils.")),
     girls: int = typer.Option(..., "--girls", help=_("How many of them are girls.")),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help=_("Create it even if a group's name differs only by case, accents or spaces."),
+    ),
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    group = _with_registry(db, lambda r: r.add_group(project, name, size, girls))
+    group = _with_registry(db, lambda r: r.add_group(project, name, size, girls, force))
     if as_json:
         _print_json(group.to_json())
     else:

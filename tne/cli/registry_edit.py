@@ -1,9 +1,10 @@
 """`tne registry ... list/show/edit/delete`: correcting what was typed, for schools, projects,
 groups, sessions and equipment (the verbs that add things stay in `registry`).
 
-`edit` changes only the options given; `delete` prints what it deleted, and refuses, saying
-why, when something under it would go too (a group's sessions, a project's sessions) unless
-`--force`. `--json` prints the object as it is after the change.
+`edit` changes only the options given; `delete` prints what it deleted (or archived, when it
+already went out in a report file), and refuses, saying why, when something under it would go
+too (a group's sessions, a project's sessions) unless `--force`. `groups merge` folds a group
+typed twice into the other. `--json` prints the object as it is after the change.
 """
 
 from __future__ import annotations
@@ -47,9 +48,18 @@ def _shown(view, as_json: bool) -> None:
         print(f"{key}: {value}")
 
 
-def _deleted(view, as_json: bool, message: str) -> None:
+def _deleted(view, as_json: bool, message: str, what: str) -> None:
+    """What `delete` did: deleted (`message`), or archived when `what` (« Groupe 3 (CM2 A) »)
+    had gone out in a report file."""
     if as_json:
-        _print_json({"deleted": view.to_json()})
+        _print_json({"archived" if view.archived else "deleted": view.to_json()})
+    elif view.archived:
+        say(
+            _(
+                "{what}: it was already in a report file, so it is archived instead of deleted: "
+                "it leaves the lists and reports, and the next report file tells the DRANE."
+            ).format(what=what)
+        )
     else:
         say(message)
 
@@ -92,7 +102,12 @@ def schools_delete(
     as_json: bool = json_option(),
 ) -> None:
     gone = _with_registry(db, lambda r: r.delete_school(uai))
-    _deleted(gone, as_json, _("School {uai} deleted.").format(uai=gone.uai))
+    _deleted(
+        gone,
+        as_json,
+        _("School {uai} deleted.").format(uai=gone.uai),
+        _("School {uai}").format(uai=gone.uai),
+    )
 
 
 # -- projects --------------------------------------------------------------------------------
@@ -124,7 +139,12 @@ def projects_delete(
     as_json: bool = json_option(),
 ) -> None:
     gone = _with_registry(db, lambda r: r.delete_project(project, force))
-    _deleted(gone, as_json, _("Project {id} deleted.").format(id=gone.id))
+    _deleted(
+        gone,
+        as_json,
+        _("Project {id} deleted.").format(id=gone.id),
+        _("Project {id}").format(id=gone.id),
+    )
 
 
 # -- groups ----------------------------------------------------------------------------------
@@ -169,7 +189,33 @@ def groups_delete(
     as_json: bool = json_option(),
 ) -> None:
     gone = _with_registry(db, lambda r: r.delete_group(group, force))
-    _deleted(gone, as_json, _("Group {id} ({name}) deleted.").format(id=gone.id, name=gone.name))
+    _deleted(
+        gone,
+        as_json,
+        _("Group {id} ({name}) deleted.").format(id=gone.id, name=gone.name),
+        _("Group {id} ({name})").format(id=gone.id, name=gone.name),
+    )
+
+
+@groups_app.command(
+    "merge", help=_("Fold a group typed twice into another group of the same project.")
+)
+def groups_merge(
+    group: int = typer.Argument(..., help=_("The group to fold in (its sessions move).")),
+    into: int = typer.Option(..., "--into", help=_("The group that stays, with its counts.")),
+    db: str | None = db_option(),
+    as_json: bool = json_option(),
+) -> None:
+    kept = _with_registry(db, lambda r: r.merge_groups(group, into))
+    if as_json:
+        _print_json(kept.to_json())
+    else:
+        say(
+            _(
+                "Group {source} merged into group {id} ({name}), which keeps {size} pupils "
+                "including {girls} girls (correct them with tne registry groups edit {id})."
+            ).format(source=group, id=kept.id, name=kept.name, size=kept.size, girls=kept.girls)
+        )
 
 
 # -- sessions --------------------------------------------------------------------------------
@@ -225,7 +271,12 @@ def sessions_delete(
     session: int = _id_arg(), db: str | None = db_option(), as_json: bool = json_option()
 ) -> None:
     gone = _with_registry(db, lambda r: r.delete_session(session))
-    _deleted(gone, as_json, _("Session {id} deleted.").format(id=gone.id))
+    _deleted(
+        gone,
+        as_json,
+        _("Session {id} deleted.").format(id=gone.id),
+        _("Session {id}").format(id=gone.id),
+    )
 
 
 # -- equipment -------------------------------------------------------------------------------
@@ -261,4 +312,9 @@ def equipment_delete(
     device: int = _id_arg(), db: str | None = db_option(), as_json: bool = json_option()
 ) -> None:
     gone = _with_registry(db, lambda r: r.delete_equipment(device))
-    _deleted(gone, as_json, _("Device {id} deleted.").format(id=gone.id))
+    _deleted(
+        gone,
+        as_json,
+        _("Device {id} deleted.").format(id=gone.id),
+        _("Device {id}").format(id=gone.id),
+    )

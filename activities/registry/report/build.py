@@ -46,6 +46,7 @@ from .figures import (
     Report,
     UsageRow,
 )
+from .project import project_details
 from .request import ReportRequest
 from .suppression import Counts, protect
 
@@ -54,6 +55,9 @@ def build_report(session: Session, request: ReportRequest) -> Report:
     scope_label = _scope_label(session, request)
     builder = _Builder(session, request)
     rows_kind, rows = builder.breakdown()
+    details = None
+    if request.project is not None:
+        details = project_details(session, request, {r.key: r for r in rows[:-1]})
     return Report(
         scope=request.scope,
         scope_key=_scope_key(request),
@@ -69,6 +73,7 @@ def build_report(session: Session, request: ReportRequest) -> Report:
         devices=builder.devices(),
         money=builder.money(),
         usage=builder.usage(),
+        project=details,
     )
 
 
@@ -121,18 +126,21 @@ class _Builder:
     # -- filters ---------------------------------------------------------------------------
 
     def in_scope(self, project_id: ColumnElement) -> ColumnElement[bool]:
+        """The project is in the report's scope and not archived (`models.Archivable`)."""
         r = self.request
+        active = Project.archived_at.is_(None)
         if r.project is not None:
             return project_id == r.project
         if r.school is not None:
-            return project_id.in_(select(Project.id).where(Project.school_uai == r.school))
+            return project_id.in_(select(Project.id).where(Project.school_uai == r.school, active))
         if r.call is not None:
             return project_id.in_(
                 select(project_dossiers.c.project_id)
                 .join(Dossier, Dossier.id == project_dossiers.c.dossier_id)
-                .where(Dossier.demarche == r.call)
+                .join(Project, Project.id == project_dossiers.c.project_id)
+                .where(Dossier.demarche == r.call, active)
             )
-        return true()
+        return project_id.not_in(select(Project.id).where(Project.archived_at.is_not(None)))
 
     def in_period(self, day: ColumnElement) -> ColumnElement[bool]:
         r = self.request
@@ -154,7 +162,9 @@ class _Builder:
 
     def sessions_in_scope(self) -> ColumnElement[bool]:
         return and_(
-            self.in_scope(ClassroomSession.project_id), self.in_period(ClassroomSession.date)
+            self.in_scope(ClassroomSession.project_id),
+            self.in_period(ClassroomSession.date),
+            ClassroomSession.archived_at.is_(None),
         )
 
     # -- the breakdown table ---------------------------------------------------------------
@@ -177,7 +187,7 @@ class _Builder:
 
         entities = self.session.execute(
             joined(select(key, label, detail).select_from(Group))
-            .where(self.in_scope(Project.id))
+            .where(self.in_scope(Project.id), Group.archived_at.is_(None))
             .group_by(key, label, detail)
             .order_by(label, key)
             if kind == "group"
@@ -206,7 +216,7 @@ class _Builder:
             (k, (p, g))
             for k, p, g in self.session.execute(
                 joined(select(key, func.sum(Group.size), func.sum(Group.girls)).select_from(Group))
-                .where(Group.id.in_(seen_groups))
+                .where(Group.id.in_(seen_groups), Group.archived_at.is_(None))
                 .group_by(key)
             )
         )
@@ -287,6 +297,7 @@ class _Builder:
                 ClassroomSession.project_id == Equipment.project_id,
                 SessionDevice.kind == Equipment.kind,
                 self.in_period(ClassroomSession.date),
+                ClassroomSession.archived_at.is_(None),
             )
             .correlate(Equipment)
         )
@@ -298,7 +309,7 @@ class _Builder:
             .select_from(Equipment)
             .join(Project, Project.id == Equipment.project_id)
             .join(School, School.uai == Project.school_uai)
-            .where(self.in_scope(Project.id))
+            .where(self.in_scope(Project.id), Equipment.archived_at.is_(None))
             .group_by(key)
         )
         return {k: (int(n), int(u or 0)) for k, n, u in self.session.execute(query)}
@@ -348,7 +359,7 @@ class _Builder:
                     func.count(Equipment.id),
                     func.sum(case((self._used(), 1), else_=0)),
                 )
-                .where(self.in_scope(Equipment.project_id))
+                .where(self.in_scope(Equipment.project_id), Equipment.archived_at.is_(None))
                 .group_by(Equipment.kind)
             )
         }

@@ -90,6 +90,64 @@ class Money:
 
 
 @dataclass(frozen=True)
+class DossierLine:
+    number: str
+    call: str
+    state: str
+    granted_cents: int | None
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    """One session of a project's report; `pupils` and `girls` are its group's counts as the
+    group table publishes them (a number, `<N` or `s`)."""
+
+    date: dt.date
+    activity: str
+    group: str
+    minutes: int
+    pupils: int | str
+    girls: int | str
+    devices: dict[str, int]
+
+
+@dataclass(frozen=True)
+class EquipmentBalance:
+    """One kind of equipment of a project: bought on its dossiers' lines, held in its
+    inventory, and used by its sessions (in how many, and the most in one session)."""
+
+    kind: str
+    label: str | None
+    bought: int
+    inventory: int
+    sessions: int
+    most_in_one_session: int
+
+
+@dataclass(frozen=True)
+class ProjectDetails:
+    """What a project's report adds for the DRANE (`project.project_details`)."""
+
+    title: str
+    level: str
+    school_uai: str
+    school_name: str
+    commune: str
+    dossiers: list[DossierLine]
+    sessions: list[SessionLine]
+    equipment: list[EquipmentBalance]
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        for line, record in zip(data["sessions"], self.sessions, strict=True):
+            line["date"] = record.date.isoformat()
+        for line in data["dossiers"]:
+            cents = line.pop("granted_cents")
+            line["granted_euros"] = None if cents is None else float(euros(cents) or 0)
+        return data
+
+
+@dataclass(frozen=True)
 class Report:
     scope: str  # department, call, school, project
     scope_key: str | None
@@ -105,6 +163,8 @@ class Report:
     devices: list[DeviceRow]
     money: Money
     usage: list[UsageRow] = field(default_factory=list)
+    #: Only in a project's report.
+    project: ProjectDetails | None = None
 
     def to_json(self) -> dict:
         """Plain JSON types: hours and euros as numbers, dates in ISO 8601."""
@@ -140,4 +200,5 @@ class Report:
                 "cofinancing_euros": float(euros(self.money.cofinancing_cents) or 0),
             },
             "usage": [asdict(u) for u in self.usage],
+            "project": self.project.to_json() if self.project else None,
         }

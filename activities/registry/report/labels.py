@@ -31,3 +31,15 @@ def device_label(kind: str | None) -> str:
     if kind == "micropython":
         return _("other MicroPython board")
     return kind_label(kind)
+
+
+def state_label(state: str) -> str:
+    """A dossier's state (`models.DOSSIER_STATES`) as the démarches platform names it."""
+    return {
+        "brouillon": _("draft"),
+        "en_construction": _("being completed"),
+        "en_instruction": _("under review"),
+        "accepte": _("accepted"),
+        "refuse": _("refused"),
+        "sans_suite": _("closed without follow-up"),
+    }.get(state, state)

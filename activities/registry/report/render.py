@@ -14,7 +14,7 @@ from tne.pdf import render_pdf
 
 from . import charts
 from .figures import Report
-from .tables import Cell, Table, all_tables, period_text, suppression_note
+from .tables import Cell, Table, all_tables, period_text, project_tables, suppression_note
 
 FORMATS = ("csv", "json", "html", "pdf")
 
@@ -96,7 +96,8 @@ def _cell(value: Cell) -> str:
 
 def _table(table: Table) -> str:
     if not table.rows:
-        return f"<h2>{escape(table.title)}</h2><p>{escape(_('Nothing recorded.'))}</p>"
+        nothing = _("Nothing recorded.")
+        return f"<h2>{escape(table.title)}</h2><p>{escape(nothing)}</p>"
     head = "".join(f"<th>{escape(h)}</th>" for h in table.header)
     body = []
     for index, row in enumerate(table.rows):
@@ -144,7 +145,8 @@ def _chart(title: str, svg: str | None) -> str:
 
 
 def to_html_text(report: Report) -> str:
-    tables = all_tables(report)
+    first = project_tables(report)  # who the project is, before its figures
+    tables = all_tables(report)[len(first) :]
     title = _("TNE robotics activity report")
     parts = [
         "<!DOCTYPE html>",
@@ -157,6 +159,7 @@ def to_html_text(report: Report) -> str:
         + "</p>",
         _tiles(report),
         f'<p class="note">{escape(suppression_note(report))}</p>',
+        *(_table(t) for t in first),
         _table(tables[0]),
         _chart(_("Hours of sessions"), charts.hours_chart(report)),
         _chart(_("Money granted and equipment in use"), charts.money_chart(report)),

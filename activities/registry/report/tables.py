@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from tne.i18n import _
 
-from .figures import BreakdownRow, Report, euros
-from .labels import device_label, event_label
+from .figures import BreakdownRow, ProjectDetails, Report, euros
+from .labels import device_label, event_label, state_label
 
 Cell = str | int | Decimal | dt.date | None
 
@@ -115,8 +115,100 @@ def usage_table(report: Report) -> Table:
     )
 
 
+def _day(value: dt.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def project_table(details: ProjectDetails) -> Table:
+    """Who the project is: what the DRANE matches against its dossiers."""
+    numbers = ", ".join(d.number for d in details.dossiers) or "—"
+    return Table(
+        _("Project"),
+        [_("Field"), _("Value")],
+        [
+            [_("Project"), details.title],
+            [_("Level"), details.level],
+            [_("School"), f"{details.school_name} ({details.commune})"],
+            [_("UAI"), details.school_uai],
+            [_("Dossiers"), numbers],
+        ],
+    )
+
+
+def dossiers_table(details: ProjectDetails) -> Table:
+    return Table(
+        _("Dossiers of the project"),
+        [_("Dossier"), _("Call for projects"), _("State"), _("Granted (€)")],
+        [
+            [d.number, d.call, state_label(d.state), euros(d.granted_cents)]
+            for d in details.dossiers
+        ],
+    )
+
+
+def sessions_table(details: ProjectDetails) -> Table:
+    """The dated sessions, each with its group's counts as the group table shows them."""
+
+    def devices(used: dict[str, int]) -> str:
+        return ", ".join(f"{device_label(kind)} × {n}" for kind, n in used.items())
+
+    return Table(
+        _("Sessions"),
+        [
+            _("Date"),
+            _("Activity"),
+            _("Group"),
+            _("Minutes"),
+            _("Pupils in the group"),
+            _("Girls in the group"),
+            _("Devices used"),
+        ],
+        [
+            [_day(s.date), s.activity, s.group, s.minutes, s.pupils, s.girls, devices(s.devices)]
+            for s in details.sessions
+        ],
+    )
+
+
+def equipment_table(details: ProjectDetails) -> Table:
+    return Table(
+        _("Equipment bought and used"),
+        [
+            _("Kind"),
+            _("Bought (dossiers)"),
+            _("Inventory"),
+            _("Sessions that used it"),
+            _("Most used in one session"),
+        ],
+        [
+            [
+                e.label or device_label(e.kind),
+                e.bought,
+                e.inventory,
+                e.sessions,
+                e.most_in_one_session,
+            ]
+            for e in details.equipment
+        ],
+    )
+
+
+def project_tables(report: Report) -> list[Table]:
+    """The tables only a project's report has (none for a wider scope)."""
+    details = report.project
+    if details is None:
+        return []
+    return [
+        project_table(details),
+        dossiers_table(details),
+        sessions_table(details),
+        equipment_table(details),
+    ]
+
+
 def all_tables(report: Report) -> list[Table]:
     return [
+        *project_tables(report),
         breakdown_table(report),
         activities_table(report),
         devices_table(report),
@@ -126,15 +218,12 @@ def all_tables(report: Report) -> list[Table]:
 
 
 def period_text(report: Report) -> str:
-    def day(value: dt.date) -> str:
-        return value.strftime("%d/%m/%Y")
-
     if report.start and report.end:
-        return _("from {start} to {end}").format(start=day(report.start), end=day(report.end))
+        return _("from {start} to {end}").format(start=_day(report.start), end=_day(report.end))
     if report.start:
-        return _("since {start}").format(start=day(report.start))
+        return _("since {start}").format(start=_day(report.start))
     if report.end:
-        return _("until {end}").format(end=day(report.end))
+        return _("until {end}").format(end=_day(report.end))
     return _("all time")
 
 
