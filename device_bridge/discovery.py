@@ -39,6 +39,7 @@ import subprocess
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -140,9 +141,10 @@ class FoundDevice:
         """What starts each line of this board when several boards share a terminal."""
         return f"[{self.name or self.label}] "
 
-    @property
+    @cached_property
     def parsed_address(self) -> DeviceAddress:
-        """The address as the transports take it."""
+        """The address as the transports take it, parsed once (a frozen dataclass still has a
+        `__dict__`, where `cached_property` keeps it)."""
         return parse_address(self.address)
 
 

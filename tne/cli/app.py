@@ -6,29 +6,27 @@ The board's output goes to stdout; our messages go to stderr, in French by defau
 
 from __future__ import annotations
 
+import json
+import os
 import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
 
-from tne.i18n import _, install_for_libraries
+import typer
 
-install_for_libraries()  # before typer and click build their help texts
+from device_bridge import Board, parse_address
+from device_bridge.errors import BridgeError
+from tne.i18n import _
+from tne.os_errors import os_error_text
 
-import json  # noqa: E402
-import os  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import typer  # noqa: E402
-
-from device_bridge import Board, parse_address  # noqa: E402
-from device_bridge.errors import BridgeError  # noqa: E402
-
-from .doctor import doctor_command  # noqa: E402
-from .guide import guide  # noqa: E402
-from .kernel import kernel_app  # noqa: E402
-from .output import BoardOutput, say  # noqa: E402
-from .registry import registry_app  # noqa: E402
-from .report import report_command  # noqa: E402
-from .runner import (  # noqa: E402
+from .doctor import doctor_command
+from .guide import guide
+from .kernel import kernel_app
+from .output import BoardOutput, say
+from .registry import registry_app
+from .report import report_command
+from .runner import (
     EXIT_OK,
     Target,
     report,
@@ -36,8 +34,8 @@ from .runner import (  # noqa: E402
     run_on_boards,
     usage,
 )
-from .workshop import workshop_app  # noqa: E402
-from .workshop_label import scroll_name  # noqa: E402
+from .workshop import workshop_app
+from .workshop_label import scroll_name
 
 app = typer.Typer(
     help=_("Run Python on micro:bit and MicroPython boards, or on the simulator."),
@@ -63,10 +61,38 @@ app.command(
 )(doctor_command)
 
 DEVICE_HELP = _(
-    "Which board: auto, all, serial:PORT (serial:COM3, serial:/dev/ttyACM0), ble:NAME, sim, "
-    "or label:R7 (a board labelled by tne workshop label). "
+    "Which board: auto (the board plugged in), all (every board at once), serial:PORT or the "
+    "port alone (serial:COM3, COM3, /dev/ttyACM0, socket://HOST:PORT), ble:NAME or "
+    "ble:ADDRESS (Bluetooth), sim, sim:ROBOT, sim@v1 or sim:ROBOT@v2 (the simulator, by "
+    "default a micro:bit V2: sim:maqueen, sim@v1), "
+    "label:NAME (a board labelled by tne workshop label, such as label:R7). "
     "Default: the TNE_DEVICE variable, otherwise auto."
 )
+
+
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("tne-robotique")
+        except PackageNotFoundError:
+            number = "?"
+        print(_("tne-robotique, version {version}").format(version=number))
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_show_version,
+        is_eager=True,
+        help=_("Show the version of tne and exit."),
+    ),
+) -> None:
+    pass
 
 
 def device_option() -> str:
@@ -83,7 +109,7 @@ def timeout_option(default: float | None) -> float | None:
     )
 
 
-def finish(code: int) -> None:
+def finish(code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
@@ -125,10 +151,9 @@ def _identify(found: list) -> int:
     for device in found:
         if device.busy:
             continue
-        name = device.name or device.address.split(":", 1)[-1].rsplit("/", 1)[-1]
         try:
-            with Board.connect(device.address) as board:
-                scroll_name(board, name, device.label)
+            with Board.connect(device.parsed_address) as board:
+                scroll_name(board, device.short_name, device.label)
         except BridgeError as problem:
             code = max(code, report(problem, device.prefix))
     return code
@@ -152,7 +177,9 @@ def _run_code(code: str, timeout: float | None):
 
 @app.command("exec", help=_("Run a piece of Python code on the board."))
 def exec_(
-    code: str = typer.Argument(..., help=_("The Python code to run on the board.")),
+    code: str = typer.Argument(
+        ..., metavar=_("CODE"), help=_("The Python code to run on the board.")
+    ),
     device: str = device_option(),
     timeout: float | None = timeout_option(10.0),
 ) -> None:
@@ -163,7 +190,9 @@ def exec_(
     help=_("Run a Python file on the board, showing its output as it comes. Ctrl-C stops it.")
 )
 def run(
-    file: Path = typer.Argument(..., help=_("The Python file to run on the board.")),
+    file: Path = typer.Argument(
+        ..., metavar=_("FILE"), help=_("The Python file to run on the board.")
+    ),
     device: str = device_option(),
     timeout: float | None = timeout_option(None),
     world: str | None = typer.Option(
@@ -215,8 +244,11 @@ def _read_local(path: Path) -> bytes:
     except IsADirectoryError:
         finish(usage(_("'{path}' is a folder, not a file.").format(path=path)))
     except OSError as problem:
-        finish(usage(_("Cannot read '{path}': {error}").format(path=path, error=problem.strerror)))
-    raise AssertionError("unreachable")
+        finish(
+            usage(
+                _("Cannot read '{path}': {error}").format(path=path, error=os_error_text(problem))
+            )
+        )
 
 
 @app.command(help=_("Talk to the board's Python prompt. Ctrl-] leaves."))
@@ -285,7 +317,9 @@ def _on_files(
 
 @fs_app.command("ls", help=_("List the files on the board, with their sizes."))
 def fs_ls(
-    path: str = typer.Argument("", help=_("Folder on the board (boards with folders only).")),
+    path: str = typer.Argument(
+        "", metavar=_("FOLDER"), help=_("Folder on the board (boards with folders only).")
+    ),
     device: str = device_option(),
     timeout: float | None = timeout_option(10.0),
 ) -> None:
@@ -301,8 +335,12 @@ def fs_ls(
     "put", help=_("Copy a file from this computer to the board (checked after the copy).")
 )
 def fs_put(
-    local: Path = typer.Argument(..., help=_("The file on this computer.")),
-    remote: str = typer.Argument("", help=_("Its name on the board (default: the same name).")),
+    local: Path = typer.Argument(..., metavar=_("FILE"), help=_("The file on this computer.")),
+    remote: str = typer.Argument(
+        "",
+        metavar=_("NAME_ON_BOARD"),
+        help=_("Its name on the board (default: the same name)."),
+    ),
     device: str = device_option(),
     timeout: float | None = timeout_option(10.0),
 ) -> None:
@@ -318,9 +356,13 @@ def fs_put(
 
 @fs_app.command("get", help=_("Copy a file from the board to this computer."))
 def fs_get(
-    remote: str = typer.Argument(..., help=_("The file's name on the board.")),
+    remote: str = typer.Argument(
+        ..., metavar=_("NAME_ON_BOARD"), help=_("The file's name on the board.")
+    ),
     local: Path | None = typer.Argument(
-        None, help=_("Where to write it on this computer (default: same name, here).")
+        None,
+        metavar=_("DESTINATION"),
+        help=_("Where to write it on this computer (default: same name, here)."),
     ),
     device: str = device_option(),
     timeout: float | None = timeout_option(10.0),
@@ -380,7 +422,9 @@ def _write_local(path: Path, data: bytes) -> None:
 
 @fs_app.command("rm", help=_("Remove a file from the board."))
 def fs_rm(
-    remote: str = typer.Argument(..., help=_("The file's name on the board.")),
+    remote: str = typer.Argument(
+        ..., metavar=_("NAME_ON_BOARD"), help=_("The file's name on the board.")
+    ),
     device: str = device_option(),
     timeout: float | None = timeout_option(10.0),
 ) -> None:
@@ -393,7 +437,9 @@ def fs_rm(
 
 @fs_app.command("cat", help=_("Show a file of the board."))
 def fs_cat(
-    remote: str = typer.Argument(..., help=_("The file's name on the board.")),
+    remote: str = typer.Argument(
+        ..., metavar=_("NAME_ON_BOARD"), help=_("The file's name on the board.")
+    ),
     device: str = device_option(),
     timeout: float | None = timeout_option(10.0),
 ) -> None:
@@ -463,9 +509,24 @@ def lab(
 
 
 def main() -> None:
+    """The `tne` command: typer's own texts in our words, usage errors worded from our
+    catalogue, and the exit codes of `runner`."""
+    from typer._click.exceptions import ClickException
+    from typer.main import get_command
+
+    from .library_text import localise, show_usage_error
+
+    command = get_command(app)
+    localise(command)
     try:
-        app()
+        code = command.main(prog_name="tne", standalone_mode=False)
     except KeyboardInterrupt:
-        sys.exit(130)
+        code = 130
+    except ClickException as problem:
+        code = show_usage_error(problem)
+    except typer.Abort:
+        say(_("Aborted."))
+        code = 1
     except BridgeError as problem:  # raised outside a board action
-        sys.exit(report(problem))
+        code = report(problem)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -76,3 +76,12 @@ def say(message: str, prefix: str = "") -> None:
 def error(message: str, prefix: str = "") -> None:
     with _lock:
         console.print(f"{prefix}{message}", style="bold red", markup=False)
+
+
+def boxed(message: str, title: str) -> None:
+    """A framed message with a title, on stderr: how a usage error is shown (typer's own look)."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    with _lock:
+        console.print(Panel(Text(message), title=title, title_align="left", border_style="red"))

@@ -55,21 +55,19 @@ def resolve_targets(device: str) -> list[Target]:
 
         found = resolve_auto()
         say(_("Board chosen: {label}").format(label=found.label))
-        return [Target(parse_address(found.address), name=found.short_name)]
+        return [Target(found.parsed_address, name=found.short_name)]
     if address.kind == "all":
         from device_bridge.discovery import resolve_all
 
         found_all = resolve_all()
         if not found_all:
             raise DeviceUnreachable(_("No board found. Plug one in, then try again."))
-        return [
-            Target(parse_address(f.address), prefix=f.prefix, name=f.short_name) for f in found_all
-        ]
+        return [Target(f.parsed_address, prefix=f.prefix, name=f.short_name) for f in found_all]
     if address.kind == "label":
         from device_bridge.discovery import resolve_label
 
         found = resolve_label(address.target)
-        return [Target(parse_address(found.address), name=found.short_name)]
+        return [Target(found.parsed_address, name=found.short_name)]
     return [Target(address, name=str(address))]
 
 
