@@ -56,3 +56,10 @@ def _by_errno() -> dict[int, str]:
         "EADDRINUSE": _("the port is already in use"),
     }
     return {getattr(errno, name): text for name, text in phrases.items() if hasattr(errno, name)}
+
+
+def unreadable(problem: OSError | UnicodeDecodeError) -> str:
+    """Why a text file could not be read: the system's reason, or that it is not UTF-8 text."""
+    if isinstance(problem, UnicodeDecodeError):
+        return _("it is not UTF-8 text")
+    return os_error_text(problem)

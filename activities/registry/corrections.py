@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tne.i18n import _
+from tne.i18n import _, ngettext
 
 from . import inputs
 from .errors import RegistryError
@@ -110,9 +110,12 @@ class Corrections:
             held = session.scalar(select(func.count()).where(ClassroomSession.group_id == group.id))
             if held and not force:
                 raise RegistryError(
-                    _(
+                    ngettext(
+                        "The group {id} has {count} session: deleting it would delete it too. "
+                        "Move or delete it first, or add --force.",
                         "The group {id} has {count} sessions: deleting it would delete them too. "
-                        "Move or delete them first, or add --force."
+                        "Move or delete them first, or add --force.",
+                        held,
                     ).format(id=group_id, count=held)
                 )
             shown = GroupView.of(group)
@@ -250,9 +253,12 @@ class Corrections:
             held = self._sessions_of(session, project_id)
             if held and not force:
                 raise RegistryError(
-                    _(
+                    ngettext(
+                        "The project {id} has {count} session: deleting it would delete it "
+                        "too. Add --force if that is what you want.",
                         "The project {id} has {count} sessions: deleting it would delete them "
-                        "too. Add --force if that is what you want."
+                        "too. Add --force if that is what you want.",
+                        held,
                     ).format(id=project_id, count=held)
                 )
             shown = ProjectView.of(project, held)
@@ -292,9 +298,17 @@ class Corrections:
             if projects or dossiers:
                 raise RegistryError(
                     _(
-                        "The school {uai} still has {projects} projects and {dossiers} dossiers: "
+                        "The school {uai} still has {projects} and {dossiers}: "
                         "delete or move them first."
-                    ).format(uai=school.uai, projects=projects, dossiers=dossiers)
+                    ).format(
+                        uai=school.uai,
+                        projects=ngettext("{count} project", "{count} projects", projects).format(
+                            count=projects
+                        ),
+                        dossiers=ngettext("{count} dossier", "{count} dossiers", dossiers).format(
+                            count=dossiers
+                        ),
+                    )
                 )
             shown = SchoolView.of(school)
             session.delete(school)

@@ -36,6 +36,7 @@ from sqlalchemy import Date, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from tne.i18n import _
+from tne.os_errors import os_error_text
 
 from . import inputs
 from .errors import RegistryError
@@ -276,7 +277,7 @@ def read_report_file(path: Path) -> dict:
         document = json.loads(path.read_bytes().decode("utf-8"))
     except OSError as problem:
         raise RegistryError(
-            _("Cannot read '{path}': {error}").format(path=path, error=problem.strerror)
+            _("Cannot read '{path}': {error}").format(path=path, error=os_error_text(problem))
         ) from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise checker.refuse(_("whole file"), _("it is not a JSON report file")) from None

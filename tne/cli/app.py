@@ -17,12 +17,13 @@ import typer
 
 from device_bridge import Board, parse_address
 from device_bridge.errors import BridgeError
-from tne.i18n import _
+from tne.i18n import _, ngettext
 from tne.os_errors import os_error_text
 
 from .doctor import doctor_command
 from .guide import guide
 from .kernel import kernel_app
+from .options import device_option, timeout_option
 from .output import BoardOutput, say
 from .registry import registry_app
 from .report import report_command
@@ -60,15 +61,6 @@ app.command(
     help=_("Check this computer for tne (Python, serial ports, Jupyter, PDF, network)."),
 )(doctor_command)
 
-DEVICE_HELP = _(
-    "Which board: auto (the board plugged in), all (every board at once), serial:PORT or the "
-    "port alone (serial:COM3, COM3, /dev/ttyACM0, socket://HOST:PORT), ble:NAME or "
-    "ble:ADDRESS (Bluetooth), sim, sim:ROBOT, sim@v1 or sim:ROBOT@v2 (the simulator, by "
-    "default a micro:bit V2: sim:maqueen, sim@v1), "
-    "label:NAME (a board labelled by tne workshop label, such as label:R7). "
-    "Default: the TNE_DEVICE variable, otherwise auto."
-)
-
 
 def _show_version(wanted: bool) -> None:
     if wanted:
@@ -93,20 +85,6 @@ def _root(
     ),
 ) -> None:
     pass
-
-
-def device_option() -> str:
-    return typer.Option("auto", "--device", "-d", envvar="TNE_DEVICE", help=DEVICE_HELP)
-
-
-def timeout_option(default: float | None) -> float | None:
-    return typer.Option(
-        default,
-        "--timeout",
-        "-t",
-        min=0.1,
-        help=_("Seconds without any output from the board before it is stopped."),
-    )
 
 
 def finish(code: int) -> NoReturn:
@@ -349,7 +327,14 @@ def fs_put(
 
     def work(board: Board, out: BoardOutput, prefix: str) -> None:
         board.fs.put(data, name)
-        say(_("{name}: {size} bytes copied and checked.").format(name=name, size=len(data)), prefix)
+        say(
+            ngettext(
+                "{name}: {size} byte copied and checked.",
+                "{name}: {size} bytes copied and checked.",
+                len(data),
+            ).format(name=name, size=len(data)),
+            prefix,
+        )
 
     _on_files(device, timeout, work)
 
@@ -384,9 +369,11 @@ def fs_get(
         data = board.fs.get(remote)
         _write_local(path, data)
         say(
-            _("{name}: {size} bytes copied to {path}.").format(
-                name=remote, size=len(data), path=path
-            ),
+            ngettext(
+                "{name}: {size} byte copied to {path}.",
+                "{name}: {size} bytes copied to {path}.",
+                len(data),
+            ).format(name=remote, size=len(data), path=path),
             prefix,
         )
 

@@ -84,4 +84,5 @@ def boxed(message: str, title: str) -> None:
     from rich.text import Text
 
     with _lock:
-        console.print(Panel(Text(message), title=title, title_align="left", border_style="red"))
+        panel = Panel(Text(message), title=title, title_align="left", border_style="red")
+        console.print(panel, soft_wrap=False)

@@ -27,7 +27,7 @@ from .registry import (
 
 
 def _project_arg() -> int:
-    return typer.Argument(..., help=_("The project's id."))
+    return typer.Argument(..., metavar=_("PROJECT"), help=_("The project's id."))
 
 
 def _id_arg() -> int:

@@ -22,7 +22,7 @@ from device_bridge.errors import (
     ExecTimeout,
     LinkLost,
 )
-from tne.i18n import _
+from tne.i18n import _, ngettext
 
 from .output import BoardOutput, error, say
 
@@ -162,9 +162,11 @@ def summary(results: list[tuple[str, int, BaseException | None]]) -> None:
     what stopped it) for each board."""
     failed = sum(1 for _name, code, _problem in results if code != EXIT_OK)
     say(
-        _("Summary: {ok} of {count} boards done.").format(
-            ok=len(results) - failed, count=len(results)
-        )
+        ngettext(
+            "Summary: {ok} board of {count} done.",
+            "Summary: {ok} of {count} boards done.",
+            len(results) - failed,
+        ).format(ok=len(results) - failed, count=len(results))
     )
     for name, code, problem in results:
         say(_("  {name}: {outcome}").format(name=name, outcome=outcome(code, problem)))

@@ -22,6 +22,7 @@ from device_bridge.sim.trace import Trace
 from device_bridge.sim.world import World, load_world
 from device_bridge.transports.sim import SimTransport
 from tne.i18n import _
+from tne.os_errors import os_error_text
 
 from .output import BoardOutput, error, say
 from .runner import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, report, usage
@@ -143,7 +144,7 @@ def _tell(trace: Trace, world: World | None, picture: Path, saved: Path | None) 
         except OSError as problem:
             error(
                 _("Cannot write the trace '{path}': {error}").format(
-                    path=saved, error=problem.strerror
+                    path=saved, error=os_error_text(problem)
                 )
             )
             written = False
@@ -159,7 +160,7 @@ def _tell(trace: Trace, world: World | None, picture: Path, saved: Path | None) 
     except OSError as problem:
         error(
             _("Cannot write the picture '{path}': {error}").format(
-                path=picture, error=problem.strerror
+                path=picture, error=os_error_text(problem)
             )
         )
         return False
