@@ -472,9 +472,9 @@ def resolve_address(address: str | DeviceAddress) -> DeviceAddress:
     if isinstance(address, str):
         address = parse_address(address)
     if address.kind in ("auto", "all"):
-        return parse_address(resolve_auto().address)
+        return resolve_auto().parsed_address
     if address.kind == "label":
-        return parse_address(resolve_label(address.target).address)
+        return resolve_label(address.target).parsed_address
     return address
 
 
