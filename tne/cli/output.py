@@ -12,6 +12,8 @@ from typing import BinaryIO
 
 from rich.console import Console
 
+from tne.i18n import _
+
 #: Our messages (which board, progress, warnings, errors), in French, on stderr.
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 _lock = threading.Lock()
@@ -86,3 +88,8 @@ def boxed(message: str, title: str) -> None:
     with _lock:
         panel = Panel(Text(message), title=title, title_align="left", border_style="red")
         console.print(panel, soft_wrap=False)
+
+
+def labelled(label: str, value: object) -> str:
+    """`label: value` as the reader writes it (a no-break space before the colon in French)."""
+    return _("{label}: {value}").format(label=label, value=value)

@@ -16,7 +16,7 @@ import typer
 
 from tne.i18n import _, ngettext
 
-from .output import error, say
+from .output import error, labelled, say
 
 T = TypeVar("T")
 
@@ -137,7 +137,7 @@ def status(db: str | None = db_option(), as_json: bool = json_option()) -> None:
         "usage_events": _("Usage events"),
     }
     for key, count in found.counts.items():
-        print(f"{labels[key]}: {count}")
+        print(labelled(labels.get(key, key), count))
     if found.link:
         print(
             _("This machine records usage for project {id} ({title}, {school}).").format(
