@@ -91,6 +91,8 @@ def test_help_names_types_and_ranges_in_french(french: None, capsys) -> None:
     assert "<entier>" in words and "<chemin>" in words and "<texte>" in words
     assert "FICHIER" in words and "[obligatoire]" in words
     assert f"[par défaut{NBSP}: auto]" in words
+    _code, out, _err = run_tne(["exec", "--help"], capsys)
+    assert "[par défaut" in out and ": 10]" in out  # the timeout, 10.0 in Python's words
     _code, out, _err = run_tne(["lab", "--help"], capsys)
     assert "de 1 à 65" in out  # the port's range, `1<=x<=65535` in typer's words
 

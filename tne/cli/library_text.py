@@ -77,6 +77,8 @@ def _route_typer_lookups() -> None:
 
     typer.core._ = _  # type: ignore[attr-defined]
     typer.core.describe_number_range = _number_range  # type: ignore[attr-defined]
+    if not getattr(typer.core._get_default_string, "_tne", False):
+        typer.core._get_default_string = _default_in_our_words(typer.core._get_default_string)
     for name, text in _rich_texts().items():
         setattr(rich_utils, name, text)
     _click.Context.formatter_class = _HelpFormatter
@@ -153,6 +155,21 @@ def _type_names() -> dict[str, str]:
         "list[str]": _("text"),
         "list[Path]": _("path"),
     }
+
+
+def _default_in_our_words(get_default_string: Any) -> Any:
+    """A default value as the help shows it: numbers as the reader writes them (`10`, `0,5`)."""
+
+    def wrapped(obj: Any, *, ctx: Any, show_default_is_str: bool, default_value: Any) -> str:
+        is_number = isinstance(default_value, (int, float)) and not isinstance(default_value, bool)
+        if is_number and not show_default_is_str:
+            return number(default_value)
+        return get_default_string(
+            obj, ctx=ctx, show_default_is_str=show_default_is_str, default_value=default_value
+        )
+
+    wrapped._tne = True  # type: ignore[attr-defined]
+    return wrapped
 
 
 def _number_range(low: float | None, high: float | None) -> str | None:
