@@ -3,12 +3,13 @@
 typer carries its own copy of click, whose texts are fixed English, and looks up a few texts of
 its own through the stdlib's global gettext: `typer.core` when it speaks, `typer.rich_utils` once,
 when it is imported. Pointing the process-wide gettext domain and `LANGUAGE` at our catalogue
-would only reach the latter, and every child process (Jupyter, pip, a browser) would inherit
-`LANGUAGE`. So `localise` routes typer's lookups to `tne.i18n`, gives the library's remaining
-texts (the help option, the usage line, type names, number ranges) their words from our
-catalogue, and `show_usage_error` words a usage error from the exception's fields rather than
-from its English text. Importing this module changes nothing; `tne.cli.app.main` calls
-`localise` once per run, and the help tests call it too.
+would reach only those, and every child process (Jupyter, pip, a browser) would inherit
+`LANGUAGE`. So `localise` routes typer's lookups to `tne.i18n`; gives the texts that typer makes
+itself (the help option, the usage line's prefix, type names, number ranges, default numbers) our
+catalogue's words, by wrapping the few typer functions that make them (once: each wrapper is
+marked `_tne`); and sets each command's metavars. `show_usage_error` words a usage error from the
+exception's fields rather than from its English text. Importing this module changes nothing;
+`tne.cli.app.main` calls `localise` once per run, and the help tests call it too.
 """
 
 from __future__ import annotations
