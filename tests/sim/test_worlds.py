@@ -64,7 +64,7 @@ MALFORMED = [
     (MINIMAL + "[[track]]\nellipse = { center = [5, 5], radii = [0, 3] }\n", "les rayons"),
     (MINIMAL + "[[obstacle]]\ncolour = 'red'\n", "obstacle[1] » : un obstacle a besoin"),
     (MINIMAL + "[[obstacle]]\ncircle = { center = [5, 5] }\n", "obstacle[1].circle.radius"),
-    ("murs = 3\n" + MINIMAL, "champ « murs » : champ inconnu (une faute de frappe ?)"),
+    ("murs = 3\n" + MINIMAL, "champ « murs » : champ inconnu (une faute de frappe ?)"),
     (MINIMAL + "cap = 90\n", "champ « start.cap » : champ inconnu"),
     (MINIMAL + "[[wall]]\nfrom = [0, 0]\nto = [1, 1]\nepaisseur = 2\n", "« wall[1].epaisseur »"),
     ("wall = 3\n" + MINIMAL, "champ « wall » : écrire chacun sous la forme d'une table [[wall]]"),
