@@ -24,15 +24,52 @@ from tne.os_errors import os_error_text
 NBSP = "\u00a0"
 
 #: English words of typer, click and our own help texts that must never reach a French reader.
-ENGLISH = (
-    "this", "message", "exit", "usage", "commands", "command", "args", "missing", "try",
-    "for", "help", "bool", "float", "range", "str", "int", "path", "file", "dir", "required",
-    "default", "env", "var", "which", "the", "and", "with", "board", "boards", "error",
-)  # fmt: skip
+ENGLISH = {
+    "this",
+    "message",
+    "exit",
+    "usage",
+    "commands",
+    "command",
+    "args",
+    "missing",
+    "try",
+    "for",
+    "help",
+    "bool",
+    "float",
+    "range",
+    "str",
+    "int",
+    "path",
+    "file",
+    "dir",
+    "required",
+    "default",
+    "env",
+    "var",
+    "which",
+    "the",
+    "and",
+    "with",
+    "board",
+    "boards",
+    "error",
+}
 
 #: The forms of a device address that `device_bridge.address.parse_address` accepts.
-ADDRESS_FORMS = ("auto", "all", "serial:", "COM3", "/dev/ttyACM0", "ble:", "sim", "sim:",
-                 "@v1", "label:")  # fmt: skip
+ADDRESS_FORMS = [
+    "auto",
+    "all",
+    "serial:",
+    "COM3",
+    "/dev/ttyACM0",
+    "ble:",
+    "sim",
+    "sim:",
+    "@v1",
+    "label:",
+]
 
 
 @pytest.fixture
@@ -197,18 +234,20 @@ def test_localising_does_not_touch_the_environment(tree, monkeypatch) -> None:
 # -- system errors ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("problem", "french_words"),
-    [
-        (FileNotFoundError(errno.ENOENT, "No such file or directory"),
-         "fichier ou dossier introuvable"),
-        (PermissionError(errno.EACCES, "Permission denied"), "accès refusé"),
-        (IsADirectoryError(errno.EISDIR, "Is a directory"), "c'est un dossier"),
-        (OSError(errno.ENOSPC, "No space left on device"), "plus de place sur le disque"),
-        (OSError(errno.ENAMETOOLONG, "File name too long"), "le nom est trop long"),
-        (OSError(9999, "Something odd"), "erreur système n° 9999"),
-    ],
-)  # fmt: skip
+SYSTEM_ERRORS = [
+    (
+        FileNotFoundError(errno.ENOENT, "No such file or directory"),
+        "fichier ou dossier introuvable",
+    ),
+    (PermissionError(errno.EACCES, "Permission denied"), "accès refusé"),
+    (IsADirectoryError(errno.EISDIR, "Is a directory"), "c'est un dossier"),
+    (OSError(errno.ENOSPC, "No space left on device"), "plus de place sur le disque"),
+    (OSError(errno.ENAMETOOLONG, "File name too long"), "le nom est trop long"),
+    (OSError(9999, "Something odd"), "erreur système n° 9999"),
+]
+
+
+@pytest.mark.parametrize(("problem", "french_words"), SYSTEM_ERRORS)
 def test_system_errors_are_worded_from_our_catalogue(problem, french_words, french) -> None:
     assert os_error_text(problem) == french_words
 
