@@ -139,7 +139,7 @@ def test_projects_and_schools_are_shown_edited_and_deleted_safely(registry, proj
     assert registry.edit_project(project, title="Robots suiveurs").title == "Robots suiveurs"
     assert registry.project(project).sessions == 1
     assert registry.edit_school(UAI, commune="Vierzon").commune == "Vierzon"
-    with pytest.raises(RegistryError, match="1 projets et 0 dossiers"):
+    with pytest.raises(RegistryError, match="1 projet et 0 dossier"):
         registry.delete_school(UAI)
     with pytest.raises(RegistryError, match="1 séance.*--force"):
         registry.delete_project(project)
