@@ -38,12 +38,10 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_language()).ngettext(singular, plural, n)
 
 
-def install_for_libraries() -> None:
-    """Make the libraries that use the stdlib's global gettext (click, typer) speak our
-    language: their few messages are in our catalogue."""
-    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
-    gettext.textdomain(DOMAIN)
-    os.environ["LANGUAGE"] = current_language()
+def quoted(text: object) -> str:
+    """`text` between the reader's quotation marks (« text » in French, with its no-break
+    spaces), for a name put in a sentence that the catalogue does not hold."""
+    return _("“{text}”").format(text=text)
 
 
 def number(value: float, decimals: int | None = None) -> str:

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import typer
 
-from tne.i18n import _, ngettext
+from tne.i18n import _, ngettext, quoted
 
 from .output import error, labelled, say
 
@@ -99,7 +99,7 @@ def _report_upgrade(registry, done, as_json: bool) -> None:
                 _(
                     "These equipment kinds match no known kind and are now « autre » with their "
                     "text as label (correct them with tne registry equipment edit): {kinds}."
-                ).format(kinds=", ".join(f"« {k} »" for k in done.unmapped_kinds))
+                ).format(kinds=", ".join(quoted(k) for k in done.unmapped_kinds))
             )
         say(
             _("Registry upgraded from {before} to {after}.").format(

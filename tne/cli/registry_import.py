@@ -18,7 +18,7 @@ from pathlib import Path
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from tne.i18n import _, ngettext
+from tne.i18n import _, ngettext, quoted
 
 from .output import console, error, say
 from .registry import _print_json, _with_registry, db_option, json_option, registry_app
@@ -76,7 +76,7 @@ def show_columns(report) -> None:
     if columns.ignored:
         say(
             _("Columns ignored: {columns}.").format(
-                columns=", ".join(f"« {h} »" for h in columns.ignored)
+                columns=", ".join(quoted(h) for h in columns.ignored)
             )
         )
     if columns.missing:
