@@ -96,7 +96,7 @@ class Board:
         name = ""
         if asked.kind == "label":  # keep the workshop label: people see it in `label`
             found = resolve_label(asked.target)
-            address, name = parse_address(found.address), found.name
+            address, name = found.parsed_address, found.name
         else:
             address = resolve_address(asked)
         board = cls.started(open_transport(address), address, allow_input)

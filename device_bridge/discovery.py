@@ -39,6 +39,7 @@ import subprocess
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -140,9 +141,10 @@ class FoundDevice:
         """What starts each line of this board when several boards share a terminal."""
         return f"[{self.name or self.label}] "
 
-    @property
+    @cached_property
     def parsed_address(self) -> DeviceAddress:
-        """The address as the transports take it."""
+        """The address as the transports take it, parsed once (a frozen dataclass still has a
+        `__dict__`, where `cached_property` keeps it)."""
         return parse_address(self.address)
 
 
@@ -470,9 +472,9 @@ def resolve_address(address: str | DeviceAddress) -> DeviceAddress:
     if isinstance(address, str):
         address = parse_address(address)
     if address.kind in ("auto", "all"):
-        return parse_address(resolve_auto().address)
+        return resolve_auto().parsed_address
     if address.kind == "label":
-        return parse_address(resolve_label(address.target).address)
+        return resolve_label(address.target).parsed_address
     return address
 
 

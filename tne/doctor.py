@@ -22,6 +22,7 @@ from importlib import metadata
 from pathlib import Path
 
 from tne.i18n import _
+from tne.os_errors import os_error_text
 
 OK, INFO, WARNING, FAILURE = "ok", "info", "warning", "failure"
 #: The distributions whose versions are shown (the first one is ours).
@@ -107,7 +108,7 @@ def _port_check(port: str) -> Check:
             "serial",
             WARNING,
             _("Port {port} cannot be opened: {error}.").format(
-                port=port, error=problem.strerror or problem
+                port=port, error=os_error_text(problem)
             ),
             _("Close the program that uses the board (Thonny, Mu, another notebook)."),
         )

@@ -38,12 +38,10 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_language()).ngettext(singular, plural, n)
 
 
-def install_for_libraries() -> None:
-    """Make the libraries that use the stdlib's global gettext (click, typer) speak our
-    language: their few messages are in our catalogue."""
-    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
-    gettext.textdomain(DOMAIN)
-    os.environ["LANGUAGE"] = current_language()
+def quoted(text: object) -> str:
+    """`text` between the reader's quotation marks (« text » in French, with its no-break
+    spaces), for a name put in a sentence that the catalogue does not hold."""
+    return _("“{text}”").format(text=text)
 
 
 def number(value: float, decimals: int | None = None) -> str:
@@ -55,3 +53,8 @@ def number(value: float, decimals: int | None = None) -> str:
         return format_decimal(value, locale=current_language())
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     return format_decimal(value, format=pattern, locale=current_language())
+
+
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention for "mark, do not translate")
+    """Marks `message` for the catalogue; it is translated where it is shown (`_(message)`)."""
+    return message

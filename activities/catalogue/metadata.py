@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tne.i18n import _
+from tne.i18n import _, ngettext
 
 from . import CATALOGUE_DIR
 
@@ -44,7 +44,9 @@ class MetadataError(ValueError):
         self.path = path
         self.problems = problems
         super().__init__(
-            _("{path}: {count} problem(s):").format(path=path, count=len(problems))
+            ngettext("{path}: {count} problem:", "{path}: {count} problems:", len(problems)).format(
+                path=path, count=len(problems)
+            )
             + "\n- "
             + "\n- ".join(problems)
         )
@@ -136,9 +138,11 @@ def load_activity(folder: Path) -> Activity:
     unknown = sorted(set(data) - set(_FIELDS))
     if unknown:
         problems.append(
-            _("Unknown field(s): {names}. The fields are: {fields}.").format(
-                names=", ".join(unknown), fields=", ".join(_FIELDS)
-            )
+            ngettext(
+                "Unknown field: {names}. The fields are: {fields}.",
+                "Unknown fields: {names}. The fields are: {fields}.",
+                len(unknown),
+            ).format(names=", ".join(unknown), fields=", ".join(_FIELDS))
         )
     if problems:
         raise MetadataError(path, problems)

@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tne.i18n import _
+from tne.i18n import _, ngettext
 
 from .checks import CheckError
 from .checks.language import parse, validate
@@ -187,9 +187,11 @@ def grading_problems(activity: Activity, report: Report, workdir: Path) -> list[
     ]
     if pupil.score > 0:
         problems.append(
-            _("The pupil version already gets {score} point(s) before any work.").format(
-                score=pupil.score
-            )
+            ngettext(
+                "The pupil version already gets {score} point before any work.",
+                "The pupil version already gets {score} points before any work.",
+                max(1, round(pupil.score)),
+            ).format(score=pupil.score)
         )
     return problems
 

@@ -16,7 +16,7 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tne.i18n import _
+from tne.i18n import _, ngettext
 
 from . import inputs
 from .errors import RegistryError
@@ -155,9 +155,12 @@ class Corrections:
             held = self._group_sessions(session, group)
             if active(held) and not force:
                 raise RegistryError(
-                    _(
+                    ngettext(
+                        "The group {id} has {count} session: deleting it would delete it too. "
+                        "Move or delete it first, or add --force.",
                         "The group {id} has {count} sessions: deleting it would delete them too. "
-                        "Move or delete them first, or add --force."
+                        "Move or delete them first, or add --force.",
+                        len(active(held)),
                     ).format(id=group_id, count=len(active(held)))
                 )
             shown = GroupView.of(group)
@@ -321,9 +324,12 @@ class Corrections:
             held = self._sessions_of(session, project_id)
             if held and not force:
                 raise RegistryError(
-                    _(
+                    ngettext(
+                        "The project {id} has {count} session: deleting it would delete it "
+                        "too. Add --force if that is what you want.",
                         "The project {id} has {count} sessions: deleting it would delete them "
-                        "too. Add --force if that is what you want."
+                        "too. Add --force if that is what you want.",
+                        held,
                     ).format(id=project_id, count=held)
                 )
             shown = ProjectView.of(project, held)
@@ -371,9 +377,17 @@ class Corrections:
             if projects or dossiers:
                 raise RegistryError(
                     _(
-                        "The school {uai} still has {projects} projects and {dossiers} dossiers: "
+                        "The school {uai} still has {projects} and {dossiers}: "
                         "delete or move them first."
-                    ).format(uai=school.uai, projects=projects, dossiers=dossiers)
+                    ).format(
+                        uai=school.uai,
+                        projects=ngettext("{count} project", "{count} projects", projects).format(
+                            count=projects
+                        ),
+                        dossiers=ngettext("{count} dossier", "{count} dossiers", dossiers).format(
+                            count=dossiers
+                        ),
+                    )
                 )
             shown = SchoolView.of(school)
             if school.projects:  # archived ones, which keep their school

@@ -33,8 +33,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tne.i18n import _
-from tne.library_messages import N_
+from tne.i18n import N_, _
+from tne.os_errors import os_error_text
 
 from . import inputs
 from .errors import RegistryError
@@ -406,7 +406,7 @@ def read_report_file(path: Path) -> Content:
         document = json.loads(path.read_bytes().decode("utf-8"))
     except OSError as problem:
         raise RegistryError(
-            _("Cannot read '{path}': {error}").format(path=path, error=problem.strerror)
+            _("Cannot read '{path}': {error}").format(path=path, error=os_error_text(problem))
         ) from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise at.refuse(_("it is not a JSON report file")) from None

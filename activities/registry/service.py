@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from tne.i18n import _
+from tne.os_errors import os_error_text
 
 from . import exchange, exchange_store, inputs, migrate
 from .corrections import Corrections, active, device_counts
@@ -478,7 +479,9 @@ class Registry(Corrections):
                 os.replace(partial, path)
             except OSError as problem:
                 raise RegistryError(
-                    _("Cannot write '{path}': {error}").format(path=path, error=problem.strerror)
+                    _("Cannot write '{path}': {error}").format(
+                        path=path, error=os_error_text(problem)
+                    )
                 ) from None
         return content.counts()
 

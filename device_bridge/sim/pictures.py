@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from xml.sax.saxutils import escape
 
-from tne.i18n import _, number
+from tne.i18n import _, ngettext, number
 
 from .robots.maqueen import MaqueenSpec
 from .trace import Pose, Trace, pixels_of
@@ -182,10 +182,15 @@ def _title(canvas: _Canvas, trace: Trace | None) -> list[str]:
         f"fill='#222'>{escape(title)}</text>"
     ]
     if trace is not None:
-        line = _("{seconds} s simulated · {cm} cm travelled · {collisions} collision(s)").format(
+        collisions = len(trace.collisions())
+        line = ngettext(
+            "{seconds} s simulated · {cm} cm travelled · {collisions} collision",
+            "{seconds} s simulated · {cm} cm travelled · {collisions} collisions",
+            collisions,
+        ).format(
             seconds=number(trace.duration_ms() / 1000, 1),
             cm=number(trace.distance_travelled(), 0),
-            collisions=len(trace.collisions()),
+            collisions=collisions,
         )
         parts.append(
             f"<text x='{_number(MARGIN_PX)}' y='42' font-size='13' fill='#444'>"

@@ -84,7 +84,7 @@ class BoardLink:
             from device_bridge.discovery import resolve_auto
 
             try:
-                parsed = parse_address(resolve_auto().address)
+                parsed = resolve_auto().parsed_address
             except DeviceUnreachable as error:
                 notices.append(
                     str(error)

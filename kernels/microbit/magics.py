@@ -19,7 +19,7 @@ from typing import Protocol
 
 from device_bridge import Board, parse_address
 from device_bridge.errors import BridgeError, UsageError
-from tne.i18n import _, number
+from tne.i18n import _, ngettext, number
 
 from .link import BoardLink
 
@@ -148,9 +148,11 @@ def put(context: MagicContext, args: list[str]) -> None:
         ) from error
     context.link.require().fs.put(data, remote)
     context.say(
-        _("Copied {local} to the board as {remote} ({size} bytes).").format(
-            local=local, remote=remote, size=len(data)
-        )
+        ngettext(
+            "Copied {local} to the board as {remote} ({size} byte).",
+            "Copied {local} to the board as {remote} ({size} bytes).",
+            len(data),
+        ).format(local=local, remote=remote, size=len(data))
         + "\n"
     )
 
@@ -169,9 +171,11 @@ def get(context: MagicContext, args: list[str]) -> None:
             detail=str(error),
         ) from error
     context.say(
-        _("Copied {remote} from the board to {local} ({size} bytes).").format(
-            remote=remote, local=local, size=len(data)
-        )
+        ngettext(
+            "Copied {remote} from the board to {local} ({size} byte).",
+            "Copied {remote} from the board to {local} ({size} bytes).",
+            len(data),
+        ).format(remote=remote, local=local, size=len(data))
         + "\n"
     )
 
@@ -200,7 +204,11 @@ def save(context: MagicContext, name: str, content: str) -> None:
     data = content.encode("utf-8")
     context.link.require().fs.put(data, words(name)[0])
     context.say(
-        _("Saved {name} on the board ({size} bytes).").format(name=words(name)[0], size=len(data))
+        ngettext(
+            "Saved {name} on the board ({size} byte).",
+            "Saved {name} on the board ({size} bytes).",
+            len(data),
+        ).format(name=words(name)[0], size=len(data))
         + "\n"
     )
 

@@ -23,7 +23,8 @@ from device_bridge import Board
 from device_bridge.errors import BridgeError
 from device_bridge.leds import DARK, PIXELS_CODE, parse_pixels
 from device_bridge.transports.base import SimControls
-from tne.i18n import _
+from tne.i18n import _, ngettext
+from tne.os_errors import os_error_text
 
 from .picture import WorldPicture
 from .plot import PlotData
@@ -328,12 +329,14 @@ class LiveWidgets:
             path = self.plot.export(folder)
         except OSError as error:
             self.plotter.status = _("The file could not be written in {folder}: {error}").format(
-                folder=folder, error=error.strerror or error
+                folder=folder, error=os_error_text(error)
             )
             return None
-        self.plotter.status = _("{rows} rows saved in {name}, in the folder {folder}.").format(
-            rows=len(self.plot.rows), name=path.name, folder=folder
-        )
+        self.plotter.status = ngettext(
+            "{rows} row saved in {name}, in the folder {folder}.",
+            "{rows} rows saved in {name}, in the folder {folder}.",
+            len(self.plot.rows),
+        ).format(rows=len(self.plot.rows), name=path.name, folder=folder)
         return path
 
     def clear_plot(self) -> None:

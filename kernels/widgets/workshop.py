@@ -21,6 +21,7 @@ import traitlets
 from device_bridge.errors import BridgeError
 from device_bridge.workshop import RowView, Workshop, choose_boards
 from tne.i18n import _
+from tne.os_errors import unreadable
 
 from .views import _View, module
 
@@ -111,7 +112,7 @@ class WorkshopTable:
             return self.file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as problem:
             self.view.note = _("Cannot read '{path}': {error}").format(
-                path=self.file, error=problem
+                path=self.file, error=unreadable(problem)
             )
             return None
 

@@ -80,7 +80,7 @@ def test_tne_devices_ble_lists_the_board_with_its_address(rig: BleRig) -> None:
 def test_an_unknown_name_exits_3_in_french(rig: BleRig) -> None:
     done = tne(rig, "exec", "--device", "ble:robot-absent", "print(1)")
     assert done.returncode == 3
-    assert "Aucune carte Bluetooth nommée « robot-absent »" in done.stderr
+    assert "Aucune carte Bluetooth nommée « robot-absent »" in done.stderr
     assert done.stdout == ""
 
 
@@ -89,7 +89,7 @@ def test_a_name_shared_by_two_boards_exits_3_and_lists_their_addresses(
 ) -> None:
     done = tne(two_alike, "exec", "--device", "ble:mpy-uart", "print(1)")
     assert done.returncode == 3
-    assert "Plusieurs cartes Bluetooth s'appellent « mpy-uart »" in done.stderr
+    assert "Plusieurs cartes Bluetooth s'appellent « mpy-uart »" in done.stderr
     for index in (0, 1):
         assert f"ble:{two_alike.address(index)}" in done.stderr
     assert done.stdout == ""

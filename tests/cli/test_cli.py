@@ -410,7 +410,7 @@ def test_devices_identify_makes_each_board_scroll_its_own_name(first, second) ->
     messages = done.stderr.decode()
     for board in (first, second):
         name = pty_of(board).rsplit("/", 1)[-1]
-        assert f"{board.address.removeprefix('serial:')} affiche « {name} »" in messages
+        assert f"{board.address.removeprefix('serial:')} affiche « {name} »" in messages
     # No clean-up on the boards: on the emulated micro:bit, touching the display while the
     # looping scroll runs can block (seen in clean-clone CI runs), and no later test reads it.
 
@@ -429,7 +429,7 @@ def test_flash_copies_the_firmware_that_fits_and_reports_the_version_the_board_a
 
     assert done.returncode == 0, done.stderr
     assert (drive / "firmware.hex").read_bytes() == qemu.FIRMWARE.read_bytes()
-    assert "Micrologiciel annoncé par la carte : " in done.stderr.decode()
+    assert "Micrologiciel annoncé par la carte : " in done.stderr.decode()
     assert "MicroPython v1.9.2" in done.stderr.decode()
 
 

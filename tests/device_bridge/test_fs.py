@@ -160,7 +160,7 @@ def test_a_missing_file_is_a_file_error_that_names_it(board: Board, operation: s
         getattr(board.fs, operation)("absent.py")
 
     assert raised.value.exit_code == 1
-    assert "« absent.py » n'existe pas sur la carte" in str(raised.value)
+    assert "« absent.py » n'existe pas sur la carte" in str(raised.value)
 
 
 def test_a_file_larger_than_the_free_flash_is_refused_and_the_other_files_stay_intact(
@@ -173,7 +173,7 @@ def test_a_file_larger_than_the_free_flash_is_refused_and_the_other_files_stay_i
         board.fs.put(program_of(40_000), "énorme.py")
 
     assert raised.value.exit_code == 1
-    assert "Pas assez de place sur la carte pour « énorme.py »" in str(raised.value)
+    assert "Pas assez de place sur la carte pour « énorme.py »" in str(raised.value)
     assert sorted(files_on(board)) == ["données.bin", "main.py"]  # no partial file, no journal
     assert board.fs.get("main.py") == PROGRAM
     assert board.fs.get("données.bin") == ALL_BYTES
@@ -193,7 +193,7 @@ def test_a_put_onto_a_full_flash_says_there_is_not_enough_room(board: Board) -> 
     with pytest.raises(BoardFileError) as raised:
         board.fs.put(PROGRAM, "main.py")
 
-    assert "Pas assez de place sur la carte pour « main.py »" in str(raised.value)
+    assert "Pas assez de place sur la carte pour « main.py »" in str(raised.value)
     assert files_on(board) == ["plein"]
     assert board.fs.size("plein") == kept * len(FILL_BLOCK)
 
@@ -251,7 +251,7 @@ def test_put_cut_midway_raises_link_lost_and_the_partial_copy_is_removed_on_reco
         assert board.fs.recover() == ["gros.py"]
 
         assert len(board.fs.notices) == 1
-        assert "« gros.py »" in board.fs.notices[0]
+        assert "« gros.py »" in board.fs.notices[0]
         assert "interrompue" in board.fs.notices[0]
         assert files_on(board) == ["garder.py"]
         assert [info.name for info in board.fs.ls()] == ["garder.py"]
@@ -285,7 +285,7 @@ def test_cable_pulled_while_replacing_a_file_is_reported_by_the_next_ls(
 
         assert [info.name for info in listing] == ["autre.py"]
         assert len(board.fs.notices) == 1
-        assert "« main.py »" in board.fs.notices[0]
+        assert "« main.py »" in board.fs.notices[0]
         with pytest.raises(BoardFileError):
             board.fs.get("main.py")
         assert board.fs.get("autre.py") == other

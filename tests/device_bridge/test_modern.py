@@ -241,7 +241,7 @@ def test_a_missing_file_is_a_french_file_error_naming_it(board) -> None:
     with pytest.raises(BoardFileError) as missing:
         board.fs.get("absent.py")
 
-    assert "« absent.py » n'existe pas" in str(missing.value)
+    assert "« absent.py » n'existe pas" in str(missing.value)
 
 
 def test_put_cut_midway_keeps_the_old_version_and_the_next_connection_cleans_up(empty) -> None:
@@ -265,7 +265,7 @@ def test_put_cut_midway_keeps_the_old_version_and_the_next_connection_cleans_up(
 
         assert [f.name for f in listing] == ["main.py"]
         assert len(board.fs.notices) == 1
-        assert "« main.py »" in board.fs.notices[0]
+        assert "« main.py »" in board.fs.notices[0]
         assert "version précédente" in board.fs.notices[0]
         assert names_on(board) == ["main.py"]
         assert board.fs.get("main.py") == old

@@ -73,7 +73,7 @@ def test_the_browser_is_given_the_address_of_the_home_page(tmp_path: Path) -> No
 def test_without_a_browser_the_address_is_still_given(tmp_path: Path) -> None:
     result = run_guide(tmp_path, browser=str(tmp_path / "aucun-navigateur") + " %s")
     assert result.returncode == 1
-    assert "Aucun navigateur n'a pu être ouvert : ouvrez l'adresse ci-dessus" in result.stderr
+    assert "Aucun navigateur n'a pu être ouvert : ouvrez l'adresse ci-dessus" in result.stderr
     assert (site_in(tmp_path) / "index.html").as_uri() in result.stderr
 
 

@@ -127,7 +127,7 @@ def test_doctor_explains_a_missing_kernelspec_then_sees_it_repaired(installed: I
     code, checks = doctor(installed)
     (kernels,) = checks["kernels"]
     assert code == 1 and kernels["status"] == "failure"
-    assert "absents : tne-microbit-sim" in kernels["message"]
+    assert "absents : tne-microbit-sim" in kernels["message"]
     assert "tne kernel install --user" in kernels["fix"]
     installed.user.run(f"{installed.venv}/bin/tne kernel install --user")
     assert doctor(installed)[1]["kernels"][0]["status"] == "ok"
@@ -171,7 +171,7 @@ def test_doctor_explains_a_serial_port_refused_with_the_exact_command(
     code, checks = doctor(installed, "--device", f"serial:{dialout_port}")
     (serial,) = checks["serial"]
     assert code == 1 and serial["status"] == "failure"
-    assert f"Port {dialout_port} : accès refusé" in serial["message"]
+    assert f"Port {dialout_port} : accès refusé" in serial["message"]
     assert "dialout" in serial["message"]
     name = installed.user.name
     assert f"sudo usermod -aG dialout {name}" in serial["fix"]

@@ -70,7 +70,7 @@ def test_no_internet_is_said_with_the_usb_key_commands(french) -> None:
     assert "Pas d'accès à Internet" in check.message
     assert "scripts/bundle.py" in check.fix and "setup.sh --from" in check.fix
     proxied = doctor.network_check(probe=closed, environ={"HTTPS_PROXY": "http://proxy:3128"})
-    assert "Proxy configuré : http://proxy:3128" in proxied.message
+    assert "Proxy configuré : http://proxy:3128" in proxied.message
 
 
 def test_a_registry_database_that_does_not_answer_is_a_failure(
@@ -105,7 +105,7 @@ def test_a_kernelspec_whose_python_is_gone_is_a_failure(
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
     check = doctor.kernels_check()
     assert check.status == "failure"
-    assert f"liés à un Python qui n'existe plus : {SIM_KERNEL_NAME}" in check.message
+    assert f"liés à un Python qui n'existe plus : {SIM_KERNEL_NAME}" in check.message
     assert "tne kernel install --user" in check.fix
 
 

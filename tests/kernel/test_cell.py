@@ -78,7 +78,7 @@ def test_traceback_maps_board_lines_to_cell_lines_with_source_and_hint() -> None
     assert "Cellule, ligne 3, in <module>" in text
     assert "    print(y)" in text
     assert "Vérifie l'orthographe" in text
-    assert "Indice :" in text
+    assert "Indice :" in text
 
 
 def test_frames_of_other_files_keep_their_own_lines() -> None:

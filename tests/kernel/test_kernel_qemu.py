@@ -153,7 +153,7 @@ def test_reset_and_flash_magics_on_the_firmware(qemu_kernel: KernelSession, tmp_
     assert qemu_kernel.run("%reset hard", timeout=60).status == "ok"
     assert qemu_kernel.run("print('revenue')").stream() == "revenue\n"
     run = qemu_kernel.run("%flash")  # no MICROBIT drive on this machine
-    assert run.status == "error" and "Lecteurs MICROBIT trouvés : 0" in run.traceback
+    assert run.status == "error" and "Lecteurs MICROBIT trouvés : 0" in run.traceback
     run = qemu_kernel.run(f"%flash {tmp_path}")  # a folder that is not a micro:bit drive
     assert run.status == "error" and str(tmp_path) in run.traceback
     assert qemu_kernel.run("print('intacte')").stream() == "intacte\n"

@@ -285,7 +285,7 @@ def test_groups_sessions_and_equipment_are_corrected_through_the_cli(
         "projects", "create", "--school", UAI, "--title", "robots", "--level", "CM1", db=db_url
     )
     assert again.returncode == 2
-    assert f"déjà le projet {project} « Robots »" in again.stderr
+    assert f"déjà le projet {project} « Robots »" in again.stderr
 
 
 def test_a_project_keeps_its_teachers_by_initials(db_url: str) -> None:

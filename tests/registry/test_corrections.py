@@ -25,7 +25,7 @@ def project(registry: Registry) -> int:
 
 
 def test_the_same_project_twice_is_refused_with_its_id_unless_forced(registry, project) -> None:
-    with pytest.raises(RegistryError, match=f"déjà le projet {project} « Robots ».*--force"):
+    with pytest.raises(RegistryError, match=f"déjà le projet {project} « Robots ».*--force"):
         registry.create_project(UAI, "  ROBOTS ", "CM1")
     assert [p.id for p in registry.projects()] == [project]
     again = registry.create_project(UAI, "Robots", "CM1", force=True)
@@ -74,21 +74,21 @@ def test_groups_are_listed_edited_and_deleted(registry, project) -> None:
     changed = registry.edit_group(cm2.id, name="CM2 B", girls=12)
     assert (changed.name, changed.size, changed.girls) == ("CM2 B", 24, 12)
     assert registry.group(cm2.id) == changed
-    with pytest.raises(RegistryError, match="déjà un groupe nommé « Atelier »"):
+    with pytest.raises(RegistryError, match="déjà un groupe nommé « Atelier »"):
         registry.edit_group(cm2.id, name="Atelier")
     with pytest.raises(RegistryError, match="entre 0 et l'effectif"):
         registry.edit_group(cm2.id, size=10)
     assert registry.group(cm2.id) == changed
     assert registry.delete_group(atelier.id).name == "Atelier"
     assert [g.name for g in registry.groups(project)] == ["CM2 B"]
-    with pytest.raises(RegistryError, match="Introuvable : groupe"):
+    with pytest.raises(RegistryError, match="Introuvable : groupe"):
         registry.group(atelier.id)
 
 
 def test_a_group_with_sessions_is_deleted_only_with_force(registry, project) -> None:
     registry.record_session(project, "CM2 A", "Robot", "10/03/2026", 55)
     cm2 = registry.groups(project)[0]
-    with pytest.raises(RegistryError, match="1 séances.*--force"):
+    with pytest.raises(RegistryError, match="1 séance.*--force"):
         registry.delete_group(cm2.id)
     assert len(registry.sessions(project)) == 1
     registry.delete_group(cm2.id, force=True)
@@ -105,7 +105,7 @@ def test_sessions_are_listed_by_date_edited_and_deleted(registry, project) -> No
     )
     assert (changed.group, changed.date, changed.minutes) == ("Atelier", "2026-03-21", 60)
     assert changed.devices == {"microbit-v2": 3}
-    with pytest.raises(RegistryError, match="pas de groupe nommé « CE1 »"):
+    with pytest.raises(RegistryError, match="pas de groupe nommé « CE1 »"):
         registry.edit_session(late.id, group="CE1")
     with pytest.raises(RegistryError, match="au plus 8 heures"):
         registry.edit_session(late.id, minutes=5500)
@@ -130,7 +130,7 @@ def test_equipment_is_listed_edited_and_deleted_by_its_id(registry, project) -> 
     assert registry.equipment(project)[1].identifier == "LG-01"
     registry.delete_equipment(board.id)
     assert [e.identifier for e in registry.equipment(project)] == ["LG-01"]
-    with pytest.raises(RegistryError, match="Introuvable : matériel"):
+    with pytest.raises(RegistryError, match="Introuvable : matériel"):
         registry.delete_equipment(board.id)
 
 
@@ -139,9 +139,9 @@ def test_projects_and_schools_are_shown_edited_and_deleted_safely(registry, proj
     assert registry.edit_project(project, title="Robots suiveurs").title == "Robots suiveurs"
     assert registry.project(project).sessions == 1
     assert registry.edit_school(UAI, commune="Vierzon").commune == "Vierzon"
-    with pytest.raises(RegistryError, match="1 projets et 0 dossiers"):
+    with pytest.raises(RegistryError, match="1 projet et 0 dossier"):
         registry.delete_school(UAI)
-    with pytest.raises(RegistryError, match="1 séances.*--force"):
+    with pytest.raises(RegistryError, match="1 séance.*--force"):
         registry.delete_project(project)
     registry.delete_project(project, force=True)
     assert registry.projects() == []

@@ -60,8 +60,8 @@ def test_a_platform_export_is_imported_whole_with_exit_0(db: str, tmp_path: Path
     export = write_csv(tmp_path / "appel-tne-2023.csv", [row(1001), row(1002, "en instruction")])
     done = tne("import-dossiers", str(export), db=db)
     assert done.returncode == 0, done.stderr
-    assert ": 2 (2 nouveaux, 0 mis à jour) ; lignes refusées : 0." in done.stderr
-    assert f"Établissements ajoutés au registre : {uai(5)}." in done.stderr
+    assert ": 2 (2 nouveaux, 0 mis à jour) ; lignes refusées : 0." in done.stderr
+    assert f"Établissements ajoutés au registre : {uai(5)}." in done.stderr
     found = dossiers(db)
     first = found["1001"]
     assert first.demarche == "appel-tne-2023"
@@ -160,14 +160,14 @@ def test_broken_csv_lines_are_refused_and_the_other_rows_imported(db: str, tmp_p
     done = tne("import-dossiers", str(tmp_path / "export.csv"), db=db)
     assert done.returncode == 1, done.stderr
     assert (
-        "Ligne 3, dossier 1002 : Un guillemet (\") ouvert sur cette ligne n'est jamais refermé."
+        "Ligne 3, dossier 1002 : Un guillemet (\") ouvert sur cette ligne n'est jamais refermé."
         in done.stderr
     )
     assert (
-        "Ligne 4, dossier 1003 : Cette ligne a 5 colonnes alors que l'en-tête en a 13."
+        "Ligne 4, dossier 1003 : Cette ligne a 5 colonnes alors que l'en-tête en a 13."
         in done.stderr
     )
-    assert ": 2 (2 nouveaux, 0 mis à jour) ; lignes refusées : 2." in done.stderr
+    assert ": 2 (2 nouveaux, 0 mis à jour) ; lignes refusées : 2." in done.stderr
     assert sorted(dossiers(db)) == ["1001", "1004"]
 
 
@@ -180,7 +180,7 @@ def test_a_file_mixing_encodings_keeps_every_readable_row(db: str, tmp_path: Pat
     done = tne("import-dossiers", str(tmp_path / "mixed.csv"), "--json", db=db)
     assert done.returncode == 1, done.stderr
     assert (
-        "Ligne 4, dossier 1003 : Cette ligne contient des octets qui ne sont ni du texte UTF-8 "
+        "Ligne 4, dossier 1003 : Cette ligne contient des octets qui ne sont ni du texte UTF-8 "
         "ni du Windows-1252." in done.stderr
     )
     assert json.loads(done.stdout)["encoding"] == "utf-8+cp1252"
@@ -191,8 +191,8 @@ def test_a_file_mixing_encodings_keeps_every_readable_row(db: str, tmp_path: Pat
 @pytest.mark.parametrize(
     ("cell", "message"),
     [
-        ("0180005X", "L'UAI « 0180005X » n'est pas valide : sa lettre de contrôle devrait être H."),
-        ("18005H", "L'UAI « 18005H » doit avoir 8 caractères"),
+        ("0180005X", "L'UAI « 0180005X » n'est pas valide : sa lettre de contrôle devrait être H."),
+        ("18005H", "L'UAI « 18005H » doit avoir 8 caractères"),
     ],
 )
 def test_an_invalid_uai_refuses_its_row_only(
@@ -203,7 +203,7 @@ def test_an_invalid_uai_refuses_its_row_only(
     )
     done = tne("import-dossiers", str(export), db=db)
     assert done.returncode == 1
-    assert f"Ligne 3, dossier 1002 : {message}" in done.stderr
+    assert f"Ligne 3, dossier 1002 : {message}" in done.stderr
     assert sorted(dossiers(db)) == ["1001", "1003"]
 
 
@@ -215,7 +215,7 @@ def test_states_are_read_whatever_their_case_and_accents_and_an_unknown_one_refu
     done = tne("import-dossiers", str(export), db=db)
     assert done.returncode == 1
     assert (
-        "Ligne 6, dossier 1004 : État de dossier inconnu : « perdu ». États connus : "
+        "Ligne 6, dossier 1004 : État de dossier inconnu : « perdu ». États connus : "
         "brouillon, en construction, en instruction, accepté, refusé, classé sans suite."
     ) in done.stderr
     found = dossiers(db)
@@ -237,8 +237,8 @@ def test_a_number_twice_in_one_file_keeps_the_later_row_and_reports_the_other(
     done = tne("import-dossiers", str(export), db=db)
     assert done.returncode == 0, done.stderr
     assert (
-        "Ligne 2, dossier 1001 : Le dossier 1001 figure aussi à la ligne 4, plus bas dans le "
-        "fichier : cette ligne-là est gardée, celle-ci ignorée." in done.stderr
+        "Ligne 2, dossier 1001 : Le dossier 1001 figure aussi à la ligne 4, plus bas dans le "
+        "fichier : cette ligne-là est gardée, celle-ci ignorée." in done.stderr
     )
     found = dossiers(db)
     assert sorted(found) == ["1001", "1002", "1003"]
@@ -318,7 +318,7 @@ def test_an_unknown_school_without_its_name_refuses_its_row(db: str, tmp_path: P
     done = tne("import-dossiers", str(export), db=db)
     assert done.returncode == 1
     assert (
-        f"Ligne 2, dossier 1 : L'établissement {uai(8)} n'est pas dans le registre et l'export ne "
+        f"Ligne 2, dossier 1 : L'établissement {uai(8)} n'est pas dans le registre et l'export ne "
         "donne ni son nom ni sa commune" in done.stderr
     )
     assert sorted(dossiers(db)) == ["2"]
@@ -349,7 +349,7 @@ def _zip_not_xlsx(path: Path) -> None:
             "sans-id.csv",
             lambda p: p.write_text("Nom;État du dossier\nx;accepté\n", encoding="utf-8"),
             "Aucune colonne ne donne le numéro de dossier (comme ID ou Numéro de dossier). "
-            "En-têtes trouvés : Nom, État du dossier.",
+            "En-têtes trouvés : Nom, État du dossier.",
         ),
         (
             "entete.csv",
@@ -377,7 +377,7 @@ def test_a_mapping_file_naming_an_unknown_field_exits_2(db: str, tmp_path: Path)
     mapping.write_text('{"ID": "numero"}', encoding="utf-8")
     done = tne("import-dossiers", str(export), "--mapping", str(mapping), db=db)
     assert done.returncode == 2
-    assert f"Le fichier de correspondance {mapping} nomme des champs inconnus : numero." in (
+    assert f"Le fichier de correspondance {mapping} nomme des champs inconnus : numero." in (
         done.stderr
     )
     assert dossiers(db) == {}

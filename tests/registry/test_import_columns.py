@@ -86,10 +86,10 @@ def test_content_picks_the_column_of_uais_among_two_labels() -> None:
 
 def test_amounts_no_label_explains_are_an_error_naming_them() -> None:
     headers = ["ID", "État", "UAI", "Montant 1", "Montant 2"]
-    with pytest.raises(UnreadableFile, match="« Montant 1 », « Montant 2 ».*--mapping"):
+    with pytest.raises(UnreadableFile, match="« Montant 1 », « Montant 2 ».*--mapping"):
         locate(headers)
     sample = [["1", "accepté", uai(5), "3 000 €", "500 €"]]
-    with pytest.raises(UnreadableFile, match="« A », « B »"):
+    with pytest.raises(UnreadableFile, match="« A », « B »"):
         locate(["ID", "État", "UAI", "A", "B"], None, sample)
 
 
@@ -168,12 +168,12 @@ def test_two_exports_labelled_differently_import_to_the_same_dossiers_with_their
     )
     done = tne("import-dossiers", str(first), db=db)
     assert done.returncode == 0, done.stderr
-    assert "UAI de l'établissement ← « Établissement (UAI) » (d'après le libellé)" in done.stderr
-    assert "Colonnes ignorées : « Adresse électronique du demandeur »." in done.stderr
-    assert "Champs absents de cet export : date de traitement, équipement." in done.stderr
+    assert "UAI de l'établissement ← « Établissement (UAI) » (d'après le libellé)" in done.stderr
+    assert "Colonnes ignorées : « Adresse électronique du demandeur »." in done.stderr
+    assert "Champs absents de cet export : date de traitement, équipement." in done.stderr
     done = tne("import-dossiers", str(second), db=db)
     assert done.returncode == 0, done.stderr
-    assert "Colonnes ignorées : « Nom du demandeur »." in done.stderr
+    assert "Colonnes ignorées : « Nom du demandeur »." in done.stderr
     found = dossiers(db)
     assert (found["101"].school_uai, found["102"].school_uai) == (uai(5), uai(6))
     assert (found["101"].granted_cents, found["101"].cofinancing_cents) == (250_000, 50_000)
@@ -207,8 +207,8 @@ def test_the_row_with_the_latest_update_wins_wherever_it_is_in_the_file(
     done = tne("import-dossiers", str(export), db=db)
     assert done.returncode == 0, done.stderr
     assert (
-        "Ligne 3, dossier 7 : Le dossier 7 figure aussi à la ligne 2, mis à jour plus tard "
-        "(02/05/2025 09:00) : cette ligne-là est gardée, celle-ci ignorée." in done.stderr
+        "Ligne 3, dossier 7 : Le dossier 7 figure aussi à la ligne 2, mis à jour plus tard "
+        "(02/05/2025 09:00) : cette ligne-là est gardée, celle-ci ignorée." in done.stderr
     )
     assert (dossiers(db)["7"].state, dossiers(db)["7"].granted_cents) == ("accepte", 90_000)
 
@@ -236,8 +236,8 @@ def test_an_invalid_uai_under_any_label_refuses_its_row_and_a_dry_run_writes_not
     )
     done = tne("import-dossiers", str(export), "--dry-run", db=db)
     assert done.returncode == 1
-    assert f"Ligne 2, dossier 1 : L'UAI « {wrong} » n'est pas valide" in done.stderr
-    assert "Essai, rien n'est écrit : 1 dossiers seraient importés" in done.stderr
+    assert f"Ligne 2, dossier 1 : L'UAI « {wrong} » n'est pas valide" in done.stderr
+    assert "Essai, rien n'est écrit : 1 dossier serait importé" in done.stderr
     assert f"school_uai = {uai(6)}" in done.stderr
     assert dossiers(db) == {}
     done = tne("import-dossiers", str(export), "--json", db=db)

@@ -110,7 +110,7 @@ def test_a_bad_dossier_from_the_api_is_refused_and_the_others_imported(db: str) 
     with DemarcheServer(TOKEN, NUMBER, "TNE", served) as server:
         done = run(server.url, db)
     assert done.returncode == 1
-    assert "Ligne 2, dossier 5001 : L'UAI « 0180005X » n'est pas valide" in done.stderr
+    assert "Ligne 2, dossier 5001 : L'UAI « 0180005X » n'est pas valide" in done.stderr
     assert sorted(dossiers(db)) == ["5000", "5002"]
 
 
@@ -180,4 +180,4 @@ def test_giving_both_a_file_and_graphql_or_neither_exits_2(db: str, tmp_path) ->
     assert "Indiquer soit un fichier d'export, soit --graphql URL" in done.stderr
     done = tne("import-dossiers", "--graphql", "http://127.0.0.1:1/x", "--demarche", "x", db=db)
     assert done.returncode == 2
-    assert "Avec --graphql, indiquer le numéro de la démarche : --demarche 12345." in done.stderr
+    assert "Avec --graphql, indiquer le numéro de la démarche : --demarche 12345." in done.stderr

@@ -87,7 +87,7 @@ def test_ctrl_c_stops_a_long_sleep_inside_the_host_and_keeps_the_variables(board
 
 
 NOT_OBEYED = (
-    "Ton programme ne s'est pas arrêté quand on le lui a demandé : la carte a donc redémarré"
+    "Ton programme ne s'est pas arrêté quand on le lui a demandé : la carte a donc redémarré"
 )
 
 

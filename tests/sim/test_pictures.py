@@ -46,9 +46,9 @@ def test_the_world_picture_shows_path_start_end_collisions_scale_and_a_french_le
     svg = pictures.world_svg(load_world("tapis"), square_run())
     root = parse(svg)
     texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
-    for words in ("Monde : Tapis libre", "départ", "trajet du robot", "arrivée", "collision"):
+    for words in ("Monde : Tapis libre", "départ", "trajet du robot", "arrivée", "collision"):
         assert words in texts
-    assert "10 cm" in texts and "1 collision(s)" in texts
+    assert "10 cm" in texts and "1 collision" in texts
     path = [p for p in root.iter(f"{SVG}polyline") if p.get("stroke") == pictures.PATH_COLOUR]
     assert len(path) == 1 and len(path[0].get("points", "").split()) == 63
     crosses = [p for p in root.iter(f"{SVG}path") if p.get("stroke") == pictures.COLLISION_COLOUR]

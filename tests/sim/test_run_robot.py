@@ -43,12 +43,12 @@ def test_a_line_follower_runs_to_the_cap_and_exits_0_with_output_summary_and_pic
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout == "départ\n".encode()  # the program's bytes, as from a serial board
     stderr = done.stderr.decode()
-    assert "Temps simulé : 20,0 s (durée maximale atteinte)." in stderr
+    assert "Temps simulé : 20,0 s (durée maximale atteinte)." in stderr
     assert "Distance parcourue" in stderr and "Aucune collision." in stderr
     assert "09090:99999:99999:09990:00900" in stderr
     assert "    · █ · █ ·\n    █ █ █ █ █\n" in stderr  # the heart, drawn for people
     picture = follower.with_suffix(".svg")
-    assert f"Image du trajet : {picture.name}" in stderr
+    assert f"Image du trajet : {picture.name}" in stderr
     root = ET.fromstring(picture.read_bytes())
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
 
@@ -106,8 +106,8 @@ def test_a_seed_makes_the_run_repeat(tmp_path: Path) -> None:
         (("--trace", "t.json"), "serial:COM7", "ne servent qu'avec le simulateur"),
         (("--inputs", "appuis.json"), "sim:maqueen", "appuis.json"),
         (("--world", "piste"), "sim", "demandent un robot simulé"),
-        (("--world", "jungle"), "sim:maqueen", "pas de monde « jungle »"),
-        (("--world", "monde.toml"), "sim:maqueen", "champ « mat.width » : ce champ manque"),
+        (("--world", "jungle"), "sim:maqueen", "pas de monde « jungle »"),
+        (("--world", "monde.toml"), "sim:maqueen", "champ « mat.width » : ce champ manque"),
     ],
     ids=[
         "world-on-serial",
@@ -151,7 +151,7 @@ def test_a_bare_simulated_micro_bit_gets_the_cap_and_a_summary_without_robot(tmp
     done = tne("run", program.name, "--duration", "3", cwd=tmp_path, device="sim")
     assert done.returncode == 0, done.stderr.decode()
     stderr = done.stderr.decode()
-    assert "Temps simulé : 3,0 s (durée maximale atteinte)." in stderr
+    assert "Temps simulé : 3,0 s (durée maximale atteinte)." in stderr
     assert "09090:99999:99999:09990:00900" in stderr
     assert "collision" not in stderr.lower() and "Distance" not in stderr
     assert not program.with_suffix(".svg").exists()

@@ -259,4 +259,4 @@ def test_a_robot_the_simulator_does_not_have_is_refused_in_french(
     monkeypatch.setenv("TNE_LANG", "fr")
     with pytest.raises(UsageError) as caught:
         Board.connect("sim:tortue")
-    assert "robot « tortue »" in str(caught.value)
+    assert "robot « tortue »" in str(caught.value)

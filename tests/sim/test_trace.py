@@ -69,9 +69,9 @@ def test_a_trace_saved_as_json_loads_back_identical(tmp_path: Path) -> None:
 def test_the_summary_is_in_french(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TNE_LANG", "fr")
     text = "\n".join(Trace(EVENTS).summary())
-    assert "Temps simulé : 0,4 s." in text
-    assert "Collisions : 1." in text
-    assert "Position finale : x = 100 cm, y = 78 cm, orientation 90°." in text
+    assert "Temps simulé : 0,4 s." in text
+    assert "Collisions : 1." in text
+    assert "Position finale : x = 100 cm, y = 78 cm, orientation 90°." in text
 
 
 # -- runs on the simulated robot -----------------------------------------------------------------

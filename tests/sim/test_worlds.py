@@ -49,26 +49,26 @@ def test_a_world_file_given_by_path_loads(tmp_path: Path) -> None:
 
 MALFORMED = [
     ("[mat\nwidth = 1", "n'est pas du TOML valide, ligne 1"),
-    ("[start]\nx = 1\ny = 1\n", "champ « mat »"),
-    ("[mat]\nwidth = 100\n[start]\nx = 1\ny = 1\n", "champ « mat.height » : ce champ manque"),
+    ("[start]\nx = 1\ny = 1\n", "champ « mat »"),
+    ("[mat]\nwidth = 100\n[start]\nx = 1\ny = 1\n", "champ « mat.height » : ce champ manque"),
     (
         '[mat]\nwidth = "grand"\nheight = 10\n[start]\nx=1\ny=1\n',
-        "mat.width » : un nombre est attendu",
+        "mat.width » : un nombre est attendu",
     ),
     ("[mat]\nwidth = -5\nheight = 10\n[start]\nx=1\ny=1\n", "supérieur à 0"),
     (MINIMAL.replace("x = 50", "x = 500"), "le départ (500.0, 40.0) est en dehors du tapis"),
-    (MINIMAL + "[[wall]]\nfrom = [0, 0]\n", "champ « wall[1].to » : ce champ manque"),
-    (MINIMAL + "[[wall]]\nfrom = [0, 0]\nto = [1]\n", "wall[1].to » : une paire de nombres"),
-    (MINIMAL + "[[track]]\nwidth = 2\n", "track[1].points » : une ligne a besoin"),
-    (MINIMAL + "[[track]]\npoints = [[0, 0], [1, 'a']]\n", "track[1].points[2] »"),
+    (MINIMAL + "[[wall]]\nfrom = [0, 0]\n", "champ « wall[1].to » : ce champ manque"),
+    (MINIMAL + "[[wall]]\nfrom = [0, 0]\nto = [1]\n", "wall[1].to » : une paire de nombres"),
+    (MINIMAL + "[[track]]\nwidth = 2\n", "track[1].points » : une ligne a besoin"),
+    (MINIMAL + "[[track]]\npoints = [[0, 0], [1, 'a']]\n", "track[1].points[2] »"),
     (MINIMAL + "[[track]]\nellipse = { center = [5, 5], radii = [0, 3] }\n", "les rayons"),
-    (MINIMAL + "[[obstacle]]\ncolour = 'red'\n", "obstacle[1] » : un obstacle a besoin"),
+    (MINIMAL + "[[obstacle]]\ncolour = 'red'\n", "obstacle[1] » : un obstacle a besoin"),
     (MINIMAL + "[[obstacle]]\ncircle = { center = [5, 5] }\n", "obstacle[1].circle.radius"),
-    ("murs = 3\n" + MINIMAL, "champ « murs » : champ inconnu (une faute de frappe ?)"),
-    (MINIMAL + "cap = 90\n", "champ « start.cap » : champ inconnu"),
-    (MINIMAL + "[[wall]]\nfrom = [0, 0]\nto = [1, 1]\nepaisseur = 2\n", "« wall[1].epaisseur »"),
-    ("wall = 3\n" + MINIMAL, "champ « wall » : écrire chacun sous la forme d'une table [[wall]]"),
-    (MINIMAL.replace("[mat]\n", "[mat]\nborder = 'oui'\n"), "mat.border » : true ou false"),
+    ("murs = 3\n" + MINIMAL, "champ « murs » : champ inconnu (une faute de frappe ?)"),
+    (MINIMAL + "cap = 90\n", "champ « start.cap » : champ inconnu"),
+    (MINIMAL + "[[wall]]\nfrom = [0, 0]\nto = [1, 1]\nepaisseur = 2\n", "« wall[1].epaisseur »"),
+    ("wall = 3\n" + MINIMAL, "champ « wall » : écrire chacun sous la forme d'une table [[wall]]"),
+    (MINIMAL.replace("[mat]\n", "[mat]\nborder = 'oui'\n"), "mat.border » : true ou false"),
 ]
 
 
@@ -77,7 +77,7 @@ def test_each_mistake_in_a_world_file_is_named_in_french(text: str, expected: st
     with pytest.raises(WorldError) as raised:
         parse_world(text, source="ma_salle.toml")
     message = str(raised.value)
-    assert "« ma_salle.toml »" in message
+    assert "« ma_salle.toml »" in message
     assert expected in message
     assert raised.value.exit_code == 2
 
@@ -85,7 +85,7 @@ def test_each_mistake_in_a_world_file_is_named_in_french(text: str, expected: st
 def test_an_unknown_world_lists_the_shipped_ones() -> None:
     with pytest.raises(WorldError) as raised:
         load_world("jungle")
-    assert "pas de monde « jungle »" in str(raised.value)
+    assert "pas de monde « jungle »" in str(raised.value)
     assert "labyrinthe, piste, tapis" in str(raised.value)
 
 

@@ -135,7 +135,7 @@ def test_an_unknown_label_says_which_labels_are_plugged_in(config: Path, french:
 
     assert done.returncode == 3
     message = done.stderr.decode()
-    assert "« R9 »" in message and "R1, R2, R3" in message
+    assert "« R9 »" in message and "R1, R2, R3" in message
 
 
 def test_resolving_an_unknown_label_with_no_labels_at_all_says_how_to_give_them(
@@ -160,7 +160,7 @@ def test_workshop_label_names_every_board_scrolls_it_and_the_labels_survive_a_re
     assert done.returncode == 0, done.stderr
     messages = done.stderr.decode()
     for name in ("R1", "R2", "R3"):
-        assert f"affiche « {name} »" in messages
+        assert f"affiche « {name} »" in messages
     stored = json.loads((config / "board-labels.json").read_text(encoding="utf-8"))
     assert stored == {"sim@v2": "R1", "sim@v1": "R2", "sim:maqueen@v2": "R3"}
 
@@ -233,9 +233,9 @@ def test_device_all_prefixes_lines_with_labels_and_ends_with_a_summary(
     assert done.returncode == 0
     assert sorted(done.stdout.decode().splitlines()) == ["[R1] ok", "[R2] ok", "[R3] ok"]
     summary = done.stderr.decode()
-    assert "Résumé : 3 carte(s) sur 3 ont réussi." in summary
+    assert "Résumé : 3 cartes sur 3 ont réussi." in summary
     for name in ("R1", "R2", "R3"):
-        assert f"  {name} : réussi" in summary
+        assert f"  {name} : réussi" in summary
 
 
 def test_a_board_connected_by_its_label_carries_it_in_its_own_label(

@@ -79,8 +79,8 @@ def test_the_table_shows_one_row_per_board_with_its_label_port_firmware_and_stat
         first = rows(text, name)[0]
         firmware = probed_firmware(port)
         assert port in first and f"{firmware} (simulé)" in first and "prête" in first
-    assert "r : lancer atelier.py · s : tout arrêter · z : tout remettre à zéro · b :" in text
-    assert "b : carte simulée pour les perdues · q : quitter" in text
+    assert "r : lancer atelier.py · s : tout arrêter · z : tout remettre à zéro · b :" in text
+    assert "b : carte simulée pour les perdues · q : quitter" in text
 
 
 def test_r_runs_the_file_on_every_board_with_output_and_leds_in_each_row(
@@ -114,8 +114,8 @@ def test_s_stops_every_board_and_z_resets_them(screen: tmux.Screen, program: Pat
     screen.keys("q")
     assert screen.exit_code() == 0
     text = screen.text()
-    assert "Résumé de l'atelier : 3 carte(s) sur 3 sans problème." in text
-    assert "R1 (sim@v2) : prête ; programmes lancés : 1, en erreur : 0" in text
+    assert "Résumé de l'atelier : 3 cartes sur 3 sans problème." in text
+    assert "R1 (sim@v2) : prête ; programmes lancés : 1, en erreur : 0" in text
 
 
 def test_an_error_on_the_boards_shows_in_each_row_and_the_exit_code_says_so(
@@ -132,8 +132,8 @@ def test_an_error_on_the_boards_shows_in_each_row_and_the_exit_code_says_so(
     screen.keys("q")
     assert screen.exit_code() == 1
     text = screen.text()
-    assert "Résumé de l'atelier : 0 carte(s) sur 3 sans problème." in text
-    assert "programmes lancés : 1, en erreur : 1 — ZeroDivisionError" in text
+    assert "Résumé de l'atelier : 0 carte sur 3 sans problème." in text
+    assert "programmes lancés : 1, en erreur : 1 — ZeroDivisionError" in text
 
 
 def test_r_without_a_file_says_how_to_give_one(labelled: dict[str, str]) -> None:
@@ -149,7 +149,7 @@ def test_r_without_a_file_says_how_to_give_one(labelled: dict[str, str]) -> None
 def test_a_missing_file_is_refused_before_the_table_opens(labelled: dict[str, str]) -> None:
     done = tne("workshop", "--file", "absent.py", env=labelled)
     assert done.returncode == 2
-    assert "« absent.py »" in done.stderr.decode() or "absent.py" in done.stderr.decode()
+    assert "« absent.py »" in done.stderr.decode() or "absent.py" in done.stderr.decode()
 
 
 def test_b_puts_a_simulated_board_in_the_row_of_a_board_that_will_not_connect(
@@ -166,7 +166,7 @@ def test_b_puts_a_simulated_board_in_the_row_of_a_board_that_will_not_connect(
         shown.keys("b")
         text = shown.wait_for(lambda t: t.count("prête") == 2)
         assert f"{probed_firmware('sim')} (simulé)" in rows(text, "tne-absent")[0]
-        assert "Lignes passées sur une carte simulée : 1." in text
+        assert "Lignes passées sur une carte simulée : 1." in text
 
         shown.keys("r")
         shown.wait_for(lambda t: t.count("tour 4") == 2)

@@ -105,7 +105,7 @@ def test_put_and_run_on_all_boards_give_each_output_under_its_label_and_files_co
         "[R2] maqueen 16",
         "[R3] maqueen 16",
     ]
-    assert "Résumé : 4 carte(s) sur 4 ont réussi." in ran.stderr.decode()
+    assert "Résumé : 4 cartes sur 4 ont réussi." in ran.stderr.decode()
 
     collected = tmp_path / "rendus"
     collected.mkdir()
@@ -193,8 +193,8 @@ def test_a_board_killed_midway_is_lost_while_the_others_finish(
         assert f"[{name}] fini" in printed
     assert "[R9] fini" not in printed
     assert code == 3
-    assert "Résumé : 3 carte(s) sur 4 ont réussi." in errors
-    assert "  R9 : perdue" in errors
+    assert "Résumé : 3 cartes sur 4 ont réussi." in errors
+    assert "  R9 : perdue" in errors
     assert "[R9] La connexion à la carte" in errors
 
 
@@ -240,7 +240,7 @@ def test_a_hung_board_does_not_delay_the_others_beyond_its_own_time_out(
         # come long before the hung board's own 8 s time-out ends.
         assert finished[f"[{name}] fini"] < 8.0, seen
     assert code == 3
-    assert "ne répond plus" in errors and "Résumé : 3 carte(s) sur 4 ont réussi." in errors
+    assert "ne répond plus" in errors and "Résumé : 3 cartes sur 4 ont réussi." in errors
     assert 8.0 < elapsed < 8.0 + 12.0  # its own time-out, then the escalation
 
 
@@ -324,8 +324,8 @@ def test_flash_all_copies_to_every_drive_and_reads_each_board_back_under_its_lab
     messages = done.stderr.decode()
     for name in ("A1", "A2"):
         [line] = [line for line in messages.splitlines() if line.startswith(f"[{name}] ")]
-        assert "Micrologiciel annoncé par la carte : " in line and "MicroPython v1.9.2" in line
-    assert "Résumé : 2 carte(s) sur 2 ont réussi." in messages
+        assert "Micrologiciel annoncé par la carte : " in line and "MicroPython v1.9.2" in line
+    assert "Résumé : 2 cartes sur 2 ont réussi." in messages
 
 
 def test_flash_all_refuses_a_hex_for_the_other_micro_bit_and_writes_nothing(
@@ -344,7 +344,7 @@ def test_flash_all_refuses_a_hex_for_the_other_micro_bit_and_writes_nothing(
     done = tne("flash", "--device", "all", *args, env=env, timeout=60)
 
     assert done.returncode == 2
-    assert "fait pour" in done.stderr.decode() and "0 carte(s) sur 2" in done.stderr.decode()
+    assert "fait pour" in done.stderr.decode() and "0 carte sur 2" in done.stderr.decode()
     assert not any((drive / "firmware.hex").exists() for drive in drives)
 
     two = tne("flash", "--drive", str(drives[0]), "--drive", str(drives[1]), env=env)

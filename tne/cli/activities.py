@@ -14,7 +14,7 @@ import json
 
 import typer
 
-from tne.i18n import _
+from tne.i18n import _, ngettext
 
 from .output import error, say
 from .runner import EXIT_BOARD, EXIT_OK, EXIT_USAGE
@@ -137,15 +137,19 @@ def check(
                 print(_("{id}: OK").format(id=report.id) + score)
             else:
                 print(
-                    _("{id}: {count} problem(s)").format(id=report.id, count=len(report.problems))
+                    ngettext(
+                        "{id}: {count} problem", "{id}: {count} problems", len(report.problems)
+                    ).format(id=report.id, count=len(report.problems))
                 )
                 for problem in report.problems:
                     print(f"  - {problem}")
     failed = sum(1 for r in reports if not r.ok)
     if failed:
         say(
-            _("{failed} activity(ies) out of {total} to fix.").format(
-                failed=failed, total=len(reports)
-            )
+            ngettext(
+                "{failed} activity out of {total} to fix.",
+                "{failed} activities out of {total} to fix.",
+                failed,
+            ).format(failed=failed, total=len(reports))
         )
     raise typer.Exit(EXIT_BOARD if failed else EXIT_OK)

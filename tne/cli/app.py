@@ -6,35 +6,34 @@ The board's output goes to stdout; our messages go to stderr, in French by defau
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
 
-from tne.i18n import _, install_for_libraries
+import typer
 
-install_for_libraries()  # before typer and click build their help texts
+from device_bridge import Board, parse_address
+from device_bridge.errors import BridgeError
+from tne.i18n import _, ngettext
+from tne.os_errors import os_error_text
+from tne.program_warnings import program_warnings
 
-import contextlib  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import typer  # noqa: E402
-
-from device_bridge import Board, parse_address  # noqa: E402
-from device_bridge.errors import BridgeError  # noqa: E402
-from tne.program_warnings import program_warnings  # noqa: E402
-
-from .activities import activities_app  # noqa: E402
-from .classroom import class_app  # noqa: E402
-from .doctor import doctor_command  # noqa: E402
-from .guide import guide  # noqa: E402
-from .interrupts import take_ctrl_c  # noqa: E402
-from .kernel import kernel_app  # noqa: E402
-from .output import BoardOutput, say  # noqa: E402
-from .printing import register as register_printing  # noqa: E402
-from .registry import registry_app  # noqa: E402
-from .report import report_command  # noqa: E402
-from .runner import (  # noqa: E402
+from .activities import activities_app
+from .classroom import class_app
+from .doctor import doctor_command
+from .guide import guide
+from .interrupts import take_ctrl_c
+from .kernel import kernel_app
+from .options import device_option, timeout_option
+from .output import BoardOutput, say
+from .printing import register as register_printing
+from .registry import registry_app
+from .report import report_command
+from .runner import (
     EXIT_BOARD,
     EXIT_OK,
     Target,
@@ -43,9 +42,9 @@ from .runner import (  # noqa: E402
     run_on_boards,
     usage,
 )
-from .typed_input import terminal_line  # noqa: E402
-from .workshop import workshop_app  # noqa: E402
-from .workshop_label import scroll_name  # noqa: E402
+from .typed_input import terminal_line
+from .workshop import workshop_app
+from .workshop_label import scroll_name
 
 app = typer.Typer(
     help=_("Run Python on micro:bit and MicroPython boards, or on the simulator."),
@@ -73,25 +72,30 @@ app.command(
     help=_("Check this computer for tne (Python, serial ports, Jupyter, PDF, network)."),
 )(doctor_command)
 
-DEVICE_HELP = _(
-    "Which board: auto, all, serial:PORT (serial:COM3, serial:/dev/ttyACM0), ble:NAME, sim, "
-    "or label:R7 (a board labelled by tne workshop label). "
-    "Default: the TNE_DEVICE variable, otherwise auto."
-)
+
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("tne-robotique")
+        except PackageNotFoundError:
+            number = "?"
+        print(_("tne-robotique, version {version}").format(version=number))
+        raise typer.Exit(EXIT_OK)
 
 
-def device_option() -> str:
-    return typer.Option("auto", "--device", "-d", envvar="TNE_DEVICE", help=DEVICE_HELP)
-
-
-def timeout_option(default: float | None) -> float | None:
-    return typer.Option(
-        default,
-        "--timeout",
-        "-t",
-        min=0.1,
-        help=_("Seconds without any output from the board before it is stopped."),
-    )
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_show_version,
+        is_eager=True,
+        help=_("Show the version of tne and exit."),
+    ),
+) -> None:
+    pass
 
 
 #: `tne exec`'s default time-out: seconds of silence from the board before it is stopped.
@@ -110,7 +114,7 @@ def leds_option() -> bool | None:
     )
 
 
-def finish(code: int) -> None:
+def finish(code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
@@ -152,10 +156,9 @@ def _identify(found: list) -> int:
     for device in found:
         if device.busy:
             continue
-        name = device.name or device.address.split(":", 1)[-1].rsplit("/", 1)[-1]
         try:
-            with Board.connect(device.address) as board:
-                scroll_name(board, name, device.label)
+            with Board.connect(device.parsed_address) as board:
+                scroll_name(board, device.short_name, device.label)
         except BridgeError as problem:
             code = max(code, report(problem, device.prefix))
     return code
@@ -202,7 +205,9 @@ def _run_code(code: str, timeout: float | None, file_name: str | None, leds: boo
 
 @app.command("exec", help=_("Run a piece of Python code on the board."))
 def exec_(
-    code: str = typer.Argument(..., help=_("The Python code to run on the board.")),
+    code: str = typer.Argument(
+        ..., metavar=_("CODE"), help=_("The Python code to run on the board.")
+    ),
     device: str = device_option(),
     timeout: float | None = timeout_option(EXEC_TIMEOUT),
     leds: bool | None = leds_option(),
@@ -214,7 +219,9 @@ def exec_(
     help=_("Run a Python file on the board, showing its output as it comes. Ctrl-C stops it.")
 )
 def run(
-    file: Path = typer.Argument(..., help=_("The Python file to run on the board.")),
+    file: Path = typer.Argument(
+        ..., metavar=_("FILE"), help=_("The Python file to run on the board.")
+    ),
     device: str = device_option(),
     timeout: float | None = timeout_option(None),
     world: str | None = typer.Option(
@@ -269,8 +276,11 @@ def _read_local(path: Path) -> bytes:
     except IsADirectoryError:
         finish(usage(_("'{path}' is a folder, not a file.").format(path=path)))
     except OSError as problem:
-        finish(usage(_("Cannot read '{path}': {error}").format(path=path, error=problem.strerror)))
-    raise AssertionError("unreachable")
+        finish(
+            usage(
+                _("Cannot read '{path}': {error}").format(path=path, error=os_error_text(problem))
+            )
+        )
 
 
 @app.command(help=_("Talk to the board's Python prompt. Ctrl-] leaves."))
@@ -341,7 +351,9 @@ def _on_files(
 
 @fs_app.command("ls", help=_("List the files on the board, with their sizes."))
 def fs_ls(
-    path: str = typer.Argument("", help=_("Folder on the board (boards with folders only).")),
+    path: str = typer.Argument(
+        "", metavar=_("FOLDER"), help=_("Folder on the board (boards with folders only).")
+    ),
     device: str = device_option(),
     timeout: float | None = timeout_option(10.0),
 ) -> None:
@@ -357,8 +369,12 @@ def fs_ls(
     "put", help=_("Copy a file from this computer to the board (checked after the copy).")
 )
 def fs_put(
-    local: Path = typer.Argument(..., help=_("The file on this computer.")),
-    remote: str = typer.Argument("", help=_("Its name on the board (default: the same name).")),
+    local: Path = typer.Argument(..., metavar=_("FILE"), help=_("The file on this computer.")),
+    remote: str = typer.Argument(
+        "",
+        metavar=_("NAME_ON_BOARD"),
+        help=_("Its name on the board (default: the same name)."),
+    ),
     device: str = device_option(),
     timeout: float | None = timeout_option(10.0),
 ) -> None:
@@ -367,16 +383,27 @@ def fs_put(
 
     def work(board: Board, out: BoardOutput, prefix: str) -> None:
         board.fs.put(data, name)
-        say(_("{name}: {size} bytes copied and checked.").format(name=name, size=len(data)), prefix)
+        say(
+            ngettext(
+                "{name}: {size} byte copied and checked.",
+                "{name}: {size} bytes copied and checked.",
+                len(data),
+            ).format(name=name, size=len(data)),
+            prefix,
+        )
 
     _on_files(device, timeout, work)
 
 
 @fs_app.command("get", help=_("Copy a file from the board to this computer."))
 def fs_get(
-    remote: str = typer.Argument(..., help=_("The file's name on the board.")),
+    remote: str = typer.Argument(
+        ..., metavar=_("NAME_ON_BOARD"), help=_("The file's name on the board.")
+    ),
     local: Path | None = typer.Argument(
-        None, help=_("Where to write it on this computer (default: same name, here).")
+        None,
+        metavar=_("DESTINATION"),
+        help=_("Where to write it on this computer (default: same name, here)."),
     ),
     device: str = device_option(),
     timeout: float | None = timeout_option(10.0),
@@ -398,9 +425,11 @@ def fs_get(
         data = board.fs.get(remote)
         _write_local(path, data)
         say(
-            _("{name}: {size} bytes copied to {path}.").format(
-                name=remote, size=len(data), path=path
-            ),
+            ngettext(
+                "{name}: {size} byte copied to {path}.",
+                "{name}: {size} bytes copied to {path}.",
+                len(data),
+            ).format(name=remote, size=len(data), path=path),
             prefix,
         )
 
@@ -436,7 +465,9 @@ def _write_local(path: Path, data: bytes) -> None:
 
 @fs_app.command("rm", help=_("Remove a file from the board."))
 def fs_rm(
-    remote: str = typer.Argument(..., help=_("The file's name on the board.")),
+    remote: str = typer.Argument(
+        ..., metavar=_("NAME_ON_BOARD"), help=_("The file's name on the board.")
+    ),
     device: str = device_option(),
     timeout: float | None = timeout_option(10.0),
 ) -> None:
@@ -449,7 +480,9 @@ def fs_rm(
 
 @fs_app.command("cat", help=_("Show a file of the board."))
 def fs_cat(
-    remote: str = typer.Argument(..., help=_("The file's name on the board.")),
+    remote: str = typer.Argument(
+        ..., metavar=_("NAME_ON_BOARD"), help=_("The file's name on the board.")
+    ),
     device: str = device_option(),
     timeout: float | None = timeout_option(10.0),
 ) -> None:
@@ -520,9 +553,24 @@ def lab(
 
 
 def main() -> None:
+    """The `tne` command: typer's own texts in our words, usage errors worded from our
+    catalogue, and the exit codes of `runner`."""
+    from typer._click.exceptions import ClickException
+    from typer.main import get_command
+
+    from .library_text import localise, show_usage_error
+
+    command = get_command(app)
+    localise(command)
     try:
-        app()
+        code = command.main(prog_name="tne", standalone_mode=False)
     except KeyboardInterrupt:
-        sys.exit(130)
+        code = 130
+    except ClickException as problem:
+        code = show_usage_error(problem)
+    except typer.Abort:
+        say(_("Aborted."))
+        code = 1
     except BridgeError as problem:  # raised outside a board action
-        sys.exit(report(problem))
+        code = report(problem)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -13,6 +13,7 @@ import typer
 
 from tne.i18n import _
 
+from .options import address_forms
 from .runner import EXIT_OK
 
 EXIT_FAILED = 1
@@ -32,7 +33,9 @@ def doctor_command(
         None,
         "--device",
         "-d",
-        help=_("Query this board (default: the boards plugged in)."),
+        help=_("Query this board: {forms}. Default: the boards plugged in.").format(
+            forms=address_forms()
+        ),
     ),
     as_json: bool = typer.Option(False, "--json", help=_("Print a JSON array for scripts.")),
 ) -> None:

@@ -20,7 +20,8 @@ from device_bridge.flash import (
     read_drive,
     wait_for_firmware,
 )
-from tne.i18n import _
+from tne.i18n import _, ngettext
+from tne.os_errors import os_error_text
 
 from .output import console, say
 from .runner import EXIT_OK, report, summary
@@ -78,7 +79,7 @@ def _read_hex(path: Path) -> str:
         raise UsageError(_("The file '{path}' does not exist.").format(path=path)) from None
     except OSError as problem:
         raise UsageError(
-            _("Cannot read '{path}': {error}").format(path=path, error=problem.strerror)
+            _("Cannot read '{path}': {error}").format(path=path, error=os_error_text(problem))
         ) from None
 
 
@@ -120,7 +121,13 @@ def flash_all(hex_file: Path | None, drive_paths: list[Path]) -> int:
         except BridgeError as problem:
             results[index] = (name, report(problem, prefix), problem)
 
-    say(_("Copying MicroPython to {count} micro:bit drives…").format(count=len(drives)))
+    say(
+        ngettext(
+            "Copying MicroPython to {count} micro:bit drive…",
+            "Copying MicroPython to {count} micro:bit drives…",
+            len(drives),
+        ).format(count=len(drives))
+    )
     threads = [
         threading.Thread(target=flash_one, args=(index, drive), daemon=True)
         for index, drive in enumerate(drives)

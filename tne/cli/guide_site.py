@@ -26,6 +26,7 @@ from importlib import metadata
 from pathlib import Path
 
 from tne.i18n import _
+from tne.os_errors import os_error_text
 
 #: The project folder: mkdocs.yml and teacher_guides/ live there.
 PROJECT = Path(__file__).resolve().parents[2]
@@ -138,7 +139,7 @@ def built_site(
     except OSError as error:
         raise GuideError(
             _("The guide could not be written to {folder}: {error}").format(
-                folder=cache, error=error
+                folder=cache, error=os_error_text(error)
             )
         ) from error
     finally:

@@ -7,6 +7,7 @@ import sys
 import typer
 
 from tne.i18n import _
+from tne.os_errors import os_error_text
 
 from .output import say
 
@@ -34,7 +35,7 @@ def install(
             _(
                 "Could not install the kernels ({error}). Try again with --user, or as an "
                 "administrator."
-            ).format(error=error)
+            ).format(error=os_error_text(error))
         )
         raise typer.Exit(3) from error
     for name, folder in installed:

@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from tne.i18n import _
+from tne.os_errors import os_error_text
 
 from .output import say
 
@@ -141,14 +142,22 @@ def run_lab(
     try:
         install_kernels()
     except OSError as error:
-        say(_("The micro:bit kernels could not be installed: {error}").format(error=error))
+        say(
+            _("The micro:bit kernels could not be installed: {error}").format(
+                error=os_error_text(error)
+            )
+        )
         return 1
     settings = french_settings(app_folder() / "settings")
     folder = (workspace or default_workspace()).expanduser().resolve()
     try:
         notebook = prepare_workspace(folder)
     except OSError as error:
-        say(_("The folder {folder} cannot be used: {error}").format(folder=folder, error=error))
+        say(
+            _("The folder {folder} cannot be used: {error}").format(
+                folder=folder, error=os_error_text(error)
+            )
+        )
         return 2
     announce_device(device)
     say(_("Your notebooks are in {folder}. Ctrl-C stops JupyterLab.").format(folder=folder))

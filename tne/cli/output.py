@@ -12,6 +12,8 @@ from typing import BinaryIO
 
 from rich.console import Console
 
+from tne.i18n import _
+
 #: Our messages (which board, progress, warnings, errors), in French, on stderr.
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 _lock = threading.Lock()
@@ -76,3 +78,18 @@ def say(message: str, prefix: str = "") -> None:
 def error(message: str, prefix: str = "") -> None:
     with _lock:
         console.print(f"{prefix}{message}", style="bold red", markup=False)
+
+
+def boxed(message: str, title: str) -> None:
+    """A framed message with a title, on stderr: how a usage error is shown (typer's own look)."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    with _lock:
+        panel = Panel(Text(message), title=title, title_align="left", border_style="red")
+        console.print(panel, soft_wrap=False)
+
+
+def labelled(label: str, value: object) -> str:
+    """`label: value` as the reader writes it (a no-break space before the colon in French)."""
+    return _("{label}: {value}").format(label=label, value=value)

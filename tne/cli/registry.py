@@ -14,9 +14,9 @@ from typing import TypeVar
 
 import typer
 
-from tne.i18n import _
+from tne.i18n import _, ngettext, quoted
 
-from .output import error, say
+from .output import error, labelled, say
 
 T = TypeVar("T")
 
@@ -99,7 +99,7 @@ def _report_upgrade(registry, done, as_json: bool) -> None:
                 _(
                     "These equipment kinds match no known kind and are now « autre » with their "
                     "text as label (correct them with tne registry equipment edit): {kinds}."
-                ).format(kinds=", ".join(f"« {k} »" for k in done.unmapped_kinds))
+                ).format(kinds=", ".join(quoted(k) for k in done.unmapped_kinds))
             )
         say(
             _("Registry upgraded from {before} to {after}.").format(
@@ -137,7 +137,7 @@ def status(db: str | None = db_option(), as_json: bool = json_option()) -> None:
         "usage_events": _("Usage events"),
     }
     for key, count in found.counts.items():
-        print(f"{labels[key]}: {count}")
+        print(labelled(labels.get(key, key), count))
     if found.link:
         print(
             _("This machine records usage for project {id} ({title}, {school}).").format(
@@ -153,7 +153,7 @@ def status(db: str | None = db_option(), as_json: bool = json_option()) -> None:
 
 @registry_app.command(help=_("Link this machine to a project, so that its usage is recorded."))
 def link(
-    project: int = typer.Argument(..., help=_("The project's id.")),
+    project: int = typer.Argument(..., metavar=_("PROJECT"), help=_("The project's id.")),
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
@@ -246,7 +246,7 @@ def projects_create(
 
 @projects_app.command("link", help=_("Tie a project to the dossier that funds it."))
 def projects_link(
-    project: int = typer.Argument(..., help=_("The project's id.")),
+    project: int = typer.Argument(..., metavar=_("PROJECT"), help=_("The project's id.")),
     dossier: str = typer.Argument(..., help=_("The dossier's number.")),
     db: str | None = db_option(),
     as_json: bool = json_option(),
@@ -279,7 +279,7 @@ def projects_list(db: str | None = db_option(), as_json: bool = json_option()) -
 
 @groups_app.command("add", help=_("Add a group of pupils to a project; prints its id."))
 def groups_add(
-    project: int = typer.Argument(..., help=_("The project's id.")),
+    project: int = typer.Argument(..., metavar=_("PROJECT"), help=_("The project's id.")),
     name: str = typer.Option(..., "--name", help=_("The group's name, such as CM2 A.")),
     size: int = typer.Option(..., "--size", help=_("How many pupils.")),
     girls: int = typer.Option(..., "--girls", help=_("How many of them are girls.")),
@@ -300,7 +300,7 @@ def groups_add(
 
 @sessions_app.command("record", help=_("Record a session held with a group; prints its id."))
 def sessions_record(
-    project: int = typer.Argument(..., help=_("The project's id.")),
+    project: int = typer.Argument(..., metavar=_("PROJECT"), help=_("The project's id.")),
     group: str = typer.Option(..., "--group", help=_("The group's name.")),
     activity: str = typer.Option(..., "--activity", help=_("The activity done.")),
     date: str = typer.Option(..., "--date", help=_("The day, as DD/MM/YYYY or YYYY-MM-DD.")),
@@ -331,7 +331,7 @@ from . import registry_edit, registry_import  # noqa: E402, F401
 
 @equipment_app.command("add", help=_("Add a board or robot to a project's inventory."))
 def equipment_add(
-    project: int = typer.Argument(..., help=_("The project's id.")),
+    project: int = typer.Argument(..., metavar=_("PROJECT"), help=_("The project's id.")),
     kind: str = typer.Option(
         ...,
         "--kind",
@@ -361,7 +361,7 @@ def equipment_add(
     help=_("Write this registry's report file for the DRANE (aggregates only, no usage event)."),
 )
 def export_report(
-    file: Path = typer.Argument(..., help=_("The report file to write (JSON).")),
+    file: Path = typer.Argument(..., metavar=_("FILE"), help=_("The report file to write (JSON).")),
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
@@ -370,8 +370,14 @@ def export_report(
         _print_json({"file": str(file), "counts": counts})
     else:
         say(
-            _("Report file written to {path}: {projects} projects, {sessions} sessions.").format(
-                path=file, projects=counts["projects"], sessions=counts["sessions"]
+            _("Report file written to {path}: {projects}, {sessions}.").format(
+                path=file,
+                projects=ngettext("{count} project", "{count} projects", counts["projects"]).format(
+                    count=counts["projects"]
+                ),
+                sessions=ngettext("{count} session", "{count} sessions", counts["sessions"]).format(
+                    count=counts["sessions"]
+                ),
             )
         )
 
@@ -381,7 +387,9 @@ def export_report(
     help=_("Merge schools' report files into this registry (merging twice changes nothing)."),
 )
 def import_report(
-    files: list[Path] = typer.Argument(..., help=_("The report files to merge.")),
+    files: list[Path] = typer.Argument(
+        ..., metavar=_("FILES"), help=_("The report files to merge.")
+    ),
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
@@ -392,8 +400,28 @@ def import_report(
         say(_("Nothing new: the registry already held these reports."))
     else:
         say(
-            _("Merged {count} report files: {changes}.").format(
-                count=len(files),
-                changes=", ".join(f"{k} {v}" for k, v in sorted(changed.items()) if v),
-            )
+            ngettext(
+                "Merged {count} report file: {changes}.",
+                "Merged {count} report files: {changes}.",
+                len(files),
+            ).format(count=len(files), changes=changed_counts(changed))
         )
+
+
+def changed_counts(changed: dict[str, int]) -> str:
+    """What a merge changed, in words (`2 groupes, 1 séance`), in the order of the registry's
+    own records; a kind this function does not know keeps its key."""
+    words = {
+        "schools": lambda n: ngettext("{count} school", "{count} schools", n),
+        "dossiers": lambda n: ngettext("{count} dossier", "{count} dossiers", n),
+        "projects": lambda n: ngettext("{count} project", "{count} projects", n),
+        "equipment": lambda n: ngettext("{count} equipment line", "{count} equipment lines", n),
+        "links": lambda n: ngettext("{count} dossier link", "{count} dossier links", n),
+        "groups": lambda n: ngettext("{count} group", "{count} groups", n),
+        "sessions": lambda n: ngettext("{count} session", "{count} sessions", n),
+        "usage_days": lambda n: ngettext("{count} day of use", "{count} days of use", n),
+    }
+    known = [k for k in words if changed.get(k)]
+    unknown = sorted(k for k, n in changed.items() if n and k not in words)
+    parts = [words[k](changed[k]).format(count=changed[k]) for k in known]
+    return ", ".join(parts + [f"{k} {changed[k]}" for k in unknown])

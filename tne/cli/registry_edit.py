@@ -13,7 +13,7 @@ import typer
 
 from tne.i18n import _
 
-from .output import say
+from .output import labelled, say
 from .registry import (
     _print_json,
     _with_registry,
@@ -28,7 +28,7 @@ from .registry import (
 
 
 def _project_arg() -> int:
-    return typer.Argument(..., help=_("The project's id."))
+    return typer.Argument(..., metavar=_("PROJECT"), help=_("The project's id."))
 
 
 def _id_arg() -> int:
@@ -44,8 +44,53 @@ def _shown(view, as_json: bool) -> None:
     if as_json:
         _print_json(view.to_json())
         return
+    labels = _field_labels()
     for key, value in view.to_json().items():
-        print(f"{key}: {value}")
+        print(labelled(labels.get(key, key), _plain(value)))
+
+
+def _field_labels() -> dict[str, str]:
+    """The registry's fields as people name them (`registry ... show`)."""
+    return {
+        "id": _("record number"),
+        "uai": _("UAI"),
+        "name": _("name"),
+        "commune": _("commune"),
+        "degree": _("degree"),
+        "department": _("department"),
+        "school": _("school"),
+        "title": _("title"),
+        "level": _("level"),
+        "teachers": _("teachers"),
+        "dossiers": _("dossiers"),
+        "groups": _("groups"),
+        "sessions": _("sessions"),
+        "project": _("project"),
+        "size": _("number of pupils"),
+        "girls": _("number of girls"),
+        "group": _("group"),
+        "activity": _("activity"),
+        "date": _("date"),
+        "minutes": _("minutes"),
+        "devices": _("equipment used"),
+        "kind": _("kind"),
+        "label": _("label"),
+        "identifier": _("identifier"),
+    }
+
+
+def _plain(value: object) -> str:
+    """A field's value without Python's brackets and quotes."""
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} × {v}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(
+            ":".join(str(v) for v in item.values()) if isinstance(item, dict) else str(item)
+            for item in value
+        )
+    return str(value)
 
 
 def _deleted(view, as_json: bool, message: str, what: str) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from tne.i18n import _
+from tne.i18n import _, ngettext, quoted
 
 from .output import console, error, say
 from .registry import _print_json, _with_registry, db_option, json_option, registry_app
@@ -76,7 +76,7 @@ def show_columns(report) -> None:
     if columns.ignored:
         say(
             _("Columns ignored: {columns}.").format(
-                columns=", ".join(f"« {h} »" for h in columns.ignored)
+                columns=", ".join(quoted(h) for h in columns.ignored)
             )
         )
     if columns.missing:
@@ -107,7 +107,9 @@ def _refuse(message: str) -> None:
 )
 def import_dossiers(
     file: Path | None = typer.Argument(
-        None, help=_("The export: a CSV file (separated by ; or ,), an XLSX or ODS workbook.")
+        None,
+        metavar=_("FILE"),
+        help=_("The export: a CSV file (separated by ; or ,), an XLSX or ODS workbook."),
     ),
     mapping: Path | None = typer.Option(
         None,
@@ -179,9 +181,12 @@ def import_dossiers(
         _print_json(report.to_json())
     if report.dry_run:
         say(
-            _(
+            ngettext(
+                "Dry run, nothing written: {accepted} dossier would be imported from {source}; "
+                "rows refused: {rejected}. First rows:",
                 "Dry run, nothing written: {accepted} dossiers would be imported from {source}; "
-                "rows refused: {rejected}. First rows:"
+                "rows refused: {rejected}. First rows:",
+                report.rows - len(report.rejected) - len(report.replaced),
             ).format(
                 accepted=report.rows - len(report.rejected) - len(report.replaced),
                 source=report.source,
@@ -194,13 +199,17 @@ def import_dossiers(
         return
     say(
         _(
-            "Dossiers imported from {source}: {imported} ({created} new, {updated} updated); "
+            "Dossiers imported from {source}: {imported} ({created}, {updated}); "
             "rows refused: {rejected}."
         ).format(
             imported=report.imported,
             source=report.source,
-            created=report.created,
-            updated=report.updated,
+            created=ngettext("{count} new", "{count} new", report.created).format(
+                count=report.created
+            ),
+            updated=ngettext("{count} updated", "{count} updated", report.updated).format(
+                count=report.updated
+            ),
             rejected=len(report.rejected),
         )
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 import typer
 
 from tne.i18n import _
+from tne.os_errors import os_error_text
 from tne.pdf import PdfUnavailable, install_hint
 
 from .output import error, say
@@ -70,11 +71,7 @@ def report_command(
     try:
         _write_whole(target, data)
     except OSError as problem:
-        error(
-            _("Cannot write '{path}': {error}").format(
-                path=target, error=problem.strerror or problem
-            )
-        )
+        error(_("Cannot write '{path}': {error}").format(path=target, error=os_error_text(problem)))
         raise typer.Exit(EXIT_BAD_INPUT) from None
     say(_("Report written to {path}.").format(path=target))
 

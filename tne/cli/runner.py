@@ -21,7 +21,7 @@ from device_bridge.errors import (
     ExecTimeout,
     LinkLost,
 )
-from tne.i18n import _
+from tne.i18n import _, ngettext
 
 from .output import BoardOutput, error, say
 
@@ -54,21 +54,19 @@ def resolve_targets(device: str) -> list[Target]:
 
         found = resolve_auto()
         say(_("Board chosen: {label}").format(label=found.label))
-        return [Target(parse_address(found.address), name=found.short_name)]
+        return [Target(found.parsed_address, name=found.short_name)]
     if address.kind == "all":
         from device_bridge.discovery import resolve_all
 
         found_all = resolve_all()
         if not found_all:
             raise DeviceUnreachable(_("No board found. Plug one in, then try again."))
-        return [
-            Target(parse_address(f.address), prefix=f.prefix, name=f.short_name) for f in found_all
-        ]
+        return [Target(f.parsed_address, prefix=f.prefix, name=f.short_name) for f in found_all]
     if address.kind == "label":
         from device_bridge.discovery import resolve_label
 
         found = resolve_label(address.target)
-        return [Target(parse_address(found.address), name=found.short_name)]
+        return [Target(found.parsed_address, name=found.short_name)]
     return [Target(address, name=str(address))]
 
 
@@ -163,9 +161,11 @@ def summary(results: list[tuple[str, int, BaseException | None]]) -> None:
     what stopped it) for each board."""
     failed = sum(1 for _name, code, _problem in results if code != EXIT_OK)
     say(
-        _("Summary: {ok} of {count} boards done.").format(
-            ok=len(results) - failed, count=len(results)
-        )
+        ngettext(
+            "Summary: {ok} board of {count} done.",
+            "Summary: {ok} of {count} boards done.",
+            len(results) - failed,
+        ).format(ok=len(results) - failed, count=len(results))
     )
     for name, code, problem in results:
         say(_("  {name}: {outcome}").format(name=name, outcome=outcome(code, problem)))

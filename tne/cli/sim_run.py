@@ -26,6 +26,7 @@ from device_bridge.sim.trace import Trace
 from device_bridge.sim.world import World, load_world
 from tne.hints import Explanation
 from tne.i18n import _
+from tne.os_errors import os_error_text
 from tne.program_warnings import program_warnings
 
 from .led_view import LedView, wants_live
@@ -185,7 +186,7 @@ def _tell(
         except OSError as problem:
             error(
                 _("Cannot write the trace '{path}': {error}").format(
-                    path=saved, error=problem.strerror
+                    path=saved, error=os_error_text(problem)
                 )
             )
             written = False
@@ -203,7 +204,7 @@ def _tell(
     except OSError as problem:
         error(
             _("Cannot write the picture '{path}': {error}").format(
-                path=picture, error=problem.strerror
+                path=picture, error=os_error_text(problem)
             )
         )
         return False

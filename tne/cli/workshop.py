@@ -22,9 +22,11 @@ from rich.text import Text
 
 from device_bridge.errors import BridgeError
 from device_bridge.workshop import RowView, Workshop, choose_boards
-from tne.i18n import _
+from tne.i18n import _, ngettext
+from tne.os_errors import unreadable
 
 from .keys import KeyReader
+from .options import address_forms
 from .output import say
 from .runner import EXIT_OK, report, usage
 
@@ -51,7 +53,10 @@ def workshop(
         "all",
         "--device",
         "-d",
-        help=_("The boards: all (default), or addresses separated by commas (label:R1,sim)."),
+        help=_(
+            "The boards: all (default), or addresses separated by commas (label:R1,sim), "
+            "each one of: {forms}."
+        ).format(forms=address_forms()),
     ),
     ble: bool = typer.Option(
         False, "--ble", help=_("Also add the Bluetooth boards heard nearby (a few seconds).")
@@ -76,9 +81,16 @@ def workshop(
     ),
 )
 def label(
-    names: list[str] = typer.Argument(None, help=_("Labels to give, in the boards' order.")),
+    names: list[str] = typer.Argument(
+        None, metavar=_("LABELS"), help=_("Labels to give, in the boards' order.")
+    ),
     device: str = typer.Option(
-        "all", "--device", "-d", help=_("The board to label (default: every board plugged in).")
+        "all",
+        "--device",
+        "-d",
+        help=_("The board to label: {forms}. Default: every board plugged in.").format(
+            forms=address_forms()
+        ),
     ),
     forget: bool = typer.Option(
         False, "--forget", help=_("Forget the labels (of every board, or of the --device one).")
@@ -137,7 +149,7 @@ def _start(table: Workshop, file: Path | None) -> str:
     try:
         code = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as problem:
-        return _("Cannot read '{path}': {error}").format(path=file, error=problem)
+        return _("Cannot read '{path}': {error}").format(path=file, error=unreadable(problem))
     table.run(code)
     return _("{file} started on every board at {time}.").format(
         file=file.name, time=time.strftime("%H:%M:%S")
@@ -206,9 +218,11 @@ def summary(views: list[RowView]) -> int:
     code = EXIT_OK
     failed = sum(1 for view in views if view.failed)
     say(
-        _("Workshop summary: {ok} of {count} boards without trouble.").format(
-            ok=len(views) - failed, count=len(views)
-        )
+        ngettext(
+            "Workshop summary: {ok} board of {count} without trouble.",
+            "Workshop summary: {ok} of {count} boards without trouble.",
+            len(views) - failed,
+        ).format(ok=len(views) - failed, count=len(views))
     )
     for view in views:
         say(

@@ -13,7 +13,7 @@ from device_bridge import Board
 from device_bridge.discovery import FoundDevice, find_devices, resolve_all, resolve_label
 from device_bridge.errors import BoardError, BridgeError, UsageError
 from device_bridge.labels import assign, labels_path, next_free, read_labels, save_labels
-from tne.i18n import _
+from tne.i18n import _, ngettext
 
 from .output import error, say
 from .runner import EXIT_OK, report
@@ -46,9 +46,11 @@ def label_boards(names: list[str], device: str, forget: bool) -> int:
         return _forget(labels, devices, device)
     if len(names) > len(devices):
         raise UsageError(
-            _("{names} labels given for {count} boards found.").format(
-                names=len(names), count=len(devices)
-            )
+            ngettext(
+                "{names} labels given for {count} board found.",
+                "{names} labels given for {count} boards found.",
+                len(devices),
+            ).format(names=len(names), count=len(devices))
         )
     chosen: list[tuple[FoundDevice, str]] = []
     given = list(names)

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tne.i18n import _
+from tne.i18n import _, quoted
 
 from . import french
 from .french import Cell
@@ -261,7 +261,7 @@ def _require(
                 "requested, granted or co-financing: {columns}. Name them in a mapping file "
                 '(--mapping), such as {{"{first}": "granted"}}.'
             ).format(
-                columns=", ".join(f"« {h} »" for h in unknown_amounts), first=unknown_amounts[0]
+                columns=", ".join(quoted(h) for h in unknown_amounts), first=unknown_amounts[0]
             )
         )
 

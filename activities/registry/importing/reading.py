@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tne.i18n import _
+from tne.os_errors import os_error_text
 
 from ..errors import RegistryError
 from .french import Cell, blank
@@ -65,7 +66,9 @@ def read_table(path: Path) -> Table:
         stream = path.open("rb")
     except OSError as problem:
         raise UnreadableFile(
-            _("Cannot read the file {path}: {error}").format(path=path, error=problem.strerror)
+            _("Cannot read the file {path}: {error}").format(
+                path=path, error=os_error_text(problem)
+            )
         ) from None
     head = stream.read(_HEAD)
     if head.startswith(_XLSX_MAGIC):
