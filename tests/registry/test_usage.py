@@ -192,3 +192,14 @@ def test_a_workshop_table_records_one_event_per_run_and_board(registry, project)
         ("workshop_run", "microbit-v2-sim", 0),
         ("workshop_run", "microbit-v2-sim", 1),
     ]
+
+
+def test_every_event_kind_a_front_end_records_has_a_french_label(french) -> None:
+    """The kinds the CLI, the kernel, the workshop and grading record (grep `record_event(`):
+    a report never shows a raw code such as `grading_run`."""
+    from activities.registry.report.labels import event_label
+
+    kinds = ("cli_run", "cli_flash", "kernel_session", "workshop_run", "grading_run")
+    labels = [event_label(kind) for kind in kinds]
+    assert all(label != kind for label, kind in zip(labels, kinds, strict=True)), labels
+    assert event_label("grading_run") == "activité corrigée"

@@ -16,7 +16,7 @@ def event_label(kind: str) -> str:
         "cli_flash": _("board flashed"),
         "workshop_run": _("program run at a workshop table"),
         "kernel_session": _("notebook session"),
-        "grading": _("activity graded"),
+        "grading_run": _("activity graded"),
     }.get(kind, kind)
 
 
