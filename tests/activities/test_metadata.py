@@ -72,7 +72,7 @@ def write(tmp_path: Path, text: str, name: str = "robot-carre") -> Path:
          "L'id « robot-rond » diffère du nom du dossier « robot-carre »."),
         (lambda t: t.replace('tne_calls = ["codage et robotique"]', 'tne_calls = ["jeux"]'),
          "« tne_calls »\u00a0: jeux ne fait pas partie de"),
-        (lambda t: t + 'couleur = "bleu"\n', "Champ(s) inconnu(s)\u00a0: couleur."),
+        (lambda t: t + 'couleur = "bleu"\n', "Champ inconnu\u00a0: couleur."),
         (lambda t: t.replace("qemu = true\n", ""), "Le champ « qemu » est absent."),
         (lambda t: t.replace('title = "Le robot dessine un carré"', "title = 3"),
          "« title » doit être un texte non vide."),
@@ -93,7 +93,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     with pytest.raises(MetadataError) as error:
         load_activity(write(tmp_path, text))
     assert len(error.value.problems) == 2
-    assert "2 problème(s)" in str(error.value)
+    assert "2 problèmes" in str(error.value)
 
 
 def test_a_missing_file_and_an_unknown_activity_are_told(tmp_path: Path) -> None:

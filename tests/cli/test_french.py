@@ -121,7 +121,10 @@ def test_the_walk_finds_every_command_and_sub_command(tree) -> None:
     assert "registry schools show" in paths  # three levels deep
 
 
-def test_help_names_types_and_ranges_in_french(french: None, capsys) -> None:
+def test_help_names_types_and_ranges_in_french(
+    french: None, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "120")  # a type and its range on one line, whatever the options
     _code, out, _err = run_tne(["run", "--help"], capsys)
     words = re.sub(r"[│ \n]+", " ", out)
     assert "<nombre> [au moins 0,1]" in words  # --timeout, typer's `<float range> [x>=0.1]`
@@ -162,7 +165,7 @@ def test_version_is_shown(french: None, capsys) -> None:
     [
         (
             ["run", "--nope", "x.py"],
-            f"Option inconnue{NBSP}: --nope. La plus proche{NBSP}: --noise.",
+            f"Option inconnue{NBSP}: --nope. Les plus proches{NBSP}: --no-leds, --noise.",
         ),
         (["run"], "Il manque l'argument FICHIER."),
         (["exec", "x", "--timeout", "0"], f"«{NBSP}0{NBSP}» est hors des limites (au moins 0,1)."),

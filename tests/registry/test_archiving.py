@@ -108,7 +108,7 @@ def test_a_group_typed_twice_is_refused_with_its_id_unless_forced(
 ) -> None:
     ids = school(registry)
     for name in ("CM2 A", "cm2-a", "CM2  À"):
-        with pytest.raises(RegistryError, match=f"déjà le groupe {ids['a']} « CM2 A »"):
+        with pytest.raises(RegistryError, match=f"déjà le groupe {ids['a']} «\u00a0CM2 A\u00a0»"):
             registry.add_group(ids["project"], name, 24, 12)
     with pytest.raises(RegistryError, match="--force"):
         registry.add_group(ids["project"], "cm2-a", 24, 12)

@@ -60,7 +60,9 @@ def _course(given: Path | None):
 
 @class_app.command(help=_("Create a course folder: nbgrader configuration, time limits."))
 def init(
-    course: str = typer.Argument(..., help=_("The course's name, such as techno-4e-2026.")),
+    course: str = typer.Argument(
+        ..., metavar=_("COURSE"), help=_("The course's name, such as techno-4e-2026.")
+    ),
     directory: Path = typer.Option(None, "--dir", help=_("Where to create it (default: here).")),
     cell_timeout: int = typer.Option(10, "--cell-timeout", help=_("Seconds per cell.")),
     notebook_timeout: int = typer.Option(
@@ -75,7 +77,9 @@ def init(
 
 @class_app.command(help=_("Add an activity of the catalogue to the course (pupil version)."))
 def add(
-    activity: str = typer.Argument(..., help=_("The activity's id (tne activities list).")),
+    activity: str = typer.Argument(
+        ..., metavar=_("ACTIVITY"), help=_("The activity's id (tne activities list).")
+    ),
     course: Path = course_option(),
 ) -> None:
     from activities.classroom.distribute import add_activity
@@ -88,7 +92,9 @@ def add(
 
 @students_app.command("import", help=_("Import a class list (CSV nom;prénom;classe)."))
 def students_import(
-    file: Path = typer.Argument(..., help=_("The class list exported from the ENT or Pronote.")),
+    file: Path = typer.Argument(
+        ..., metavar=_("FILE"), help=_("The class list exported from the ENT or Pronote.")
+    ),
     course: Path = course_option(),
 ) -> None:
     from activities.classroom.students import import_students
@@ -103,7 +109,7 @@ def students_import(
 
 @class_app.command(help=_("Make the zip to put on the ENT for the pupils."))
 def release(
-    activity: str = typer.Argument(...),
+    activity: str = typer.Argument(..., metavar=_("ACTIVITY")),
     zip_: bool = typer.Option(False, "--zip", help=_("A zip for the ENT.")),
     exchange: bool = typer.Option(
         False, "--exchange", help=_("Through an nbgrader exchange (not available yet).")
@@ -122,8 +128,10 @@ def release(
 
 @class_app.command(help=_("Collect the pupils' notebooks from the ENT's zips."))
 def collect(
-    activity: str = typer.Argument(...),
-    zips: list[Path] = typer.Argument(..., help=_("The zips downloaded from the ENT.")),
+    activity: str = typer.Argument(..., metavar=_("ACTIVITY")),
+    zips: list[Path] = typer.Argument(
+        ..., metavar=_("ZIP"), help=_("The zips downloaded from the ENT.")
+    ),
     course: Path = course_option(),
 ) -> None:
     from activities.classroom.collect import collect as collect_zips
@@ -141,7 +149,7 @@ def collect(
 
 @class_app.command(help=_("Grade the collected notebooks (in parallel, on the simulator)."))
 def grade(
-    activity: str = typer.Argument(...),
+    activity: str = typer.Argument(..., metavar=_("ACTIVITY")),
     workers: int = typer.Option(0, "--workers", "-j", help=_("Workers (default: one per core).")),
     course: Path = course_option(),
 ) -> None:
@@ -185,7 +193,7 @@ def grade(
 
 @class_app.command(help=_("Write each pupil's feedback (HTML, hidden tests never shown)."))
 def feedback(
-    activity: str = typer.Argument(...),
+    activity: str = typer.Argument(..., metavar=_("ACTIVITY")),
     zip_: bool = typer.Option(False, "--zip", help=_("Also a zip for the ENT.")),
     course: Path = course_option(),
 ) -> None:
@@ -202,7 +210,9 @@ def feedback(
 
 @class_app.command(help=_("Write the marks as a CSV for Pronote (nom;prénom;note/20)."))
 def export(
-    activity: str = typer.Argument(None, help=_("One activity (default: all of them).")),
+    activity: str = typer.Argument(
+        None, metavar=_("ACTIVITY"), help=_("One activity (default: all of them).")
+    ),
     out: Path = typer.Option(Path("notes.csv"), "--out", "-o", help=_("The CSV file.")),
     course: Path = course_option(),
 ) -> None:
