@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from activities.nbgrader_path import alembic_on_path
 from tne.i18n import _
 
 from .metadata import NOTEBOOK_FILE, Activity
@@ -69,6 +70,7 @@ class Course:
 
     def nbgrader(self, *args: str) -> str:
         """Run the nbgrader command line in the course folder; its output, or GradingError."""
+        alembic_on_path()
         env = dict(os.environ)
         env.setdefault("TNE_SIM_SPEED", "0")
         done = subprocess.run(

@@ -13,11 +13,11 @@ import contextlib
 import json
 import os
 import re
-import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from activities.nbgrader_path import alembic_on_path
 from tne.config import config_dir
 from tne.i18n import _
 
@@ -175,17 +175,6 @@ def locate(given: Path | None = None) -> Course:
             "--course FOLDER."
         )
     )
-
-
-def alembic_on_path() -> None:
-    """nbgrader migrates its gradebook with the `alembic` command, looked up on PATH: the
-    running environment's scripts folder (where pip put `alembic`) goes first, since teachers
-    run `.venv/bin/tne` without activating the environment (nbgrader failed with « No such file
-    or directory: 'alembic' »)."""
-    scripts = sysconfig.get_path("scripts")
-    path = os.environ.get("PATH", "")
-    if scripts not in path.split(os.pathsep):
-        os.environ["PATH"] = os.pathsep.join([scripts, path]) if path else scripts
 
 
 def nbgrader_config(course: Course) -> Any:
