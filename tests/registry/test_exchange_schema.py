@@ -221,7 +221,7 @@ def test_a_version_1_file_reads_as_nothing_archived(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"uid": "pas-un-uid"}, "« uid » manque ou est incorrect"),
+        ({"uid": "pas-un-uid"}, "«\u00a0uid\u00a0» manque ou est incorrect"),
         ({"groups": [{"name": "CM2 A", "size": 24, "girls": 30, "archived": False}]}, "filles"),
         (
             {
@@ -230,9 +230,9 @@ def test_a_version_1_file_reads_as_nothing_archived(tmp_path: Path) -> None:
                     {"name": "CM2 A", "size": 20, "girls": 10, "archived": False},
                 ]
             },
-            "deux groupes s'appellent « CM2 A »",
+            "deux groupes s'appellent «\u00a0CM2 A\u00a0»",
         ),
-        ({"archived": "oui"}, "« archived » manque ou est incorrect"),
+        ({"archived": "oui"}, "«\u00a0archived\u00a0» manque ou est incorrect"),
         ({"school": "0180005A"}, "lettre de contrôle"),
     ],
 )
