@@ -68,6 +68,9 @@ class Activity:
     goals: tuple[str, ...]
     qemu: bool
     qemu_reason: str
+    #: Criteria for each answer the teacher grades by hand (nbgrader grade id -> criteria),
+    #: shown by `tne class grade --manual`.
+    rubric: dict[str, tuple[str, ...]]
     folder: Path = field(compare=False)
 
     @property
@@ -98,6 +101,7 @@ class Activity:
             "goals": list(self.goals),
             "qemu": self.qemu,
             "qemu_reason": self.qemu_reason,
+            "rubric": {cell: list(criteria) for cell, criteria in self.rubric.items()},
             "folder": str(self.folder),
         }
 
@@ -132,6 +136,7 @@ def load_activity(folder: Path) -> Activity:
         goals=reader.texts("goals"),
         qemu=reader.boolean("qemu"),
         qemu_reason=reader.text("qemu_reason", required=False),
+        rubric=reader.rubric("rubric"),
         folder=folder,
     )
     problems += _coherence(activity)
@@ -261,6 +266,25 @@ class _Reader:
             )
             return 0
         return value
+
+    def rubric(self, name: str) -> dict[str, tuple[str, ...]]:
+        """An optional table: a list of criteria (texts) under each cell's grade id."""
+        value = self._get(name, False)
+        if value is None:
+            return {}
+        if not isinstance(value, dict) or not all(
+            isinstance(criteria, list)
+            and criteria
+            and all(isinstance(c, str) and c for c in criteria)
+            for criteria in value.values()
+        ):
+            self.problems.append(
+                _("'{name}' must give a list of criteria (texts) for each graded cell.").format(
+                    name=name
+                )
+            )
+            return {}
+        return {str(cell): tuple(c.strip() for c in criteria) for cell, criteria in value.items()}
 
     def boolean(self, name: str) -> bool:
         value = self._get(name, True)

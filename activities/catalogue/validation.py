@@ -92,6 +92,7 @@ def _notebook_problems(activity: Activity) -> list[str]:
             )
         )
     seen: set[str] = set()
+    by_hand: set[str] = set()
     solutions = tests = 0
     points = 0.0
     api = CheckSession("").api()
@@ -111,12 +112,18 @@ def _notebook_problems(activity: Activity) -> list[str]:
                         "Cell {id}: a solution cell needs ### BEGIN SOLUTION and ### END SOLUTION."
                     ).format(id=grade_id)  # fmt: skip
                 )
+        if grading.get("grade") and grading.get("solution"):
+            by_hand.add(grade_id)
         if grading.get("grade") and not grading.get("solution"):
             tests += 1
             points += float(grading.get("points", 0) or 0)
             problems += _check_cell_problems(grade_id, cell.source, api)
     if not solutions:
         problems.append(_("The notebook has no solution cell (### BEGIN SOLUTION)."))
+    problems += [
+        _("rubric: '{id}' is not an answer graded by hand in the notebook.").format(id=cell)
+        for cell in sorted(set(activity.rubric) - by_hand)
+    ]
     if not tests or points <= 0:
         problems.append(_("The notebook has no graded test cell with points."))
     return problems

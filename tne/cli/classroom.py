@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import typer
 
-from tne.i18n import _
+from tne.i18n import _, ngettext
 
 from .output import console, error, say
 
@@ -151,6 +151,12 @@ def collect(
 def grade(
     activity: str = typer.Argument(..., metavar=_("ACTIVITY")),
     workers: int = typer.Option(0, "--workers", "-j", help=_("Workers (default: one per core).")),
+    manual: bool = typer.Option(
+        False, "--manual", help=_("Grade by hand the open answers (after the autograding).")
+    ),
+    again: bool = typer.Option(
+        False, "--again", help=_("With --manual: also the answers already graded.")
+    ),
     course: Path = course_option(),
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -160,6 +166,13 @@ def grade(
     from activities.classroom.students import load
 
     where = _course(course)
+    names = {s.id: f"{s.last_name} {s.first_name}" for s in load(where)}
+    if manual:
+        from .manual_grading import grade_by_hand
+
+        saved = _run(lambda: grade_by_hand(where, activity, again, names))
+        say(ngettext("{count} mark saved.", "{count} marks saved.", saved).format(count=saved))
+        return
     total = len(_run(lambda: submitted_students(where, activity)))
     with Progress(
         "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
@@ -171,7 +184,6 @@ def grade(
                 where, activity, workers or None, lambda _graded: progress.advance(task)
             )
         )
-    names = {s.id: f"{s.last_name} {s.first_name}" for s in load(where)}
     for graded in run.results:
         who = f"{names.get(graded.student_id, '?')} ({graded.student_id})"
         mark = (
@@ -189,6 +201,10 @@ def grade(
             workers=run.workers,
         )  # fmt: skip
     )
+    from activities.classroom.manual import manual_cells
+
+    if manual_cells(where, activity):
+        say(_("Some answers are graded by hand: tne class grade {id} --manual").format(id=activity))
 
 
 @class_app.command(help=_("Write each pupil's feedback (HTML, hidden tests never shown)."))
