@@ -3,6 +3,7 @@ make the zip that goes on the ENT: the pupil notebook, the driver files it needs
 
 from __future__ import annotations
 
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -12,6 +13,8 @@ from tne.i18n import _
 from .catalogue import Activity, find_activity
 from .course import Course, course_directory
 from .errors import ClassroomError
+from .grading import grading_device
+from .verify import METADATA_KEY
 
 #: Driver files a pupil needs next to the notebook, by the activity's hardware.
 DRIVERS = {"maqueen": ["maqueen.py"]}
@@ -36,7 +39,15 @@ def add_activity(course: Course, activity_id: str) -> Activity:
     activity = find_activity(activity_id)
     source = course.folder("source", activity.id)
     source.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(activity.notebook, source / notebook_name(activity))
+    notebook = json.loads(activity.notebook.read_text(encoding="utf-8"))
+    # nbgrader keeps the notebook's metadata in the pupil version: `%verifier` reads the board.
+    notebook.setdefault("metadata", {})[METADATA_KEY] = {
+        "activity": activity.id,
+        "board": grading_device(activity),
+    }
+    (source / notebook_name(activity)).write_text(
+        json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     for driver in driver_files(activity):
         shutil.copyfile(driver, source / driver.name)
     coursedir, config = course_directory(course)
@@ -70,7 +81,11 @@ def readme_text(activity: Activity) -> str:
             _("2. Open {notebook} in JupyterLab (tne lab), follow the steps.").format(
                 notebook=notebook_name(activity)
             ),
-            _("3. Save, then hand in only the file {notebook} on the ENT.").format(
+            _(
+                "3. Save (Ctrl+S), then type %verifier in a new cell and run it: it says which "
+                "tests do not pass yet."
+            ),
+            _("4. Hand in only the file {notebook} on the ENT.").format(
                 notebook=notebook_name(activity)
             ),
             _("Do not rename it and do not remove the test cells: they give your mark."),

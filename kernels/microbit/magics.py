@@ -22,6 +22,7 @@ from device_bridge.errors import BridgeError, UsageError
 from tne.i18n import _, ngettext, number
 
 from .link import BoardLink
+from .verifier import verifier
 
 
 class MagicError(BridgeError):
@@ -85,6 +86,10 @@ def help_texts() -> dict[str, str]:
             "%%check on the first line makes the cell a test of an activity: the last program "
             "run on the board runs again on a fresh simulated board, and the cell's lines check "
             "what it did (expect_shown(Image.HEART, between=(0, 2000)), tap('A', at=500)...)."
+        ),
+        "verifier": _(
+            "Before handing in: run the tests of this notebook as it is saved, as the "
+            "teacher's grading will, and say which do not pass yet."
         ),
         "lsmagic": _("List the magic commands."),
         "help": _("Help on a magic command. Example: %help connect (or %connect?)"),
@@ -338,6 +343,7 @@ MAGICS: dict[str, Magic] = {
     "sim": Magic(_("%sim [--world W] [--seed N] [--speed X]"), sim),
     "host": Magic(_("%%host (first line of the cell)"), lambda context, args: None),
     "check": Magic(_("%%check (first line of the cell)"), lambda context, args: None),
+    "verifier": Magic("%verifier", verifier),
     "lsmagic": Magic("%lsmagic", lsmagic),
     "help": Magic(_("%help COMMAND"), show_help),
 }

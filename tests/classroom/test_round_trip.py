@@ -58,7 +58,8 @@ def test_the_guides_sequence_from_init_to_export(tmp_path: Path, monkeypatch) ->
     assert "ÉCRIS TON CODE ICI" in notebook.decode("utf-8")
     assert "return 2 * n" not in notebook.decode("utf-8"), "the solution is not handed out"
     assert "HIDDEN" not in notebook.decode("utf-8")
-    assert "rends seulement le fichier double.ipynb sur l'ENT" in readme
+    assert "Rends seulement le fichier double.ipynb sur l'ENT" in readme
+    assert "tape %verifier dans une nouvelle cellule" in readme
 
     ent = tmp_path / "rendus-ent.zip"
     with zipfile.ZipFile(ent, "w") as archive:
