@@ -66,6 +66,40 @@ def test_a_missing_picture_says_in_french_what_was_expected_and_what_was_shown()
     assert message.count("█") == 6 + 17  # the happy face expected, then the heart shown
 
 
+FRERE_THEN_REST = recorded(
+    *(
+        {"t": 700 + 500 * i, "kind": "music", "pin": "pin0", "note": note, "frequency": f,
+         "duration": 500}
+        for i, (note, f) in enumerate([("c4:4", 262), ("D", 294), ("e", 330), ("r", 0),
+                                       ("f#5", 740)])
+    ),
+    {"t": 3200, "kind": "music", "pin": "pin0", "note": "", "frequency": 0, "duration": 0},
+)  # fmt: skip
+
+
+def test_notes_are_named_as_music_play_names_them_whatever_the_pupil_wrote() -> None:
+    check(
+        "expect(notes_played() == ['c4', 'd4', 'e4', 'f#5'], 'noms')\n"
+        "expect(notes_played(between=(1000, 2000)) == ['d4', 'e4'], 'fenêtre')\n"
+        "expect_notes(['D4', 'e4'], between=(1000, 2000))\n"
+        "expect(len(music_notes()) == 4, 'les silences ne sont pas des notes')\n",
+        FRERE_THEN_REST,
+    )
+
+
+def test_missing_notes_say_in_french_which_were_expected_and_which_were_played() -> None:
+    with pytest.raises(CheckFailed) as failed:
+        check("expect_notes(['c4', 'e4'], between=(0, 3000))", FRERE_THEN_REST)
+    assert failed.value.message == (
+        "Ta carte devait jouer les notes c4 e4 entre 0 et 3\u00a0s, dans cet ordre\u00a0; "
+        "elle a joué\u00a0: c4 d4 e4 f#5."
+    )
+    with pytest.raises(CheckFailed, match="aucune note pendant ce temps"):
+        check("expect_notes(['c4'], between=(3000, 4000))", FRERE_THEN_REST)
+    with pytest.raises(CheckSetupError, match="expect_notes prend une liste de notes"):
+        check("expect_notes('c4')", FRERE_THEN_REST)
+
+
 def test_an_author_message_is_given_as_written() -> None:
     with pytest.raises(CheckFailed, match="^Le cœur doit rester$"):
         check("assert was_shown(Image.HEART, between=(2000, 2500)), 'Le cœur doit rester'")

@@ -54,6 +54,63 @@ WRONG: dict[str, list[WrongAnswer]] = {
             "Ton programme devait afficher «\u00a02\u00a0» entre 1 et 1,5\u00a0s",
         ),
     ],
+    "musique": [
+        WrongAnswer(
+            "visage-avant-la-melodie",
+            "ex1-melodie",
+            "from microbit import *\nimport music\ndisplay.show(Image.HAPPY)\n"
+            "music.play(music.POWER_UP)\n",
+            "test-ex1-apres",
+            "écris display.show(Image.HAPPY) après music.play(music.POWER_UP)",
+        ),
+        WrongAnswer(
+            "une-seule-phrase",
+            "ex2-frere-jacques",
+            'from microbit import *\nimport music\nfrere = ["c4:4", "d4:4", "e4:4", "c4:4"]\n'
+            "music.play(frere)\n",
+            "test-ex2-notes",
+            "Ta carte devait jouer les notes c4 d4 e4 c4 c4 d4 e4 c4 entre 0 et 6\u00a0s, dans "
+            "cet ordre\u00a0; elle a joué\u00a0: c4 d4 e4 c4.",
+        ),
+        WrongAnswer(
+            "tempo-trop-tot",
+            "ex3-tempo",
+            "from microbit import *\nimport music\n"
+            'frere = ["c4:4", "d4:4", "e4:4", "c4:4", "c4:4", "d4:4", "e4:4", "c4:4"]\n'
+            "music.set_tempo(bpm=240)\nmusic.play(frere)\nmusic.play(frere)\n",
+            "test-ex3-tempo",
+            "au tempo normal (en ms)\u00a0: attendu entre 450 et 550, mais c'est 250",
+        ),
+    ],
+    "veilleuse": [
+        WrongAnswer(
+            "attente-hors-de-la-boucle",
+            "ex1-releve",
+            "from microbit import *\nfor i in range(5):\n    print(display.read_light_level())\n"
+            "sleep(1000)\n",
+            "test-ex1-releve",
+            "Ton programme devait écrire la ligne «\u00a030\u00a0» entre 2,6 et 6\u00a0s",
+        ),
+        WrongAnswer(
+            "sans-else",
+            "ex2-veilleuse",
+            "from microbit import *\nseuil = 50\nwhile True:\n"
+            "    if display.read_light_level() < seuil:\n"
+            '        display.show(Image("99999:99999:99999:99999:99999"))\n    sleep(100)\n',
+            "test-ex2-jour",
+            "as-tu écrit else: puis display.clear()\u00a0?",
+        ),
+        WrongAnswer(
+            "un-seul-seuil",
+            "ex3-deux-seuils",
+            "from microbit import *\nwhile True:\n    lumiere = display.read_light_level()\n"
+            "    if lumiere < 40:\n"
+            '        display.show(Image("99999:99999:99999:99999:99999"))\n'
+            "    else:\n        display.clear()\n    sleep(100)\n",
+            "test-ex3-deux-seuils",
+            "quand la lumière est remontée à 60, ta veilleuse s'est éteinte",
+        ),
+    ],
     "radio-messages": [
         WrongAnswer(
             "mauvais-groupe",

@@ -65,7 +65,8 @@ def write(tmp_path: Path, text: str, name: str = "robot-carre") -> Path:
         (lambda t: t.replace('world = "tapis"', 'world = ""'),
          "Une activité avec robot a besoin d'un monde"),
         (lambda t: t.replace("qemu = true", "qemu = false"),
-         "qemu = false demande une qemu_reason parmi temperature, radio, compass, scroll"),
+         "qemu = false demande une qemu_reason parmi temperature, radio, compass, scroll, music, "
+         "light"),
         (lambda t: t.replace('id = "robot-carre"', 'id = "Robot Carré"'),
          "uniquement des lettres minuscules sans accent"),
         (lambda t: t.replace('id = "robot-carre"', 'id = "robot-rond"'),

@@ -325,6 +325,17 @@ class CheckSession:
             if e.get("frequency")
         ]
 
+    def notes_played(self, between: object = None) -> list[str]:
+        """The notes heard that started within the window, in order, named as the pupil
+        writes them in `music.play` ("c4", "f#5"), whatever octave or length carried over
+        and whether a built-in melody or `music.pitch` played them; rests are left out."""
+        low, high = _window(between)
+        return [
+            note_name(float(e["frequency"]))
+            for e in self.trace.of_kind("music")
+            if e.get("frequency") and low <= e["t"] <= high
+        ]
+
     def duration_ms(self) -> float:
         return self.trace.duration_ms()
 
@@ -430,6 +441,32 @@ class CheckSession:
             )
         )
 
+    def expect_notes(self, notes: object, between: object = None) -> None:
+        """These notes are played one after the other, in this order, within the window
+        (other notes may come before or after them)."""
+        if (
+            not isinstance(notes, (list, tuple))
+            or not notes
+            or not all(isinstance(n, str) for n in notes)
+        ):
+            raise CheckSetupError(_('expect_notes takes a list of notes, such as ["c4", "d4"].'))
+        wanted = [n.strip().lower() for n in notes]
+        played = self.notes_played(between)
+        size = len(wanted)
+        if any(played[i : i + size] == wanted for i in range(len(played) - size + 1)):
+            return
+        low, high = _window(between)
+        seen = (
+            _("it played: {notes}.").format(notes=" ".join(played[:24]))
+            if played
+            else _("it played no note then (did you import music and call music.play?).")
+        )
+        raise CheckFailed(
+            _("Your board should play the notes {wanted} {when}, in this order; {seen}").format(
+                wanted=" ".join(wanted), when=_when(low, high), seen=seen
+            )
+        )
+
     def expect_between(self, value: object, low: object, high: object, what: object) -> None:
         measured = _number(value, str(what), -1e12, 1e12)
         low_, high_ = _number(low, "low", -1e12, 1e12), _number(high, "high", -1e12, 1e12)
@@ -453,9 +490,10 @@ class CheckSession:
             "scrolled_texts", "printed_lines", "shown_texts", "path_size", "radio_sent",
             "partner_printed_lines", "partner_was_shown", "poses", "start_pose", "final_pose",
             "distance_travelled", "distance_to_start", "collisions", "lines_crossed",
-            "time_on_line", "motor_commands", "pin_writes", "music_notes", "duration_ms",
-            "duration_reached", "expect", "expect_shown", "expect_not_shown", "expect_scrolled",
-            "expect_shown_texts", "expect_printed", "expect_sent", "expect_between",
+            "time_on_line", "motor_commands", "pin_writes", "music_notes", "notes_played",
+            "duration_ms", "duration_reached", "expect", "expect_shown", "expect_not_shown",
+            "expect_scrolled", "expect_shown_texts", "expect_printed", "expect_sent",
+            "expect_notes", "expect_between",
         ]  # fmt: skip
         return Api(
             functions={name: getattr(self, name) for name in names},
@@ -493,6 +531,19 @@ def program_error(line: str) -> str:
     return _(
         "Your program stopped on an error: {error}. Fix it, run its cell again, then this test."
     ).format(error=line)
+
+
+#: The twelve notes of an octave, as `music.play` names them.
+NOTE_NAMES = ("c", "c#", "d", "d#", "e", "f", "f#", "g", "g#", "a", "a#", "b")
+
+
+def note_name(frequency: float) -> str:
+    """The nearest note to `frequency` (Hz), named as in `music.play`: 440 is "a4", 262 is
+    "c4". A name, not the text the pupil wrote, so that "c4:4", "C" or a built-in melody
+    compare alike."""
+    semitones = round(12 * math.log2(frequency / 440.0)) + 57  # a4 is the 57th from c0
+    octave, index = divmod(semitones, 12)
+    return f"{NOTE_NAMES[index]}{octave}"
 
 
 def _radio_texts(trace: Trace, low: float, high: float) -> list[str]:
