@@ -302,7 +302,8 @@ def activity_folders(root: Path = CATALOGUE_DIR) -> list[Path]:
 
 
 def all_activities(root: Path = CATALOGUE_DIR) -> list[Activity]:
-    """Every activity, in progression order: cycle 3, 4, lycée, then prerequisites first."""
+    """Every activity, in progression order: cycle 3, 4, lycée; within a cycle the micro:bit
+    alone before the robot; prerequisites first."""
     found = {a.id: a for a in (load_activity(folder) for folder in activity_folders(root))}
     ordered: list[Activity] = []
 
@@ -314,7 +315,10 @@ def all_activities(root: Path = CATALOGUE_DIR) -> list[Activity]:
                 place(found[needed], seen | {activity.id})
         ordered.append(activity)
 
-    for activity in sorted(found.values(), key=lambda a: (CYCLES.index(a.cycle), a.id)):
+    # Within a cycle the board alone comes before the robot, which needs what it taught.
+    for activity in sorted(
+        found.values(), key=lambda a: (CYCLES.index(a.cycle), HARDWARE.index(a.hardware), a.id)
+    ):
         place(activity, frozenset())
     return ordered
 

@@ -31,6 +31,14 @@ def test_the_catalogue_has_the_first_three_activities_in_progression_order() -> 
     assert any(a.boards == 2 for a in all_activities())
 
 
+def test_within_a_cycle_the_robot_comes_after_the_board_alone() -> None:
+    order = [(a.cycle, a.hardware) for a in all_activities()]
+    for cycle in {cycle for cycle, _hardware in order}:
+        kinds = [hardware for c, hardware in order if c == cycle]
+        if "maqueen" in kinds:
+            assert "microbit" not in kinds[kinds.index("maqueen") :], cycle
+
+
 @pytest.mark.parametrize("activity_id", IDS)
 def test_each_activity_has_valid_metadata_notebook_and_sheets(activity_id: str) -> None:
     activity = load_activity(CATALOGUE_DIR / activity_id)
