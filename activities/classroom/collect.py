@@ -248,7 +248,8 @@ def collected_at(folder: Path) -> dt.datetime | None:
     """When the submission already collected in `folder` was handed in, if there is one."""
     try:
         text = (folder / "timestamp.txt").read_text(encoding="utf-8").strip()
-        return dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S.%f")
+        # nbgrader's exchange writes its UTC time with the zone's name after it.
+        return dt.datetime.strptime(text.removesuffix(" UTC"), "%Y-%m-%d %H:%M:%S.%f")
     except (OSError, ValueError):
         return None
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from activities.registry.errors import RegistryError
@@ -31,6 +31,9 @@ COLUMNS = {
     "group": ("classe", "division", "groupe", "class"),
 }
 COLUMN_WORDS = {"last_name": "nom", "first_name": "prénom", "group": "classe"}
+#: An optional column: the pupil's login on the JupyterHub or shared machine, for nbgrader's
+#: exchange (`tne class collect --exchange`).
+LOGIN_COLUMN = ("identifiant", "login", "identifiant ent", "utilisateur")
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class Student:
     last_name: str
     first_name: str
     group: str
+    login: str = ""
 
 
 @dataclass
@@ -79,6 +83,14 @@ def save(course: Course, students: list[Student]) -> None:
 
 def read_class_list(path: Path) -> tuple[list[tuple[str, str, str]], list[str]]:
     """(last name, first name, class) rows and the problems of the rows left out."""
+    rows, _logins, problems = read_class_list_with_logins(path)
+    return rows, problems
+
+
+def read_class_list_with_logins(
+    path: Path,
+) -> tuple[list[tuple[str, str, str]], dict[tuple[str, str, str], str], list[str]]:
+    """The rows, the logins of the optional `identifiant` column by row, and the problems."""
     try:
         table = read_table(path)
     except RegistryError as error:
@@ -88,6 +100,8 @@ def read_class_list(path: Path) -> tuple[list[tuple[str, str, str]], list[str]]:
         for key, spellings in COLUMNS.items():
             if plain(header) in spellings and key not in found:
                 found[key] = index
+    login_at = next((i for i, h in enumerate(table.headers) if plain(h) in LOGIN_COLUMN), None)
+    logins: dict[tuple[str, str, str], str] = {}
     missing = [COLUMN_WORDS[key] for key in COLUMNS if key not in found]
     if missing:
         raise ClassroomError(
@@ -114,7 +128,9 @@ def read_class_list(path: Path) -> tuple[list[tuple[str, str, str]], list[str]]:
             )
             continue
         rows.append((values[0], values[1], values[2]))
-    return rows, problems
+        if login_at is not None and login_at < len(cells) and cells[login_at]:
+            logins[rows[-1]] = cells[login_at]
+    return rows, logins, problems
 
 
 def assign_ids(
@@ -150,13 +166,20 @@ def assign_ids(
 
 def import_students(course: Course, path: Path) -> ImportResult:
     """Add the pupils of a class list to the course (ids kept for those already in it)."""
-    rows, problems = read_class_list(path)
+    rows, logins, problems = read_class_list_with_logins(path)
     if not rows:
         raise ClassroomError(
             _("The class list {path} holds no pupil: nothing was imported.").format(path=path.name)
         )
     existing = load(course)
     added, kept = assign_ids(existing, rows)
+    added = [replace(s, login=logins.get((s.last_name, s.first_name, s.group), "")) for s in added]
+    relogged = {
+        s.id: replace(s, login=logins[(s.last_name, s.first_name, s.group)])
+        for s in kept
+        if logins.get((s.last_name, s.first_name, s.group), s.login) != s.login
+    }
+    existing = [relogged.get(s.id, s) for s in existing]
     with gradebook(course) as book:
         for student in added:
             book.update_or_create_student(

@@ -107,21 +107,38 @@ def students_import(
         added=len(result.added), kept=len(result.kept)))  # fmt: skip
 
 
+def exchange_dir_option() -> Path | None:
+    return typer.Option(
+        None,
+        "--exchange-dir",
+        help=_(
+            "With --exchange: nbgrader's exchange folder (default: the one the course used "
+            "last, otherwise /srv/nbgrader/exchange)."
+        ),
+    )
+
+
 @class_app.command(help=_("Make the zip to put on the ENT for the pupils."))
 def release(
     activity: str = typer.Argument(..., metavar=_("ACTIVITY")),
     zip_: bool = typer.Option(False, "--zip", help=_("A zip for the ENT.")),
     exchange: bool = typer.Option(
-        False, "--exchange", help=_("Through an nbgrader exchange (not available yet).")
+        False, "--exchange", help=_("Through nbgrader's exchange (JupyterHub, shared machine).")
     ),
+    exchange_dir: Path = exchange_dir_option(),
     course: Path = course_option(),
 ) -> None:
     from activities.classroom.distribute import release_zip
+    from activities.classroom.exchange import release_exchange
 
-    if exchange or not zip_:
-        error(_("Only --zip is available for now: tne class release ACTIVITY --zip."))
+    if exchange == zip_:
+        error(_("Choose one way: tne class release ACTIVITY --zip, or --exchange."))
         raise typer.Exit(2)
     where = _course(course)
+    if exchange:
+        folder = _run(lambda: release_exchange(where, activity, exchange_dir))
+        say(_("Released through nbgrader's exchange: {path}").format(path=folder))
+        return
     target = _run(lambda: release_zip(where, activity))
     say(_("Zip for the ENT: {path}").format(path=target))
 
@@ -130,15 +147,30 @@ def release(
 def collect(
     activity: str = typer.Argument(..., metavar=_("ACTIVITY")),
     zips: list[Path] = typer.Argument(
-        ..., metavar=_("ZIP"), help=_("The zips downloaded from the ENT.")
+        None, metavar=_("ZIP"), help=_("The zips downloaded from the ENT.")
     ),
+    exchange: bool = typer.Option(
+        False, "--exchange", help=_("From nbgrader's exchange instead of zips.")
+    ),
+    exchange_dir: Path = exchange_dir_option(),
     course: Path = course_option(),
 ) -> None:
     from activities.classroom.collect import collect as collect_zips
+    from activities.classroom.exchange import collect_exchange
 
+    if exchange == bool(zips):
+        error(_("Give the ENT's zips, or --exchange (not both)."))
+        raise typer.Exit(2)
     where = _course(course)
-    result = _run(lambda: collect_zips(where, activity, zips))
-    say(_("{count} submissions collected.").format(count=len(result.collected)))
+    if exchange:
+        result = _run(lambda: collect_exchange(where, activity, exchange_dir))
+    else:
+        result = _run(lambda: collect_zips(where, activity, zips))
+    say(
+        ngettext(
+            "{count} submission collected.", "{count} submissions collected.", len(result.collected)
+        ).format(count=len(result.collected))
+    )
     for older in result.superseded:
         say(_("Older submission set aside (a newer one wins): {file}").format(file=older))
     if result.unmatched:
