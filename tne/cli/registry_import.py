@@ -21,7 +21,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from tne.i18n import _, ngettext, quoted
 
 from .output import console, error, say
-from .registry import _print_json, _with_registry, db_option, json_option, registry_app
+from .registry_common import db_option, json_option, print_json, registry_app, with_registry
 
 EXIT_SOME_REJECTED = 1
 EXIT_BAD_INPUT = 2
@@ -170,7 +170,7 @@ def import_dossiers(
             with _progress(_("Rows read:"), _("Dossiers stored:")) as (read, stored):
                 return import_file(registry, file, mapping, demarche, stored, dry_run, read)
 
-    report = _with_registry(db, run)
+    report = with_registry(db, run)
     if not as_json:
         show_columns(report)
     for rejection in report.rejected:
@@ -178,7 +178,7 @@ def import_dossiers(
     for replaced in report.replaced:
         say(_located(replaced))
     if as_json:
-        _print_json(report.to_json())
+        print_json(report.to_json())
     if report.dry_run:
         say(
             ngettext(
