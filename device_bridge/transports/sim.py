@@ -103,15 +103,27 @@ class SimTransport(Transport):
         self._sync_ids = itertools.count(1)
 
     def command(self, channel_port: int = 0) -> list[str]:
-        return [
-            sys.executable, "-u", "-m", "device_bridge.sim",
-            "--firmware", self.firmware, "--robot", self.robot, "--seed", str(self.seed),
-            "--channel", str(channel_port),
-        ] + (["--inputs", str(self.inputs)] if self.inputs else []) + (
-            ["--state", self._store] if self._store else []) + (
-            ["--world", self.world, "--noise", str(self.noise)] if self.robot else []
-        ) + (["--duration", str(self.duration)] if self.duration else []) + (
-            ["--engine", self.engine] if self.engine != "wasm" else [])  # fmt: skip
+        return (
+            [
+                sys.executable,
+                "-u",
+                "-m",
+                "device_bridge.sim",
+                "--firmware",
+                self.firmware,
+                "--robot",
+                self.robot,
+                "--seed",
+                str(self.seed),
+                "--channel",
+                str(channel_port),
+            ]
+            + (["--inputs", str(self.inputs)] if self.inputs else [])
+            + (["--state", self._store] if self._store else [])
+            + (["--world", self.world, "--noise", str(self.noise)] if self.robot else [])
+            + (["--duration", str(self.duration)] if self.duration else [])
+            + (["--engine", self.engine] if self.engine != "wasm" else [])
+        )
 
     def open(self) -> None:
         if self.robot and self.robot not in ROBOTS:

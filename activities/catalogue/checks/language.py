@@ -299,8 +299,10 @@ class Interpreter:
 
     def index(self, node: ast.expr) -> Any:
         if isinstance(node, ast.Slice):
-            parts = [self.value(p) if p is not None else None for p in (node.lower, node.upper,
-                     node.step)]  # fmt: skip
+            parts = [
+                self.value(p) if p is not None else None
+                for p in (node.lower, node.upper, node.step)
+            ]
             if not all(p is None or isinstance(p, int) for p in parts):
                 raise refuse(node, _("a slice that is not made of whole numbers"))
             return slice(*parts)

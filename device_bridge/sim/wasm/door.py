@@ -204,8 +204,12 @@ def arguments(payload: str) -> tuple[tuple, dict]:
     if payload[0] == "\x01":
         return _binary(payload.encode("latin-1")), {}
     value = parse(payload)
-    if not (type(value) is list and len(value) == 2 and type(value[0]) is list
-            and type(value[1]) is dict):  # fmt: skip
+    if not (
+        type(value) is list
+        and len(value) == 2
+        and type(value[0]) is list
+        and type(value[1]) is dict
+    ):
         raise Refused("unsupported argument")
     return tuple(value[0]), value[1]
 
