@@ -327,6 +327,9 @@ class Door:
         self._answer_at = self.memory.base + payload_at
         return self.answer(None)
 
+    # Long: the one entry of every host call, read top to bottom in the order a call goes
+    # (bounds, the two buffer calls, the handler under `inside`, then the answer's size rules);
+    # split, its steps would pass the call's state between them on every call of a hot path.
     def host_call(
         self,
         name_at: int,
