@@ -76,8 +76,9 @@ class SimTransport(Transport):
         """`world` (a name or a .toml path), `noise` (0: an ideal robot) for a robot;
         `duration`: cap on simulated seconds (0: none), after which programs end cleanly.
         `inputs`: a JSON file of scripted inputs (device_bridge/sim/inputs.py)."""
-        #: "wasm" (pupils' code sealed in WebAssembly); "cpython" only for the benchmark that
-        #: compares the former engine (benchmarks/bench_sim_engine.py): nothing else offers it.
+        #: "wasm" (pupils' code sealed in WebAssembly); "cpython" (pupils' code in the child's
+        #: CPython, unsealed) only for the benchmark that compares the two
+        #: (benchmarks/bench_sim_engine.py): nothing else offers it.
         self.engine = engine
         self.firmware = firmware or "v2"
         self.robot = robot
