@@ -133,7 +133,7 @@ class FoundDevice:
 def find_devices() -> list[FoundDevice]:
     """Every board found: recognised USB serial ports first, then `TNE_EXTRA_DEVICES`, each
     with its identity and workshop label."""
-    from serial.tools import list_ports  # lazily, as in `_open_holder`
+    from serial.tools import list_ports  # lazily, as in `holders._open_holder`
 
     found: list[FoundDevice] = []
     serials: dict[str, str] = {}
