@@ -36,8 +36,13 @@ ANSWERS = ["def double(n):\n    return 2 * n", "def double(n):\n    return abs(n
 
 def tne(*args: str, env: dict[str, str], cwd: Path) -> float:
     started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "tne.cli", "class", *args], env=env, cwd=cwd,
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "tne.cli", "class", *args],
+        env=env,
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+    )
     return time.monotonic() - started
 
 
@@ -53,8 +58,12 @@ def main() -> None:
     parser.add_argument("--pupils", type=int, default=30)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-classroom-"))
-    env = dict(os.environ, TNE_ACTIVITIES_DIR=str(ACTIVITIES), TNE_CONFIG_DIR=str(work / "cfg"),
-               PYTHONPATH=str(ROOT))  # fmt: skip
+    env = dict(
+        os.environ,
+        TNE_ACTIVITIES_DIR=str(ACTIVITIES),
+        TNE_CONFIG_DIR=str(work / "cfg"),
+        PYTHONPATH=str(ROOT),
+    )
     tne("init", "bench", "--dir", str(work), env=env, cwd=work)
     course = work / "bench"
     (work / "eleves.csv").write_text(
@@ -80,8 +89,11 @@ def main() -> None:
     started = time.monotonic()
     subprocess.run(
         [sys.executable, "-m", "nbgrader", "autograde", "double"],
-        cwd=plain, env=plain_env, check=True, capture_output=True,
-    )  # fmt: skip
+        cwd=plain,
+        env=plain_env,
+        check=True,
+        capture_output=True,
+    )
     theirs = time.monotonic() - started
     same = scores(course) == scores(plain)
     ratio = ours / theirs

@@ -312,9 +312,13 @@ def main() -> int:
         with QemuMicrobit() as qemu:
             print(f"QEMU micro:bit on {qemu.pty}", flush=True)
             bench = KernelBench(qemu, workdir)
-            bench.section("start the tne kernels", lambda: (
-                bench.start_kernel(OURS, widgets=True), bench.start_kernel(OURS_BARE, False)
-            ))  # fmt: skip
+            bench.section(
+                "start the tne kernels",
+                lambda: (
+                    bench.start_kernel(OURS, widgets=True),
+                    bench.start_kernel(OURS_BARE, False),
+                ),
+            )
             for index in range(ROUNDS):
                 bench.section(f"raw protocol floor, round {index + 1}", bench.floor)
                 for name in (OURS, OURS_BARE):

@@ -43,8 +43,8 @@ import sqlalchemy  # noqa: E402
 from results_section import markers, write_section  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from activities.registry.french import amount_cents, day, state  # noqa: E402
 from activities.registry.importing import import_file  # noqa: E402
-from activities.registry.importing.french import amount_cents, day, state  # noqa: E402
 from activities.registry.models import Dossier, DossierEquipmentLine, School  # noqa: E402
 from activities.registry.service import Registry  # noqa: E402
 from activities.registry.uai import department_of  # noqa: E402

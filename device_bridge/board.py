@@ -23,9 +23,18 @@ from typing import Any, Literal
 from tne.i18n import _
 
 from .address import DeviceAddress, parse_address
-from .errors import BoardError, BridgeError, DeviceNotResponding, ExecTimeout, LinkLost
+from .errors import (
+    BridgeError,
+    DeviceBusy,
+    DeviceNotResponding,
+    ExecTimeout,
+    LinkLost,
+    UsageError,
+)
+from .flash import find_drives, flash_drive
+from .fs import BoardFS
 from .profiles import PROBE_CODE, BoardProfile, parse_probe
-from .protocol import Phase, RawRepl, RunResult
+from .protocol import Phase, RawRepl, RunResult, board_error
 from .protocol.raw_repl import READ_SLICE
 from .protocol.stdin import (
     FIRMWARE_INPUT,
@@ -49,16 +58,6 @@ DEFAULT_TIMEOUT = 10.0
 OnInput = Callable[[], "str | None"]
 
 
-def board_error(result: RunResult) -> BoardError:
-    traceback = result.stderr.decode("utf-8", "replace").replace("\r\n", "\n")
-    last = traceback.strip().splitlines()[-1] if traceback.strip() else ""
-    return BoardError(
-        _("The program raised an error on the board: {error}").format(error=last),
-        traceback=traceback,
-        stdout=result.stdout,
-    )
-
-
 class Board:
     """One connected MicroPython board.
 
@@ -80,7 +79,7 @@ class Board:
         self.banner = b""
         self.profile: BoardProfile | None = None
         self.name = ""  # the workshop label, when the board was named by it (`label:R7`)
-        self._fs: Any = None
+        self._fs: BoardFS | None = None
         self._state = threading.Lock()  # guards the three fields below
         self._running = False  # a call is on the board (run, exec, eval, stream)
         self._run_number = 0  # which call: a late escalation never cancels a later call
@@ -472,13 +471,9 @@ class Board:
     def flash(self, hex_text: str | None = None, drive: Any = None, progress: Any = None) -> str:
         """Copy a MicroPython hex (by default the one that fits the board) to this micro:bit's
         `MICROBIT` drive, then reconnect and return the firmware version it announces."""
-        from .flash import find_drives, flash_drive, wait_for_firmware
-
         if drive is None:
             drives = find_drives()
             if len(drives) != 1:
-                from .errors import UsageError
-
                 raise UsageError(
                     _("Found {count} MICROBIT drives; say which one with --drive.").format(
                         count=len(drives)
@@ -498,9 +493,34 @@ class Board:
     # -- files -------------------------------------------------------------------------------
 
     @property
-    def fs(self):  # -> BoardFS, imported lazily to keep the module graph one-way
+    def fs(self) -> BoardFS:
         if self._fs is None:
-            from .fs import BoardFS
-
             self._fs = BoardFS(self)
         return self._fs
+
+
+def wait_for_firmware(address: str | DeviceAddress, timeout: float = 30.0) -> str:
+    """After a flash the board reboots: connect as soon as it answers, and return the firmware
+    version it announces (for example `MicroPython v1.9.2-34-gd64154c73 on 2017-09-01`)."""
+    deadline = time.monotonic() + timeout
+    last_error: BridgeError | None = None
+    while time.monotonic() < deadline:
+        try:
+            board = Board.connect(address)
+        except DeviceBusy:
+            raise  # waiting will not free a port another program holds
+        except BridgeError as error:
+            last_error = error
+            time.sleep(0.5)
+            continue
+        try:
+            return board.profile.firmware if board.profile else ""
+        finally:
+            board.close()
+    raise DeviceNotResponding(
+        _(
+            "The micro:bit did not answer within {seconds} s after flashing. Unplug it, plug it "
+            "in again, then check with: tne devices"
+        ).format(seconds=round(timeout)),
+        detail=str(last_error.detail or last_error) if last_error else "",
+    )

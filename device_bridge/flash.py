@@ -25,8 +25,7 @@ from typing import Literal
 
 from tne.i18n import _
 
-from .address import DeviceAddress
-from .errors import BridgeError, DeviceBusy, DeviceNotResponding, FlashError, UsageError
+from .errors import FlashError, UsageError
 
 Version = Literal["v1", "v2"]
 Progress = Callable[[int, int], None]
@@ -377,32 +376,3 @@ def _wait_for_verdict(folder: Path, stale: str | None, settle: float) -> str | N
         if time.monotonic() >= deadline:
             return None
         time.sleep(0.1)
-
-
-def wait_for_firmware(address: str | DeviceAddress, timeout: float = 30.0) -> str:
-    """After a flash the board reboots: connect as soon as it answers, and return the firmware
-    version it announces (for example `MicroPython v1.9.2-34-gd64154c73 on 2017-09-01`)."""
-    from .board import Board  # the board service sits above flashing in the layers
-
-    deadline = time.monotonic() + timeout
-    last_error: BridgeError | None = None
-    while time.monotonic() < deadline:
-        try:
-            board = Board.connect(address)
-        except DeviceBusy:
-            raise  # waiting will not free a port another program holds
-        except BridgeError as error:
-            last_error = error
-            time.sleep(0.5)
-            continue
-        try:
-            return board.profile.firmware if board.profile else ""
-        finally:
-            board.close()
-    raise DeviceNotResponding(
-        _(
-            "The micro:bit did not answer within {seconds} s after flashing. Unplug it, plug it "
-            "in again, then check with: tne devices"
-        ).format(seconds=round(timeout)),
-        detail=str(last_error.detail or last_error) if last_error else "",
-    )

@@ -18,15 +18,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from tne.i18n import _
 
 from .errors import BoardError, BoardFileError, BridgeError, PartialFileError, UsageError
-from .protocol import Pacing
-
-if TYPE_CHECKING:
-    from .board import Board
+from .profiles import BoardProfile
+from .protocol import Pacing, RawRepl, RunResult, board_error
 
 JOURNAL = ".tne-put"
 TEMP_SUFFIX = ".tne-part"
@@ -61,10 +59,6 @@ class FileInfo:
     name: str
     size: int
     is_dir: bool = False
-
-
-def _lit(text: str) -> str:
-    return repr(text)
 
 
 def encode_chunks(data: bytes, size: int = LITERAL_SIZE, base64: bool = False) -> list[str]:
@@ -144,10 +138,26 @@ def deflate_chunks(data: bytes, size: int) -> list[tuple[str, int]]:
     return pieces
 
 
+class FileHost(Protocol):
+    """What `BoardFS` needs of a board. `board.Board` is the one there is, and it builds its
+    `fs` from itself: declaring the need here keeps files below the board in the module graph."""
+
+    profile: BoardProfile | None
+    repl: RawRepl
+
+    def run(self, code: str | bytes, timeout: float | None, on_stdout: Any = None) -> RunResult:
+        """Run code, streaming its stdout."""
+        ...
+
+    def exec(self, code: str | bytes, timeout: float | None) -> RunResult:
+        """Run code; a board-side exception raises `BoardError`."""
+        ...
+
+
 class BoardFS:
     """`ls`, `size`, `get`, `put`, `rm` for one connected board."""
 
-    def __init__(self, board: Board) -> None:
+    def __init__(self, board: FileHost) -> None:
         self.board = board
         self._checked_journal = False
         self.retries = 0  # puts done again after bytes were lost on the way
@@ -285,8 +295,6 @@ class BoardFS:
         except BoardError as error:
             raise self._file_error(error, name) from error
         if result.stderr:
-            from .board import board_error
-
             raise self._file_error(board_error(result), name)
         on_stdout(b"\n")
         if len(received) != total:

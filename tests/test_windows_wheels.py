@@ -49,11 +49,24 @@ def python_version() -> str:
 def test_the_engine_dependencies_have_windows_wheels(tmp_path: Path) -> None:
     report = tmp_path / "report.json"
     command = [
-        sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--no-deps",
-        "--report", str(report), "--target", str(tmp_path / "never-written"),
-        "--platform", "win_amd64", "--only-binary=:all:",
-        "--python-version", python_version(), *pinned(ENGINE),
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--dry-run",
+        "--quiet",
+        "--no-deps",
+        "--report",
+        str(report),
+        "--target",
+        str(tmp_path / "never-written"),
+        "--platform",
+        "win_amd64",
+        "--only-binary=:all:",
+        "--python-version",
+        python_version(),
+        *pinned(ENGINE),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     if done.returncode != 0 and UNREACHABLE.search(done.stderr):
         skip_or_fail("needs the package index (PyPI) to ask for Windows wheels")

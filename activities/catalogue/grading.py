@@ -28,7 +28,6 @@ GRADING_KERNEL = "tne-microbit-sim"
 #: Seconds a cell may run under autograde before it is interrupted (an endless program loop:
 #: its checks run it again on their own board, with a cap on simulated time).
 CELL_TIMEOUT = 15
-STUDENT_SOLUTION = "corrige"
 
 
 class GradingError(RuntimeError):

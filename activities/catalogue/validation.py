@@ -110,7 +110,7 @@ def _notebook_problems(activity: Activity) -> list[str]:
                 problems.append(
                     _(
                         "Cell {id}: a solution cell needs ### BEGIN SOLUTION and ### END SOLUTION."
-                    ).format(id=grade_id)  # fmt: skip
+                    ).format(id=grade_id)
                 )
         if grading.get("grade") and grading.get("solution"):
             by_hand.add(grade_id)

@@ -25,9 +25,10 @@ def generate_feedback(course: Course, activity_id: str) -> list[Path]:
 
     activity = find_activity(activity_id)
     graded = [
-        s for s in submitted_students(course, activity.id)
+        s
+        for s in submitted_students(course, activity.id)
         if course.folder("autograded", s, activity.id).is_dir()
-    ]  # fmt: skip
+    ]
     if not graded:
         raise ClassroomError(
             _("No graded submission of {id}: run tne class grade {id} first.").format(

@@ -218,9 +218,10 @@ def tampering(course: Course, activity_id: str, student_id: str) -> list[str]:
             )
         )
     edited = sorted(
-        grade_id for grade_id in set(released) & set(handed_in)
+        grade_id
+        for grade_id in set(released) & set(handed_in)
         if released[grade_id].strip() != handed_in[grade_id].strip()
-    )  # fmt: skip
+    )
     if edited:
         problems.append(
             _("test cells were changed ({cells}): the originals were used to grade.").format(

@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from activities.registry.errors import RegistryError
+from activities.registry.french import plain
 from activities.registry.importing.reading import read_table
-from activities.registry.inputs import plain
 from tne.i18n import _
 
 from .course import Course, gradebook

@@ -67,32 +67,7 @@ def print_activity(
         (f"{activity.id}-aide-memoire.pdf", _("memo"), memo_pdf(activity)),
     ]
     if uses_robot(activity):
-        world = _world(activity)
-        plan = layout(world, paper)
-        say(
-            _(
-                "Mat « {title} »: {width} × {height} cm at actual size, {sheets} sheets "
-                "{paper} ({rows} rows of {columns}) and an assembly plan."
-            ).format(
-                title=french_text(world.title),
-                width=number(world.width),
-                height=number(world.height),
-                sheets=plan.rows * plan.columns,
-                paper=paper,
-                rows=plan.rows,
-                columns=plan.columns,
-            )
-        )
-        if is_bare(world):
-            say(
-                _(
-                    "This world has no line, wall or obstacle: instead of printing it, you can "
-                    "also mark out {width} × {height} cm with tape. {start}"
-                ).format(
-                    width=number(world.width), height=number(world.height), start=start_text(world)
-                )
-            )
-        made.append((f"{activity.id}-tapis-{paper}.pdf", _("mat"), mat_pdf(world, paper)[0]))
+        made.append(_mat(activity, paper, say))
     written = _write_all(folder, [(name, pdf.data) for name, _what, pdf in made])
     printed = [
         Printed(path, what, pdf.pages)
@@ -107,6 +82,37 @@ def print_activity(
             ).format(path=item.path, what=item.what, pages=item.pages)
         )
     return printed
+
+
+def _mat(activity: ActivityInfo, paper: str, say: Progress) -> tuple[str, str, Pdf]:
+    """A robot activity's mat at actual size, after telling how it is cut into sheets (and that
+    a bare mat can be marked out with tape instead)."""
+    world = _world(activity)
+    plan = layout(world, paper)
+    say(
+        _(
+            "Mat « {title} »: {width} × {height} cm at actual size, {sheets} sheets "
+            "{paper} ({rows} rows of {columns}) and an assembly plan."
+        ).format(
+            title=french_text(world.title),
+            width=number(world.width),
+            height=number(world.height),
+            sheets=plan.rows * plan.columns,
+            paper=paper,
+            rows=plan.rows,
+            columns=plan.columns,
+        )
+    )
+    if is_bare(world):
+        say(
+            _(
+                "This world has no line, wall or obstacle: instead of printing it, you can "
+                "also mark out {width} × {height} cm with tape. {start}"
+            ).format(
+                width=number(world.width), height=number(world.height), start=start_text(world)
+            )
+        )
+    return f"{activity.id}-tapis-{paper}.pdf", _("mat"), mat_pdf(world, paper)[0]
 
 
 def _world(activity: ActivityInfo) -> World:

@@ -8,19 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
 from tne.i18n import _
 
 from .errors import RegistryError
-
-
-def plain(text: str) -> str:
-    """How headers and labels are compared: case, accents, dashes and spacing do not matter."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[_\-]+", " ", bare).casefold().split())
-
+from .french import day as parse_day
 
 _INITIALS = re.compile(r"^[A-ZÀ-Ý](?:[.\- ]?[A-ZÀ-Ý]){0,3}\.?$")
 
@@ -59,9 +51,6 @@ MAX_GROUP_SIZE = 100
 
 def day(value: str) -> dt.date:
     """A day written JJ/MM/AAAA (as French people and exports write it) or AAAA-MM-JJ."""
-    # The import's parser knows both forms; imported here, as the import package needs us.
-    from .importing.french import day as parse_day
-
     if not value.strip():
         raise RegistryError(_("The date is empty: write it like 15/03/2026 or 2026-03-15."))
     found = parse_day(value)

@@ -12,7 +12,7 @@ import re
 from tne.i18n import _
 
 from .errors import RegistryError
-from .inputs import plain
+from .french import plain
 
 OTHER = "autre"
 
@@ -93,8 +93,3 @@ def equipment_kind(text: str) -> tuple[str, str | None]:
             )
         )
     return OTHER, cleaned
-
-
-def known_kinds_text() -> str:
-    """The known kinds for a help text or a message."""
-    return ", ".join(label(code) for code in KNOWN) + ", " + _("other") + " (autre:…)"

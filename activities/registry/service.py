@@ -25,6 +25,7 @@ from . import exchange, exchange_store, inputs, migrate
 from .corrections import Corrections, active, device_counts
 from .database import make_engine, resolve_url, shown_url, sqlite_path, writer
 from .errors import DatabaseUnavailable, RegistryError
+from .french import plain
 from .link import MachineLink, read_link, remove_link, save_link
 from .models import (
     DOSSIER_STATES,
@@ -245,11 +246,7 @@ class Registry(Corrections):
                 )
             if not force:
                 same = next(
-                    (
-                        p
-                        for p in active(school.projects)
-                        if inputs.plain(p.title) == inputs.plain(project.title)
-                    ),
+                    (p for p in active(school.projects) if plain(p.title) == plain(project.title)),
                     None,
                 )
                 if same is not None:
@@ -326,11 +323,7 @@ class Registry(Corrections):
                 session.flush()
                 return GroupView.of(same)
             like = same or next(
-                (
-                    g
-                    for g in active(project.groups)
-                    if inputs.plain(g.name) == inputs.plain(name) and not force
-                ),
+                (g for g in active(project.groups) if plain(g.name) == plain(name) and not force),
                 None,
             )
             if like is not None:

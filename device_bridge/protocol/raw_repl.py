@@ -31,7 +31,7 @@ from enum import Enum
 
 from tne.i18n import _, number
 
-from ..errors import DeviceNotResponding, ExecTimeout
+from ..errors import BoardError, DeviceNotResponding, ExecTimeout
 from ..transports.base import Transport
 
 CTRL_A, CTRL_B, CTRL_C, CTRL_D, CTRL_E = b"\x01", b"\x02", b"\x03", b"\x04", b"\x05"
@@ -66,6 +66,18 @@ PACINGS: dict[str, Pacing] = {
 class RunResult:
     stdout: bytes
     stderr: bytes
+
+
+def board_error(result: RunResult) -> BoardError:
+    """The error a run that wrote a traceback raises: its last line for people, the whole
+    traceback and what was printed before it for logs."""
+    traceback = result.stderr.decode("utf-8", "replace").replace("\r\n", "\n")
+    last = traceback.strip().splitlines()[-1] if traceback.strip() else ""
+    return BoardError(
+        _("The program raised an error on the board: {error}").format(error=last),
+        traceback=traceback,
+        stdout=result.stdout,
+    )
 
 
 class Phase(str, Enum):

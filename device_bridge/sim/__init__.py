@@ -7,6 +7,7 @@ engine: pupils' code in MicroPython for WebAssembly, reaching the simulated hard
 short list of named host calls), `microbit` and the peripheral modules (the simulated hardware,
 on the host), `vfs` (the board's flash file system), `clock` (simulated time).
 
-`runner`, `sandbox` and `guard` are the former engine (pupils' code in this CPython), kept only
-to be measured against the sealed one; CPython cannot be sandboxed from inside itself.
+`runner`, `sandbox` and `guard` are the unsealed CPython engine (pupils' code in this CPython),
+there only to be measured against the sealed one; CPython cannot be sandboxed from inside
+itself.
 """

@@ -25,7 +25,7 @@ from .wasm.board import CPU_FUEL_PER_S, WasmEngine, WorkClock
 from .wasm.stdin import SerialInput
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m device_bridge.sim")
     parser.add_argument("--firmware", choices=sorted(FIRMWARES), default="v2")
     parser.add_argument("--robot", default="", help="robot name (robots.ROBOTS), or none")
@@ -48,10 +48,40 @@ def main(argv: list[str] | None = None) -> int:
         "--engine",
         choices=("wasm", "cpython"),
         default="wasm",
-        help="wasm: pupil code sealed in MicroPython for WebAssembly; cpython: the former "
-        "engine, for comparison only",
+        help="wasm: pupil code sealed in MicroPython for WebAssembly; cpython: in this "
+        "process's CPython, unsealed, for comparison only",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _engine(
+    args: argparse.Namespace, state: BoardState, hardware: Hardware, pacer: Pacer
+) -> WasmEngine | CPythonEngine:
+    """The engine that runs pupils' code, with its limits and duration cap. Its output goes to
+    `state.stdout`, which `main` sets before anything runs."""
+    if args.engine == "wasm":
+        engine = WasmEngine(
+            state.firmware,
+            state.seed,
+            state.clock,
+            state.vfs,
+            hardware,
+            lambda text: state.stdout.write(text),
+        )
+        engine.limits.wall_s = args.wall_limit
+        engine.limits.cpu_fuel = int(args.cpu_limit * CPU_FUEL_PER_S)
+        if args.duration > 0:
+            engine.cap = cap_duration(state, None, args.duration)
+        return engine
+    runner = Runner(state.clock, state.firmware)
+    Watchdog(runner, args.cpu_limit, args.wall_limit, on_stop=pacer.wake).start()
+    if args.duration > 0:
+        cap_duration(state, runner, args.duration)
+    return CPythonEngine(state, runner)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     try:
         scripted = load_inputs(args.inputs) if args.inputs else []
     except InputsError as error:
@@ -78,28 +108,14 @@ def main(argv: list[str] | None = None) -> int:
     schedule(hardware, scripted)
     if args.robot:
         equip(state, args.robot, args.world, args.noise)
-    engine: WasmEngine | CPythonEngine
-    if sealed:
-        engine = WasmEngine(
-            state.firmware, state.seed, clock, state.vfs, hardware, lambda text: out.write(text)
-        )
-        engine.limits.wall_s = args.wall_limit
-        engine.limits.cpu_fuel = int(args.cpu_limit * CPU_FUEL_PER_S)
-        if args.duration > 0:
-            engine.cap = cap_duration(state, None, args.duration)
-    else:
-        runner = Runner(state.clock, state.firmware)
-        Watchdog(runner, args.cpu_limit, args.wall_limit, on_stop=pacer.wake).start()
-        if args.duration > 0:
-            cap_duration(state, runner, args.duration)
-        engine = CPythonEngine(state, runner)
+    engine = _engine(args, state, hardware, pacer)
 
     def interrupt() -> None:
         engine.request_interrupt()
         pacer.wake()
 
     console = Console(infile, outfile, interrupting=lambda: engine.running, on_interrupt=interrupt)
-    out = state.stdout = TextOut(console, channel)
+    state.stdout = TextOut(console, channel)
     if isinstance(engine, WasmEngine):
         engine.serial_input = SerialInput(console)
     if not sealed:

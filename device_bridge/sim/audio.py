@@ -65,56 +65,75 @@ class AudioFrame:
         self._samples[:] = other._samples
 
 
-def make_audio(
-    clock: SimClock, hardware: Hardware, env: Environment, checkpoint: Callable[[], None]
-) -> types.ModuleType:
-    def tell(pin: str, frames: int, started: float) -> None:
-        channel = hardware.channel
+class Player:
+    """`audio.play` and its helpers on one board's clock, hardware and background activities."""
+
+    def __init__(
+        self,
+        clock: SimClock,
+        hardware: Hardware,
+        env: Environment,
+        checkpoint: Callable[[], None],
+    ) -> None:
+        self._clock = clock
+        self._hardware = hardware
+        self._env = env
+        self._checkpoint = checkpoint
+
+    def _tell(self, pin: str, frames: int, started: float) -> None:
+        channel = self._hardware.channel
         if channel.enabled:
             duration = round(frames * FRAME_MS, 3)
             channel.emit("audio", t=round(started, 3), pin=pin, frames=frames, duration=duration)
 
-    def frames_of(source: Iterable[object]) -> Iterator[AudioFrame]:
+    @staticmethod
+    def _frames_of(source: Iterable[object]) -> Iterator[AudioFrame]:
         for frame in source:
             if not isinstance(frame, AudioFrame):
                 raise TypeError("not an AudioFrame")
             yield frame
 
     def play(
-        source: Iterable[object], wait: bool = True, pin: object = None, return_pin: object = None
+        self,
+        source: Iterable[object],
+        wait: bool = True,
+        pin: object = None,
+        return_pin: object = None,
     ) -> None:
         name = getattr(pin, "name", None) or "pin0"
-        env.stop(ACTIVITY)
-        started, count = clock.now_ms, 0
+        self._env.stop(ACTIVITY)
+        started, count = self._clock.now_ms, 0
         if isinstance(source, MicroBitSound):
-            play_sound(source, name, wait)
+            self._play_sound(source, name, wait)
             return
         if wait:
             try:
-                for _frame in frames_of(source):
-                    checkpoint()  # Ctrl-C stops an endless source
+                for _frame in self._frames_of(source):
+                    self._checkpoint()  # Ctrl-C stops an endless source
                     count += 1
-                    clock.advance(FRAME_MS)
-                    hardware.sync()
+                    self._clock.advance(FRAME_MS)
+                    self._hardware.sync()
             finally:
-                tell(name, count, started)
+                self._tell(name, count, started)
             return
-        env.start(ACTIVITY, scheduled(name, frames_of(iter(source))))
+        self._env.start(ACTIVITY, self._scheduled(name, self._frames_of(iter(source))))
 
-    def play_sound(sound: MicroBitSound, pin: str, wait: bool) -> None:
-        started = clock.now_ms
-        channel = hardware.channel
+    def _play_sound(self, sound: MicroBitSound, pin: str, wait: bool) -> None:
+        started = self._clock.now_ms
+        channel = self._hardware.channel
         if channel.enabled:
             channel.emit("audio", pin=pin, sound=sound.name, frames=0, duration=SOUND_MS)
         if wait:
-            checkpoint()
-            clock.advance(SOUND_MS)
-            hardware.sync()
+            self._checkpoint()
+            self._clock.advance(SOUND_MS)
+            self._hardware.sync()
         else:
-            env.start(ACTIVITY, iter([(started + SOUND_MS, lambda: None)]))
+            self._env.start(ACTIVITY, iter([(started + SOUND_MS, lambda: None)]))
 
-    def scheduled(pin: str, frames: Iterator[AudioFrame]) -> Iterator[tuple[float, Callable]]:
-        started = at = clock.now_ms
+    def _scheduled(
+        self, pin: str, frames: Iterator[AudioFrame]
+    ) -> Iterator[tuple[float, Callable]]:
+        started = at = self._clock.now_ms
         count = 0
         for _frame in frames:
             count += 1
@@ -122,26 +141,38 @@ def make_audio(
             yield at, lambda: None
             if count > 1_000_000:
                 break
-        yield at, lambda: tell(pin, count, started)
+        yield at, lambda: self._tell(pin, count, started)
 
-    def play_frames(count: object, wait: bool = True, pin: object = None) -> None:
+    def play_frames(self, count: object, wait: bool = True, pin: object = None) -> None:
         """`play` for the sealed engine's guest, which keeps its frames and checked them: only
         how many there are matters here (repeated, never copied: the count is the guest's)."""
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise TypeError("not an AudioFrame")
-        play(itertools.repeat(AudioFrame(), count), bool(wait), pin)
+        self.play(itertools.repeat(AudioFrame(), count), bool(wait), pin)
 
-    def play_named(name: object, wait: bool = True, pin: object = None) -> None:
+    def play_named(self, name: object, wait: bool = True, pin: object = None) -> None:
         """`play(Sound.NAME)` for the sealed engine's guest, which names the sound."""
         if not isinstance(name, str) or name.upper() not in SOUNDS:
             raise TypeError("not an AudioFrame")
-        play(MicroBitSound(name.lower()), bool(wait), pin)
+        self.play(MicroBitSound(name.lower()), bool(wait), pin)
 
+    def stop(self) -> None:
+        self._env.stop(ACTIVITY)
+
+    def is_playing(self) -> bool:
+        self._hardware.sync()
+        return self._env.running(ACTIVITY)
+
+
+def make_audio(
+    clock: SimClock, hardware: Hardware, env: Environment, checkpoint: Callable[[], None]
+) -> types.ModuleType:
+    player = Player(clock, hardware, env, checkpoint)
     module = types.ModuleType("audio")
-    module.play_frames = play_frames  # type: ignore[attr-defined]
-    module.play_named = play_named  # type: ignore[attr-defined]
+    module.play_frames = player.play_frames  # type: ignore[attr-defined]
+    module.play_named = player.play_named  # type: ignore[attr-defined]
     module.AudioFrame = AudioFrame  # type: ignore[attr-defined]
-    module.play = play  # type: ignore[attr-defined]
-    module.stop = lambda: env.stop(ACTIVITY)  # type: ignore[attr-defined]
-    module.is_playing = lambda: (hardware.sync(), env.running(ACTIVITY))[1]  # type: ignore[attr-defined]
+    module.play = player.play  # type: ignore[attr-defined]
+    module.stop = player.stop  # type: ignore[attr-defined]
+    module.is_playing = player.is_playing  # type: ignore[attr-defined]
     return module

@@ -139,8 +139,14 @@ class Watchdog:
         """End the child if this thread cannot run again before the budget left is spent
         (code stuck in C holds the interpreter's lock: see the module's docstring)."""
         left = [limit - used for limit, used in ((self.cpu_s, cpu_used), (self.wall_s, wall_used))]
-        budget = min((value for value, limit in zip(left, (self.cpu_s, self.wall_s), strict=True)
-                      if limit > 0), default=0.0)  # fmt: skip
+        budget = min(
+            (
+                value
+                for value, limit in zip(left, (self.cpu_s, self.wall_s), strict=True)
+                if limit > 0
+            ),
+            default=0.0,
+        )
         faulthandler.dump_traceback_later(max(budget, 0.0) + GRACE_S, exit=True)
 
     def _watch(self) -> None:

@@ -20,8 +20,14 @@ from .melodies import MELODIES
 
 #: Hz of the notes of octave 4 (A4 = 440 Hz, equal temperament).
 OCTAVE_4 = {
-    "c": 261.63, "d": 293.66, "e": 329.63, "f": 349.23, "g": 392.00, "a": 440.00, "b": 493.88,
-}  # fmt: skip
+    "c": 261.63,
+    "d": 293.66,
+    "e": 329.63,
+    "f": 349.23,
+    "g": 392.00,
+    "a": 440.00,
+    "b": 493.88,
+}
 ACTIVITY = "music"
 
 

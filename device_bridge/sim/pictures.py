@@ -13,6 +13,7 @@ Coordinates are the world's (cm, y downwards), drawn at `SCALE` pixels per cm.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from xml.sax.saxutils import escape
 
 from tne.i18n import _, ngettext, number
@@ -20,6 +21,8 @@ from tne.i18n import _, ngettext, number
 from .robots.maqueen import MaqueenSpec
 from .trace import Pose, Trace, pixels_of
 from .world import World
+
+Point = tuple[float, float]
 
 #: Pixels per cm.
 SCALE = 4.0
@@ -419,16 +422,36 @@ def world_png(world: World, trace: Trace | None = None, width_px: int = 800) -> 
 def _raster_frames(world: World, trace: Trace | None, width_px: int, instants: list) -> list:
     """The world drawn with Pillow, then one picture per instant (simulated ms) with the path
     up to it; an instant of None gives the world alone."""
-    from PIL import Image as PILImage
-    from PIL import ImageDraw
-
     poses = trace.poses() if trace is not None else []
     scale = width_px / world.width
     top = 28  # the title band
     size = (width_px, round(world.height * scale) + top)
 
-    def at(x: float, y: float) -> tuple[float, float]:
+    def at(x: float, y: float) -> Point:
         return (x * scale, top + y * scale)
+
+    base = _raster_world(world, size, scale, at)
+    if len(poses) < 2:
+        return [base]
+    collisions = trace.collisions() if trace is not None else []
+    radius = MaqueenSpec().body_radius_cm * scale
+    frames, index = [], 0
+    for now in instants:
+        if now is None:
+            frames.append(base.copy())
+            continue
+        while index + 1 < len(poses) and poses[index + 1].t <= now:
+            index += 1
+        frames.append(_raster_path(base, poses[: index + 1], collisions, now, at, radius))
+    return frames
+
+
+def _raster_world(
+    world: World, size: tuple[int, int], scale: float, at: Callable[[float, float], Point]
+):
+    """The mat, its tracks, walls and obstacles, and the title, as a Pillow image."""
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
 
     base = PILImage.new("RGB", size, "#fafafa")
     draw = ImageDraw.Draw(base)
@@ -460,33 +483,36 @@ def _raster_frames(world: World, trace: Trace | None, width_px: int, instants: l
                 fill=obstacle.colour,
             )
     draw.text((6, 6), _("World: {title}").format(title=world.title), fill="#222", font=_font(14))
-    if len(poses) < 2:
-        return [base]
-    collisions = trace.collisions() if trace is not None else []
-    spec = MaqueenSpec()
-    frames, index = [], 0
-    for now in instants:
-        if now is None:
-            frames.append(base.copy())
-            continue
-        while index + 1 < len(poses) and poses[index + 1].t <= now:
-            index += 1
-        frame = base.copy()
-        pen = ImageDraw.Draw(frame)
-        path = [at(p.x, p.y) for p in poses[: index + 1]]
-        if len(path) > 1:
-            pen.line(path, fill=PATH_COLOUR, width=2, joint="curve")
-        sx, sy = at(poses[0].x, poses[0].y)
-        pen.ellipse([sx - 4, sy - 4, sx + 4, sy + 4], fill=START_COLOUR)
-        for event in collisions:
-            if event["t"] <= now:
-                cx, cy = at(event["x"], event["y"])
-                pen.line([cx - 5, cy - 5, cx + 5, cy + 5], fill=COLLISION_COLOUR, width=3)
-                pen.line([cx - 5, cy + 5, cx + 5, cy - 5], fill=COLLISION_COLOUR, width=3)
-        pose = poses[index]
-        _robot_shape(pen, at(pose.x, pose.y), pose.heading, spec.body_radius_cm * scale)
-        frames.append(frame)
-    return frames
+    return base
+
+
+def _raster_path(
+    base,
+    poses: list,
+    collisions: list,
+    now: float,
+    at: Callable[[float, float], Point],
+    radius: float,
+):
+    """A copy of `base` with the path so far (`poses`), the start, the collisions up to `now`
+    and the robot where it last was."""
+    from PIL import ImageDraw
+
+    frame = base.copy()
+    pen = ImageDraw.Draw(frame)
+    path = [at(p.x, p.y) for p in poses]
+    if len(path) > 1:
+        pen.line(path, fill=PATH_COLOUR, width=2, joint="curve")
+    sx, sy = at(poses[0].x, poses[0].y)
+    pen.ellipse([sx - 4, sy - 4, sx + 4, sy + 4], fill=START_COLOUR)
+    for event in collisions:
+        if event["t"] <= now:
+            cx, cy = at(event["x"], event["y"])
+            pen.line([cx - 5, cy - 5, cx + 5, cy + 5], fill=COLLISION_COLOUR, width=3)
+            pen.line([cx - 5, cy + 5, cx + 5, cy - 5], fill=COLLISION_COLOUR, width=3)
+    pose = poses[-1]
+    _robot_shape(pen, at(pose.x, pose.y), pose.heading, radius)
+    return frame
 
 
 def _robot_shape(pen, centre: tuple[float, float], heading: float, radius: float) -> None:

@@ -275,8 +275,8 @@ class Sandbox:
 
 
 class CPythonEngine:
-    """The former engine, pupil code in this CPython behind `guard.py` (not a boundary): kept
-    only to be measured side by side with the sealed one (`--engine cpython`), until it goes."""
+    """The unsealed engine, pupil code in this CPython behind `guard.py` (not a boundary): there
+    only to be measured side by side with the sealed one (`--engine cpython`)."""
 
     def __init__(self, state: BoardState, runner) -> None:  # runner.Runner
         self.state = state

@@ -24,8 +24,17 @@ class MicroBitUART:
     def __init__(self, stdout: object) -> None:
         self._stdout = stdout
 
-    def init(self, baudrate: int = 9600, bits: int = 8, parity: object = None, stop: int = 1,
-             *, pins: object = None, tx: object = None, rx: object = None) -> None:  # fmt: skip
+    def init(
+        self,
+        baudrate: int = 9600,
+        bits: int = 8,
+        parity: object = None,
+        stop: int = 1,
+        *,
+        pins: object = None,
+        tx: object = None,
+        rx: object = None,
+    ) -> None:
         pass
 
     def any(self) -> bool:
@@ -48,8 +57,15 @@ class MicroBitUART:
 
 
 class MicroBitSPI:
-    def init(self, baudrate: int = 1_000_000, bits: int = 8, mode: int = 0,
-             sclk: object = None, mosi: object = None, miso: object = None) -> None:  # fmt: skip
+    def init(
+        self,
+        baudrate: int = 1_000_000,
+        bits: int = 8,
+        mode: int = 0,
+        sclk: object = None,
+        mosi: object = None,
+        miso: object = None,
+    ) -> None:
         pass
 
     def write(self, buf: object) -> None:

@@ -289,22 +289,7 @@ def load_world(name_or_path: str | None = None) -> World:
 
 def parse_world(text: str, source: str = "<world>", name: str = "world") -> World:
     """A `World` from TOML text, or `WorldError` naming the line or the field at fault."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        where = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
-        detail = str(error)[: where.start()].strip() if where else str(error)
-        raise WorldError(
-            _(
-                "The world file '{source}' is not valid TOML, line {line}, column {column}: "
-                "{error} (the parser's words)."
-            ).format(
-                source=source,
-                line=where[1] if where else "?",
-                column=where[2] if where else "?",
-                error=detail,
-            )
-        ) from error
+    data = _toml(text, source)
     reader = _Reader(source)
     reader.known(data, "", ("name", "title", "mat", "start", "track", "wall", "obstacle"))
     mat = reader.table(data, "mat", required=True)
@@ -326,16 +311,7 @@ def parse_world(text: str, source: str = "<world>", name: str = "world") -> Worl
     for index, item in enumerate(reader.array(data, "wall"), 1):
         where = f"wall[{index}]"
         reader.known(item, f"{where}.", ("from", "to", "thickness", "colour"))
-        walls.append(
-            Wall(
-                start=reader.point(item, "from", f"{where}.from"),
-                end=reader.point(item, "to", f"{where}.to"),
-                thickness=reader.number(
-                    item, "thickness", f"{where}.thickness", default=1.0, positive=True
-                ),
-                colour=reader.text(item, "colour", f"{where}.colour", default="#555555"),
-            )
-        )
+        walls.append(_wall(reader, item, where))
     for index, item in enumerate(reader.array(data, "obstacle"), 1):
         reader.known(item, f"obstacle[{index}].", ("rectangle", "circle", "colour"))
         obstacles.append(_obstacle(reader, item, f"obstacle[{index}]"))
@@ -351,6 +327,37 @@ def parse_world(text: str, source: str = "<world>", name: str = "world") -> Worl
         walls=walls,
         obstacles=obstacles,
         source=source,
+    )
+
+
+def _toml(text: str, source: str) -> dict:
+    """The TOML of a world file, or `WorldError` with the line and column at fault."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+        detail = str(error)[: where.start()].strip() if where else str(error)
+        raise WorldError(
+            _(
+                "The world file '{source}' is not valid TOML, line {line}, column {column}: "
+                "{error} (the parser's words)."
+            ).format(
+                source=source,
+                line=where[1] if where else "?",
+                column=where[2] if where else "?",
+                error=detail,
+            )
+        ) from error
+
+
+def _wall(reader: _Reader, item: dict, where: str) -> Wall:
+    return Wall(
+        start=reader.point(item, "from", f"{where}.from"),
+        end=reader.point(item, "to", f"{where}.to"),
+        thickness=reader.number(
+            item, "thickness", f"{where}.thickness", default=1.0, positive=True
+        ),
+        colour=reader.text(item, "colour", f"{where}.colour", default="#555555"),
     )
 
 

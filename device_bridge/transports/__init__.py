@@ -21,13 +21,9 @@ def open_transport(address: DeviceAddress) -> Transport:
 
         transport = SimTransport(firmware=address.firmware, robot=address.target)
     else:
-        from tne.i18n import _
-
-        from ..errors import UsageError
-
-        raise UsageError(
-            _("Device addresses of kind '{kind}' are not supported yet.").format(kind=address.kind)
-        )
+        # `auto`, `all` and `label:` name boards that discovery finds (`resolve_address`), which
+        # every caller does first: reaching here is a bug in the caller, not a person's input.
+        raise ValueError(f"open_transport needs a resolved address, not {address}")
     transport.open()
     return transport
 

@@ -78,11 +78,6 @@ class Transport(ABC):
         """The simulator's controls, for a simulated board only."""
         return None
 
-    def discard_input(self) -> None:
-        """Drop what the board sent before we listened (garbage, an old program's output)."""
-        while self.read(0):
-            pass
-
     def __enter__(self) -> Transport:
         return self
 

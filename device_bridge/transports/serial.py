@@ -14,6 +14,7 @@ from types import ModuleType
 from tne.i18n import _
 
 from ..errors import DeviceBusy, DeviceUnreachable, LinkLost
+from ..holders import looks_busy, port_holder
 from .base import Transport
 
 BAUDRATE = 115200
@@ -31,14 +32,6 @@ def _errors() -> tuple[type[BaseException], ...]:
     return (pyserial().SerialException, OSError)
 
 
-def looks_busy(error: Exception) -> bool:
-    text = str(error).lower()
-    return any(
-        hint in text
-        for hint in ("exclusively lock", "resource busy", "access is denied", "permissionerror(13")
-    )
-
-
 class SerialTransport(Transport):
     def __init__(self, port: str, baudrate: int = BAUDRATE) -> None:
         self.port = port
@@ -52,8 +45,6 @@ class SerialTransport(Transport):
         if "://" not in self.port:
             # Programs that open ports without a lock (Thonny, Mu...) are found by the OS's own
             # account of open files; two programs on one board would garble each other.
-            from ..discovery import port_holder
-
             holder = port_holder(self.port)
             if holder is not None:
                 raise self._busy(holder)

@@ -76,8 +76,9 @@ class SimTransport(Transport):
         """`world` (a name or a .toml path), `noise` (0: an ideal robot) for a robot;
         `duration`: cap on simulated seconds (0: none), after which programs end cleanly.
         `inputs`: a JSON file of scripted inputs (device_bridge/sim/inputs.py)."""
-        #: "wasm" (pupils' code sealed in WebAssembly); "cpython" only for the benchmark that
-        #: compares the former engine (benchmarks/bench_sim_engine.py): nothing else offers it.
+        #: "wasm" (pupils' code sealed in WebAssembly); "cpython" (pupils' code in the child's
+        #: CPython, unsealed) only for the benchmark that compares the two
+        #: (benchmarks/bench_sim_engine.py): nothing else offers it.
         self.engine = engine
         self.firmware = firmware or "v2"
         self.robot = robot
@@ -103,15 +104,27 @@ class SimTransport(Transport):
         self._sync_ids = itertools.count(1)
 
     def command(self, channel_port: int = 0) -> list[str]:
-        return [
-            sys.executable, "-u", "-m", "device_bridge.sim",
-            "--firmware", self.firmware, "--robot", self.robot, "--seed", str(self.seed),
-            "--channel", str(channel_port),
-        ] + (["--inputs", str(self.inputs)] if self.inputs else []) + (
-            ["--state", self._store] if self._store else []) + (
-            ["--world", self.world, "--noise", str(self.noise)] if self.robot else []
-        ) + (["--duration", str(self.duration)] if self.duration else []) + (
-            ["--engine", self.engine] if self.engine != "wasm" else [])  # fmt: skip
+        return (
+            [
+                sys.executable,
+                "-u",
+                "-m",
+                "device_bridge.sim",
+                "--firmware",
+                self.firmware,
+                "--robot",
+                self.robot,
+                "--seed",
+                str(self.seed),
+                "--channel",
+                str(channel_port),
+            ]
+            + (["--inputs", str(self.inputs)] if self.inputs else [])
+            + (["--state", self._store] if self._store else [])
+            + (["--world", self.world, "--noise", str(self.noise)] if self.robot else [])
+            + (["--duration", str(self.duration)] if self.duration else [])
+            + (["--engine", self.engine] if self.engine != "wasm" else [])
+        )
 
     def open(self) -> None:
         if self.robot and self.robot not in ROBOTS:

@@ -106,8 +106,13 @@ def led_logo(size: int) -> bytes:
             cx, cy = x - gx * cell - cell / 2 + 0.5, y - gy * cell - cell / 2 + 0.5
             lit = heart[gy][gx] == "1"
             inside = cx * cx + cy * cy <= (cell * 0.35) ** 2
-            row += bytes((230, 30, 30, 255) if inside and lit else (60, 20, 20, 255) if inside
-                         else (20, 20, 20, 255))  # fmt: skip
+            row += bytes(
+                (230, 30, 30, 255)
+                if inside and lit
+                else (60, 20, 20, 255)
+                if inside
+                else (20, 20, 20, 255)
+            )
         rows.append(bytes(row))
 
     def chunk(kind: bytes, data: bytes) -> bytes:

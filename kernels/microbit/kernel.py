@@ -110,7 +110,12 @@ class MicrobitKernel(IPythonKernel):
     implementation = "tne-microbit"
     implementation_version = "0.1.0"
     banner = "micro:bit (MicroPython) — tne-robotique"
-    help_links = [{"text": "MicroPython micro:bit", "url": "https://microbit-micropython.readthedocs.io/fr/latest/"}]  # fmt: skip  # noqa: E501
+    help_links = [
+        {
+            "text": "MicroPython micro:bit",
+            "url": "https://microbit-micropython.readthedocs.io/fr/latest/",
+        }
+    ]
 
     @property
     def language_info(self) -> dict[str, Any]:  # type: ignore[override]
@@ -210,9 +215,14 @@ class MicrobitKernel(IPythonKernel):
             self._host_running = True
             try:
                 return await super().do_execute(
-                    cell.host, silent, store_history, user_expressions, allow_stdin,
-                    cell_meta=cell_meta, cell_id=cell_id,
-                )  # fmt: skip
+                    cell.host,
+                    silent,
+                    store_history,
+                    user_expressions,
+                    allow_stdin,
+                    cell_meta=cell_meta,
+                    cell_id=cell_id,
+                )
             finally:
                 self._host_running = False
         count = self.shell.execution_count
@@ -434,9 +444,17 @@ class MicrobitKernel(IPythonKernel):
             reply["cursor_end"] += offset
             return reply
         return await self._ask_board(
-            "complete", code, cursor_pos, {"status": "ok", "matches": [], "cursor_start":
-            cursor_pos, "cursor_end": cursor_pos, "metadata": {}},
-        )  # fmt: skip
+            "complete",
+            code,
+            cursor_pos,
+            {
+                "status": "ok",
+                "matches": [],
+                "cursor_start": cursor_pos,
+                "cursor_end": cursor_pos,
+                "metadata": {},
+            },
+        )
 
     async def do_inspect(  # type: ignore[override]
         self, code: str, cursor_pos: int, detail_level: int = 0, omit_sections: Any = ()
@@ -494,12 +512,11 @@ def device_kind(board: Board) -> str:
 
 
 def record_session(device_kind: str, cells: int, errors: int) -> None:
-    """A `kernel_session` usage event through the registry, when it is installed and this
-    machine is linked to a project (the registry decides; it never raises)."""
-    try:
-        from activities.registry.usage import record_event
-    except ImportError:
-        return
+    """A `kernel_session` usage event through the registry, when this machine is linked to a
+    project (the registry decides; it never raises)."""
+    # Imported here: SQLAlchemy and the registry cost a kernel's start nothing until it ends.
+    from activities.registry.usage import record_event
+
     try:
         record_event("kernel_session", device_kind=device_kind or None, cells=cells, errors=errors)
     except Exception:  # noqa: BLE001 - usage counts must never break a shutdown

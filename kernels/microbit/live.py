@@ -12,19 +12,12 @@ import importlib
 import importlib.util
 import logging
 import os
-from typing import Any, Protocol
+from typing import Any
 
 log = logging.getLogger(__name__)
 WIDGETS_MODULE = "kernels.widgets"
 #: `TNE_WIDGETS=off` starts the kernel without widgets (grading, benchmarks).
 SWITCH_VARIABLE = "TNE_WIDGETS"
-
-
-class Live(Protocol):
-    def on_connection(self, label: str | None, connected: bool) -> None: ...
-    def on_output(self, text: str, stream: str) -> None: ...
-    def on_cell_start(self) -> None: ...
-    def on_cell_end(self, ok: bool) -> None: ...
 
 
 class NoLive:

@@ -9,7 +9,6 @@ the others.
 
 from __future__ import annotations
 
-import inspect
 import os
 import shlex
 from collections.abc import Callable
@@ -251,14 +250,6 @@ def sim(context: MagicContext, args: list[str]) -> None:
 
     options, address = parse_sim_options(args)
     speed = options.pop("speed", None)
-    accepted = inspect.signature(SimTransport).parameters
-    missing = [name for name in options if name not in accepted]
-    if missing:
-        raise MagicError(
-            _("The simulator does not support {options} yet.").format(
-                options=", ".join("--" + name for name in missing)
-            )
-        )
     parsed = parse_address(address)
     if parsed.kind != "sim":
         raise usage_error("sim")

@@ -62,39 +62,60 @@ def write(tmp_path: Path, text: str, name: str = "robot-carre") -> Path:
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        (lambda t: t.replace('levels = ["5e", "4e", "3e"]', 'levels = ["CM2"]'),
-         "« levels »\u00a0: CM2 ne fait pas partie de\u00a0: 6e, 5e, 4e, 3e, seconde."),
-        (lambda t: t.replace('cycle = "4"', 'cycle = "5"'),
-         "« cycle » = « 5 » ne fait pas partie de\u00a0: 3, 4, lycee."),
-        (lambda t: t.replace("duration_minutes = 55", "duration_minutes = 0"),
-         "« duration_minutes » doit être un nombre entier de 5 à 600."),
-        (lambda t: t.replace('world = "tapis"', 'world = "lune"'),
-         "Le monde « lune » n'existe pas"),
-        (lambda t: t.replace('world = "tapis"', 'world = ""'),
-         "Une activité avec robot a besoin d'un monde"),
-        (lambda t: t.replace("qemu = true", "qemu = false"),
-         "qemu = false demande une qemu_reason parmi temperature, radio, compass, scroll, music, "
-         "light"),
-        (lambda t: t.replace('id = "robot-carre"', 'id = "Robot Carré"'),
-         "uniquement des lettres minuscules sans accent"),
-        (lambda t: t.replace('id = "robot-carre"', 'id = "robot-rond"'),
-         "L'id « robot-rond » diffère du nom du dossier « robot-carre »."),
-        (lambda t: t.replace('tne_calls = ["codage et robotique"]', 'tne_calls = ["jeux"]'),
-         "« tne_calls »\u00a0: jeux ne fait pas partie de"),
+        (
+            lambda t: t.replace('levels = ["5e", "4e", "3e"]', 'levels = ["CM2"]'),
+            "« levels »\u00a0: CM2 ne fait pas partie de\u00a0: 6e, 5e, 4e, 3e, seconde.",
+        ),
+        (
+            lambda t: t.replace('cycle = "4"', 'cycle = "5"'),
+            "« cycle » = « 5 » ne fait pas partie de\u00a0: 3, 4, lycee.",
+        ),
+        (
+            lambda t: t.replace("duration_minutes = 55", "duration_minutes = 0"),
+            "« duration_minutes » doit être un nombre entier de 5 à 600.",
+        ),
+        (
+            lambda t: t.replace('world = "tapis"', 'world = "lune"'),
+            "Le monde « lune » n'existe pas",
+        ),
+        (
+            lambda t: t.replace('world = "tapis"', 'world = ""'),
+            "Une activité avec robot a besoin d'un monde",
+        ),
+        (
+            lambda t: t.replace("qemu = true", "qemu = false"),
+            "qemu = false demande une qemu_reason parmi temperature, radio, compass, scroll, music, light",
+        ),
+        (
+            lambda t: t.replace('id = "robot-carre"', 'id = "Robot Carré"'),
+            "uniquement des lettres minuscules sans accent",
+        ),
+        (
+            lambda t: t.replace('id = "robot-carre"', 'id = "robot-rond"'),
+            "L'id « robot-rond » diffère du nom du dossier « robot-carre ».",
+        ),
+        (
+            lambda t: t.replace('tne_calls = ["codage et robotique"]', 'tne_calls = ["jeux"]'),
+            "« tne_calls »\u00a0: jeux ne fait pas partie de",
+        ),
         (lambda t: t + 'couleur = "bleu"\n', "Champ inconnu\u00a0: couleur."),
         (lambda t: t.replace("qemu = true\n", ""), "Le champ « qemu » est absent."),
-        (lambda t: t.replace('title = "Le robot dessine un carré"', "title = 3"),
-         "« title » doit être un texte non vide."),
+        (
+            lambda t: t.replace('title = "Le robot dessine un carré"', "title = 3"),
+            "« title » doit être un texte non vide.",
+        ),
         (lambda t: t.replace("qemu = true", 'qemu = "oui"'), "« qemu » doit valoir true ou false."),
         (lambda t: t + "[[", "Ce n'est pas du TOML valide"),
     ],
-)  # fmt: skip
+)
 def test_bad_metadata_is_refused_in_french_naming_the_field(tmp_path, change, problem) -> None:
     folder = write(tmp_path, change(GOOD))
     with pytest.raises(MetadataError) as error:
         load_activity(folder)
-    assert any(problem.replace("«\u00a0", "« ") in p.replace("«\u00a0", "« ").replace(
-        "\u00a0»", " »") for p in error.value.problems), error.value.problems  # fmt: skip
+    assert any(
+        problem.replace("«\u00a0", "« ") in p.replace("«\u00a0", "« ").replace("\u00a0»", " »")
+        for p in error.value.problems
+    ), error.value.problems
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:

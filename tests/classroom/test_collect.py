@@ -85,10 +85,20 @@ def test_every_bad_entry_is_listed_with_its_reason_and_the_good_ones_collected(
     tmp_path: Path, course: Course
 ) -> None:
     other = json.dumps(
-        {"cells": [{"cell_type": "code", "source": "", "metadata": {"nbgrader": {
-            "grade_id": "autre-activite", "grade": True}}, "outputs": []}],
-         "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    ).encode()  # fmt: skip
+        {
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "source": "",
+                    "metadata": {"nbgrader": {"grade_id": "autre-activite", "grade": True}},
+                    "outputs": [],
+                }
+            ],
+            "metadata": {},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+    ).encode()
     zip_path = ent_zip(
         tmp_path / "ent.zip",
         {

@@ -14,9 +14,13 @@ from activities.classroom.errors import ClassroomError
 
 def tne(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "tne.cli", *args], cwd=cwd, capture_output=True, text=True,
-        encoding="utf-8", timeout=300,
-    )  # fmt: skip
+        [sys.executable, "-m", "tne.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
 
 
 def test_init_writes_configuration_french_stubs_time_limits_and_grading_kernel(

@@ -35,9 +35,10 @@ PUPILS = {
 
 def delete_test_cell(notebook: dict) -> None:
     notebook["cells"] = [
-        c for c in notebook["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id")
-        != "test-zero"
-    ]  # fmt: skip
+        c
+        for c in notebook["cells"]
+        if c["metadata"].get("nbgrader", {}).get("grade_id") != "test-zero"
+    ]
 
 
 def edit_test_cell(notebook: dict) -> None:
@@ -47,8 +48,11 @@ def edit_test_cell(notebook: dict) -> None:
 
 
 def python_kernel(notebook: dict) -> None:
-    notebook["metadata"]["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                          "language": "python"}  # fmt: skip
+    notebook["metadata"]["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
 
 
 def no_kernel(notebook: dict) -> None:
@@ -188,9 +192,15 @@ def test_a_hostile_notebook_then_a_clean_one_on_the_same_worker(tmp_path: Path) 
             "import microbit\ndouble = lambda n: 0",
         ):
             notebook["cells"].insert(
-                2, {"cell_type": "code", "source": source, "metadata": {}, "outputs": [],
-                    "execution_count": None},
-            )  # fmt: skip
+                2,
+                {
+                    "cell_type": "code",
+                    "source": source,
+                    "metadata": {},
+                    "outputs": [],
+                    "execution_count": None,
+                },
+            )
 
     files = {
         "DUPONT_Léa_4A_double.ipynb": submission(course, hostile, extra_cells),

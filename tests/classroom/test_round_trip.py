@@ -18,9 +18,15 @@ CLASS_LIST = 'nom;prénom;classe\nMartin;Éloïse;4A\nDupont;Léa;4B\n=HYPERLINK
 
 def tne(*args: str, cwd: Path, env: dict[str, str], answer: str | None = None):
     result = subprocess.run(
-        [sys.executable, "-m", "tne.cli", "class", *args], cwd=cwd, env=env, input=answer,
-        capture_output=True, text=True, encoding="utf-8", timeout=600,
-    )  # fmt: skip
+        [sys.executable, "-m", "tne.cli", "class", *args],
+        cwd=cwd,
+        env=env,
+        input=answer,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     return result
 
@@ -36,15 +42,27 @@ def pupil_work(released: bytes, code: str) -> bytes:
 def test_the_guides_sequence_from_init_to_export(tmp_path: Path, monkeypatch) -> None:
     import os
 
-    env = dict(os.environ, TNE_ACTIVITIES_DIR=str(ACTIVITIES), TNE_LANG="fr",
-               TNE_CONFIG_DIR=str(tmp_path / "config"))  # fmt: skip
+    env = dict(
+        os.environ,
+        TNE_ACTIVITIES_DIR=str(ACTIVITIES),
+        TNE_LANG="fr",
+        TNE_CONFIG_DIR=str(tmp_path / "config"),
+    )
     env.pop("TNE_COURSE", None)
     home = tmp_path / "bureau"
     home.mkdir()
     (home / "eleves.csv").write_bytes(CLASS_LIST.encode("cp1252"))
 
-    tne("init", "techno-4e", "--dir", str(tmp_path / "cours"), "--cell-timeout", "5",
-        cwd=home, env=env)  # fmt: skip
+    tne(
+        "init",
+        "techno-4e",
+        "--dir",
+        str(tmp_path / "cours"),
+        "--cell-timeout",
+        "5",
+        cwd=home,
+        env=env,
+    )
     tne("students", "import", "eleves.csv", cwd=home, env=env)
     tne("add", "double", cwd=home, env=env)
     released = tne("release", "double", "--zip", cwd=home, env=env)
@@ -63,8 +81,9 @@ def test_the_guides_sequence_from_init_to_export(tmp_path: Path, monkeypatch) ->
 
     ent = tmp_path / "rendus-ent.zip"
     with zipfile.ZipFile(ent, "w") as archive:
-        archive.writestr("MARTIN_Éloïse_double.ipynb",
-                         pupil_work(notebook, "def double(n):\n    return n + n"))  # fmt: skip
+        archive.writestr(
+            "MARTIN_Éloïse_double.ipynb", pupil_work(notebook, "def double(n):\n    return n + n")
+        )
         archive.writestr(
             "DUPONT_Léa_double.ipynb", pupil_work(notebook, "def double(n):\n    return abs(2 * n)")
         )
@@ -96,14 +115,23 @@ def test_the_guides_sequence_from_init_to_export(tmp_path: Path, monkeypatch) ->
         rows = list(csv.reader(stream, delimiter=";"))
     assert rows[0] == ["nom", "prénom", "note/20"]
     assert sorted(rows[1:]) == sorted(
-        [["Martin", "Éloïse", "20,0"], ["Dupont", "Léa", "6,67"],
-         ["'=HYPERLINK(\"http://x\")", "Zoé", "6,67"]]
-    )  # fmt: skip
+        [
+            ["Martin", "Éloïse", "20,0"],
+            ["Dupont", "Léa", "6,67"],
+            ['\'=HYPERLINK("http://x")', "Zoé", "6,67"],
+        ]
+    )
 
     refused = subprocess.run(
-        [sys.executable, "-m", "tne.cli", "class", "purge"], cwd=home, env=env, input="n\n",
-        capture_output=True, text=True, encoding="utf-8", timeout=120,
-    )  # fmt: skip
+        [sys.executable, "-m", "tne.cli", "class", "purge"],
+        cwd=home,
+        env=env,
+        input="n\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
     assert refused.returncode == 1 and "Rien n'a été effacé" in refused.stderr
     course = tmp_path / "cours" / "techno-4e"
     assert (course / "gradebook.db").exists()

@@ -19,15 +19,15 @@ import serial
 import serial.tools.list_ports
 from serial.tools.list_ports_common import ListPortInfo
 
-from device_bridge import discovery
+from device_bridge import discovery, holders
 from device_bridge.discovery import (
     FoundDevice,
     find_devices,
-    port_holder,
     resolve_all,
     resolve_auto,
 )
 from device_bridge.errors import DeviceBusy, DeviceUnreachable, UsageError
+from device_bridge.holders import port_holder
 from tests.helpers.qemu import QemuMicrobit
 
 HOLDER_CODE = (
@@ -189,12 +189,12 @@ def test_a_bad_extra_device_is_a_usage_error_naming_the_variable(
 
 def test_holders_are_named_the_way_people_know_them() -> None:
     thonny_backend = ["/usr/bin/python3", "-u", "/usr/lib/thonny/plugins/micropython/backend.py"]
-    assert discovery.describe_program("python3", thonny_backend) == "Thonny"
-    assert discovery.describe_program("screen", ["screen", "/dev/ttyACM0"]) == "screen"
+    assert holders.describe_program("python3", thonny_backend) == "Thonny"
+    assert holders.describe_program("screen", ["screen", "/dev/ttyACM0"]) == "screen"
     script = ["/usr/bin/python3", "-c", "import serial; " + "x" * 200]
-    described = discovery.describe_program("python3", script)
+    described = holders.describe_program("python3", script)
     assert described.startswith("python3 -c import serial")
-    assert len(described) <= discovery.MAX_PROGRAM_TEXT
+    assert len(described) <= holders.MAX_PROGRAM_TEXT
 
 
 def test_url_ports_are_never_held() -> None:

@@ -16,6 +16,7 @@ import pytest
 import uflash
 
 from device_bridge import flash
+from device_bridge.board import wait_for_firmware
 from device_bridge.errors import DeviceNotResponding, FlashError, UsageError
 from device_bridge.flash import (
     default_firmware,
@@ -23,7 +24,6 @@ from device_bridge.flash import (
     flash_drive,
     hex_targets,
     read_drive,
-    wait_for_firmware,
 )
 from tests.helpers.qemu import QemuMicrobit
 

@@ -29,9 +29,9 @@ from hypothesis import strategies as st
 
 import device_bridge
 from device_bridge import Board
-from device_bridge.discovery import port_holder
 from device_bridge.errors import BoardFileError, DeviceBusy, ExecTimeout, LinkLost
 from device_bridge.fs import JOURNAL, TEMP_SUFFIX, deflate_chunks
+from device_bridge.holders import port_holder
 from device_bridge.protocol.raw_repl import CTRL_D, RAW_PASTE_REQUEST
 from tests.conftest import require_unix_micropython
 from tests.device_bridge.test_fs import program_of

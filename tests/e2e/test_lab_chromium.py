@@ -52,13 +52,23 @@ def write_notebook(path: Path) -> None:
         "print('A pressé :', button_a.was_pressed())",
     ]
     cells = [
-        {"cell_type": "code", "id": f"c{number}", "metadata": {}, "source": source,
-         "outputs": [], "execution_count": None}
+        {
+            "cell_type": "code",
+            "id": f"c{number}",
+            "metadata": {},
+            "source": source,
+            "outputs": [],
+            "execution_count": None,
+        }
         for number, source in enumerate(sources)
-    ]  # fmt: skip
+    ]
     kernelspec = {"name": "tne-microbit", "display_name": "micro:bit (MicroPython)"}
-    notebook = {"nbformat": 4, "nbformat_minor": 5, "cells": cells,
-                "metadata": {"kernelspec": {**kernelspec, "language": "python"}}}  # fmt: skip
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "cells": cells,
+        "metadata": {"kernelspec": {**kernelspec, "language": "python"}},
+    }
     path.write_text(json.dumps(notebook, ensure_ascii=False), encoding="utf-8")
 
 

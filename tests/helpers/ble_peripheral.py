@@ -217,9 +217,11 @@ class NusPeripheral:
             ]
         )
         await self.device.start_advertising(
-            advertising_data=bytes(data), auto_restart=False, advertising_interval_min=20.0,
+            advertising_data=bytes(data),
+            auto_restart=False,
+            advertising_interval_min=20.0,
             advertising_interval_max=20.0,
-        )  # fmt: skip
+        )
 
     def _advertised_service(self) -> tuple[int, bytes]:
         if self.service_uuid == HM10_SERVICE:

@@ -26,10 +26,28 @@ MAX_FIRST = 100
 
 #: Names the platform's schema has, for the part of it this server answers.
 SCHEMA_NAMES = {
-    "query", "demarche", "number", "title", "id", "dossiers", "first", "after", "pageInfo",
-    "hasNextPage", "endCursor", "nodes", "state", "dateDepot", "dateTraitement",
-    "dateDerniereModification", "champs", "label", "stringValue", "Int", "String",
-}  # fmt: skip
+    "query",
+    "demarche",
+    "number",
+    "title",
+    "id",
+    "dossiers",
+    "first",
+    "after",
+    "pageInfo",
+    "hasNextPage",
+    "endCursor",
+    "nodes",
+    "state",
+    "dateDepot",
+    "dateTraitement",
+    "dateDerniereModification",
+    "champs",
+    "label",
+    "stringValue",
+    "Int",
+    "String",
+}
 
 
 @dataclass

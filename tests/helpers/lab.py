@@ -51,9 +51,11 @@ class Lab:
             workspaces = folder / ".workspaces"
             workspaces.mkdir(exist_ok=True)
             env: dict[str, str] | None = dict(
-                os.environ, PYTHONPATH=str(REPO), TNE_LANG="fr",
+                os.environ,
+                PYTHONPATH=str(REPO),
+                TNE_LANG="fr",
                 JUPYTERLAB_WORKSPACES_DIR=str(workspaces),
-            )  # fmt: skip
+            )
         else:
             line, env = command(self.port), None
         self.process = subprocess.Popen(

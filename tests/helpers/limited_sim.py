@@ -18,8 +18,11 @@ class LimitedTransport(SimTransport):
     def __init__(self, *limits: str, **options: object) -> None:
         super().__init__(**options)  # type: ignore[arg-type]
         self.limits = list(limits) or [
-            "--cpu-limit", str(CPU_LIMIT_S), "--wall-limit", str(WALL_LIMIT_S),
-        ]  # fmt: skip
+            "--cpu-limit",
+            str(CPU_LIMIT_S),
+            "--wall-limit",
+            str(WALL_LIMIT_S),
+        ]
 
     def command(self, channel_port: int = 0) -> list[str]:
         return super().command(channel_port) + self.limits

@@ -48,9 +48,20 @@ class Screen:
     def start(self, cwd: Path | None = None) -> Screen:
         line = f'{shlex.join(self.command)}; echo "{EXIT_MARK}$?"; sleep 600'
         self._tmux(
-            "-f", "/dev/null", "new-session", "-d", "-x", str(self.width), "-y",
-            str(self.height), "-c", str(cwd or Path.cwd()), "sh", "-c", line,
-        )  # fmt: skip
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            str(self.width),
+            "-y",
+            str(self.height),
+            "-c",
+            str(cwd or Path.cwd()),
+            "sh",
+            "-c",
+            line,
+        )
         return self
 
     def keys(self, *keys: str) -> None:

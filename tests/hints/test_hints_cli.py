@@ -90,9 +90,16 @@ def test_a_warning_comes_once_before_the_run_and_never_blocks(name: str, tmp_pat
     program = tmp_path / f"{name}.py"
     program.write_text(slip.code, encoding="utf-8")
     done = tne(
-        "run", "--device", slip.device, "--duration", "2", "--timeout", "20", program.name,
+        "run",
+        "--device",
+        slip.device,
+        "--duration",
+        "2",
+        "--timeout",
+        "20",
+        program.name,
         cwd=tmp_path,
-    )  # fmt: skip
+    )
     stderr = said(done)
     assert done.returncode == 0, stderr
     line = f"Attention (ligne {slip.line}) : "

@@ -73,10 +73,19 @@ def test_no_leds_hides_them_on_a_terminal() -> None:
 
 def test_off_a_terminal_the_last_picture_is_said_on_stderr_and_stdout_keeps_the_bytes() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "tne.cli", "exec", "--device", "sim",
-         "display.show(Image.HEART)\nprint('fin')"],
-        capture_output=True, env=env(), timeout=60,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "tne.cli",
+            "exec",
+            "--device",
+            "sim",
+            "display.show(Image.HEART)\nprint('fin')",
+        ],
+        capture_output=True,
+        env=env(),
+        timeout=60,
+    )
     assert done.returncode == 0
     assert done.stdout == b"fin\n"
     assert "    · █ · █ ·\n    █ █ █ █ █\n" in done.stderr.decode()
@@ -84,10 +93,20 @@ def test_off_a_terminal_the_last_picture_is_said_on_stderr_and_stdout_keeps_the_
 
 def test_leds_forces_the_drawing_off_a_terminal() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "tne.cli", "exec", "--device", "sim", "--leds",
-         "display.show(Image.HEART)\ndisplay.show(Image.HAPPY)"],
-        capture_output=True, env=env(), timeout=60,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "tne.cli",
+            "exec",
+            "--device",
+            "sim",
+            "--leds",
+            "display.show(Image.HEART)\ndisplay.show(Image.HAPPY)",
+        ],
+        capture_output=True,
+        env=env(),
+        timeout=60,
+    )
     assert done.returncode == 0
     assert CURSOR_UP in done.stdout and "█".encode() in done.stdout
 

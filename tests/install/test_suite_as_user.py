@@ -49,9 +49,21 @@ def test_the_cli_kernel_and_lab_tests_pass_as_an_ordinary_user() -> None:
         assignments = [f"{key}={value}" for key, value in environ.items()]
         folders = [folder.rstrip("/") for folder in as_user.FOLDERS]
         command = [
-            "runuser", "-u", user.name, "--", "env", "-i", *assignments,
-            str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *folders,
-        ]  # fmt: skip
+            "runuser",
+            "-u",
+            user.name,
+            "--",
+            "env",
+            "-i",
+            *assignments,
+            str(python),
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *folders,
+        ]
         with traversable(python, python.resolve()):
             done = subprocess.run(
                 command, cwd=copy, capture_output=True, text=True, timeout=40 * 60

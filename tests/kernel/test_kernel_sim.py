@@ -224,7 +224,7 @@ def test_completion_and_inspection_use_the_boards_names(sim_kernel: KernelSessio
     assert not reply["found"]
 
 
-def test_sim_magic_restarts_the_simulator_and_refuses_what_it_cannot_do_yet(
+def test_sim_magic_restarts_the_simulator_and_refuses_an_unknown_world(
     sim_kernel: KernelSession,
 ) -> None:
     sim_kernel.run("avant = 1")

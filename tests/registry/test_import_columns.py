@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from activities.registry.french import amount_cents, blank, moment
 from activities.registry.importing.columns import Mapping, locate
-from activities.registry.importing.french import amount_cents, blank, moment
 from activities.registry.importing.reading import UnreadableFile
 from tests.registry.import_files import uai
 from tests.registry.test_cli import ok, tne

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from activities.registry.errors import RegistryError
+from activities.registry.french import amount_cents, day, state
 from activities.registry.importing.columns import locate
 from activities.registry.importing.equipment import EquipmentLine, equipment_lines
-from activities.registry.importing.french import amount_cents, day, state
 from activities.registry.importing.reading import UnreadableFile, read_csv_bytes
 
 SPACES = ["", " ", "\u00a0", "\u202f"]

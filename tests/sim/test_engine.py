@@ -166,8 +166,10 @@ def test_i2c_writes_to_the_robot_are_queued_and_take_effect_in_order_at_the_next
     motors = [(e["left"], e["right"]) for e in robot.of_kind("motor")]
     assert motors == [(200, 0), (200, -100), (50, -60)]  # the last one at the run's end
     _out, error = robot.attempt("i2c.write(0x10, b'\\x00\\x00\\x00')\ni2c.write(0x11, b'x')")
-    assert error.splitlines()[-2:] == ['  File "<stdin>", line 2, in <module>',
-                                       "OSError: [Errno 19] ENODEV"]  # fmt: skip
+    assert error.splitlines()[-2:] == [
+        '  File "<stdin>", line 2, in <module>',
+        "OSError: [Errno 19] ENODEV",
+    ]
 
 
 def _robot_board() -> LocalBoard:
@@ -207,8 +209,13 @@ def test_a_program_that_resizes_the_queue_only_turns_it_off() -> None:
 
 
 def test_binary_arguments_round_trip_ints_and_bytes() -> None:
-    payload = (b"\x01i" + (-5 & 0xFFFFFFFF).to_bytes(4, "little") + b"b" + (3).to_bytes(2, "little")
-               + b"a\x00\xff")  # fmt: skip
+    payload = (
+        b"\x01i"
+        + (-5 & 0xFFFFFFFF).to_bytes(4, "little")
+        + b"b"
+        + (3).to_bytes(2, "little")
+        + b"a\x00\xff"
+    )
     assert arguments(payload.decode("latin-1")) == ((-5, b"a\x00\xff"), {})
     assert door_fuel(b"") == DOOR_FUEL_BASE
     assert door_fuel(payload) > door_fuel(b"")

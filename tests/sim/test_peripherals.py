@@ -210,9 +210,11 @@ def test_neopixel_show_sends_the_colours(board: LocalBoard) -> None:
     )
     shown = board.of_kind("neopixel")
     assert shown[0] == {
-        "kind": "neopixel", "t": shown[0]["t"], "pin": "pin15",
+        "kind": "neopixel",
+        "t": shown[0]["t"],
+        "pin": "pin15",
         "pixels": [[255, 0, 0], [0, 0, 0], [0, 0, 9]],
-    }  # fmt: skip
+    }
     assert shown[1]["pixels"] == [[0, 0, 0]] * 3
     assert board.error_line("n[3] = (1, 1, 1)") == "IndexError: NeoPixel index out of range"
     assert board.error_line("n[0] = (256, 0, 0)") == "ValueError: invalid colour"

@@ -85,11 +85,19 @@ def render(svg: str, tmp_path: Path, size: tuple[int, int]) -> PILImage.Image:
     source.write_text(svg, encoding="utf-8")
     subprocess.run(
         [
-            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-            f"--window-size={size[0]},{size[1]}", f"--screenshot={picture}", source.as_uri(),
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            f"--window-size={size[0]},{size[1]}",
+            f"--screenshot={picture}",
+            source.as_uri(),
         ],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return PILImage.open(picture).convert("RGB")
 
 

@@ -77,10 +77,26 @@ def test_the_queue_keeps_only_as_many_packets_as_configured(pair) -> None:
 def test_a_packet_longer_than_the_receivers_length_is_lost() -> None:
     board = LocalBoard("v2")
     board.run("import radio\nradio.on()\nradio.config(length=8)")
-    board.give({"kind": "radio", "data": "AQABYWJjZGVmZ2hpag==", "channel": 7, "group": 0,
-                "address": 0x75626974, "data_rate": 0})  # fmt: skip
-    board.give({"kind": "radio", "data": "AQABYWJj", "channel": 7, "group": 0,
-                "address": 0x75626974, "data_rate": 0})  # fmt: skip
+    board.give(
+        {
+            "kind": "radio",
+            "data": "AQABYWJjZGVmZ2hpag==",
+            "channel": 7,
+            "group": 0,
+            "address": 0x75626974,
+            "data_rate": 0,
+        }
+    )
+    board.give(
+        {
+            "kind": "radio",
+            "data": "AQABYWJj",
+            "channel": 7,
+            "group": 0,
+            "address": 0x75626974,
+            "data_rate": 0,
+        }
+    )
     assert board.run("print(radio.receive(), radio.receive())") == "abc None\n"
 
 
@@ -90,8 +106,16 @@ def test_a_packet_of_the_longest_length_arrives_whole() -> None:
     text = "é" + "x" * 245  # 3 bytes of header + 248 of text
     data = base64.b64encode(b"\x01\x00\x01" + text.encode()).decode()
     for _ in range(2):
-        board.give({"kind": "radio", "data": data, "channel": 7, "group": 0,
-                    "address": 0x75626974, "data_rate": 0})  # fmt: skip
+        board.give(
+            {
+                "kind": "radio",
+                "data": data,
+                "channel": 7,
+                "group": 0,
+                "address": 0x75626974,
+                "data_rate": 0,
+            }
+        )
     assert board.run("print(radio.receive())") == text + "\n"
     assert board.run("print(radio.receive_full()[0][3:].decode())") == text + "\n"
 

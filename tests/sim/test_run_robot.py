@@ -161,10 +161,24 @@ def test_ctrl_c_stops_a_simulated_run_with_exit_130(follower: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "TNE_DEVICE"}
     env.update(TNE_LANG="fr")
     process = subprocess.Popen(
-        [sys.executable, "-m", "tne.cli", "run", "--device", "sim:maqueen", follower.name,
-         "--world", "piste", "--duration", "1000000"],
-        cwd=follower.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "tne.cli",
+            "run",
+            "--device",
+            "sim:maqueen",
+            follower.name,
+            "--world",
+            "piste",
+            "--duration",
+            "1000000",
+        ],
+        cwd=follower.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert process.stdout is not None
     assert process.stdout.readline() == "départ\n".encode()  # the program runs
     process.send_signal(signal.SIGINT)
@@ -192,9 +206,16 @@ def test_scripted_inputs_press_the_buttons_of_the_simulated_board(tmp_path: Path
 
 def test_an_out_file_ending_in_gif_gets_the_run_replayed(follower: Path) -> None:
     done = tne(
-        "run", follower.name, "--world", "piste", "--duration", "3", "--out", "tour.gif",
+        "run",
+        follower.name,
+        "--world",
+        "piste",
+        "--duration",
+        "3",
+        "--out",
+        "tour.gif",
         cwd=follower.parent,
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stderr.decode()
     gif = PILImage.open(follower.parent / "tour.gif")
     assert gif.format == "GIF" and gif.n_frames > 10
@@ -202,9 +223,16 @@ def test_an_out_file_ending_in_gif_gets_the_run_replayed(follower: Path) -> None
 
 def test_an_out_file_ending_in_png_gets_a_rendered_picture(follower: Path) -> None:
     done = tne(
-        "run", follower.name, "--world", "piste", "--duration", "3", "--out", "tour.png",
+        "run",
+        follower.name,
+        "--world",
+        "piste",
+        "--duration",
+        "3",
+        "--out",
+        "tour.png",
         cwd=follower.parent,
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stderr.decode()
     picture = PILImage.open(follower.parent / "tour.png")
     assert picture.format == "PNG" and picture.width >= 400

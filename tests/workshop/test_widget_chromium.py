@@ -23,11 +23,21 @@ def lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Lab]:
     monkeypatch.setenv("TNE_EXTRA_DEVICES", "sim,sim@v1")
     monkeypatch.setenv("TNE_CONFIG_DIR", str(tmp_path / "config"))
     (tmp_path / "prog.py").write_text(PROGRAM, encoding="utf-8")
-    cell = {"cell_type": "code", "id": "c0", "metadata": {}, "source": CELL, "outputs": [],
-            "execution_count": None}  # fmt: skip
+    cell = {
+        "cell_type": "code",
+        "id": "c0",
+        "metadata": {},
+        "source": CELL,
+        "outputs": [],
+        "execution_count": None,
+    }
     kernelspec = {"name": "tne-microbit", "display_name": "micro:bit (MicroPython)"}
-    notebook = {"nbformat": 4, "nbformat_minor": 5, "cells": [cell],
-                "metadata": {"kernelspec": {**kernelspec, "language": "python"}}}  # fmt: skip
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "cells": [cell],
+        "metadata": {"kernelspec": {**kernelspec, "language": "python"}},
+    }
     (tmp_path / "atelier.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
     server = Lab(tmp_path, "--device", "sim")
     try:

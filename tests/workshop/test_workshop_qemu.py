@@ -314,9 +314,16 @@ def test_flash_all_copies_to_every_drive_and_reads_each_board_back_under_its_lab
     assert tne("workshop", "label", "A1", "A2", env=env, timeout=60).returncode == 0
 
     done = tne(
-        "flash", "--device", "all", "--drive", str(drives[1]), "--drive", str(drives[0]),
-        env=env, timeout=120,
-    )  # fmt: skip
+        "flash",
+        "--device",
+        "all",
+        "--drive",
+        str(drives[1]),
+        "--drive",
+        str(drives[0]),
+        env=env,
+        timeout=120,
+    )
 
     assert done.returncode == 0, done.stderr
     for drive in drives:

@@ -86,8 +86,11 @@ def add(
 
     where = _course(course)
     added = _run(lambda: add_activity(where, activity))
-    say(_("Activity {id} added; pupil version in {path}.").format(
-        id=added.id, path=where.folder("release", added.id)))  # fmt: skip
+    say(
+        _("Activity {id} added; pupil version in {path}.").format(
+            id=added.id, path=where.folder("release", added.id)
+        )
+    )
 
 
 @students_app.command("import", help=_("Import a class list (CSV nom;prénom;classe)."))
@@ -103,8 +106,11 @@ def students_import(
     result = _run(lambda: import_students(where, file))
     for problem in result.problems:
         say(problem)
-    say(_("{added} pupils added, {kept} already in the course.").format(
-        added=len(result.added), kept=len(result.kept)))  # fmt: skip
+    say(
+        _("{added} pupils added, {kept} already in the course.").format(
+            added=len(result.added), kept=len(result.kept)
+        )
+    )
 
 
 def exchange_dir_option() -> Path | None:
@@ -207,9 +213,13 @@ def grade(
         return
     total = len(_run(lambda: submitted_students(where, activity)))
     with Progress(
-        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=console, transient=True,
-    ) as progress:  # fmt: skip
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
         task = progress.add_task(_("Grading"), total=total)
         run = _run(
             lambda: grade_all(
@@ -231,7 +241,7 @@ def grade(
             count=len(run.results),
             seconds=f"{run.seconds:.1f}".replace(".", ","),
             workers=run.workers,
-        )  # fmt: skip
+        )
     )
     from activities.classroom.manual import manual_cells
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
+from device_bridge.board import wait_for_firmware
 from device_bridge.errors import BridgeError, UsageError
 from device_bridge.flash import (
     MicrobitDrive,
     find_drives,
     flash_drive,
     read_drive,
-    wait_for_firmware,
 )
 from tne.i18n import _, ngettext
 from tne.os_errors import os_error_text

@@ -7,83 +7,32 @@ Exit codes: 0 ok, 2 bad input (invalid UAI, unknown project...), 3 the database 
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import typer
 
 from tne.i18n import _, ngettext, quoted
 
-from .output import error, labelled, say
-
-T = TypeVar("T")
-
-registry_app = typer.Typer(
-    help=_("The registry of TNE projects: schools, projects, groups and sessions."),
-    no_args_is_help=True,
+from .output import labelled, say
+from .registry_common import (
+    db_option,
+    equipment_app,
+    groups_app,
+    json_option,
+    print_json,
+    projects_app,
+    registry_app,
+    schools_app,
+    sessions_app,
+    with_registry,
 )
-schools_app = typer.Typer(help=_("Schools, known by their UAI."), no_args_is_help=True)
-projects_app = typer.Typer(help=_("Classroom projects and their dossiers."), no_args_is_help=True)
-groups_app = typer.Typer(
-    help=_("Groups of pupils: counts only, never names."), no_args_is_help=True
-)
-sessions_app = typer.Typer(help=_("Sessions held with a group."), no_args_is_help=True)
-equipment_app = typer.Typer(
-    help=_("A project's boards and robots, by kind and identifier."), no_args_is_help=True
-)
-registry_app.add_typer(schools_app, name="schools")
-registry_app.add_typer(projects_app, name="projects")
-registry_app.add_typer(groups_app, name="groups")
-registry_app.add_typer(sessions_app, name="sessions")
-registry_app.add_typer(equipment_app, name="equipment")
-
-
-def db_option() -> str | None:
-    return typer.Option(
-        None,
-        "--db",
-        envvar="TNE_DB_URL",
-        help=_(
-            "The registry's database: a file such as registre.sqlite3, or a URL such as "
-            "postgresql://user@host/tne. Default: the TNE_DB_URL variable, otherwise a file "
-            "in your data folder."
-        ),
-    )
-
-
-def json_option() -> bool:
-    return typer.Option(False, "--json", help=_("Print JSON for scripts."))
-
-
-def _with_registry(db: str | None, use: Callable[..., T]) -> T:
-    """Open the registry, run `use(registry)`, and turn a refusal into its message and exit."""
-    from activities.registry.errors import RegistryError
-    from activities.registry.service import Registry
-
-    registry = None
-    try:
-        registry = Registry.open(db)
-        return use(registry)
-    except RegistryError as problem:
-        error(problem.message)
-        raise typer.Exit(problem.exit_code) from None
-    finally:
-        if registry is not None:
-            registry.close()
-
-
-def _print_json(value: object) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
-
 
 # -- schema ----------------------------------------------------------------------------------
 
 
 def _report_upgrade(registry, done, as_json: bool) -> None:
     if as_json:
-        _print_json(
+        print_json(
             {
                 "database": registry.shown_url,
                 "before": done.before,
@@ -112,19 +61,19 @@ def _report_upgrade(registry, done, as_json: bool) -> None:
 
 @registry_app.command(help=_("Create the registry's database (nothing changes if it exists)."))
 def init(db: str | None = db_option(), as_json: bool = json_option()) -> None:
-    _with_registry(db, lambda r: _report_upgrade(r, r.init(), as_json))
+    with_registry(db, lambda r: _report_upgrade(r, r.init(), as_json))
 
 
 @registry_app.command(help=_("Upgrade the registry's database to this version of tne."))
 def migrate(db: str | None = db_option(), as_json: bool = json_option()) -> None:
-    _with_registry(db, lambda r: _report_upgrade(r, r.migrate(), as_json))
+    with_registry(db, lambda r: _report_upgrade(r, r.migrate(), as_json))
 
 
 @registry_app.command(help=_("What the registry holds, and where."))
 def status(db: str | None = db_option(), as_json: bool = json_option()) -> None:
-    found = _with_registry(db, lambda r: r.status())
+    found = with_registry(db, lambda r: r.status())
     if as_json:
-        _print_json(found.to_json())
+        print_json(found.to_json())
         return
     print(_("Database: {url}").format(url=found.database))
     print(_("Schema revision: {revision}").format(revision=found.revision))
@@ -157,9 +106,9 @@ def link(
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    done = _with_registry(db, lambda r: r.link_machine(project))
+    done = with_registry(db, lambda r: r.link_machine(project))
     if as_json:
-        _print_json(done.to_json())
+        print_json(done.to_json())
     else:
         say(
             _("This machine now records usage for project {id} ({title}).").format(
@@ -176,7 +125,7 @@ def unlink(db: str | None = db_option(), as_json: bool = json_option()) -> None:
     del db
     removed = Registry.unlink_machine()
     if as_json:
-        _print_json({"changed": removed})
+        print_json({"changed": removed})
     elif removed:
         say(_("This machine is no longer linked to a project."))
     else:
@@ -197,9 +146,9 @@ def schools_add(
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    school = _with_registry(db, lambda r: r.add_school(uai, name, commune, degree))
+    school = with_registry(db, lambda r: r.add_school(uai, name, commune, degree))
     if as_json:
-        _print_json(school.to_json())
+        print_json(school.to_json())
     else:
         say(
             _("School {uai} added (department {department}).").format(
@@ -210,9 +159,9 @@ def schools_add(
 
 @schools_app.command("list", help=_("List the schools."))
 def schools_list(db: str | None = db_option(), as_json: bool = json_option()) -> None:
-    found = _with_registry(db, lambda r: r.schools())
+    found = with_registry(db, lambda r: r.schools())
     if as_json:
-        _print_json([s.to_json() for s in found])
+        print_json([s.to_json() for s in found])
         return
     for s in found:
         print(f"{s.uai}\t{s.department}\t{s.degree}\t{s.name}\t{s.commune}")
@@ -235,11 +184,11 @@ def projects_create(
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    project = _with_registry(
+    project = with_registry(
         db, lambda r: r.create_project(school, title, level, teachers or [], force)
     )
     if as_json:
-        _print_json(project.to_json())
+        print_json(project.to_json())
     else:
         print(project.id)
 
@@ -251,9 +200,9 @@ def projects_link(
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    linked = _with_registry(db, lambda r: r.link_project(project, dossier))
+    linked = with_registry(db, lambda r: r.link_project(project, dossier))
     if as_json:
-        _print_json({"project": project, "dossier": dossier, "changed": linked})
+        print_json({"project": project, "dossier": dossier, "changed": linked})
     elif linked:
         say(_("Project {id} linked to dossier {number}.").format(id=project, number=dossier))
     else:
@@ -266,9 +215,9 @@ def projects_link(
 
 @projects_app.command("list", help=_("List the projects."))
 def projects_list(db: str | None = db_option(), as_json: bool = json_option()) -> None:
-    found = _with_registry(db, lambda r: r.projects())
+    found = with_registry(db, lambda r: r.projects())
     if as_json:
-        _print_json([p.to_json() for p in found])
+        print_json([p.to_json() for p in found])
         return
     for p in found:
         print(f"{p.id}\t{p.school}\t{p.level}\t{p.title}\t{','.join(p.dossiers)}")
@@ -291,9 +240,9 @@ def groups_add(
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    group = _with_registry(db, lambda r: r.add_group(project, name, size, girls, force))
+    group = with_registry(db, lambda r: r.add_group(project, name, size, girls, force))
     if as_json:
-        _print_json(group.to_json())
+        print_json(group.to_json())
     else:
         print(group.id)
 
@@ -313,17 +262,19 @@ def sessions_record(
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    record = _with_registry(
+    record = with_registry(
         db, lambda r: r.record_session(project, group, activity, date, minutes, devices or [])
     )
     if as_json:
-        _print_json(record.to_json())
+        print_json(record.to_json())
     else:
         print(record.id)
 
 
-# -- importing dossiers (its own module, registered here) ------------------------------------
+# -- corrections and importing dossiers (their own modules, registered here) ---------------
 
+# Registering at this point keeps `tne registry --help` in its order: typer lists commands as
+# they are declared. Neither module imports this one (the shared options are in registry_common).
 from . import registry_edit, registry_import  # noqa: E402, F401
 
 # -- equipment -------------------------------------------------------------------------------
@@ -346,9 +297,9 @@ def equipment_add(
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    added = _with_registry(db, lambda r: r.add_equipment(project, kind, identifier))
+    added = with_registry(db, lambda r: r.add_equipment(project, kind, identifier))
     if as_json:
-        _print_json({"project": project, "kind": kind, "identifier": identifier, "changed": added})
+        print_json({"project": project, "kind": kind, "identifier": identifier, "changed": added})
     elif not added:
         say(_("This device was already in the project's inventory."))
 
@@ -365,9 +316,9 @@ def export_report(
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    counts = _with_registry(db, lambda r: r.export_report(file))
+    counts = with_registry(db, lambda r: r.export_report(file))
     if as_json:
-        _print_json({"file": str(file), "counts": counts})
+        print_json({"file": str(file), "counts": counts})
     else:
         say(
             _("Report file written to {path}: {projects}, {sessions}.").format(
@@ -393,9 +344,9 @@ def import_report(
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    changed = _with_registry(db, lambda r: r.import_reports(files))
+    changed = with_registry(db, lambda r: r.import_reports(files))
     if as_json:
-        _print_json({"files": [str(f) for f in files], "changed": changed})
+        print_json({"files": [str(f) for f in files], "changed": changed})
     elif not any(changed.values()):
         say(_("Nothing new: the registry already held these reports."))
     else:

@@ -14,16 +14,16 @@ import typer
 from tne.i18n import _
 
 from .output import labelled, say
-from .registry import (
-    _print_json,
-    _with_registry,
+from .registry_common import (
     db_option,
     equipment_app,
     groups_app,
     json_option,
+    print_json,
     projects_app,
     schools_app,
     sessions_app,
+    with_registry,
 )
 
 
@@ -42,7 +42,7 @@ def _force_option(what: str) -> bool:
 def _shown(view, as_json: bool) -> None:
     """One object: JSON for scripts, `key: value` lines for people."""
     if as_json:
-        _print_json(view.to_json())
+        print_json(view.to_json())
         return
     labels = _field_labels()
     for key, value in view.to_json().items():
@@ -97,7 +97,7 @@ def _deleted(view, as_json: bool, message: str, what: str) -> None:
     """What `delete` did: deleted (`message`), or archived when `what` (« Groupe 3 (CM2 A) »)
     had gone out in a report file."""
     if as_json:
-        _print_json({"archived" if view.archived else "deleted": view.to_json()})
+        print_json({"archived" if view.archived else "deleted": view.to_json()})
     elif view.archived:
         say(
             _(
@@ -123,7 +123,7 @@ def schools_show(
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    _shown(_with_registry(db, lambda r: r.school(uai)), as_json)
+    _shown(with_registry(db, lambda r: r.school(uai)), as_json)
 
 
 @schools_app.command("edit", help=_("Correct a school's name, commune or degree."))
@@ -137,7 +137,7 @@ def schools_edit(
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    _shown(_with_registry(db, lambda r: r.edit_school(uai, name, commune, degree)), as_json)
+    _shown(with_registry(db, lambda r: r.edit_school(uai, name, commune, degree)), as_json)
 
 
 @schools_app.command("delete", help=_("Delete a school that no project or dossier names."))
@@ -146,7 +146,7 @@ def schools_delete(
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    gone = _with_registry(db, lambda r: r.delete_school(uai))
+    gone = with_registry(db, lambda r: r.delete_school(uai))
     _deleted(
         gone,
         as_json,
@@ -162,7 +162,7 @@ def schools_delete(
 def projects_show(
     project: int = _project_arg(), db: str | None = db_option(), as_json: bool = json_option()
 ) -> None:
-    _shown(_with_registry(db, lambda r: r.project(project)), as_json)
+    _shown(with_registry(db, lambda r: r.project(project)), as_json)
 
 
 @projects_app.command("edit", help=_("Correct a project's title or level."))
@@ -173,7 +173,7 @@ def projects_edit(
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    _shown(_with_registry(db, lambda r: r.edit_project(project, title, level)), as_json)
+    _shown(with_registry(db, lambda r: r.edit_project(project, title, level)), as_json)
 
 
 @projects_app.command("delete", help=_("Delete a project (with its sessions only with --force)."))
@@ -183,7 +183,7 @@ def projects_delete(
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    gone = _with_registry(db, lambda r: r.delete_project(project, force))
+    gone = with_registry(db, lambda r: r.delete_project(project, force))
     _deleted(
         gone,
         as_json,
@@ -199,9 +199,9 @@ def projects_delete(
 def groups_list(
     project: int = _project_arg(), db: str | None = db_option(), as_json: bool = json_option()
 ) -> None:
-    found = _with_registry(db, lambda r: r.groups(project))
+    found = with_registry(db, lambda r: r.groups(project))
     if as_json:
-        _print_json([g.to_json() for g in found])
+        print_json([g.to_json() for g in found])
         return
     for g in found:
         print(f"{g.id}\t{g.name}\t{g.size}\t{g.girls}")
@@ -211,7 +211,7 @@ def groups_list(
 def groups_show(
     group: int = _id_arg(), db: str | None = db_option(), as_json: bool = json_option()
 ) -> None:
-    _shown(_with_registry(db, lambda r: r.group(group)), as_json)
+    _shown(with_registry(db, lambda r: r.group(group)), as_json)
 
 
 @groups_app.command("edit", help=_("Correct a group's name, size or number of girls."))
@@ -223,7 +223,7 @@ def groups_edit(
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    _shown(_with_registry(db, lambda r: r.edit_group(group, name, size, girls)), as_json)
+    _shown(with_registry(db, lambda r: r.edit_group(group, name, size, girls)), as_json)
 
 
 @groups_app.command("delete", help=_("Delete a group (with its sessions only with --force)."))
@@ -233,7 +233,7 @@ def groups_delete(
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    gone = _with_registry(db, lambda r: r.delete_group(group, force))
+    gone = with_registry(db, lambda r: r.delete_group(group, force))
     _deleted(
         gone,
         as_json,
@@ -251,9 +251,9 @@ def groups_merge(
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    kept = _with_registry(db, lambda r: r.merge_groups(group, into))
+    kept = with_registry(db, lambda r: r.merge_groups(group, into))
     if as_json:
-        _print_json(kept.to_json())
+        print_json(kept.to_json())
     else:
         say(
             _(
@@ -270,9 +270,9 @@ def groups_merge(
 def sessions_list(
     project: int = _project_arg(), db: str | None = db_option(), as_json: bool = json_option()
 ) -> None:
-    found = _with_registry(db, lambda r: r.sessions(project))
+    found = with_registry(db, lambda r: r.sessions(project))
     if as_json:
-        _print_json([s.to_json() for s in found])
+        print_json([s.to_json() for s in found])
         return
     for s in found:
         devices = ",".join(f"{k}×{n}" for k, n in s.devices.items())
@@ -283,7 +283,7 @@ def sessions_list(
 def sessions_show(
     session: int = _id_arg(), db: str | None = db_option(), as_json: bool = json_option()
 ) -> None:
-    _shown(_with_registry(db, lambda r: r.classroom_session(session)), as_json)
+    _shown(with_registry(db, lambda r: r.classroom_session(session)), as_json)
 
 
 @sessions_app.command("edit", help=_("Correct a session; --device replaces the devices used."))
@@ -304,7 +304,7 @@ def sessions_edit(
     as_json: bool = json_option(),
 ) -> None:
     _shown(
-        _with_registry(
+        with_registry(
             db, lambda r: r.edit_session(session, group, activity, date, minutes, devices)
         ),
         as_json,
@@ -315,7 +315,7 @@ def sessions_edit(
 def sessions_delete(
     session: int = _id_arg(), db: str | None = db_option(), as_json: bool = json_option()
 ) -> None:
-    gone = _with_registry(db, lambda r: r.delete_session(session))
+    gone = with_registry(db, lambda r: r.delete_session(session))
     _deleted(
         gone,
         as_json,
@@ -333,9 +333,9 @@ def equipment_list(
 ) -> None:
     from activities.registry.kinds import label
 
-    found = _with_registry(db, lambda r: r.equipment(project))
+    found = with_registry(db, lambda r: r.equipment(project))
     if as_json:
-        _print_json([e.to_json() for e in found])
+        print_json([e.to_json() for e in found])
         return
     for e in found:
         print(f"{e.id}\t{e.label or label(e.kind)}\t{e.identifier}")
@@ -349,14 +349,14 @@ def equipment_edit(
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
-    _shown(_with_registry(db, lambda r: r.edit_equipment(device, kind, identifier)), as_json)
+    _shown(with_registry(db, lambda r: r.edit_equipment(device, kind, identifier)), as_json)
 
 
 @equipment_app.command("delete", help=_("Remove a device from a project's inventory."))
 def equipment_delete(
     device: int = _id_arg(), db: str | None = db_option(), as_json: bool = json_option()
 ) -> None:
-    gone = _with_registry(db, lambda r: r.delete_equipment(device))
+    gone = with_registry(db, lambda r: r.delete_equipment(device))
     _deleted(
         gone,
         as_json,

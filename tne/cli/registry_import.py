@@ -21,7 +21,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from tne.i18n import _, ngettext, quoted
 
 from .output import console, error, say
-from .registry import _print_json, _with_registry, db_option, json_option, registry_app
+from .registry_common import db_option, json_option, print_json, registry_app, with_registry
 
 EXIT_SOME_REJECTED = 1
 EXIT_BAD_INPUT = 2
@@ -142,6 +142,33 @@ def import_dossiers(
     db: str | None = db_option(),
     as_json: bool = json_option(),
 ) -> None:
+    report = with_registry(db, _importer(file, mapping, demarche, graphql, token_env, dry_run))
+    if not as_json:
+        show_columns(report)
+    for rejection in report.rejected:
+        error(_located(rejection))
+    for replaced in report.replaced:
+        say(_located(replaced))
+    if as_json:
+        print_json(report.to_json())
+    if report.dry_run:
+        _say_dry_run(report)
+    else:
+        _say_imported(report)
+    if report.rejected:
+        raise typer.Exit(EXIT_SOME_REJECTED)
+
+
+def _importer(
+    file: Path | None,
+    mapping: Path | None,
+    demarche: str | None,
+    graphql: str | None,
+    token_env: str,
+    dry_run: bool,
+) -> Callable:
+    """What imports into an open registry: from the file or from the API, after refusing
+    options that do not go together (exit 2, nothing done)."""
     from activities.registry.importing import import_file, import_graphql
 
     if (file is None) == (graphql is None):
@@ -158,45 +185,41 @@ def import_dossiers(
                 ).format(name=token_env)
             )
 
-        def run(registry):
+        def fetch(registry):
             with _progress(_("Dossiers fetched:")) as (fetched,):
                 return import_graphql(
                     registry, graphql, int(demarche), token, mapping, fetched=fetched
                 )
 
-    else:
+        return fetch
 
-        def run(registry):
-            with _progress(_("Rows read:"), _("Dossiers stored:")) as (read, stored):
-                return import_file(registry, file, mapping, demarche, stored, dry_run, read)
+    def load(registry):
+        with _progress(_("Rows read:"), _("Dossiers stored:")) as (read, stored):
+            return import_file(registry, file, mapping, demarche, stored, dry_run, read)
 
-    report = _with_registry(db, run)
-    if not as_json:
-        show_columns(report)
-    for rejection in report.rejected:
-        error(_located(rejection))
-    for replaced in report.replaced:
-        say(_located(replaced))
-    if as_json:
-        _print_json(report.to_json())
-    if report.dry_run:
-        say(
-            ngettext(
-                "Dry run, nothing written: {accepted} dossier would be imported from {source}; "
-                "rows refused: {rejected}. First rows:",
-                "Dry run, nothing written: {accepted} dossiers would be imported from {source}; "
-                "rows refused: {rejected}. First rows:",
-                report.rows - len(report.rejected) - len(report.replaced),
-            ).format(
-                accepted=report.rows - len(report.rejected) - len(report.replaced),
-                source=report.source,
-                rejected=len(report.rejected),
-            )
+    return load
+
+
+def _say_dry_run(report) -> None:
+    """What a dry run would import, and the first rows."""
+    say(
+        ngettext(
+            "Dry run, nothing written: {accepted} dossier would be imported from {source}; "
+            "rows refused: {rejected}. First rows:",
+            "Dry run, nothing written: {accepted} dossiers would be imported from {source}; "
+            "rows refused: {rejected}. First rows:",
+            report.rows - len(report.rejected) - len(report.replaced),
+        ).format(
+            accepted=report.rows - len(report.rejected) - len(report.replaced),
+            source=report.source,
+            rejected=len(report.rejected),
         )
-        show_preview(report)
-        if report.rejected:
-            raise typer.Exit(EXIT_SOME_REJECTED)
-        return
+    )
+    show_preview(report)
+
+
+def _say_imported(report) -> None:
+    """How many dossiers came in, new or updated, and the schools the import added."""
     say(
         _(
             "Dossiers imported from {source}: {imported} ({created}, {updated}); "
@@ -217,8 +240,6 @@ def import_dossiers(
         say(
             _("Schools added to the registry: {uais}.").format(uais=", ".join(report.schools_added))
         )
-    if report.rejected:
-        raise typer.Exit(EXIT_SOME_REJECTED)
 
 
 def _located(rejection) -> str:

@@ -19,7 +19,7 @@ from tne.os_errors import os_error_text
 from tne.pdf import PdfUnavailable, install_hint
 
 from .output import error, say
-from .registry import _with_registry, db_option
+from .registry_common import db_option, with_registry
 
 
 def report_command(
@@ -53,7 +53,7 @@ def report_command(
     except RegistryError as problem:
         error(problem.message)
         raise typer.Exit(problem.exit_code) from None
-    built = _with_registry(db, lambda r: r.report(request))
+    built = with_registry(db, lambda r: r.report(request))
     target = out or Path(f"rapport-tne-{built.scope}-{dt.date.today().isoformat()}.{kind}")
     try:
         data = render(built, kind)

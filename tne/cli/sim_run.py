@@ -109,6 +109,23 @@ def run_simulated(
     )
     say_warnings(program_warnings(code, robot=bool(address.target)))
     trace = recorded.trace
+    board, exit_code, stopped = _run(recorded, code, file, timeout, leds)
+    try:
+        if board is not None and exit_code != EXIT_INTERRUPTED:
+            recorded.finish()
+            picture = options.out or file.with_suffix(".svg")
+            if not _tell(trace, world, picture, options.trace, stopped):
+                exit_code = max(exit_code, EXIT_USAGE)
+    finally:
+        recorded.close()
+    return exit_code
+
+
+def _run(
+    recorded: RecordedBoard, code: str, file: Path, timeout: float | None, leds: bool | None
+) -> tuple[Board | None, int, Explanation | None]:
+    """Run the program on the recorded board, its LEDs drawn as they change: the board (None
+    if it never started), the exit code, and where an error stopped the program."""
     transport = recorded.transport
     out = BoardOutput()
     view = LedView(wants_live(leds))
@@ -142,15 +159,7 @@ def run_simulated(
         if recorded.board is not None:
             board = recorded.board
             _record_usage(board, exit_code)
-    try:
-        if board is not None and exit_code != EXIT_INTERRUPTED:
-            recorded.finish()
-            picture = options.out or file.with_suffix(".svg")
-            if not _tell(trace, world, picture, options.trace, stopped):
-                exit_code = max(exit_code, EXIT_USAGE)
-    finally:
-        recorded.close()
-    return exit_code
+    return board, exit_code, stopped
 
 
 def _record_usage(board: Board, exit_code: int) -> None:

@@ -238,13 +238,7 @@ class Interpreter:
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, ast.Name):
-            if node.id in self.variables:
-                return self.variables[node.id]
-            if node.id in self.api.values:
-                return self.api.values[node.id]
-            if node.id in self.api.functions or node.id in BUILTINS:
-                raise refuse(node, _("using the function '{name}' as a value").format(name=node.id))
-            raise refuse(node, _("the unknown name '{name}'").format(name=node.id))
+            return self.name(node)
         if isinstance(node, (ast.List, ast.Tuple)):
             items = [self.value(item) for item in node.elts]
             return items if isinstance(node, ast.List) else tuple(items)
@@ -288,19 +282,35 @@ class Interpreter:
         if isinstance(node, ast.JoinedStr):
             return "".join(self.value(part) for part in node.values)
         if isinstance(node, ast.FormattedValue):
-            value = self.value(node.value)
-            spec = self.value(node.format_spec) if node.format_spec is not None else ""
-            if any(len(run) > 2 for run in re.findall(r"[0-9]+", spec)):
-                raise refuse(node, _("a format this wide"))
-            if not isinstance(value, (int, float, str, bool, type(None), tuple, list)):
-                value = str(value)
-            return self._guarded(format, value, spec)
+            return self.formatted(node)
         raise refuse(node, _describe(node))
+
+    def name(self, node: ast.Name) -> Any:
+        """A variable of the check, a value of the API; a function or an unknown name is refused."""
+        if node.id in self.variables:
+            return self.variables[node.id]
+        if node.id in self.api.values:
+            return self.api.values[node.id]
+        if node.id in self.api.functions or node.id in BUILTINS:
+            raise refuse(node, _("using the function '{name}' as a value").format(name=node.id))
+        raise refuse(node, _("the unknown name '{name}'").format(name=node.id))
+
+    def formatted(self, node: ast.FormattedValue) -> Any:
+        """One `{value:spec}` of an f-string: no width over two digits, plain values only."""
+        value = self.value(node.value)
+        spec = self.value(node.format_spec) if node.format_spec is not None else ""
+        if any(len(run) > 2 for run in re.findall(r"[0-9]+", spec)):
+            raise refuse(node, _("a format this wide"))
+        if not isinstance(value, (int, float, str, bool, type(None), tuple, list)):
+            value = str(value)
+        return self._guarded(format, value, spec)
 
     def index(self, node: ast.expr) -> Any:
         if isinstance(node, ast.Slice):
-            parts = [self.value(p) if p is not None else None for p in (node.lower, node.upper,
-                     node.step)]  # fmt: skip
+            parts = [
+                self.value(p) if p is not None else None
+                for p in (node.lower, node.upper, node.step)
+            ]
             if not all(p is None or isinstance(p, int) for p in parts):
                 raise refuse(node, _("a slice that is not made of whole numbers"))
             return slice(*parts)

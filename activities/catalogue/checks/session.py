@@ -389,10 +389,11 @@ class CheckSession:
         low, high = _window(between)
         raise CheckFailed(
             _("Your program should show {wanted} {when}, in this order; {seen}").format(
-                wanted=", ".join(quoted(t) for t in texts), when=_when(low, high),
+                wanted=", ".join(quoted(t) for t in texts),
+                when=_when(low, high),
                 seen=_seen_texts(shown),
             )
-        )  # fmt: skip
+        )
 
     def expect_scrolled(self, text: object, between: object = None) -> None:
         wanted = _text(text, "text")

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from tne.i18n import _, quoted
 
-from . import french
-from .french import Cell
+from .. import french
+from ..french import Cell
 from .reading import UnreadableFile
 
 #: The facts an import can fill in, and what each means (shown when a mapping names another).

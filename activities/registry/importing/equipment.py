@@ -15,7 +15,7 @@ from tne.i18n import _
 
 from .. import inputs
 from ..errors import RegistryError
-from .french import amount_cents
+from ..french import amount_cents
 
 _ITEM = re.compile(r"^(?:(\d+)\s*[x×X]\s+)?(.+)$", re.DOTALL)
 _PRICE = re.compile(r"\s+(?:à|@)\s+", re.IGNORECASE)

@@ -24,7 +24,7 @@ from tne.i18n import _
 from tne.os_errors import os_error_text
 
 from ..errors import RegistryError
-from .french import Cell, blank
+from ..french import Cell, blank
 
 SEPARATORS = (";", ",", "\t")
 _XLSX_MAGIC = b"PK\x03\x04"

@@ -10,13 +10,12 @@ from functools import lru_cache
 
 from tne.i18n import _, current_language
 
-from .. import inputs
+from .. import french, inputs
 from ..errors import RegistryError
+from ..french import Cell
 from ..uai import normalise_uai
-from . import french
 from .columns import Columns
 from .equipment import EquipmentLine, equipment_lines
-from .french import Cell
 from .reading import Row
 
 _UAI_IN_TEXT = re.compile(r"\b\d{7}\s?[A-Za-z]\b")

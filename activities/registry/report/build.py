@@ -178,48 +178,9 @@ class _Builder:
             kind, key, label, detail = "project", Project.id, Project.title, Project.level
         else:
             kind, key, label, detail = "school", School.uai, School.name, School.commune
-
-        def joined(query: Select) -> Select:
-            """`query` over groups, joined up to their school."""
-            return query.join(Project, Project.id == Group.project_id).join(
-                School, School.uai == Project.school_uai
-            )
-
-        entities = self.session.execute(
-            joined(select(key, label, detail).select_from(Group))
-            .where(self.in_scope(Project.id), Group.archived_at.is_(None))
-            .group_by(key, label, detail)
-            .order_by(label, key)
-            if kind == "group"
-            else select(key, label, detail)
-            .select_from(Project)
-            .join(School, School.uai == Project.school_uai)
-            .where(self.in_scope(Project.id))
-            .group_by(key, label, detail)
-            .order_by(label, key)
-        ).all()
-
-        sessions = dict(
-            (k, (n, m))
-            for k, n, m in self.session.execute(
-                joined(
-                    select(key, func.count(ClassroomSession.id), func.sum(ClassroomSession.minutes))
-                    .select_from(ClassroomSession)
-                    .join(Group, Group.id == ClassroomSession.group_id)
-                )
-                .where(self.sessions_in_scope())
-                .group_by(key)
-            )
-        )
-        seen_groups = select(ClassroomSession.group_id).where(self.sessions_in_scope())
-        pupils = dict(
-            (k, (p, g))
-            for k, p, g in self.session.execute(
-                joined(select(key, func.sum(Group.size), func.sum(Group.girls)).select_from(Group))
-                .where(Group.id.in_(seen_groups), Group.archived_at.is_(None))
-                .group_by(key)
-            )
-        )
+        entities = self._entities(kind, key, label, detail)
+        sessions = self._sessions_by(key)
+        pupils = self._pupils_by(key)
         money: dict[object, int] = {}
         equipment: dict[object, tuple[int, int]] = {}
         if kind != "group":
@@ -262,6 +223,52 @@ class _Builder:
             equipment_in_use=sum(d.in_use for d in self.devices()),
         )
         return kind, [*rows, total]
+
+    def _entities(
+        self, kind: str, key: ColumnElement, label: ColumnElement, detail: ColumnElement
+    ) -> list:
+        """(key, label, detail) of each group, project or school in scope, by label."""
+        if kind == "group":
+            query = _up_to_school(select(key, label, detail).select_from(Group)).where(
+                self.in_scope(Project.id), Group.archived_at.is_(None)
+            )
+        else:
+            query = (
+                select(key, label, detail)
+                .select_from(Project)
+                .join(School, School.uai == Project.school_uai)
+                .where(self.in_scope(Project.id))
+            )
+        return list(self.session.execute(query.group_by(key, label, detail).order_by(label, key)))
+
+    def _sessions_by(self, key: ColumnElement) -> dict[object, tuple[int, int]]:
+        """Sessions in scope and their minutes, by `key`."""
+        return dict(
+            (k, (n, m))
+            for k, n, m in self.session.execute(
+                _up_to_school(
+                    select(key, func.count(ClassroomSession.id), func.sum(ClassroomSession.minutes))
+                    .select_from(ClassroomSession)
+                    .join(Group, Group.id == ClassroomSession.group_id)
+                )
+                .where(self.sessions_in_scope())
+                .group_by(key)
+            )
+        )
+
+    def _pupils_by(self, key: ColumnElement) -> dict[object, tuple[int, int]]:
+        """Pupils and girls of the groups seen in a session in scope, by `key`."""
+        seen_groups = select(ClassroomSession.group_id).where(self.sessions_in_scope())
+        return dict(
+            (k, (p, g))
+            for k, p, g in self.session.execute(
+                _up_to_school(
+                    select(key, func.sum(Group.size), func.sum(Group.girls)).select_from(Group)
+                )
+                .where(Group.id.in_(seen_groups), Group.archived_at.is_(None))
+                .group_by(key)
+            )
+        )
 
     def _granted_by(self, key: ColumnElement) -> dict[object, int]:
         """Money granted to the accepted dossiers of each school or project (a dossier shared
@@ -429,3 +436,10 @@ class _Builder:
 
 def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone.utc)
+
+
+def _up_to_school(query: Select) -> Select:
+    """`query` over groups, joined up to their school."""
+    return query.join(Project, Project.id == Group.project_id).join(
+        School, School.uai == Project.school_uai
+    )

@@ -206,9 +206,13 @@ class WasmEngine:
         if name == "microbit":
             audio = self._module("audio") if firmware == "v2" else None
             return make_microbit(
-                clock, hardware, firmware, self._checkpoint, audio,  # type: ignore[arg-type]
+                clock,
+                hardware,
+                firmware,
+                self._checkpoint,
+                audio,  # type: ignore[arg-type]
                 _Stdout(self._uart_write),
-            )  # fmt: skip
+            )
         if name == "music":
             return make_music(firmware, clock, hardware, env, self._checkpoint)
         if name == "radio":

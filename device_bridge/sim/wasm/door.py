@@ -204,8 +204,12 @@ def arguments(payload: str) -> tuple[tuple, dict]:
     if payload[0] == "\x01":
         return _binary(payload.encode("latin-1")), {}
     value = parse(payload)
-    if not (type(value) is list and len(value) == 2 and type(value[0]) is list
-            and type(value[1]) is dict):  # fmt: skip
+    if not (
+        type(value) is list
+        and len(value) == 2
+        and type(value[0]) is list
+        and type(value[1]) is dict
+    ):
         raise Refused("unsupported argument")
     return tuple(value[0]), value[1]
 
@@ -323,6 +327,9 @@ class Door:
         self._answer_at = self.memory.base + payload_at
         return self.answer(None)
 
+    # Long: the one entry of every host call, read top to bottom in the order a call goes
+    # (bounds, the two buffer calls, the handler under `inside`, then the answer's size rules);
+    # split, its steps would pass the call's state between them on every call of a hot path.
     def host_call(
         self,
         name_at: int,

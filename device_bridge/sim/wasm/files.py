@@ -18,6 +18,8 @@ READ_CHUNK = 480
 V1_WORDING = {ENOENT: "file not found", ENOSPC: "no more storage space"}
 
 
+# Long: a table of small ops, one closure each over the same file system and firmware, ending
+# with the table itself; each op reads alone.
 def file_ops(vfs: VirtualFS, firmware: str) -> dict[str, Handler]:
     def worded(error: OSError) -> OSError:
         number = error.args[0] if error.args else None

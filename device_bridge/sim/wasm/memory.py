@@ -84,9 +84,13 @@ class HostFunctions:
         self.trap_reason: str = ""
 
     def define(
-        self, linker: wasmtime.Linker, module: str, name: str, kind: wasmtime.FuncType,
+        self,
+        linker: wasmtime.Linker,
+        module: str,
+        name: str,
+        kind: wasmtime.FuncType,
         function: HostFunction,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """`function` receives the guest's arguments as Python ints (i32 or i64 as `kind`
         declares them) and returns the one i32 result, if `kind` has one."""
         wide = [str(param) == "i64" for param in kind.params]
@@ -99,9 +103,13 @@ class HostFunctions:
             try:
                 if six_ints:  # the door's shape: spelt out, it is its hottest line
                     value = function(
-                        slots[0].i32, slots[1].i32, slots[2].i32, slots[3].i32, slots[4].i32,
+                        slots[0].i32,
+                        slots[1].i32,
+                        slots[2].i32,
+                        slots[3].i32,
+                        slots[4].i32,
                         slots[5].i32,
-                    )  # fmt: skip
+                    )
                 else:
                     value = function(
                         *[slots[i].i64 if wide[i] else slots[i].i32 for i in range(count)]

@@ -24,9 +24,17 @@ from .door import Answer, Handler, Refused, arguments, encode
 
 #: Members of each module: `functions`, `objects` (name -> (class name, methods, constants)),
 #: `classes` (name -> methods of the instances the host keeps), `constants`.
-DIGITAL_PIN = ("write_digital", "read_digital", "write_analog", "set_analog_period",
-               "set_analog_period_microseconds", "get_analog_period_microseconds", "set_pull",
-               "get_pull", "get_mode")  # fmt: skip
+DIGITAL_PIN = (
+    "write_digital",
+    "read_digital",
+    "write_analog",
+    "set_analog_period",
+    "set_analog_period_microseconds",
+    "get_analog_period_microseconds",
+    "set_pull",
+    "get_pull",
+    "get_mode",
+)
 ANALOG_PIN = (*DIGITAL_PIN, "read_analog")
 TOUCH_PIN = (*ANALOG_PIN, "is_touched")
 PIN_CONSTANTS = ("PULL_UP", "PULL_DOWN", "NO_PULL")
@@ -53,7 +61,7 @@ OBJECTS = {
             "scroll",
         ),
         (),
-    ),  # fmt: skip
+    ),
     "button_a": ("MicroBitButton", ("is_pressed", "was_pressed", "get_presses"), ()),
     "button_b": ("MicroBitButton", ("is_pressed", "was_pressed", "get_presses"), ()),
     "accelerometer": (
@@ -69,7 +77,7 @@ OBJECTS = {
             "get_gestures",
         ),
         (),
-    ),  # fmt: skip
+    ),
     "compass": (
         "MicroBitCompass",
         (
@@ -83,20 +91,20 @@ OBJECTS = {
             "get_field_strength",
         ),
         (),
-    ),  # fmt: skip
+    ),
     "i2c": ("MicroBitI2C", ("init", "scan", "read", "write"), ()),
     "uart": (
         "MicroBitUART",
         ("init", "any", "read", "readinto", "readline", "write"),
         ("ODD", "EVEN"),
-    ),  # fmt: skip
+    ),
     "spi": ("MicroBitSPI", ("init", "write", "read", "write_readinto"), ()),
     "speaker": ("MicroBitSpeaker", ("on", "off", "is_on"), ()),
     "microphone": (
         "MicroBitMicrophone",
         ("sound_level", "current_event", "was_event", "is_event", "get_events", "set_threshold"),
         (),
-    ),  # fmt: skip
+    ),
 }
 MANIFEST: dict[str, dict[str, object]] = {
     "microbit": {
@@ -119,7 +127,7 @@ MANIFEST: dict[str, dict[str, object]] = {
             "send_bytes",
             "receive_bytes",
             "receive_full",
-        ),  # fmt: skip
+        ),
         "constants": ("RATE_250KBIT", "RATE_1MBIT", "RATE_2MBIT"),
     },
     "machine": {
@@ -130,7 +138,7 @@ MANIFEST: dict[str, dict[str, object]] = {
             "unique_id",
             "disable_irq",
             "enable_irq",
-        ),  # fmt: skip
+        ),
     },
     # The firmware's versions of MicroPython's modules (guest/board_*.py): what they need from
     # the host (os.py: the files' ops are files.py's).
@@ -148,11 +156,11 @@ MANIFEST: dict[str, dict[str, object]] = {
             "IMPLEMENTATION",
             "FULL",
         ),
-    },  # fmt: skip
+    },
     "neopixel": {
         "classes": {
             "NeoPixel": ("__len__", "__getitem__", "__setitem__", "clear", "fill", "show", "write")
-        },  # fmt: skip
+        },
     },
     # `play_frames` and `play_named` are the guest's `play` (guest/audio.py keeps the frames).
     "audio": {"functions": ("play_frames", "play_named", "stop", "is_playing")},
@@ -217,7 +225,7 @@ class HostModules:
                 name: [m for m in methods if hasattr(getattr(host, name), m)]
                 for name, methods in members.get("classes", {}).items()  # type: ignore[attr-defined]
                 if hasattr(host, name)
-            },  # fmt: skip
+            },
             "objects": {},
         }
         for name, (kind, methods, constants) in members.get("objects", {}).items():  # type: ignore[attr-defined]
@@ -241,9 +249,10 @@ class HostModules:
                 )
         if members.get("tunes"):
             described["constants"] = {
-                name: value for name, value in vars(host).items()
+                name: value
+                for name, value in vars(host).items()
                 if name.isupper() and isinstance(value, tuple)
-            }  # fmt: skip
+            }
         return encode_literal(described)
 
     # -- the ops -------------------------------------------------------------------------------

@@ -98,9 +98,11 @@ def door_fuel(payload: bytes) -> int:
         return fuel
     images = payload.count(b"\\u0000I")
     return (
-        DOOR_FUEL_BASE + DOOR_FUEL_JSON + DOOR_FUEL_JSON_IMAGE * images
+        DOOR_FUEL_BASE
+        + DOOR_FUEL_JSON
+        + DOOR_FUEL_JSON_IMAGE * images
         + DOOR_FUEL_BYTE * len(payload)
-    )  # fmt: skip
+    )
 
 
 #: Fuel the guest may spend on loading the simulator's modules at boot.

@@ -19,16 +19,25 @@ from ..vfs import ERRNO_NAMES
 
 #: (pattern, replacement) on the V1 firmware's lines, in order.
 V1_REWORDING = (
-    (re.compile(r"^(IndentationError: )unindent doesn't match any outer indent level$"),
-     r"\1unindent does not match any outer indentation level"),
+    (
+        re.compile(r"^(IndentationError: )unindent doesn't match any outer indent level$"),
+        r"\1unindent does not match any outer indentation level",
+    ),
     (re.compile(r"^(ValueError: invalid syntax for integer with base \d+): .*$"), r"\1"),
-    (re.compile(r"^(TypeError: )\w+\(\) (takes \d+ positional arguments? but \d+ (?:were|was) "
-                r"given)$"), r"\1function \2"),
-    (re.compile(r"^(TypeError: )unsupported types for __add__: 'str', '(\w+)'$"),
-     r"\1can't convert '\2' object to str implicitly"),
+    (
+        re.compile(
+            r"^(TypeError: )\w+\(\) (takes \d+ positional arguments? but \d+ (?:were|was) "
+            r"given)$"
+        ),
+        r"\1function \2",
+    ),
+    (
+        re.compile(r"^(TypeError: )unsupported types for __add__: 'str', '(\w+)'$"),
+        r"\1can't convert '\2' object to str implicitly",
+    ),
     (re.compile(r"^(ZeroDivisionError: )divide by zero$"), r"\1division by zero"),
     (re.compile(r"isn't"), "is not"),
-)  # fmt: skip
+)
 #: An OSError as this build prints it: its bare number, or a name from WASI's numbering
 #: (`[Errno 2] EACCES` for MicroPython's ENOENT, `[Errno 44] ENOENT` for its own).
 OSERROR = re.compile(r"^OSError: (?:\[Errno )?(\d+)(?:\] (\w+))?$")

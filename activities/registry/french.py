@@ -12,15 +12,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from tne.i18n import _
 
-from ..errors import RegistryError
-from ..inputs import plain
-from ..models import DOSSIER_STATES
+from .errors import RegistryError
+from .models import DOSSIER_STATES
 
 Cell = str | int | float | dt.date | dt.datetime | None
+
+
+def plain(text: str) -> str:
+    """How headers and labels are compared: case, accents, dashes and spacing do not matter."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[_\-]+", " ", bare).casefold().split())
+
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009']+")
 _CURRENCY = re.compile(r"(?:€|eur(?:os?)?)$", re.IGNORECASE)
