@@ -84,7 +84,8 @@ def write(tmp_path: Path, text: str, name: str = "robot-carre") -> Path:
         ),
         (
             lambda t: t.replace("qemu = true", "qemu = false"),
-            "qemu = false demande une qemu_reason parmi temperature, radio, compass, scroll, music, light",
+            "qemu = false demande une qemu_reason parmi temperature, radio, compass, scroll, "
+            "music, light",
         ),
         (
             lambda t: t.replace('id = "robot-carre"', 'id = "Robot Carré"'),

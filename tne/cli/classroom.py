@@ -226,6 +226,15 @@ def grade(
                 where, activity, workers or None, lambda _graded: progress.advance(task)
             )
         )
+    say_grades(run, names)
+    from activities.classroom.manual import manual_cells
+
+    if manual_cells(where, activity):
+        say(_("Some answers are graded by hand: tne class grade {id} --manual").format(id=activity))
+
+
+def say_grades(run, names: dict[str, str]) -> None:
+    """Each pupil's mark and the problems a teacher should know, then the run's summary."""
     for graded in run.results:
         who = f"{names.get(graded.student_id, '?')} ({graded.student_id})"
         mark = (
@@ -243,10 +252,6 @@ def grade(
             workers=run.workers,
         )
     )
-    from activities.classroom.manual import manual_cells
-
-    if manual_cells(where, activity):
-        say(_("Some answers are graded by hand: tne class grade {id} --manual").format(id=activity))
 
 
 @class_app.command(help=_("Write each pupil's feedback (HTML, hidden tests never shown)."))
