@@ -3,10 +3,10 @@ find them (teacher_guides/images/). Re-run it after a change to `tne lab`, the n
 widgets; the tests fail when a page refers to a picture that is missing.
 
 It starts `tne lab` as a teacher does (no board plugged in, so the cells run on the simulated
-micro:bit), drives JupyterLab in Debian's Chromium through Playwright, runs the first cell of the lesson
-`tne lab` opens and the examples the quick start has the teacher copy from the guide's page
-« Le noyau micro:bit en détail » (read from that page, in a notebook of their own), and
-photographs them; the terminal picture shows what `tne lab` really printed.
+micro:bit), drives JupyterLab in Debian's Chromium through Playwright, runs the first cell of
+the lesson `tne lab` opens and the examples the quick start has the teacher copy from the
+guide's page « Le noyau micro:bit en détail » (read from that page, in a notebook of their
+own), and photographs them; the terminal picture shows what `tne lab` really printed.
 
     python3 scripts/guide_screenshots.py [--out FOLDER]
 """

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from activities.catalogue.pupil_version import code_stub, text_stub
 from activities.nbgrader_path import alembic_on_path
 from tne.config import config_dir
-from activities.catalogue.pupil_version import code_stub, text_stub
 from tne.i18n import _
 
 from .errors import ClassroomError

@@ -1,8 +1,8 @@
 """End to end: `tne lab` serves JupyterLab in French on the first lesson, and a real headless
 Chromium (Debian's `chromium`, driven by Playwright through `executable_path`; never a browser
-Playwright downloads) runs the lesson's first cell and micro:bit cells on the simulator, sees their output and the LED widget, and
-stops a `while True:` loop with the toolbar's Stop button; then, in Notebook 7 on the same
-kernel, shows the simulator view and clicks its button A.
+Playwright downloads) runs the lesson's first cell and micro:bit cells on the simulator, sees
+their output and the LED widget, and stops a `while True:` loop with the toolbar's Stop button;
+then, in Notebook 7 on the same kernel, shows the simulator view and clicks its button A.
 
 Without chromium or playwright the test skips on a developer's machine and fails with CI=true
 (scripts/setup.sh installs both). A screenshot of the page is kept in the test's temporary

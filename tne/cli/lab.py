@@ -4,8 +4,9 @@ Everything it sets up is owned by tne and repeated at each start, so a broken se
 itself: the kernelspecs (kernels/microbit/install.py), the French language pack chosen through
 a settings override in a folder of tne's own (JupyterLab's `app_settings_dir`, so the person's
 own JupyterLab settings are not touched), and a working folder where the pupil version of the
-progression's first lesson is written once (the pupil edits that copy, never the catalogue's). JupyterLab runs as a child
-process with stdin closed, so Ctrl-C stops it at once instead of asking for confirmation.
+progression's first lesson is written once (the pupil edits that copy, never the catalogue's).
+JupyterLab runs as a child process with stdin closed, so Ctrl-C stops it at once instead of
+asking for confirmation.
 """
 
 from __future__ import annotations
