@@ -66,14 +66,13 @@ def take(out: Path) -> list[Path]:
         # terminal picture shows the path a teacher will see, with `~` for the home folder.
         folder = Path(home) / "Documents" / "tne-robotique"
         folder.mkdir(parents=True)
-        write_notebook(folder / TRIALS, page_examples(KERNEL_PAGE))
         lab = Lab(folder)
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 try:
                     terminal(browser, lab, Path(home), out / "terminal-tne-lab.png")
-                    notebook(browser, lab, out, expect)
+                    notebook(browser, lab, folder, out, expect)
                 finally:
                     browser.close()
         finally:
@@ -106,10 +105,10 @@ def terminal(browser, lab: Lab, home: Path, path: Path) -> None:  # noqa: ANN001
     page.close()
 
 
-def notebook(browser, lab: Lab, out: Path, expect) -> None:  # noqa: ANN001 - Playwright's
+def notebook(browser, lab: Lab, folder: Path, out: Path, expect) -> None:  # noqa: ANN001 - Playwright's
     page = browser.new_page(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
     page.set_default_timeout(STEP_TIMEOUT)
-    page.goto(lab.url("lab"))  # tne lab's default page: the first lesson
+    page.goto(lab.url(""))  # the server redirects to tne lab's default page: the first lesson
     status = page.locator(".jp-StatusBar-Widget", has_text="micro:bit (MicroPython)")
     expect(status.first).to_contain_text("Inactif")
     expect(page.locator(".jp-Notebook").first).to_contain_text("Afficher et faire défiler")
@@ -121,6 +120,7 @@ def notebook(browser, lab: Lab, out: Path, expect) -> None:  # noqa: ANN001 - Pl
     expect(output.locator(".tne-leds")).to_have_attribute("data-lit", "16")  # the heart
     cells.nth(HEART).screenshot(path=str(out / "premiere-cellule.png"))
 
+    write_notebook(folder / TRIALS, page_examples(KERNEL_PAGE))  # after the lesson's picture
     page.goto(lab.url("lab/tree/" + TRIALS) + "&reset")  # this notebook alone on the page
     expect(status.first).to_contain_text("Inactif")
 

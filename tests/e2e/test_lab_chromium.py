@@ -43,14 +43,18 @@ def require_browser() -> None:
         skip_or_fail("needs playwright (pip package)")
 
 
-def write_notebook(path: Path) -> None:
-    """A notebook (format 4, written as JSON: nbformat's import alone costs seconds)."""
-    sources = [
-        "from microbit import *\ndisplay.show(Image.HEART)\nprint('bonjour e2e')",
-        "while True:\n    sleep(10)",
-        "%%host\nfrom kernels.widgets import show_simulator\nshow_simulator()",
-        "print('A pressé :', button_a.was_pressed())",
-    ]
+#: The cells of this test's own notebook.
+SOURCES = [
+    "from microbit import *\ndisplay.show(Image.HEART)\nprint('bonjour e2e')",
+    "while True:\n    sleep(10)",
+    "%%host\nfrom kernels.widgets import show_simulator\nshow_simulator()",
+    "print('A pressé :', button_a.was_pressed())",
+]
+
+
+def write_notebook(path: Path, sources: list[str] = SOURCES) -> None:
+    """A micro:bit notebook of these code cells (format 4, written as JSON: nbformat's import
+    alone costs seconds)."""
     cells = [
         {"cell_type": "code", "id": f"c{number}", "metadata": {}, "source": source,
          "outputs": [], "execution_count": None}
@@ -109,7 +113,7 @@ def test_lab_in_french_runs_a_cell_on_the_simulator_and_stops_a_loop(
     assert "### BEGIN SOLUTION" not in lesson.read_text(encoding="utf-8")
     with browser_page(lab, tmp_path) as page:
         idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-        page.goto(lab.url("lab"))  # where `tne lab` opens: the lesson
+        page.goto(lab.url(""))  # redirected to where `tne lab` opens: the lesson
         expect(page.get_by_role("menuitem", name="Fichier", exact=True)).to_be_visible()
         status = page.locator(".jp-StatusBar-Widget", has_text="micro:bit (MicroPython)")
         expect(status.first).to_contain_text("Inactif")  # the kernel is up, in French
