@@ -3,7 +3,8 @@ and classroom code import it rather than parse the TOML themselves).
 
 `load_activity(folder)` returns an `Activity` or raises `MetadataError`, whose `problems` are
 French sentences naming the field and what to write instead; `all_activities()` lists the
-catalogue in progression order (by cycle, then prerequisites, then id).
+catalogue in progression order (by cycle, then prerequisites, then id; a project, `project =
+true`, after every lesson: it reuses them all).
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ class Activity:
     goals: tuple[str, ...]
     qemu: bool
     qemu_reason: str
+    #: A project (optional field, false by default) closes the progression, after the lessons.
+    project: bool
     folder: Path = field(compare=False)
 
     @property
@@ -98,6 +101,7 @@ class Activity:
             "goals": list(self.goals),
             "qemu": self.qemu,
             "qemu_reason": self.qemu_reason,
+            "project": self.project,
             "folder": str(self.folder),
         }
 
@@ -132,6 +136,7 @@ def load_activity(folder: Path) -> Activity:
         goals=reader.texts("goals"),
         qemu=reader.boolean("qemu"),
         qemu_reason=reader.text("qemu_reason", required=False),
+        project=reader.boolean("project", required=False),
         folder=folder,
     )
     problems += _coherence(activity)
@@ -262,8 +267,8 @@ class _Reader:
             return 0
         return value
 
-    def boolean(self, name: str) -> bool:
-        value = self._get(name, True)
+    def boolean(self, name: str, required: bool = True) -> bool:
+        value = self._get(name, required)
         if value is not None and not isinstance(value, bool):
             self.problems.append(_("'{name}' must be true or false.").format(name=name))
             return False
@@ -276,7 +281,8 @@ def activity_folders(root: Path = CATALOGUE_DIR) -> list[Path]:
 
 
 def all_activities(root: Path = CATALOGUE_DIR) -> list[Activity]:
-    """Every activity, in progression order: cycle 3, 4, lycée, then prerequisites first."""
+    """Every activity, in progression order: cycle 3, 4, lycée, then prerequisites first; the
+    projects last."""
     found = {a.id: a for a in (load_activity(folder) for folder in activity_folders(root))}
     ordered: list[Activity] = []
 
@@ -288,7 +294,7 @@ def all_activities(root: Path = CATALOGUE_DIR) -> list[Activity]:
                 place(found[needed], seen | {activity.id})
         ordered.append(activity)
 
-    for activity in sorted(found.values(), key=lambda a: (CYCLES.index(a.cycle), a.id)):
+    for activity in sorted(found.values(), key=lambda a: (a.project, CYCLES.index(a.cycle), a.id)):
         place(activity, frozenset())
     return ordered
 

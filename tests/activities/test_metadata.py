@@ -26,6 +26,7 @@ def test_the_catalogue_has_the_first_three_activities_in_progression_order() -> 
     ids = [a.id for a in all_activities()]
     assert {"afficher-et-defiler", "radio-messages", "robot-carre"} <= set(ids)
     assert ids[0] == "afficher-et-defiler"  # cycle 3, and the others' prerequisite
+    assert ids[-1] == "projet-libre"  # the guided free project closes the progression
     kinds = {a.hardware for a in all_activities()}
     assert {"microbit", "maqueen"} <= kinds
     assert any(a.boards == 2 for a in all_activities())
@@ -77,6 +78,7 @@ def write(tmp_path: Path, text: str, name: str = "robot-carre") -> Path:
         (lambda t: t.replace('title = "Le robot dessine un carré"', "title = 3"),
          "« title » doit être un texte non vide."),
         (lambda t: t.replace("qemu = true", 'qemu = "oui"'), "« qemu » doit valoir true ou false."),
+        (lambda t: t + 'project = "oui"\n', "« project » doit valoir true ou false."),
         (lambda t: t + "[[", "Ce n'est pas du TOML valide"),
     ],
 )  # fmt: skip
