@@ -40,13 +40,25 @@ class CellResult:
     points: float
     max_points: float
     error: str  # the French message of a failed check, "" when it passed
+    #: Graded by hand in formgrader (an answer cell with points: a « cahier des charges »);
+    #: autograde gives it 0 when left as released, no score otherwise, never its points.
+    manual: bool = False
 
 
 @dataclass(frozen=True)
 class Graded:
     score: float
-    max_score: float
+    max_score: float  # every point, those graded by hand included
     cells: dict[str, CellResult]
+
+    @property
+    def auto_max_score(self) -> float:
+        """The points autograde can give: the teacher grades the rest by hand."""
+        return sum(cell.max_points for cell in self.cells.values() if not cell.manual)
+
+    @property
+    def manual_max_score(self) -> float:
+        return self.max_score - self.auto_max_score
 
 
 class Course:
@@ -110,6 +122,7 @@ class Course:
 
         graded = self.root / "autograded" / student / self.activity.id / NOTEBOOK_FILE
         errors = _errors_by_cell(graded)
+        manual = manual_cells(self.activity.notebook)
         with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gradebook:
             submission = gradebook.find_submission_notebook(
                 Path(NOTEBOOK_FILE).stem, self.activity.id, student
@@ -120,6 +133,7 @@ class Course:
                     float(grade.score),
                     float(grade.max_score),
                     errors.get(grade.name, ""),
+                    grade.name in manual,
                 )
                 for grade in submission.grades
             }
@@ -134,6 +148,20 @@ def _errors_by_cell(notebook: Path) -> dict[str, str]:
         for output in cell.get("outputs", []):
             if grade_id and output.get("output_type") == "error":
                 found[grade_id] = str(output.get("evalue", ""))
+    return found
+
+
+def manual_cells(notebook: Path) -> set[str]:
+    """The grade ids of the cells graded by hand: nbgrader's answer cells with points (a
+    solution cell that is also a grade cell) and its tasks."""
+    data = json.loads(notebook.read_text(encoding="utf-8"))
+    found = set()
+    for cell in data["cells"]:
+        grading = cell.get("metadata", {}).get("nbgrader", {})
+        if grading.get("grade_id") and (
+            (grading.get("grade") and grading.get("solution")) or grading.get("task")
+        ):
+            found.add(grading["grade_id"])
     return found
 
 

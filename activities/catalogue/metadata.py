@@ -3,7 +3,8 @@ and classroom code import it rather than parse the TOML themselves).
 
 `load_activity(folder)` returns an `Activity` or raises `MetadataError`, whose `problems` are
 French sentences naming the field and what to write instead; `all_activities()` lists the
-catalogue in progression order (by cycle, then prerequisites, then id).
+catalogue in progression order (by cycle, then prerequisites, then id; a project, `project =
+true`, after every lesson: it reuses them all).
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ class Activity:
     #: Criteria for each answer the teacher grades by hand (nbgrader grade id -> criteria),
     #: shown by `tne class grade --manual`.
     rubric: dict[str, tuple[str, ...]]
+    #: A project (optional field, false by default) closes the progression, after the lessons.
+    project: bool
     folder: Path = field(compare=False)
 
     @property
@@ -104,6 +107,7 @@ class Activity:
             "qemu": self.qemu,
             "qemu_reason": self.qemu_reason,
             "rubric": {cell: list(criteria) for cell, criteria in self.rubric.items()},
+            "project": self.project,
             "folder": str(self.folder),
         }
 
@@ -139,6 +143,7 @@ def load_activity(folder: Path) -> Activity:
         qemu=reader.boolean("qemu"),
         qemu_reason=reader.text("qemu_reason", required=False),
         rubric=reader.rubric("rubric"),
+        project=reader.boolean("project", required=False),
         folder=folder,
     )
     problems += _coherence(activity)
@@ -288,8 +293,8 @@ class _Reader:
             return {}
         return {str(cell): tuple(c.strip() for c in criteria) for cell, criteria in value.items()}
 
-    def boolean(self, name: str) -> bool:
-        value = self._get(name, True)
+    def boolean(self, name: str, required: bool = True) -> bool:
+        value = self._get(name, required)
         if value is not None and not isinstance(value, bool):
             self.problems.append(_("'{name}' must be true or false.").format(name=name))
             return False
@@ -303,7 +308,7 @@ def activity_folders(root: Path = CATALOGUE_DIR) -> list[Path]:
 
 def all_activities(root: Path = CATALOGUE_DIR) -> list[Activity]:
     """Every activity, in progression order: cycle 3, 4, lycée; within a cycle the micro:bit
-    alone before the robot; prerequisites first."""
+    alone before the robot; prerequisites first; the projects last."""
     found = {a.id: a for a in (load_activity(folder) for folder in activity_folders(root))}
     ordered: list[Activity] = []
 
@@ -317,7 +322,8 @@ def all_activities(root: Path = CATALOGUE_DIR) -> list[Activity]:
 
     # Within a cycle the board alone comes before the robot, which needs what it taught.
     for activity in sorted(
-        found.values(), key=lambda a: (CYCLES.index(a.cycle), HARDWARE.index(a.hardware), a.id)
+        found.values(),
+        key=lambda a: (a.project, CYCLES.index(a.cycle), HARDWARE.index(a.hardware), a.id),
     ):
         place(activity, frozenset())
     return ordered

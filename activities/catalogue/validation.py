@@ -39,8 +39,9 @@ class Report:
     id: str
     problems: list[str] = field(default_factory=list)
     score: float | None = None  # the solution's score under nbgrader
-    max_score: float | None = None
+    max_score: float | None = None  # the autograded points
     released_score: float | None = None
+    manual_points: float | None = None  # graded by hand in formgrader, not by autograde
 
     @property
     def ok(self) -> bool:
@@ -54,6 +55,7 @@ class Report:
             "score": self.score,
             "max_score": self.max_score,
             "released_score": self.released_score,
+            "manual_points": self.manual_points,
         }
 
 
@@ -95,6 +97,7 @@ def _notebook_problems(activity: Activity) -> list[str]:
     by_hand: set[str] = set()
     solutions = tests = 0
     points = 0.0
+    by_hand = False
     api = CheckSession("").api()
     for cell in notebook.cells:
         grading = cell.metadata.get("nbgrader", {})
@@ -104,6 +107,14 @@ def _notebook_problems(activity: Activity) -> list[str]:
         if grade_id in seen:
             problems.append(_("Two cells are named '{id}'.").format(id=grade_id))
         seen.add(grade_id)
+        if grading.get("solution") and grading.get("grade"):
+            # An answer graded by hand in formgrader (a markdown « cahier des charges »).
+            by_hand = True
+            if float(grading.get("points", 0) or 0) <= 0:
+                problems.append(
+                    _("Cell {id}: an answer graded by hand needs points.").format(id=grade_id)
+                )
+            continue
         if grading.get("solution"):
             solutions += 1
             if "### BEGIN SOLUTION" not in cell.source or "### END SOLUTION" not in cell.source:
@@ -118,7 +129,7 @@ def _notebook_problems(activity: Activity) -> list[str]:
             tests += 1
             points += float(grading.get("points", 0) or 0)
             problems += _check_cell_problems(grade_id, cell.source, api)
-    if not solutions:
+    if not solutions and not by_hand:
         problems.append(_("The notebook has no solution cell (### BEGIN SOLUTION)."))
     problems += [
         _("rubric: '{id}' is not an answer graded by hand in the notebook.").format(id=cell)
@@ -185,12 +196,13 @@ def grading_problems(activity: Activity, report: Report, workdir: Path) -> list[
     except GradingError as error:
         return [str(error)]
     solution, pupil = results["corrige"], results["version-eleve"]
-    report.score, report.max_score = solution.score, solution.max_score
+    report.score, report.max_score = solution.score, solution.auto_max_score
     report.released_score = pupil.score
+    report.manual_points = solution.manual_max_score
     problems = [
         _("The solution fails the test {id}: {error}").format(id=cell.grade_id, error=cell.error)
         for cell in solution.cells.values()
-        if cell.points < cell.max_points
+        if cell.points < cell.max_points and not cell.manual
     ]
     if pupil.score > 0:
         problems.append(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from activities.catalogue.pupil_version import code_stub, text_stub
 from activities.nbgrader_path import alembic_on_path
 from tne.config import config_dir
 from tne.i18n import _
@@ -123,15 +124,13 @@ def init_course(
 def config_text(course_id: str, cell_timeout: int, notebook_timeout: int) -> str:
     """nbgrader_config.py: readable by a teacher, values only (the logic is in
     `nbgrader_parts.configure`)."""
-    code_stub = _("# WRITE YOUR CODE HERE") + "\nraise NotImplementedError()"
-    text_stub = _("WRITE YOUR ANSWER HERE")
     return (
         f"# {_('Written by tne class init: change the time limits here if needed.')}\n"
         "from activities.classroom.nbgrader_parts import configure\n\n"
         "c = get_config()  # noqa: F821\n"
         f"c.CourseDirectory.course_id = {course_id!r}\n"
-        f"c.ClearSolutions.code_stub = {{'python': {code_stub!r}}}\n"
-        f"c.ClearSolutions.text_stub = {text_stub!r}\n"
+        f"c.ClearSolutions.code_stub = {{'python': {code_stub()!r}}}\n"
+        f"c.ClearSolutions.text_stub = {text_stub()!r}\n"
         f"c.Execute.timeout = {cell_timeout}  # s, per cell\n"
         f"c.GradingExecute.notebook_timeout = {notebook_timeout}  # s, per notebook\n"
         "configure(c)\n"

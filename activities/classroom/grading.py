@@ -175,6 +175,14 @@ def read_grade(
             return graded
         graded.score = float(submission.score)
         graded.max_score = float(submission.max_score)
+        if submission.needs_manual_grade:
+            # An answer graded by hand (a written explanation): autograde gave it nothing yet.
+            graded.problems.append(
+                _(
+                    "some answers are graded by hand (tne class grade --manual, or formgrader): "
+                    "the exported mark counts them as 0 until then."
+                )
+            )
     return graded
 
 

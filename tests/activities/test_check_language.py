@@ -100,6 +100,20 @@ def test_missing_notes_say_in_french_which_were_expected_and_which_were_played()
         check("expect_notes('c4')", FRERE_THEN_REST)
 
 
+def test_leds_changed_sees_a_new_picture_or_a_text_shown_again_in_the_window() -> None:
+    check("expect(leds_changed(between=(0, 500)), 'le cœur apparaît')")
+    check("expect(leds_changed(between=(1100, 1300)), 'le texte commence')")
+    check("expect(not leds_changed(between=(400, 1000)), 'le cœur reste')")
+    check("expect(not leds_changed(between=(2000, 3000)), 'plus rien')")
+    same_digit = recorded(
+        {"t": 200, "kind": "display", "pixels": HEART, "text": "3"},
+        {"t": 1200, "kind": "display", "pixels": HEART, "text": "3"},  # the dice rolled 3 again
+    )
+    check("expect(leds_changed(between=(1100, 1300)), 'relancé')", runner=same_digit)
+    with pytest.raises(CheckFailed, match="^rien$"):
+        check("expect(leds_changed(between=(400, 1000)), 'rien')", runner=same_digit)
+
+
 def test_an_author_message_is_given_as_written() -> None:
     with pytest.raises(CheckFailed, match="^Le cœur doit rester$"):
         check("assert was_shown(Image.HEART, between=(2000, 2500)), 'Le cœur doit rester'")

@@ -343,6 +343,33 @@ WRONG: dict[str, list[WrongAnswer]] = {
             "l'arrivée du robot (en cm)\u00a0: attendu entre 0 et 10",
         ),
     ],
+    "projet-libre": [
+        WrongAnswer(
+            "sans-boucle",
+            "projet",
+            "from microbit import *\nimport random\ndisplay.show(Image.HAPPY)\n"
+            "if button_a.was_pressed():\n    display.show(random.randint(1, 6))\n",
+            "test-etape2-bouton-a",
+            "Vérifie que ta réaction est dans la boucle while True",
+        ),
+        WrongAnswer(
+            "print-au-lieu-des-led",
+            "projet",
+            "from microbit import *\ndisplay.show(0)\nscore = 0\nwhile True:\n"
+            "    if button_a.was_pressed():\n        score = score + 1\n        print(score)\n"
+            "    sleep(20)\n",
+            "test-etape2-bouton-a",
+            "print n'écrit que sur l'ordinateur",
+        ),
+        WrongAnswer(
+            "un-seul-appui",
+            "projet",
+            "from microbit import *\ndisplay.show(Image.ASLEEP)\n"
+            "while not button_a.was_pressed():\n    sleep(20)\ndisplay.show(Image.HAPPY)\n",
+            "test-etape3-chaque-appui",
+            "Ton objet doit réagir à chaque appui sur A",
+        ),
+    ],
 }
 
 
@@ -391,8 +418,9 @@ def graded(request, gradings: dict[str, Future]) -> tuple[str, dict[str, Graded]
 def test_the_solution_gets_every_point(graded) -> None:
     _activity, results = graded
     solution = results["corrige"]
-    assert solution.max_score >= 4
-    assert solution.score == solution.max_score, {
+    assert solution.auto_max_score >= 4
+    # Autograde gives every autograded point; answers graded by hand wait for formgrader.
+    assert solution.score == solution.auto_max_score, {
         cell.grade_id: cell.error for cell in solution.cells.values() if cell.error
     }
 
@@ -404,14 +432,26 @@ def test_the_released_pupil_version_gets_no_point_and_says_what_to_do(graded) ->
     assert all(
         cell.error.startswith("Tu n'as pas encore écrit ton programme")
         for cell in released.cells.values()
+        if not cell.manual
     )
+
+
+def test_answers_graded_by_hand_get_no_point_from_autograde_and_are_left_to_the_teacher(
+    graded,
+) -> None:
+    _activity, results = graded
+    for result in results.values():
+        for cell in result.cells.values():
+            if cell.manual:
+                assert cell.points == 0 and cell.max_points > 0 and not cell.error
+        assert result.max_score == result.auto_max_score + result.manual_max_score
 
 
 def test_typical_wrong_answers_get_a_partial_score_and_a_helpful_french_message(graded) -> None:
     activity, results = graded
     for wrong in WRONG[activity]:
         result = results[wrong.name]
-        assert 0 < result.score < result.max_score, wrong.name
+        assert 0 < result.score < result.auto_max_score, wrong.name
         cell = result.cells[wrong.fails]
         assert cell.points == 0, wrong.name
         assert wrong.says in cell.error, (wrong.name, cell.error)

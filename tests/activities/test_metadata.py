@@ -26,6 +26,7 @@ def test_the_catalogue_has_the_first_three_activities_in_progression_order() -> 
     ids = [a.id for a in all_activities()]
     assert {"afficher-et-defiler", "radio-messages", "robot-carre"} <= set(ids)
     assert ids[0] == "afficher-et-defiler"  # cycle 3, and the others' prerequisite
+    assert ids[-1] == "projet-libre"  # the guided free project closes the progression
     kinds = {a.hardware for a in all_activities()}
     assert {"microbit", "maqueen"} <= kinds
     assert any(a.boards == 2 for a in all_activities())
@@ -106,6 +107,7 @@ def write(tmp_path: Path, text: str, name: str = "robot-carre") -> Path:
             "« title » doit être un texte non vide.",
         ),
         (lambda t: t.replace("qemu = true", 'qemu = "oui"'), "« qemu » doit valoir true ou false."),
+        (lambda t: t + 'project = "oui"\n', "« project » doit valoir true ou false."),
         (lambda t: t + "[[", "Ce n'est pas du TOML valide"),
     ],
 )
@@ -170,3 +172,17 @@ def test_sheets_and_notebook_text_follow_french_typography(activity_id: str) -> 
         prose = re.sub(r"`[^`]*`", "", prose)
         assert not re.findall(r".{0,20} [:;!?](?=\s|$)", prose), activity_id
         assert "« " not in prose and " »" not in prose, activity_id
+
+
+def test_an_answer_graded_by_hand_without_points_is_refused_in_french(tmp_path: Path) -> None:
+    shutil.copytree(CATALOGUE_DIR / "projet-libre", tmp_path / "projet-libre")
+    notebook = tmp_path / "projet-libre" / "activite.ipynb"
+    text = notebook.read_text(encoding="utf-8")
+    assert '"points": 3' in text
+    notebook.write_text(text.replace('"points": 3', '"points": 0', 1), encoding="utf-8")
+    [report] = check_catalogue(grade=False, root=tmp_path)  # alone: no prerequisite here
+    assert (
+        "Cellule cahier-des-charges\u00a0: une réponse corrigée à la main doit avoir des points."
+        in report.problems
+    )
+    assert not [p for p in report.problems if "Cellule" in p and "bilan" in p]

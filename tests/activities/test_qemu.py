@@ -20,11 +20,12 @@ ENDLESS_S = 5.0
 
 
 def solutions(activity) -> list[tuple[str, str]]:
-    """(grade id, code) of each solution cell, its markers removed as the answer key shows it."""
+    """(grade id, code) of each solution code cell, its markers removed as the answer key shows
+    it (a markdown answer, graded by hand, is no program)."""
     found = []
     for cell in notebook_cells(activity).cells:
         grading = cell.metadata.get("nbgrader", {})
-        if grading.get("solution"):
+        if grading.get("solution") and cell.cell_type == "code":
             lines = [line for line in cell.source.splitlines() if "### " not in line]
             found.append((grading["grade_id"], "\n".join(lines)))
     return found

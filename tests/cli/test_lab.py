@@ -24,23 +24,34 @@ def get_json(url: str) -> dict:
         return json.load(response)
 
 
-def test_the_first_notebook_is_copied_once_and_the_pupils_copy_is_kept(tmp_path: Path) -> None:
-    original = lab.FIRST_NOTEBOOK / lab.FIRST_NOTEBOOK_NAME
-    before = original.read_bytes()
+def test_the_first_lesson_is_written_once_without_solutions_and_the_pupils_copy_is_kept(
+    tmp_path: Path,
+) -> None:
+    lesson = lab.first_lesson()
+    before = lesson.notebook.read_bytes()
     copy = lab.prepare_workspace(tmp_path / "classe")
-    assert copy.read_bytes() == before
+    assert copy == tmp_path / "classe" / f"{lesson.id}.ipynb"
+    released = copy.read_text(encoding="utf-8")
+    assert "### BEGIN SOLUTION" in before.decode("utf-8")
+    for hidden in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS", "display.show(Image.HAPPY)"):
+        assert hidden not in released, hidden
+    assert "ÉCRIS TON CODE ICI" in released
+    assert not list((tmp_path / "classe").glob(".*partiel"))
     copy.write_text("le travail de l'élève", encoding="utf-8")
     assert lab.prepare_workspace(tmp_path / "classe") == copy
     assert copy.read_text(encoding="utf-8") == "le travail de l'élève"
-    assert original.read_bytes() == before
+    assert lesson.notebook.read_bytes() == before
 
 
-def test_the_first_notebook_runs_on_the_micro_bit_kernel() -> None:
-    notebook = json.loads((lab.FIRST_NOTEBOOK / lab.FIRST_NOTEBOOK_NAME).read_text("utf-8"))
+def test_the_first_lesson_is_the_first_of_the_progression_on_the_micro_bit_kernel() -> None:
+    from activities.catalogue.metadata import all_activities
+
+    lesson = lab.first_lesson()
+    assert lesson == all_activities()[0] and not lesson.prerequisites
+    notebook = json.loads(lesson.notebook.read_text("utf-8"))
     assert notebook["metadata"]["kernelspec"]["name"] == "tne-microbit"
-    sources = ["".join(cell["source"]) for cell in notebook["cells"]]
-    for feature in ("show_plotter()", "show_simulator()", "%%host", "%lsmagic", "while True:"):
-        assert any(feature in source for source in sources), feature
+    first_code = next(c for c in notebook["cells"] if c["cell_type"] == "code")
+    assert "display.show(Image.HEART)" in "".join(first_code["source"])
 
 
 def test_french_is_the_default_language_of_jupyterlab(tmp_path: Path) -> None:
@@ -50,11 +61,11 @@ def test_french_is_the_default_language_of_jupyterlab(tmp_path: Path) -> None:
 
 
 def test_jupyterlab_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    notebook = tmp_path / "Premiers pas.ipynb"
+    notebook = tmp_path / "afficher-et-defiler.ipynb"
     monkeypatch.setattr(lab, "is_root", lambda: False)
     command = lab.lab_command(tmp_path, tmp_path / "s", notebook, browser=True, port=None)
     assert "--allow-root" not in command and "--no-browser" not in command
-    assert "--LabApp.default_url=/lab/tree/Premiers%20pas.ipynb" in command
+    assert "--LabApp.default_url=/lab/tree/afficher-et-defiler.ipynb" in command
     monkeypatch.setattr(lab, "is_root", lambda: True)
     command = lab.lab_command(tmp_path, tmp_path / "s", notebook, browser=False, port=8890)
     assert {"--allow-root", "--no-browser", "--port=8890"} <= set(command)
@@ -89,7 +100,7 @@ def test_tne_lab_serves_the_kernels_in_french_and_stops_on_ctrl_c(
         assert {"tne-microbit", "tne-microbit-sim"} <= set(specs)
         translation = get_json(server.url("lab/api/settings/" + lab.TRANSLATION_PLUGIN))
         assert translation["schema"]["properties"]["locale"]["default"] == "fr_FR"
-        assert (tmp_path / "Premiers pas.ipynb").exists()
+        assert (tmp_path / f"{lab.first_lesson().id}.ipynb").exists()
         os.killpg(server.process.pid, signal.SIGINT)  # Ctrl-C in the terminal
         assert server.process.wait(30) == 0
     finally:

@@ -1,8 +1,8 @@
-"""End to end: `tne lab` serves JupyterLab in French, and a real headless Chromium (Debian's
-`chromium`, driven by Playwright through `executable_path`; never a browser Playwright
-downloads) runs micro:bit cells on the simulator, sees their output and the LED widget, and
-stops a `while True:` loop with the toolbar's Stop button; then, in Notebook 7 on the same
-kernel, shows the simulator view and clicks its button A.
+"""End to end: `tne lab` serves JupyterLab in French on the first lesson, and a real headless
+Chromium (Debian's `chromium`, driven by Playwright through `executable_path`; never a browser
+Playwright downloads) runs the lesson's first cell and micro:bit cells on the simulator, sees
+their output and the LED widget, and stops a `while True:` loop with the toolbar's Stop button;
+then, in Notebook 7 on the same kernel, shows the simulator view and clicks its button A.
 
 Without chromium or playwright the test skips on a developer's machine and fails with CI=true
 (scripts/setup.sh installs both). A screenshot of the page is kept in the test's temporary
@@ -43,14 +43,18 @@ def require_browser() -> None:
         skip_or_fail("needs playwright (pip package)")
 
 
-def write_notebook(path: Path) -> None:
-    """A notebook (format 4, written as JSON: nbformat's import alone costs seconds)."""
-    sources = [
-        "from microbit import *\ndisplay.show(Image.HEART)\nprint('bonjour e2e')",
-        "while True:\n    sleep(10)",
-        "%%host\nfrom kernels.widgets import show_simulator\nshow_simulator()",
-        "print('A pressé :', button_a.was_pressed())",
-    ]
+#: The cells of this test's own notebook.
+SOURCES = [
+    "from microbit import *\ndisplay.show(Image.HEART)\nprint('bonjour e2e')",
+    "while True:\n    sleep(10)",
+    "%%host\nfrom kernels.widgets import show_simulator\nshow_simulator()",
+    "print('A pressé :', button_a.was_pressed())",
+]
+
+
+def write_notebook(path: Path, sources: list[str] = SOURCES) -> None:
+    """A micro:bit notebook of these code cells (format 4, written as JSON: nbformat's import
+    alone costs seconds)."""
     cells = [
         {
             "cell_type": "code",
@@ -115,13 +119,23 @@ def test_lab_in_french_runs_a_cell_on_the_simulator_and_stops_a_loop(
 
     expect.set_options(timeout=STEP_TIMEOUT)
 
-    assert (tmp_path / "Premiers pas.ipynb").exists()  # copied for the pupil
+    lesson = tmp_path / "afficher-et-defiler.ipynb"  # the first lesson, written for the pupil
+    assert "### BEGIN SOLUTION" not in lesson.read_text(encoding="utf-8")
     with browser_page(lab, tmp_path) as page:
         idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-        page.goto(lab.url("lab/tree/e2e.ipynb"))
+        page.goto(lab.url(""))  # redirected to where `tne lab` opens: the lesson
         expect(page.get_by_role("menuitem", name="Fichier", exact=True)).to_be_visible()
         status = page.locator(".jp-StatusBar-Widget", has_text="micro:bit (MicroPython)")
         expect(status.first).to_contain_text("Inactif")  # the kernel is up, in French
+        expect(page.locator(".jp-Notebook").first).to_contain_text("Afficher et faire défiler")
+        heart = page.locator(".jp-Notebook .jp-CodeCell").first  # the lesson's first cell
+        run_cell(page, heart)
+        expect(heart.locator(".tne-leds")).to_have_attribute("data-lit", "16")
+        expect(heart.locator(".tne-device")).to_contain_text("sim")
+        expect(idle).to_have_count(1)
+
+        page.goto(lab.url("lab/tree/e2e.ipynb") + "&reset")  # this notebook alone on the page
+        expect(status.first).to_contain_text("Inactif")
 
         cells = page.locator(".jp-Notebook .jp-CodeCell")
         run_cell(page, cells.nth(0))

@@ -91,8 +91,8 @@ def test_the_readme_first_command_opens_french_jupyterlab_on_the_simulator(
     french = get_json(lab.url("lab/api/translations/fr_FR"))
     assert french["data"]["jupyterlab"][""]["language"] == "fr-FR"
     assert "Fichier" in json.dumps(french["data"]["jupyterlab"], ensure_ascii=False)
-    notebook = installed.user.home / "Documents" / "tne-robotique" / "Premiers pas.ipynb"
-    assert notebook.exists()
+    lesson = installed.user.home / "Documents" / "tne-robotique" / "afficher-et-defiler.ipynb"
+    assert "ÉCRIS TON CODE ICI" in lesson.read_text(encoding="utf-8")  # the pupil version
     code = "from microbit import *\ndisplay.show(Image.HEART)\nprint(6 * 7)"
     assert lab.run_cell("tne-microbit-sim", code).strip() == "42"
     os.killpg(lab.process.pid, signal.SIGINT)  # Ctrl-C in the terminal

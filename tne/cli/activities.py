@@ -134,6 +134,10 @@ def check(
                     if report.score is not None
                     else ""
                 )
+                if report.manual_points:
+                    score += " " + _("(and {points} points graded by hand in formgrader)").format(
+                        points=report.manual_points
+                    )
                 print(_("{id}: OK").format(id=report.id) + score)
             else:
                 print(

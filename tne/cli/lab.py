@@ -3,16 +3,16 @@
 Everything it sets up is owned by tne and repeated at each start, so a broken set-up mends
 itself: the kernelspecs (kernels/microbit/install.py), the French language pack chosen through
 a settings override in a folder of tne's own (JupyterLab's `app_settings_dir`, so the person's
-own JupyterLab settings are not touched), and a working folder where the "Premiers pas" notebook
-is copied once (the pupil edits the copy, never the repository's). JupyterLab runs as a child
-process with stdin closed, so Ctrl-C stops it at once instead of asking for confirmation.
+own JupyterLab settings are not touched), and a working folder where the pupil version of the
+progression's first lesson is written once (the pupil edits that copy, never the catalogue's).
+JupyterLab runs as a child process with stdin closed, so Ctrl-C stops it at once instead of
+asking for confirmation.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -20,14 +20,14 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
+from activities.catalogue.metadata import Activity, all_activities
+from activities.catalogue.pupil_version import write_pupil_notebook
+from activities.classroom.distribute import notebook_name
 from tne.i18n import _
 from tne.os_errors import os_error_text
 
 from .output import say
 
-#: The notebook shown first, until the activity catalogue exists.
-FIRST_NOTEBOOK = Path(__file__).resolve().parents[2] / "activities" / "premiers-pas"
-FIRST_NOTEBOOK_NAME = "Premiers pas.ipynb"
 #: The JupyterLab setting that chooses the interface's language, and the language pack's locale.
 TRANSLATION_PLUGIN = "@jupyterlab/translation-extension:plugin"
 LOCALE = "fr_FR"
@@ -68,13 +68,20 @@ def french_settings(folder: Path) -> Path:
     return folder
 
 
+def first_lesson() -> Activity:
+    """The activity a pupil meets first: the first of the catalogue's progression."""
+    return all_activities()[0]
+
+
 def prepare_workspace(folder: Path) -> Path:
-    """The pupil's folder, with a copy of the first notebook (an existing copy is kept: it
-    holds the pupil's work). Returns the notebook's path."""
+    """The pupil's folder, with the pupil version of the first lesson (solutions and hidden
+    tests removed, as nbgrader releases it; named as the classroom's zip names it). An existing
+    copy is kept: it holds the pupil's work. Returns the notebook's path."""
+    lesson = first_lesson()
     folder.mkdir(parents=True, exist_ok=True)
-    copy = folder / FIRST_NOTEBOOK_NAME
+    copy = folder / notebook_name(lesson)
     if not copy.exists():
-        shutil.copyfile(FIRST_NOTEBOOK / FIRST_NOTEBOOK_NAME, copy)
+        write_pupil_notebook(lesson.notebook, copy)
     return copy
 
 

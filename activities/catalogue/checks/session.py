@@ -241,6 +241,14 @@ class CheckSession:
         trace = self.trace
         return within(timeline(trace.frames()), low, high)
 
+    def leds_changed(self, between: object = None) -> bool:
+        """Whether the LEDs changed within the window: two different pictures on them, or a
+        text shown or scrolled that started there (the same digit again counts: a dice may
+        roll the number it showed). A free project is checked with it, whatever it shows."""
+        low, high = _window(between)
+        pictures = {shown.pixels for shown in self._shown(low, high)}
+        return len(pictures) > 1 or bool(self.shown_texts(between))
+
     def scrolled_texts(self) -> list[str]:
         """Texts given to `display.scroll` or `display.show`, in order."""
         return [str(e["text"]) for e in self.trace.of_kind("display") if "text" in e]
@@ -488,6 +496,7 @@ class CheckSession:
         names = [
             "simulate", "tap", "press", "tilt", "shake", "light", "temperature", "touch",
             "partner", "partner_radio", "then_run", "frames", "last_frame", "was_shown",
+            "leds_changed",
             "scrolled_texts", "printed_lines", "shown_texts", "path_size", "radio_sent",
             "partner_printed_lines", "partner_was_shown", "poses", "start_pose", "final_pose",
             "distance_travelled", "distance_to_start", "collisions", "lines_crossed",
