@@ -97,7 +97,6 @@ def _notebook_problems(activity: Activity) -> list[str]:
     by_hand: set[str] = set()
     solutions = tests = 0
     points = 0.0
-    by_hand = False
     api = CheckSession("").api()
     for cell in notebook.cells:
         grading = cell.metadata.get("nbgrader", {})
@@ -109,7 +108,7 @@ def _notebook_problems(activity: Activity) -> list[str]:
         seen.add(grade_id)
         if grading.get("solution") and grading.get("grade"):
             # An answer graded by hand in formgrader (a markdown « cahier des charges »).
-            by_hand = True
+            by_hand.add(grade_id)
             if float(grading.get("points", 0) or 0) <= 0:
                 problems.append(
                     _("Cell {id}: an answer graded by hand needs points.").format(id=grade_id)
@@ -123,8 +122,6 @@ def _notebook_problems(activity: Activity) -> list[str]:
                         "Cell {id}: a solution cell needs ### BEGIN SOLUTION and ### END SOLUTION."
                     ).format(id=grade_id)
                 )
-        if grading.get("grade") and grading.get("solution"):
-            by_hand.add(grade_id)
         if grading.get("grade") and not grading.get("solution"):
             tests += 1
             points += float(grading.get("points", 0) or 0)
