@@ -19,13 +19,24 @@ from device_bridge.protocol import Phase
 STREAMING = "from microbit import sleep\nn = 0\nwhile True:\n print('tour', n)\n n += 1\n sleep(20)"
 
 
-def stop_later(board: Board, delay: float) -> list[bool]:
-    """`board.request_stop()` from another thread after `delay`; its answer lands in the list."""
-    answers: list[bool] = []
-    timer = threading.Timer(delay, lambda: answers.append(board.request_stop()))
-    timer.daemon = True
-    timer.start()
-    return answers
+class StopLater:
+    """`board.request_stop()` from another thread after `delay`."""
+
+    def __init__(self, board: Board, delay: float) -> None:
+        self._answers: list[bool] = []
+        self._timer = threading.Timer(delay, lambda: self._answers.append(board.request_stop()))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def answers(self) -> list[bool]:
+        """What `request_stop` answered, once it has returned: the stopped run may end on the
+        main thread before the stopping thread records its answer."""
+        self._timer.join(timeout=10)
+        return self._answers
+
+
+def stop_later(board: Board, delay: float) -> StopLater:
+    return StopLater(board, delay)
 
 
 def test_a_stop_from_another_thread_ends_a_streaming_program_and_the_board_answers_at_once(
@@ -35,13 +46,13 @@ def test_a_stop_from_another_thread_ends_a_streaming_program_and_the_board_answe
     received = b""
     while b"tour 3" not in received:  # a chunk is whatever has arrived: maybe a part of a line
         received += next(chunks)
-    answers = stop_later(any_board, 0.0)
+    stop = stop_later(any_board, 0.0)
 
     with pytest.raises(BoardError) as caught:
         for chunk in chunks:
             received += chunk
 
-    assert answers == [True]
+    assert stop.answers() == [True]
     assert caught.value.exception_name == "KeyboardInterrupt"
     assert any_board.phase == Phase.IDLE and not any_board.stuck
     start = time.monotonic()
@@ -55,12 +66,12 @@ def test_a_stop_with_nothing_running_says_so_and_sends_nothing(any_board: Board)
 
 
 def test_a_stop_ends_a_silent_endless_loop_run_without_a_time_limit(any_board: Board) -> None:
-    answers = stop_later(any_board, 0.5)
+    stop = stop_later(any_board, 0.5)
     start = time.monotonic()
 
     result = any_board.run("while True:\n pass", timeout=None)
 
-    assert answers == [True]
+    assert stop.answers() == [True]
     assert b"KeyboardInterrupt" in result.stderr
     assert time.monotonic() - start < 0.5 + STOP_GRACE
     assert any_board.eval("'encore'") == "encore"
@@ -72,13 +83,13 @@ def test_a_stop_that_ctrl_c_cannot_honour_escalates_and_leaves_the_board_marked_
 ) -> None:
     """`temperature()` blocks for ever on the emulated micro:bit and ignores Ctrl-C: the stop
     escalates on the running call's own thread, which ends with the French advice."""
-    answers = stop_later(board, 0.5)
+    stop = stop_later(board, 0.5)
     start = time.monotonic()
 
     with pytest.raises(DeviceNotResponding) as caught:
         board.run("from microbit import *\ntemperature()", timeout=None)
 
-    assert answers == [True]
+    assert stop.answers() == [True]
     assert time.monotonic() - start < 0.5 + STOP_GRACE + 5
     assert "reset" in caught.value.message
     assert board.stuck and board.phase == Phase.STUCK
