@@ -1,7 +1,7 @@
 """`tne class grade ACTIVITY --manual`: the teacher marks the open answers in the terminal,
 through the real `tne` command and the real nbgrader gradebook, and the export adds them to the
-autograded points. The `expliquer` test activity has one autograded test (1 point) and one
-written answer graded by hand (3 points, with a rubric)."""
+autograded points. The `double-explique` test activity has autograded tests (3 points) and one
+written answer graded by hand (2 points, with a rubric)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,9 @@ ANSWERS = {
 
 def handed_in(course: Course, answer: str) -> bytes:
     notebook = json.loads(
-        course.folder("release", "expliquer", "expliquer.ipynb").read_text(encoding="utf-8")
+        course.folder("release", "double-explique", "double-explique.ipynb").read_text(
+            encoding="utf-8"
+        )
     )
     for cell in notebook["cells"]:
         meta = cell["metadata"].get("nbgrader", {})
@@ -39,7 +41,7 @@ def handed_in(course: Course, answer: str) -> bytes:
 
 @pytest.fixture(scope="module")
 def autograded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Course, dict]]:
-    """A course where two pupils' `expliquer` are collected and autograded."""
+    """A course where two pupils' `double-explique` are collected and autograded."""
     config = tmp_path_factory.mktemp("config")
     env = dict(os.environ, TNE_ACTIVITIES_DIR=str(ACTIVITIES), TNE_CONFIG_DIR=str(config),
                TNE_LANG="fr", COLUMNS="100")  # fmt: skip
@@ -49,26 +51,28 @@ def autograded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Cours
             patch.setenv(name, env[name])
         root = tmp_path_factory.mktemp("manual")
         course = make_course(root, cell_timeout=5, notebook_timeout=30)
-        add_activity(course, "expliquer")
+        add_activity(course, "double-explique")
         files = {
-            "DUPONT_Léa_4B_expliquer.ipynb": handed_in(course, ANSWERS["lea-dupont-4b"]),
-            "MARTIN_Éloïse_expliquer.ipynb": handed_in(course, ANSWERS["eloise-martin"]),
+            "DUPONT_Léa_4B_double-explique.ipynb": handed_in(course, ANSWERS["lea-dupont-4b"]),
+            "MARTIN_Éloïse_double-explique.ipynb": handed_in(course, ANSWERS["eloise-martin"]),
         }
-        assert collect(course, "expliquer", [ent_zip(root / "ent.zip", files)]).unmatched == []
+        assert (
+            collect(course, "double-explique", [ent_zip(root / "ent.zip", files)]).unmatched == []
+        )
         graded = subprocess.run(
-            [sys.executable, "-m", "tne.cli", "class", "grade", "expliquer", "--workers", "1",
+            [sys.executable, "-m", "tne.cli", "class", "grade", "double-explique", "--workers", "1",
              "--course", str(course.root)],
             env=env, capture_output=True, text=True, encoding="utf-8", timeout=300,
         )  # fmt: skip
         assert graded.returncode == 0, graded.stderr
-        assert "Dupont Léa (lea-dupont-4b)\u00a0: 1/4" in graded.stderr
-        assert "à noter à la main\u00a0: tne class grade expliquer --manual" in graded.stderr
+        assert "Dupont Léa (lea-dupont-4b)\u00a0: 3/5" in graded.stderr
+        assert "à noter à la main\u00a0: tne class grade double-explique --manual" in graded.stderr
         yield course, env
 
 
 def by_hand(course: Course, env: dict, typed: str, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "tne.cli", "class", "grade", "expliquer", "--manual", *extra,
+        [sys.executable, "-m", "tne.cli", "class", "grade", "double-explique", "--manual", *extra,
          "--course", str(course.root)],
         input=typed, env=env, capture_output=True, text=True, encoding="utf-8", timeout=300,
     )  # fmt: skip
@@ -78,8 +82,12 @@ def manual_scores(course: Course) -> dict[str, tuple[float | None, str | None]]:
     with gradebook(course) as book:
         return {
             student: (
-                book.find_grade("explique", "expliquer", "expliquer", student).manual_score,
-                book.find_comment("explique", "expliquer", "expliquer", student).manual_comment,
+                book.find_grade(
+                    "explication", "double-explique", "double-explique", student
+                ).manual_score,
+                book.find_comment(
+                    "explication", "double-explique", "double-explique", student
+                ).manual_comment,
             )
             for student in ANSWERS
         }
@@ -87,17 +95,17 @@ def manual_scores(course: Course) -> dict[str, tuple[float | None, str | None]]:
 
 def test_marks_typed_by_hand_are_saved_and_added_to_the_export(autograded) -> None:
     course, env = autograded
-    # Léa: 5 is too many, « abc » is no number, then 2,5 with a comment. Éloïse: Enter, later.
-    typed = by_hand(course, env, "5\nabc\n2,5\nTu as bien vérifié.\n\n")
+    # Léa: 5 is too many, « abc » is no number, then 1,5 with a comment. Éloïse: Enter, later.
+    typed = by_hand(course, env, "5\nabc\n1,5\nTu as bien vérifié.\n\n")
     assert typed.returncode == 0, typed.stderr
     shown = typed.stdout + typed.stderr
     assert ANSWERS["lea-dupont-4b"] in shown, "the pupil's answer is shown"
     assert "(pas de réponse)" in shown
-    assert "La réponse nomme au moins un essai" in shown, "the rubric is shown"
-    assert shown.count("Tapez un nombre de points de 0 à 3.") == 2
+    assert "La réponse dit ce que fait la fonction" in shown, "the rubric is shown"
+    assert shown.count("Tapez un nombre de points de 0 à 2.") == 2
     assert "1 note enregistrée." in shown
     assert manual_scores(course) == {
-        "lea-dupont-4b": (2.5, "Tu as bien vérifié."),
+        "lea-dupont-4b": (1.5, "Tu as bien vérifié."),
         "eloise-martin": (None, None),
     }
 
@@ -110,14 +118,14 @@ def test_marks_typed_by_hand_are_saved_and_added_to_the_export(autograded) -> No
 
     exported = course.root / "notes.csv"
     subprocess.run(
-        [sys.executable, "-m", "tne.cli", "class", "export", "expliquer", "--out", str(exported),
-         "--course", str(course.root)],
+        [sys.executable, "-m", "tne.cli", "class", "export", "double-explique",
+         "--out", str(exported), "--course", str(course.root)],
         env=env, check=True, capture_output=True,
     )  # fmt: skip
     with exported.open(encoding="utf-8-sig", newline="") as handle:
         marks = {row["prénom"]: row["note/20"] for row in csv.DictReader(handle, delimiter=";")}
-    assert marks["Léa"] == "17,5"  # (1 autograded + 2,5 by hand) / 4 points
-    assert marks["Éloïse"] == "5,0"  # 1 / 4: the written answer is not marked yet
+    assert marks["Léa"] == "18,0"  # (3 autograded + 1,5 by hand) / 5 points
+    assert marks["Éloïse"] == "12,0"  # 3 / 5: the written answer is not marked yet
 
 
 def test_the_end_of_the_input_stops_cleanly(autograded) -> None:
