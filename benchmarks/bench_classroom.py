@@ -113,7 +113,7 @@ def main() -> None:
         "simulator's child process), which costs most of a notebook's time; each worker also\n"
         "imports nbgrader once (spawned processes). Two workers only gain when the 2 cores are\n"
         "not already busy; the next step is a warm kernel started while the previous\n"
-        "submission runs (still one fresh kernel per submission).\n{end}\n"
+        f"submission runs (still one fresh kernel per submission).\n{end}\n"
     )
     write_section(name, text)
     print(text)
