@@ -68,6 +68,12 @@ class Course:
         except (OSError, ValueError):
             return {}
 
+    def update_settings(self, **changes: Any) -> None:
+        """Write `changes` into the course's marker file, keeping its other settings."""
+        (self.root / MARKER).write_text(
+            json.dumps(self.settings() | changes, indent=2), encoding="utf-8"
+        )
+
 
 def init_course(
     course_id: str,
@@ -108,9 +114,7 @@ def init_course(
         (root / CONFIG_FILE).write_text(
             config_text(course_id, cell_timeout, notebook_timeout), encoding="utf-8"
         )
-        (root / MARKER).write_text(
-            json.dumps({"course_id": course_id, "format": 1}, indent=2), encoding="utf-8"
-        )
+        Course(root).update_settings(course_id=course_id, format=1)
     except OSError as error:
         raise ClassroomError(
             _("Cannot create the course in {path}: {error}").format(

@@ -17,7 +17,6 @@ that matches no pupil is listed, with why, and is not collected.
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 import tempfile
@@ -28,7 +27,7 @@ from tne.i18n import _
 
 from .catalogue import find_activity
 from .collect import CollectResult, collected_at
-from .course import MARKER, Course, course_directory
+from .course import Course, course_directory
 from .errors import ClassroomError
 from .students import Student, load
 
@@ -50,9 +49,7 @@ def exchange_root(course: Course, given: Path | None) -> Path:
     """The exchange folder: the one given (then remembered by the course), else the one the
     course used last, else nbgrader's default."""
     if given is not None:
-        settings = course.settings()
-        settings["exchange"] = str(given.resolve())
-        (course.root / MARKER).write_text(json.dumps(settings, indent=2), encoding="utf-8")
+        course.update_settings(exchange=str(given.resolve()))
         return given.resolve()
     remembered = course.settings().get("exchange")
     return Path(remembered) if isinstance(remembered, str) and remembered else DEFAULT_ROOT

@@ -43,6 +43,7 @@ class OpenAnswer:
     text: str
     points: float | None
     comment: str
+    criteria: tuple[str, ...]  # the activity's rubric for this cell (none when it has none)
 
 
 def manual_cells(course: Course, activity_id: str) -> list[ManualCell]:
@@ -125,7 +126,8 @@ def open_answers(course: Course, activity_id: str, again: bool = False) -> Itera
             if points is not None and not again:
                 continue
             text = answer_text(course, activity.id, student, cell.grade_id)
-            yield OpenAnswer(student, cell, text, points, remark)
+            criteria = activity.rubric.get(cell.grade_id, ())
+            yield OpenAnswer(student, cell, text, points, remark, criteria)
 
 
 def parse_points(typed: str, cell: ManualCell) -> float:
@@ -161,8 +163,3 @@ def record_mark(
         except MissingEntry:
             pass
         book.db.commit()
-
-
-def rubric(activity_id: str, grade_id: str) -> tuple[str, ...]:
-    """The criteria the activity gives for this cell (none when it has no rubric)."""
-    return find_activity(activity_id).rubric.get(grade_id, ())

@@ -81,13 +81,7 @@ def save(course: Course, students: list[Student]) -> None:
     temporary.replace(course.students_file)
 
 
-def read_class_list(path: Path) -> tuple[list[tuple[str, str, str]], list[str]]:
-    """(last name, first name, class) rows and the problems of the rows left out."""
-    rows, _logins, problems = read_class_list_with_logins(path)
-    return rows, problems
-
-
-def read_class_list_with_logins(
+def read_class_list(
     path: Path,
 ) -> tuple[list[tuple[str, str, str]], dict[tuple[str, str, str], str], list[str]]:
     """The rows, the logins of the optional `identifiant` column by row, and the problems."""
@@ -166,7 +160,7 @@ def assign_ids(
 
 def import_students(course: Course, path: Path) -> ImportResult:
     """Add the pupils of a class list to the course (ids kept for those already in it)."""
-    rows, logins, problems = read_class_list_with_logins(path)
+    rows, logins, problems = read_class_list(path)
     if not rows:
         raise ClassroomError(
             _("The class list {path} holds no pupil: nothing was imported.").format(path=path.name)

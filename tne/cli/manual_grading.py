@@ -23,7 +23,7 @@ QUIT = "q"
 def grade_by_hand(course, activity_id: str, again: bool, names: dict[str, str]) -> int:
     """Ask for every answer still to grade; returns how many marks were saved."""
     from activities.classroom.errors import ClassroomError
-    from activities.classroom.manual import open_answers, parse_points, record_mark, rubric
+    from activities.classroom.manual import open_answers, parse_points, record_mark
 
     saved = 0
     for answer in open_answers(course, activity_id, again):
@@ -36,7 +36,7 @@ def grade_by_hand(course, activity_id: str, again: bool, names: dict[str, str]) 
             )
         )
         console.print(Panel(escape(answer.text) or _("(no answer)"), expand=False))
-        for criterion in rubric(activity_id, answer.cell.grade_id):
+        for criterion in answer.criteria:
             console.print(f"  • {escape(criterion)}")
         if answer.points is not None:
             say(_("Mark so far: {points}").format(points=f"{answer.points:g}".replace(".", ",")))
