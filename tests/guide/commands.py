@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from typer import _click
+
 FENCE = re.compile(r"^(```|~~~)")
 SPAN = re.compile(r"`([^`\n]+)`")
 #: `tne` as a command (not `tne-robotique`, not `tne_robotique`).
@@ -73,8 +75,8 @@ def check_command(root: Any, command: str) -> str | None:
             if name not in known:
                 return f"{current.name} has no option {name}"
             continue
-        if descending and isinstance(getattr(current, "commands", None), dict):
-            sub = current.commands.get(word)
+        if descending and hasattr(current, "list_commands"):
+            sub = current.get_command(_click.Context(current), word)
             if sub is None:
                 return f"{current.name} has no subcommand {word!r}"
             current = sub

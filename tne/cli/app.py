@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import typer
+from typer import _click
 
 from device_bridge import Board, parse_address
 from device_bridge.errors import BridgeError
@@ -22,17 +23,10 @@ from tne.i18n import _, ngettext
 from tne.os_errors import os_error_text
 from tne.program_warnings import program_warnings
 
-from .activities import activities_app
-from .classroom import class_app
-from .doctor import doctor_command
-from .guide import guide
 from .interrupts import take_ctrl_c
-from .kernel import kernel_app
+from .lazy_commands import LazyGroup, group_of, single_command
 from .options import device_option, timeout_option
 from .output import BoardOutput, say
-from .printing import register as register_printing
-from .registry import registry_app
-from .report import report_command
 from .runner import (
     EXIT_BOARD,
     EXIT_OK,
@@ -43,10 +37,85 @@ from .runner import (
     usage,
 )
 from .typed_input import terminal_line
-from .workshop import workshop_app
-from .workshop_label import scroll_name
+
+
+def _registry() -> _click.Command:
+    from .registry import registry_app
+
+    return group_of(registry_app)
+
+
+def _report() -> _click.Command:
+    from .report import report_command
+
+    return single_command(
+        "report",
+        report_command,
+        _("The registry's report (sessions, pupils, money, equipment), counts protected."),
+    )
+
+
+def _kernel() -> _click.Command:
+    from .kernel import kernel_app
+
+    return group_of(kernel_app)
+
+
+def _activities() -> _click.Command:
+    from .activities import activities_app
+    from .printing import register as register_printing
+
+    register_printing(activities_app)
+    return group_of(activities_app)
+
+
+def _classroom() -> _click.Command:
+    from .classroom import class_app
+
+    return group_of(class_app)
+
+
+def _workshop() -> _click.Command:
+    from .workshop import workshop_app
+
+    return group_of(workshop_app)
+
+
+def _guide() -> _click.Command:
+    from .guide import guide
+
+    return single_command(
+        "guide", guide, _("Open the teachers' and trainers' guide in the browser, offline.")
+    )
+
+
+def _doctor() -> _click.Command:
+    from .doctor import doctor_command
+
+    return single_command(
+        "doctor",
+        doctor_command,
+        _("Check this computer for tne (Python, serial ports, Jupyter, PDF, network)."),
+    )
+
+
+class TneGroup(LazyGroup):
+    """The root command: the board verbs are built at start, the rest on first use."""
+
+    loaders = {
+        "registry": _registry,
+        "report": _report,
+        "kernel": _kernel,
+        "activities": _activities,
+        "class": _classroom,
+        "workshop": _workshop,
+        "guide": _guide,
+        "doctor": _doctor,
+    }
+
 
 app = typer.Typer(
+    cls=TneGroup,
     help=_("Run Python on micro:bit and MicroPython boards, or on the simulator."),
     no_args_is_help=True,
     add_completion=False,
@@ -54,23 +123,6 @@ app = typer.Typer(
 )
 fs_app = typer.Typer(help=_("Files on the board."), no_args_is_help=True)
 app.add_typer(fs_app, name="fs")
-app.add_typer(registry_app, name="registry")
-app.command(
-    "report",
-    help=_("The registry's report (sessions, pupils, money, equipment), counts protected."),
-)(report_command)
-app.add_typer(kernel_app, name="kernel")
-register_printing(activities_app)
-app.add_typer(activities_app, name="activities")
-app.add_typer(class_app, name="class")
-app.add_typer(workshop_app, name="workshop")
-app.command("guide", help=_("Open the teachers' and trainers' guide in the browser, offline."))(
-    guide
-)
-app.command(
-    "doctor",
-    help=_("Check this computer for tne (Python, serial ports, Jupyter, PDF, network)."),
-)(doctor_command)
 
 
 def _show_version(wanted: bool) -> None:
@@ -152,6 +204,8 @@ def devices(
 
 
 def _identify(found: list) -> int:
+    from .workshop_label import scroll_name
+
     code = EXIT_OK
     for device in found:
         if device.busy:
@@ -172,13 +226,16 @@ def _run_code(code: str, timeout: float | None, file_name: str | None, leds: boo
     with its hint, and the LEDs of a simulated board."""
 
     def action(board: Board, out: BoardOutput, prefix: str) -> int:
-        from .led_view import LedView, wants_live
-        from .pupil_errors import report_pupil_error, say_warnings
-
         sim = board.sim
-        say_warnings(program_warnings(code, robot=bool(sim and sim.robot)), prefix)
+        warnings = program_warnings(code, robot=bool(sim and sim.robot))
+        if warnings:
+            from .pupil_errors import say_warnings
+
+            say_warnings(warnings, prefix)
         view = None
         if sim is not None and not prefix:
+            from .led_view import LedView, wants_live
+
             view = LedView(wants_live(leds))
             view.start(sim)
         write = view.write if view is not None and view.live else out.write
@@ -195,6 +252,8 @@ def _run_code(code: str, timeout: float | None, file_name: str | None, leds: boo
                     sim.sync_events()
                 view.close()
         if result.stderr:
+            from .pupil_errors import report_pupil_error
+
             text = result.stderr.decode("utf-8", "replace")
             report_pupil_error(text, code, file_name, prefix)
             return EXIT_BOARD
@@ -558,8 +617,10 @@ def main() -> None:
     from typer._click.exceptions import ClickException
     from typer.main import get_command
 
+    from . import plain_values
     from .library_text import localise, show_usage_error
 
+    plain_values.install()
     command = get_command(app)
     localise(command)
     try:

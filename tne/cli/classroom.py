@@ -16,7 +16,7 @@ import typer
 
 from tne.i18n import _, ngettext
 
-from .output import console, error, say
+from .output import error, say, stderr_console
 
 T = TypeVar("T")
 
@@ -217,7 +217,7 @@ def grade(
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
+        console=stderr_console(),
         transient=True,
     ) as progress:
         task = progress.add_task(_("Grading"), total=total)

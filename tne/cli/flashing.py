@@ -23,7 +23,7 @@ from device_bridge.flash import (
 from tne.i18n import _, ngettext
 from tne.os_errors import os_error_text
 
-from .output import console, say
+from .output import say, stderr_console
 from .runner import EXIT_OK, report, summary
 
 
@@ -37,7 +37,10 @@ def flash_command(hex_file: Path | None, drive_path: Path | None, device: str) -
             )
         )
         with Progress(
-            TextColumn("{task.description}"), BarColumn(), DownloadColumn(), console=console
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            console=stderr_console(),
         ) as bar:
             task = bar.add_task(_("Copy"), total=None)
             flash_drive(

@@ -32,6 +32,7 @@ from typer._click.exceptions import (
 
 from tne.i18n import _, ngettext, number
 
+from .lazy_commands import LazyGroup
 from .output import boxed, say
 
 
@@ -53,35 +54,51 @@ TYPER_CORE_MESSAGES = (
 
 def commands(root: _click.Command) -> Iterator[tuple[list[str], _click.Command]]:
     """Every command of the tree under `root` with its path of names after the program's
-    (`[]` for the root, `["fs", "put"]`...), each group before its commands."""
+    (`[]` for the root, `["fs", "put"]`...), each group before its commands. Commands that a
+    group builds on first use are built here."""
     stack: list[tuple[list[str], _click.Command]] = [([], root)]
     while stack:
         path, command = stack.pop(0)
         yield path, command
-        for name, child in getattr(command, "commands", {}).items():
-            stack.append(([*path, name], child))
+        if isinstance(command, typer.core.TyperGroup):
+            context = _click.Context(command)
+            for name in command.list_commands(context):
+                child = command.get_command(context, name)
+                if child is not None:
+                    stack.append(([*path, name], child))
 
 
 def localise(root: _click.Command) -> None:
-    """Make typer speak the reader's language on the command tree under `root`."""
+    """Make typer speak the reader's language on the command tree under `root`, including
+    the commands its groups build later, on first use."""
     _route_typer_lookups()
-    for _path, command in commands(root):
+    _name_metavars(root)
+
+
+def _name_metavars(root: _click.Command) -> None:
+    """Our words for the usage line's placeholders, on the commands built so far; a group that
+    builds commands on first use calls this again for each (see `lazy_commands`)."""
+    stack = [root]
+    while stack:
+        command = stack.pop()
         command.options_metavar = _("[OPTIONS]")
         if isinstance(command, typer.core.TyperGroup):
             command.subcommand_metavar = _("COMMAND [ARGS]...")
+        if isinstance(command, LazyGroup):
+            command.on_load = _name_metavars
+        stack.extend(getattr(command, "commands", {}).values())
 
 
 def _route_typer_lookups() -> None:
     """typer's gettext lookups answer from our catalogue, and the texts it could not look up
     (they are fixed in its copy of click) come from our catalogue too. Idempotent."""
-    from typer import rich_utils
-
     typer.core._ = _  # type: ignore[attr-defined]
     typer.core.describe_number_range = _number_range  # type: ignore[attr-defined]
     if not getattr(typer.core._get_default_string, "_tne", False):
         typer.core._get_default_string = _default_in_our_words(typer.core._get_default_string)
-    for name, text in _rich_texts().items():
-        setattr(rich_utils, name, text)
+    for kind in (typer.core.TyperCommand, typer.core.TyperGroup):
+        if not getattr(kind.format_help, "_tne", False):
+            kind.format_help = _help_with_rich_texts(kind.format_help)  # type: ignore[method-assign]
     _click.Context.formatter_class = _HelpFormatter
     if not getattr(_click.Command.get_help_option, "_tne", False):
         _click.Command.get_help_option = _help_option_in_our_words(_click.Command.get_help_option)
@@ -89,6 +106,22 @@ def _route_typer_lookups() -> None:
         typer.core._TyperParameter.display_type = _type_in_our_words(
             typer.core._TyperParameter.display_type
         )
+
+
+def _help_with_rich_texts(format_help: Any) -> Any:
+    """`format_help`, with `typer.rich_utils` given our texts first. rich_utils reads them once,
+    at its import, and importing it (rich's markdown and its parser) costs a tenth of a second
+    that a command run without help need not pay."""
+
+    def wrapped(self: _click.Command, ctx: _click.Context, formatter: Any) -> None:
+        from typer import rich_utils
+
+        for name, text in _rich_texts().items():
+            setattr(rich_utils, name, text)
+        format_help(self, ctx, formatter)
+
+    wrapped._tne = True  # type: ignore[attr-defined]
+    return wrapped
 
 
 def _rich_texts() -> dict[str, str]:

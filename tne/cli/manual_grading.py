@@ -14,7 +14,7 @@ from rich.panel import Panel
 
 from tne.i18n import _
 
-from .output import console, say
+from .output import say, stderr_console
 
 #: What the teacher types to stop (Ctrl-D does the same).
 QUIT = "q"
@@ -28,16 +28,16 @@ def grade_by_hand(course, activity_id: str, again: bool, names: dict[str, str]) 
     saved = 0
     for answer in open_answers(course, activity_id, again):
         who = f"{names.get(answer.student_id, '?')} ({answer.student_id})"
-        console.rule(
+        stderr_console().rule(
             _("{pupil}, answer « {cell} » (out of {most})").format(
                 pupil=escape(who),
                 cell=answer.cell.grade_id,
                 most=f"{answer.cell.max_points:g}",
             )
         )
-        console.print(Panel(escape(answer.text) or _("(no answer)"), expand=False))
+        stderr_console().print(Panel(escape(answer.text) or _("(no answer)"), expand=False))
         for criterion in answer.criteria:
-            console.print(f"  • {escape(criterion)}")
+            stderr_console().print(f"  • {escape(criterion)}")
         if answer.points is not None:
             say(_("Mark so far: {points}").format(points=f"{answer.points:g}".replace(".", ",")))
         while True:

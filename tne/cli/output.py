@@ -6,17 +6,27 @@ the two bytes arrive in different chunks); bytes that are not valid UTF-8 pass t
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
-from typing import BinaryIO
-
-from rich.console import Console
+from typing import TYPE_CHECKING, BinaryIO
 
 from tne.i18n import _
 
-#: Our messages (which board, progress, warnings, errors), in French, on stderr.
-console = Console(stderr=True, highlight=False, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
 _lock = threading.Lock()
+
+
+@functools.cache
+def stderr_console() -> Console:
+    """Where our messages (which board, progress, warnings, errors) go, in French: made on
+    first use, since importing rich's console is a twentieth of a second of a command's start
+    and most `tne exec` runs say nothing of their own."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class BoardOutput:
@@ -72,12 +82,12 @@ class BoardOutput:
 def say(message: str, prefix: str = "") -> None:
     """One message of ours for people, on stderr."""
     with _lock:
-        console.print(f"{prefix}{message}", markup=False)
+        stderr_console().print(f"{prefix}{message}", markup=False)
 
 
 def error(message: str, prefix: str = "") -> None:
     with _lock:
-        console.print(f"{prefix}{message}", style="bold red", markup=False)
+        stderr_console().print(f"{prefix}{message}", style="bold red", markup=False)
 
 
 def boxed(message: str, title: str) -> None:
@@ -87,7 +97,7 @@ def boxed(message: str, title: str) -> None:
 
     with _lock:
         panel = Panel(Text(message), title=title, title_align="left", border_style="red")
-        console.print(panel, soft_wrap=False)
+        stderr_console().print(panel, soft_wrap=False)
 
 
 def labelled(label: str, value: object) -> str:

@@ -20,7 +20,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from tne.i18n import _, ngettext, quoted
 
-from .output import console, error, say
+from .output import error, say, stderr_console
 from .registry_common import db_option, json_option, print_json, registry_app, with_registry
 
 EXIT_SOME_REJECTED = 1
@@ -32,11 +32,11 @@ DEFAULT_TOKEN_VARIABLE = "DS_API_TOKEN"
 def _progress(*labels: str) -> Iterator[list[Callable[[int], None] | None]]:
     """One count per label on stderr while a long import runs (rows read, dossiers stored),
     only for a person at a terminal."""
-    if not console.is_terminal:
+    if not stderr_console().is_terminal:
         yield [None] * len(labels)
         return
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed}"))
-    with Progress(*columns, console=console, transient=True) as bar:
+    with Progress(*columns, console=stderr_console(), transient=True) as bar:
         tasks = [bar.add_task(label, total=None) for label in labels]
         yield [lambda done, task=task: bar.advance(task, done) for task in tasks]
 

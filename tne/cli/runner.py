@@ -134,8 +134,11 @@ def run_on_boards(device: str, action: Action, targets: list[Target] | None = No
     for thread in threads:
         thread.start()
     try:
-        while not all(t.done.is_set() for t in targets):
-            time.sleep(0.05)
+        for target in targets:
+            # A short wait returns the moment the board is done; it is a loop only so that
+            # Ctrl-C reaches this thread on Windows, where an endless wait cannot be interrupted.
+            while not target.done.wait(0.25):
+                pass
     except KeyboardInterrupt:
         return _stop_all(targets)
     if len(targets) > 1:

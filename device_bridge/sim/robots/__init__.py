@@ -8,9 +8,11 @@ them for the command line and the transport.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..hardware import Hardware
-from ..world import World
+if TYPE_CHECKING:  # the names alone: `tne exec` reads LIBRARIES without the simulation
+    from ..hardware import Hardware
+    from ..world import World
 
 #: Robots that `--robot` and `sim:ROBOT` accept.
 ROBOTS = ("maqueen",)
