@@ -1,6 +1,7 @@
 """The simulated board's LEDs in the terminal (tne/cli/led_view.py), through the real `tne`:
 redrawn in place on a terminal, hidden with `--no-leds`, forced with `--leds`, and the last
-picture said on stderr when the output is not a terminal."""
+picture said on stderr when the output is not a terminal; with `--device all`, the warnings
+said once and each board's last picture and error under its name."""
 
 from __future__ import annotations
 
@@ -120,3 +121,77 @@ def test_a_long_scroll_watched_at_real_time_is_not_cut_by_the_silence_time_out()
     assert code == 0, stderr
     assert b"fin" in shown
     assert time.monotonic() - started >= 10  # paced at real time for the person watching
+
+
+def test_no_leds_off_a_terminal_says_no_picture_either() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tne.cli", "exec", "--device", "sim", "--no-leds", HEART],
+        capture_output=True,
+        env=env(),
+        timeout=60,
+    )
+    assert done.returncode == 0
+    assert done.stdout == b"fin\n"
+    assert "█" not in done.stderr.decode()
+
+
+HEART = "display.show(Image.HEART)\nprint('fin')"
+#: A program with a warning (line 2), a picture and an error (line 4), for `--device all`.
+FAULTY = "from microbit import *\nsleep(1)\ndisplay.show(Image.HEART)\nprint(Image.HAPY)\n"
+NBSP = "\u00a0"
+
+
+def on_every_board(tmp_path, *args: str) -> subprocess.CompletedProcess:
+    """`tne ARGS --device all` with two simulated boards (a V2 and a V1), output piped."""
+    variables = env()
+    variables.update(TNE_EXTRA_DEVICES="sim,sim@v1", TNE_CONFIG_DIR=str(tmp_path / "config"))
+    return subprocess.run(
+        [sys.executable, "-m", "tne.cli", *args, "--device", "all"],
+        capture_output=True,
+        env=variables,
+        timeout=120,
+    )
+
+
+def test_device_all_says_the_warnings_once_then_each_boards_picture_and_hint_under_its_name(
+    tmp_path,
+) -> None:
+    program = tmp_path / "coeur.py"
+    program.write_text(FAULTY, encoding="utf-8")
+
+    done = on_every_board(tmp_path, "run", str(program))
+
+    assert done.returncode == 1
+    lines = done.stderr.decode().splitlines()
+    warnings = [line for line in lines if "sleep(1)" in line]
+    assert len(warnings) == 1  # from the code, not from a board: said once...
+    assert warnings[0].startswith(f"Attention (ligne 2){NBSP}:")  # ...without a board's name
+    assert lines.index(warnings[0]) == 0
+    for name in ("sim@v2", "sim@v1"):
+        prefix = f"[Carte sur {name}] "
+        mine = [line.removeprefix(prefix) for line in lines if line.startswith(prefix)]
+        at = mine.index("    · █ · █ ·")  # its last picture, under its name
+        assert mine[at : at + 2] == ["    · █ · █ ·", "    █ █ █ █ █"]
+        # Its error names the pupil's file, and its hint follows, in one block.
+        first = lines.index(prefix + "Traceback (most recent call last):")
+        block = lines[first : first + 5]
+        assert all(line.startswith(prefix) for line in block)
+        assert block[1] == f"{prefix}  Fichier «{NBSP}coeur.py{NBSP}», ligne 4, in <module>"
+        assert block[4].startswith(f"{prefix}Indice{NBSP}:") and "Image.HAPPY" in block[4]
+    assert f"  sim@v1{NBSP}: erreur" in lines and f"  sim@v2{NBSP}: erreur" in lines
+
+
+def test_device_all_no_leds_hides_the_pictures_and_leds_keeps_them(tmp_path) -> None:
+    hidden = on_every_board(tmp_path, "exec", "--no-leds", HEART)
+    shown = on_every_board(tmp_path, "exec", "--leds", HEART)
+
+    assert hidden.returncode == shown.returncode == 0
+    assert "█" not in hidden.stderr.decode()
+    assert sorted(hidden.stdout.decode().splitlines()) == [
+        "[Carte sur sim@v1] fin",
+        "[Carte sur sim@v2] fin",
+    ]
+    # Several boards: no matrix drawn in place, the last picture said under each name.
+    assert CURSOR_UP not in shown.stdout
+    for name in ("sim@v2", "sim@v1"):
+        assert f"[Carte sur {name}]     █ █ █ █ █\n" in shown.stderr.decode()

@@ -5,6 +5,7 @@ kind of snippets against it)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -135,3 +136,44 @@ def test_code_that_does_not_tokenize_is_left_to_the_guest() -> None:
     assert v1_syntax_error("x = (1,") is None
     assert v1_syntax_error("print('f{x}')") is None
     assert v1_syntax_error("print(rf'{x}')") is not None
+
+
+def test_objects_print_on_the_v2_as_its_source_prints_them(v2: LocalBoard) -> None:
+    """MicroPython 1.23.0 as micropython-microbit-v2 builds it (docs/simulator.md cites the
+    lines): a Python function with its name and an address in the V2's RAM, the same one for
+    the same program on a fresh board; everything else terse, as on the V1."""
+    code = (
+        "import music, time\ndef f(): pass\ndef g():\n    x = 1\n    def h(): return x\n"
+        "    return h\nclass C:\n    def m(self): pass\n"
+        "for o in (f, lambda: 0, g(), len, sleep, music.play, display.show, C().m,\n"
+        "          accelerometer.get_x, accelerometer, time, music, Image, type(display)):\n"
+        "    print(o)"
+    )
+    lines = v2.run(code).splitlines()
+    function, lambda_, *rest = lines
+    assert re.fullmatch(r"<function f at 0x200[01][0-9a-f]{4}>", function)
+    assert re.fullmatch(r"<function <lambda> at 0x200[01][0-9a-f]{4}>", lambda_)
+    assert rest == [
+        "<closure>",
+        "<function>",
+        "<function>",
+        "<function>",
+        "<bound_method>",
+        "<bound_method>",
+        "<bound_method>",
+        "<MicroBitAccelerometer>",
+        "<module 'time'>",
+        "<module 'music'>",
+        "<class 'MicroBitImage'>",
+        "<class 'MicroBitDisplay'>",
+    ]
+    fresh = [LocalBoard("v2"), LocalBoard("v2")]
+    firsts = [board.run(code).splitlines()[0] for board in fresh]
+    for board in fresh:
+        board.close()
+    assert firsts[0] == firsts[1]  # a fresh board, the same program: the same address
+
+
+def test_objects_print_on_the_v1_as_measured_in_qemu(v1: LocalBoard) -> None:
+    printed = v1.run("import time\ndef f(): pass\nprint(f, lambda: 0, len, time)")
+    assert printed == "<function> <function> <function> <module 'utime'>\n"

@@ -6,7 +6,6 @@ The board's output goes to stdout; our messages go to stderr, in French by defau
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
@@ -21,14 +20,12 @@ from device_bridge import Board, parse_address
 from device_bridge.errors import BridgeError
 from tne.i18n import _, ngettext
 from tne.os_errors import os_error_text
-from tne.program_warnings import program_warnings
 
 from .interrupts import take_ctrl_c
 from .lazy_commands import LazyGroup, group_of, single_command
 from .options import device_option, timeout_option
 from .output import BoardOutput, say
 from .runner import (
-    EXIT_BOARD,
     EXIT_OK,
     Target,
     report,
@@ -36,7 +33,6 @@ from .runner import (
     run_on_boards,
     usage,
 )
-from .typed_input import terminal_line
 
 
 def _registry() -> _click.Command:
@@ -222,44 +218,10 @@ def _identify(found: list) -> int:
 
 
 def _run_code(code: str, timeout: float | None, file_name: str | None, leds: bool | None):
-    """The action of `tne exec` and `tne run` on a board: warnings first, the pupil's error
-    with its hint, and the LEDs of a simulated board."""
+    """The action of `tne exec` and `tne run` on a board, or on each of `--device all`."""
+    from .code_run import CodeRun
 
-    def action(board: Board, out: BoardOutput, prefix: str) -> int:
-        sim = board.sim
-        warnings = program_warnings(code, robot=bool(sim and sim.robot))
-        if warnings:
-            from .pupil_errors import say_warnings
-
-            say_warnings(warnings, prefix)
-        view = None
-        if sim is not None and not prefix:
-            from .led_view import LedView, wants_live
-
-            view = LedView(wants_live(leds))
-            view.start(sim)
-        write = view.write if view is not None and view.live else out.write
-        silence = timeout
-        if view is not None and view.paced and timeout == EXEC_TIMEOUT:
-            # A watched simulator at real time shows on its LEDs that it runs (a long scroll
-            # prints nothing for more than 10 s), and Ctrl-C stops it: no default time-out.
-            silence = None
-        try:
-            result = board.run(code, timeout=silence, on_stdout=write, on_input=terminal_line)
-        finally:
-            if sim is not None and view is not None:
-                with contextlib.suppress(BridgeError):
-                    sim.sync_events()
-                view.close()
-        if result.stderr:
-            from .pupil_errors import report_pupil_error
-
-            text = result.stderr.decode("utf-8", "replace")
-            report_pupil_error(text, code, file_name, prefix)
-            return EXIT_BOARD
-        return EXIT_OK
-
-    return action
+    return CodeRun(code, timeout, file_name, leds, lift_default_timeout=timeout == EXEC_TIMEOUT)
 
 
 @app.command("exec", help=_("Run a piece of Python code on the board."))

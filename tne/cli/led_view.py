@@ -4,8 +4,9 @@ On a terminal (or with `--leds`) the matrix is drawn under the program's output 
 place as it changes (rich's `Live`), and a bare simulated micro:bit is paced at real time so
 that a scrolled text can be read (a robot keeps its full speed: its run is about its path); the
 program's printed lines go above it, whole lines at a time.
-Elsewhere (a pipe, a file) nothing is drawn during the run and the last picture is said at the
-end, on stderr, as part of our messages (stdout keeps the board's bytes only).
+Elsewhere (a pipe, a file), and for each board of `--device all`, nothing is drawn during the
+run and the last picture is said at the end, on stderr, as part of our messages (stdout keeps
+the board's bytes only), under the board's name when there are several.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from device_bridge.leds import parse_pixels
 from device_bridge.sim.trace import leds_as_text
 from device_bridge.transports.base import SimControls
 
-from .output import say
+from .output import say_lines
 
 #: Colours of the brightnesses 1 to 9 (0 is a dim dot).
 LIT = ["", *(f"rgb({80 + 22 * level},0,0)" for level in range(1, 10))]
@@ -50,10 +51,12 @@ def matrix(pixels: str) -> Text:
 
 
 class LedView:
-    """Follows the board's `display` events; `live`: draw them as they come."""
+    """Follows the board's `display` events; `live`: draw them as they come; `prefix`: the
+    board's name before each line of the last picture (`--device all`)."""
 
-    def __init__(self, live: bool) -> None:
+    def __init__(self, live: bool, prefix: str = "") -> None:
         self.live = live
+        self.prefix = prefix
         self.last: str | None = None
         #: Whether the board runs at real time for a person watching (see `start`).
         self.paced = False
@@ -113,5 +116,4 @@ class LedView:
                 self._live = None
                 return
         if say_last and self.last is not None:
-            for line in leds_as_text(self.last):
-                say(line)
+            say_lines(leds_as_text(self.last), self.prefix)

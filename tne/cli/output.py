@@ -85,6 +85,14 @@ def say(message: str, prefix: str = "") -> None:
         stderr_console().print(f"{prefix}{message}", markup=False)
 
 
+def say_lines(lines: list[str], prefix: str = "") -> None:
+    """Several lines of ours as one block, on stderr: another board's messages cannot come
+    between them (a picture of the LEDs)."""
+    with _lock:
+        for line in lines:
+            stderr_console().print(f"{prefix}{line}", markup=False)
+
+
 def error(message: str, prefix: str = "") -> None:
     with _lock:
         stderr_console().print(f"{prefix}{message}", style="bold red", markup=False)

@@ -102,13 +102,19 @@ def _prefix(literal: str) -> str:
 #: the simulator builds in Python: a board object `<MicroBitDisplay>`, any function
 #: `<function>`, any bound method `<bound_method>`, a module without the file it came from.
 #: The simulator's own functions are closures over the door's op (`<closure <function proxy
-#: ...>`) or functions of its guest modules; neither must show. Applied for every firmware: the
-#: V2 is not measured, and MicroPython's terse reprs are the same in its later versions.
+#: ...>`) or functions of its guest modules; neither must show. The V2 (MicroPython 1.23.0 in
+#: micropython-microbit-v2, read from its source: docs/simulator.md) prints the same, except a
+#: function written in Python: `<function f at 0x20001a30>` (`PYTHON_FUNCTION`).
 OPENERS = ("<bound_method ", "<closure ", "<function ", "<MicroBit", "<module '")
 #: Longest text held back while a repr may still be coming (a bound method of an Image).
 MAX_HELD = 600
 MODULE_FROM = re.compile(r"^<module '(\w+)' from '[^']*'>$")
 BOARD_OBJECT = re.compile(r"^<(MicroBit\w+) object at [0-9a-f]+>$")
+#: A function written in Python, as the guest prints it (its name may be `<lambda>`).
+PYTHON_FUNCTION = re.compile(r"^<function (.+) at 0x([0-9a-f]+)>$")
+#: Where the V2's heap lies (the nRF52833's 128 KB of RAM): a Python function's address is
+#: printed there, derived from the guest's, so it stays the same from run to run.
+V2_RAM, V2_RAM_SIZE = 0x2000_0000, 0x2_0000
 
 
 class PrintedObjects:
@@ -157,7 +163,7 @@ class PrintedObjects:
         if shown.startswith("<closure "):
             return "<function>" if "<function proxy at " in shown else "<closure>"
         if shown.startswith("<function "):
-            return "<function>"
+            return self._function(shown)
         match = BOARD_OBJECT.match(shown)
         if match:
             return f"<{match.group(1)}>"
@@ -166,6 +172,15 @@ class PrintedObjects:
             name = match.group(1)
             return f"<module '{'utime' if name == 'time' and self.firmware == 'v1' else name}'>"
         return shown
+
+    def _function(self, shown: str) -> str:
+        """`<function>` on the V1; on the V2, a function written in Python gives its name and
+        an address (py/objfun.c's `fun_bc_print`), a built-in one stays `<function>`."""
+        match = PYTHON_FUNCTION.match(shown)
+        if self.firmware == "v1" or match is None:
+            return "<function>"
+        address = V2_RAM + int(match.group(2), 16) % V2_RAM_SIZE
+        return f"<function {match.group(1)} at 0x{address:08x}>"
 
 
 def _closing(text: str) -> int | None:
