@@ -111,6 +111,10 @@ class Race:
         self.scratch = scratch
         self.env = dict(os.environ, PYTHONPATH=str(ROOT), TNE_LANG="en")
         self.env.pop("TNE_DEVICE", None)
+        # Both tools run from compiled bytecode, as an install has it (pip compiles at install
+        # time): with bytecode writing off, tne's sources (not installed here) would be compiled
+        # at every command while mpremote's come compiled from site-packages.
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
         self.rows: list[Row] = []
         self.wire: dict[str, dict[str, float]] = {}
         self.failures: list[str] = []
@@ -164,14 +168,10 @@ class Race:
     # -- 2. one exec per process -------------------------------------------------------------
 
     def process_start(self) -> None:
-        """What each command costs before it opens the port: its imports, typer's pydantic
-        included (typer imports it while converting a command's options)."""
-        row = Row(
-            "process start: importing the command (`tne.cli.app` + typer's pydantic / "
-            "`mpremote.main`)"
-        )
+        """What each command costs before it opens the port: its imports."""
+        row = Row("process start: importing the command (`tne.cli.app` / `mpremote.main`)")
         commands = {
-            TNE: [sys.executable, "-c", "import tne.cli.app, typer._adapters"],
+            TNE: [sys.executable, "-c", "import tne.cli.app"],
             MPREMOTE: [sys.executable, "-c", "import mpremote.main"],
         }
         self.alternate(row, PROCESS_RUNS, lambda tool: self.timed(commands[tool]))
@@ -266,10 +266,9 @@ class Race:
 
     def import_times(self) -> dict[str, float]:
         """Median over 5 runs of the cumulative import time (`-X importtime`) of each CLI's main
-        module, and of `typer._adapters` imported after tne's (typer 0.29 imports it, and
-        pydantic with it, when it converts a command's options)."""
+        module, and of typer inside tne's."""
         runs = {
-            TNE: ("tne.cli.app, typer._adapters", ("tne.cli.app", "typer._adapters")),
+            TNE: ("tne.cli.app", ("tne.cli.app", "typer")),
             MPREMOTE: ("mpremote.main", ("mpremote.main",)),
         }
         found: dict[str, list[float]] = {}
@@ -305,11 +304,11 @@ def _count_writes(transport: SerialTransport) -> list[int]:
 # -- the report ------------------------------------------------------------------------------
 
 START_WHY = (
-    "tne/cli's start, outside the bridge: its imports (the process start row), then typer 0.29 "
-    "builds a pydantic adapter for each option of the command (about 0.2 s at this load, "
-    "measured apart), and the runner polls its board threads every 50 ms; the bridge's own "
-    "connection (port scan, raw mode, probe) costs a few hundredths of a second more than "
-    "mpremote's"
+    "tne/cli's start, outside the bridge: typer's import (the typer figure under the table), "
+    "which mpremote, on argparse, does not pay; then the bridge's connection: a look at who "
+    "holds the port, 10 ms of quiet after Ctrl-C and 20 ms after the raw banner for a second "
+    "banner still on its way (a previous client's, or a retried Ctrl-A), where mpremote reads "
+    "the first banner and goes on"
 )
 
 
@@ -318,8 +317,8 @@ def _why(row: Row) -> str:
         return ""
     if row.what.startswith("process start"):
         return (
-            "`tne.cli.app` imports typer, rich and every verb at start; typer 0.29 converts "
-            "options with pydantic (`typer._adapters`), imported at each command"
+            "`tne.cli.app` imports typer (with its copy of click), which mpremote, on argparse, "
+            "does not; the other commands' modules and pydantic are no longer imported"
         )
     if "whole command" in row.what or "per process" in row.what:
         extra = {"put": "; tne also reads the copy back to verify it, mpremote does not"}
@@ -400,8 +399,8 @@ def report(race: Race, imports: dict[str, float], started: float, load_start: st
     lines += [
         "",
         "Import time (median of 5, `-X importtime`, cumulative): `tne.cli.app` "
-        f"{imports['tne.cli.app']:.3f} s, then `typer._adapters` (pydantic) "
-        f"{imports['typer._adapters']:.3f} s; `mpremote.main` {imports['mpremote.main']:.3f} s.",
+        f"{imports['tne.cli.app']:.3f} s, of which typer {imports['typer']:.3f} s; "
+        f"`mpremote.main` {imports['mpremote.main']:.3f} s.",
         "",
         "How tne's put got here: on a board that takes raw-paste, a put sends statements of up "
         f"to {PASTE_LITERAL_SIZE} bytes (`fs.PASTE_LITERAL_SIZE`) instead of the 43-byte "

@@ -6,12 +6,13 @@ The board's output goes to stdout; our messages go to stderr, in French by defau
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 from typer import _click
@@ -22,7 +23,7 @@ from tne.i18n import _, ngettext
 from tne.os_errors import os_error_text
 
 from .interrupts import take_ctrl_c
-from .lazy_commands import LazyGroup, group_of, single_command
+from .lazy_commands import F, LazyGroup, Loader, group_of, lazy_command, single_command
 from .options import device_option, timeout_option
 from .output import BoardOutput, say
 from .runner import (
@@ -47,7 +48,7 @@ def _report() -> _click.Command:
     return single_command(
         "report",
         report_command,
-        _("The registry's report (sessions, pupils, money, equipment), counts protected."),
+        help=_("The registry's report (sessions, pupils, money, equipment), counts protected."),
     )
 
 
@@ -81,7 +82,7 @@ def _guide() -> _click.Command:
     from .guide import guide
 
     return single_command(
-        "guide", guide, _("Open the teachers' and trainers' guide in the browser, offline.")
+        "guide", guide, help=_("Open the teachers' and trainers' guide in the browser, offline.")
     )
 
 
@@ -91,23 +92,35 @@ def _doctor() -> _click.Command:
     return single_command(
         "doctor",
         doctor_command,
-        _("Check this computer for tne (Python, serial ports, Jupyter, PDF, network)."),
+        help=_("Check this computer for tne (Python, serial ports, Jupyter, PDF, network)."),
     )
 
 
-class TneGroup(LazyGroup):
-    """The root command: the board verbs are built at start, the rest on first use."""
+#: The root's commands, each built when it is asked for: the board verbs below register
+#: themselves with `verb`, in the order the help lists them; the others follow (see the end).
+COMMANDS: dict[str, Loader] = {}
+#: The commands of `tne fs`, built the same way.
+FS_COMMANDS: dict[str, Loader] = {}
 
-    loaders = {
-        "registry": _registry,
-        "report": _report,
-        "kernel": _kernel,
-        "activities": _activities,
-        "class": _classroom,
-        "workshop": _workshop,
-        "guide": _guide,
-        "doctor": _doctor,
-    }
+
+class TneGroup(LazyGroup):
+    """The root command: every command is built on first use (only the one run is built)."""
+
+    loaders = COMMANDS
+
+
+class FsGroup(LazyGroup):
+    loaders = FS_COMMANDS
+
+
+def verb(name: str, **settings: Any) -> Callable[[F], F]:
+    """`app.command(name, ...)`, built when asked for."""
+    return lazy_command(COMMANDS, name, **settings)
+
+
+def fs_verb(name: str, **settings: Any) -> Callable[[F], F]:
+    """`fs_app.command(name, ...)`, built when asked for."""
+    return lazy_command(FS_COMMANDS, name, **settings)
 
 
 app = typer.Typer(
@@ -117,8 +130,7 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-fs_app = typer.Typer(help=_("Files on the board."), no_args_is_help=True)
-app.add_typer(fs_app, name="fs")
+fs_app = typer.Typer(cls=FsGroup, help=_("Files on the board."), no_args_is_help=True)
 
 
 def _show_version(wanted: bool) -> None:
@@ -169,7 +181,7 @@ def finish(code: int) -> NoReturn:
 # -- devices ---------------------------------------------------------------------------------
 
 
-@app.command(help=_("List the boards plugged into this computer."))
+@verb("devices", help=_("List the boards plugged into this computer."))
 def devices(
     as_json: bool = typer.Option(False, "--json", help=_("Print a JSON array for scripts.")),
     identify: bool = typer.Option(
@@ -224,7 +236,7 @@ def _run_code(code: str, timeout: float | None, file_name: str | None, leds: boo
     return CodeRun(code, timeout, file_name, leds, lift_default_timeout=timeout == EXEC_TIMEOUT)
 
 
-@app.command("exec", help=_("Run a piece of Python code on the board."))
+@verb("exec", help=_("Run a piece of Python code on the board."))
 def exec_(
     code: str = typer.Argument(
         ..., metavar=_("CODE"), help=_("The Python code to run on the board.")
@@ -236,8 +248,9 @@ def exec_(
     finish(run_on_boards(device, _run_code(code, timeout, None, leds)))
 
 
-@app.command(
-    help=_("Run a Python file on the board, showing its output as it comes. Ctrl-C stops it.")
+@verb(
+    "run",
+    help=_("Run a Python file on the board, showing its output as it comes. Ctrl-C stops it."),
 )
 def run(
     file: Path = typer.Argument(
@@ -304,7 +317,7 @@ def _read_local(path: Path) -> bytes:
         )
 
 
-@app.command(help=_("Talk to the board's Python prompt. Ctrl-] leaves."))
+@verb("repl", help=_("Talk to the board's Python prompt. Ctrl-] leaves."))
 def repl(
     device: str = device_option(),
     timeout: float | None = timeout_option(None),
@@ -315,11 +328,12 @@ def repl(
     finish(run_on_boards(device, terminal_action(timeout)))
 
 
-@app.command(
+@verb(
+    "monitor",
     help=_(
         "Send and receive text with a board, even one without Python (a micro:bit running a "
         "MakeCode program with the Bluetooth UART service). Ctrl-] leaves."
-    )
+    ),
 )
 def monitor(
     device: str = device_option(),
@@ -370,7 +384,10 @@ def _on_files(
     finish(run_on_boards(device, action, targets))
 
 
-@fs_app.command("ls", help=_("List the files on the board, with their sizes."))
+COMMANDS["fs"] = functools.partial(group_of, fs_app)
+
+
+@fs_verb("ls", help=_("List the files on the board, with their sizes."))
 def fs_ls(
     path: str = typer.Argument(
         "", metavar=_("FOLDER"), help=_("Folder on the board (boards with folders only).")
@@ -386,9 +403,7 @@ def fs_ls(
     _on_files(device, timeout, work)
 
 
-@fs_app.command(
-    "put", help=_("Copy a file from this computer to the board (checked after the copy).")
-)
+@fs_verb("put", help=_("Copy a file from this computer to the board (checked after the copy)."))
 def fs_put(
     local: Path = typer.Argument(..., metavar=_("FILE"), help=_("The file on this computer.")),
     remote: str = typer.Argument(
@@ -416,7 +431,7 @@ def fs_put(
     _on_files(device, timeout, work)
 
 
-@fs_app.command("get", help=_("Copy a file from the board to this computer."))
+@fs_verb("get", help=_("Copy a file from the board to this computer."))
 def fs_get(
     remote: str = typer.Argument(
         ..., metavar=_("NAME_ON_BOARD"), help=_("The file's name on the board.")
@@ -484,7 +499,7 @@ def _write_local(path: Path, data: bytes) -> None:
     os.replace(partial, path)
 
 
-@fs_app.command("rm", help=_("Remove a file from the board."))
+@fs_verb("rm", help=_("Remove a file from the board."))
 def fs_rm(
     remote: str = typer.Argument(
         ..., metavar=_("NAME_ON_BOARD"), help=_("The file's name on the board.")
@@ -499,7 +514,7 @@ def fs_rm(
     _on_files(device, timeout, work)
 
 
-@fs_app.command("cat", help=_("Show a file of the board."))
+@fs_verb("cat", help=_("Show a file of the board."))
 def fs_cat(
     remote: str = typer.Argument(
         ..., metavar=_("NAME_ON_BOARD"), help=_("The file's name on the board.")
@@ -516,11 +531,12 @@ def fs_cat(
 # -- flashing --------------------------------------------------------------------------------
 
 
-@app.command(
+@verb(
+    "flash",
     help=_(
         "Put MicroPython on a micro:bit through its MICROBIT USB drive (with --device all, on "
         "every micro:bit at once)."
-    )
+    ),
 )
 def flash(
     hex_file: Path | None = typer.Option(
@@ -550,7 +566,7 @@ def flash(
 # -- JupyterLab --------------------------------------------------------------------------------
 
 
-@app.command(help=_("Open JupyterLab in French, with the micro:bit kernels and widgets."))
+@verb("lab", help=_("Open JupyterLab in French, with the micro:bit kernels and widgets."))
 def lab(
     no_browser: bool = typer.Option(
         False, "--no-browser", help=_("Serve JupyterLab without opening a browser.")
@@ -571,6 +587,20 @@ def lab(
 
     take_ctrl_c()
     finish(run_lab(browser=not no_browser, port=port, device=device, workspace=folder))
+
+
+COMMANDS.update(
+    {
+        "registry": _registry,
+        "report": _report,
+        "kernel": _kernel,
+        "activities": _activities,
+        "class": _classroom,
+        "workshop": _workshop,
+        "guide": _guide,
+        "doctor": _doctor,
+    }
+)
 
 
 def main() -> None:

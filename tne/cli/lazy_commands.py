@@ -11,8 +11,9 @@ screens still show every command: listing them builds them all, which help can a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import typer
 from typer import _click
@@ -21,6 +22,7 @@ from typer.main import get_command, get_group
 
 #: Builds one command when it is first asked for.
 Loader = Callable[[], _click.Command]
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class LazyGroup(TyperGroup):
@@ -57,8 +59,20 @@ def group_of(app: typer.Typer) -> _click.Command:
     return get_group(app)
 
 
-def single_command(name: str, function: Callable[..., Any], help_text: str) -> _click.Command:
+def single_command(name: str, function: Callable[..., Any], **settings: Any) -> _click.Command:
     """One function as the click command typer would have made of `app.command(name)`."""
     holder = typer.Typer(add_completion=False)
-    holder.command(name, help=help_text)(function)
+    holder.command(name, **settings)(function)
     return get_command(holder)
+
+
+def lazy_command(loaders: dict[str, Loader], name: str, **settings: Any) -> Callable[[F], F]:
+    """`app.command(name, **settings)` for a `LazyGroup` whose `loaders` are `loaders`: typer
+    reads the function's options (signatures, annotations, defaults) only when the command is
+    asked for, which is a tenth of a second saved on every other command."""
+
+    def register(function: F) -> F:
+        loaders[name] = functools.partial(single_command, name, function, **settings)
+        return function
+
+    return register
