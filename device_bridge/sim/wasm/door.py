@@ -237,9 +237,9 @@ class Door:
         self._cap_global: wasmtime.Global | None = None
         self._store: wasmtime.Store | None = None
         self._kept = b""
-        #: Where the guest's answer buffer is, in the host's address space (given once, at
-        #: boot, by `answer.at`).
-        self._answer_at: int | None = None
+        #: The guest's answer buffer, as a ctypes array over its bytes (given once, at boot,
+        #: by `answer.at`).
+        self._answer_at: ctypes.Array[ctypes.c_char] | None = None
         self.memory: GuestMemory | None = None
         self._entered = entered
         self.lock = threading.Lock()
@@ -286,13 +286,13 @@ class Door:
             if at is None:
                 return ("r" + repr(value)).encode()
             data = bytes((ANSWER_BYTES, len(value))) + value
-            ctypes.memmove(at, data, len(data))
+            at[: len(data)] = data
             return b""
         if type(value) is tuple:
             if at is None or not all(-0x80000000 <= v <= 0x7FFFFFFF for v in value):
                 return ("r" + repr(value)).encode()
             data = _TUPLES[len(value)].pack(ANSWER_TUPLE + len(value), *value)
-            ctypes.memmove(at, data, len(data))
+            at[: len(data)] = data
             return b""
         if at is None:
             if value is None:
@@ -312,7 +312,7 @@ class Door:
             data = _INT.pack(ANSWER_INT, value)
         else:
             return str(value).encode()  # (the guest reads a decimal int)
-        ctypes.memmove(at, data, len(data))
+        at[: len(data)] = data
         return b""
 
     def _answer_buffer(self, payload_at: int, payload_length: int) -> bytes:
@@ -322,9 +322,9 @@ class Door:
             return b"ENotImplementedError\x00"
         assert self.memory is not None
         self.memory.read(payload_at, payload_length)  # (checks that it is the guest's memory)
-        # Its host address: the guest's memory never moves nor shrinks (memory.py), so the
-        # bounds checked now hold for every later answer.
-        self._answer_at = self.memory.base + payload_at
+        # Its bytes, seen from the host: the guest's memory never moves nor shrinks
+        # (memory.py), so the bounds checked now hold for every later answer.
+        self._answer_at = (ctypes.c_char * ANSWER_SIZE).from_address(self.memory.base + payload_at)
         return self.answer(None)
 
     # Long: the one entry of every host call, read top to bottom in the order a call goes
@@ -365,14 +365,14 @@ class Door:
         try:
             raw = memory.read(payload_at, payload_length) if payload_length else b""
             queue = self.queue
-            queued = queue.waiting() if queue is not None else 0
-            self._entered(raw, queued)
+            writes = queue.waiting() if queue is not None else None
+            self._entered(raw, len(writes) if writes else 0)
             if handler is None:
                 result: Answer = "ENotImplementedError\x00"
             else:
                 try:
-                    if queued:
-                        queue.flush()  # type: ignore[union-attr]
+                    if writes:
+                        queue.flush(writes)  # type: ignore[union-attr]
                     # Binary arguments (guest/_door.py: args) pass through as Latin-1 text.
                     payload = raw.decode("latin-1" if raw[:1] == BINARY else "utf-8")
                     result = handler(payload)

@@ -414,7 +414,9 @@ class GuestVM:
         # spends none.
         left = self._fuel_left.value
         if allowed < left:
-            store.set_fuel(allowed)
+            # (wasmtime's C API directly, as for reading it: Store.set_fuel costs twice more)
+            if ffi.wasmtime_context_set_fuel(self._context, allowed):
+                store.set_fuel(allowed)  # raises the error
             self._fuel_left.value = allowed
             self._withheld += left - allowed
 
