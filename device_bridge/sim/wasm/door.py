@@ -40,6 +40,21 @@ MAX_PAYLOAD = 16 * 1024
 #: file's contents, are fetched in pieces of that size).
 RESULT_CAP = 2048
 SMALL_RESULT = 48
+#: Characters of a module's source or a job per `lib.read` or `job.read`: as many as fit in
+#: the door's large answer (`RESULT_CAP` bytes of UTF-8), and never fewer than `LIB_CHUNK`
+#: (4 bytes each at most). Each piece costs the guest a call and a new str: the simulator's
+#: modules (50 KB) are read at every boot.
+LIB_CHUNK = 500
+
+
+def piece(text: str, start: int) -> str:
+    """The piece of `text` from `start` that one large answer can hold."""
+    part = text[start : start + RESULT_CAP]
+    if len(part) <= LIB_CHUNK or len(part.encode("utf-8", "surrogatepass")) <= RESULT_CAP:
+        return part
+    return text[start : start + LIB_CHUNK]
+
+
 #: Exceptions the host may hand to the guest by name (the guest raises its own of that type).
 ERRORS = (
     "ValueError",
