@@ -330,9 +330,12 @@ class GuestVM:
         self._store = store
         self._context = store._context()
         # Fuel is read at every door call, through wasmtime's C API (Store.get_fuel costs
-        # several times more).
+        # several times more), and through the ctypes functions themselves where the bindings
+        # have them (their Python wrappers add a call).
         self._fuel_left = ctypes.c_uint64()
         self._fuel_ref = ctypes.byref(self._fuel_left)
+        self._get_fuel = getattr(ffi, "_wasmtime_context_get_fuel", ffi.wasmtime_context_get_fuel)
+        self._set_fuel = getattr(ffi, "_wasmtime_context_set_fuel", ffi.wasmtime_context_set_fuel)
         store.set_limits(
             memory_size=self.limits.heap_bytes + 8 * 1024 * 1024,
             instances=2,  # the interpreter, and the door's answer size (door.CAP_MODULE)
@@ -384,7 +387,7 @@ class GuestVM:
         wait for ever)."""
         if self._running:
             left = self._fuel_left
-            if ffi.wasmtime_context_get_fuel(self._context, self._fuel_ref):
+            if self._get_fuel(self._context, self._fuel_ref):
                 left.value = self._store.get_fuel()  # type: ignore[union-attr]  # raises
             spent = self._work_fuel + self.limits.cpu_fuel - self._withheld - left.value
             gap = spent - self._spent
@@ -421,7 +424,7 @@ class GuestVM:
         left = self._fuel_left.value
         if allowed < left:
             # (wasmtime's C API directly, as for reading it: Store.set_fuel costs twice more)
-            if ffi.wasmtime_context_set_fuel(self._context, allowed):
+            if self._set_fuel(self._context, allowed):
                 store.set_fuel(allowed)  # raises the error
             self._fuel_left.value = allowed
             self._withheld += left - allowed
