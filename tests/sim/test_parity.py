@@ -143,3 +143,15 @@ def test_snippet_gives_the_same_output_on_the_firmware_and_the_simulator(
 def test_known_difference_is_still_a_difference(both: tuple[Board, Board], code: str) -> None:
     real, simulated = both
     assert real.run(code).stdout != simulated.run(code).stdout, "fixed: move it to SNIPPETS"
+
+
+def test_a_literal_too_long_for_the_v1s_heap_is_a_memory_error_on_both(
+    both: tuple[Board, Board],
+) -> None:
+    # The size it names depends on what the earlier snippets left in the firmware's heap (2001
+    # on a fresh board: wasm/v1_heap.py); the simulator's is the fresh board's.
+    real, simulated = both
+    code = "s = '" + "x" * 2000 + "'\nprint(len(s))"
+    for result in (real.run(code), simulated.run(code)):
+        assert result.stdout == b""
+        assert result.stderr.startswith(b"MemoryError: memory allocation failed, allocating ")

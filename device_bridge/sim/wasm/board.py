@@ -35,6 +35,7 @@ from .files import file_ops
 from .memory import Trapped
 from .peripherals import HostModules
 from .stdin import SerialInput
+from .v1_heap import v1_memory_error
 from .vm import EOT_SHOWN_TEXT as EOT_SHOWN
 from .vm import GUEST, GuestVM, Limits, VMHooks
 
@@ -244,7 +245,7 @@ class WasmEngine:
             self.boot()  # the guest that reached the cap, replaced when there is more to run
         assert self.vm is not None
         if self.firmware == "v1":
-            refused = wording.v1_syntax_error(source)
+            refused = wording.v1_syntax_error(source) or v1_memory_error(source)
             if refused is not None:
                 return refused.replace("\n", "\r\n")
         outcome = self.vm.execute(source, mode)

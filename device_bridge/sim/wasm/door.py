@@ -40,6 +40,21 @@ MAX_PAYLOAD = 16 * 1024
 #: file's contents, are fetched in pieces of that size).
 RESULT_CAP = 2048
 SMALL_RESULT = 48
+#: Characters of a module's source or a job per `lib.read` or `job.read`: as many as fit in
+#: the door's large answer (`RESULT_CAP` bytes of UTF-8), and never fewer than `LIB_CHUNK`
+#: (4 bytes each at most). Each piece costs the guest a call and a new str: the simulator's
+#: modules (50 KB) are read at every boot.
+LIB_CHUNK = 500
+
+
+def piece(text: str, start: int) -> str:
+    """The piece of `text` from `start` that one large answer can hold."""
+    part = text[start : start + RESULT_CAP]
+    if len(part) <= LIB_CHUNK or len(part.encode("utf-8", "surrogatepass")) <= RESULT_CAP:
+        return part
+    return text[start : start + LIB_CHUNK]
+
+
 #: Exceptions the host may hand to the guest by name (the guest raises its own of that type).
 ERRORS = (
     "ValueError",
@@ -237,9 +252,9 @@ class Door:
         self._cap_global: wasmtime.Global | None = None
         self._store: wasmtime.Store | None = None
         self._kept = b""
-        #: Where the guest's answer buffer is, in the host's address space (given once, at
-        #: boot, by `answer.at`).
-        self._answer_at: int | None = None
+        #: The guest's answer buffer, as a ctypes array over its bytes (given once, at boot,
+        #: by `answer.at`).
+        self._answer_at: ctypes.Array[ctypes.c_char] | None = None
         self.memory: GuestMemory | None = None
         self._entered = entered
         self.lock = threading.Lock()
@@ -286,13 +301,13 @@ class Door:
             if at is None:
                 return ("r" + repr(value)).encode()
             data = bytes((ANSWER_BYTES, len(value))) + value
-            ctypes.memmove(at, data, len(data))
+            at[: len(data)] = data
             return b""
         if type(value) is tuple:
             if at is None or not all(-0x80000000 <= v <= 0x7FFFFFFF for v in value):
                 return ("r" + repr(value)).encode()
             data = _TUPLES[len(value)].pack(ANSWER_TUPLE + len(value), *value)
-            ctypes.memmove(at, data, len(data))
+            at[: len(data)] = data
             return b""
         if at is None:
             if value is None:
@@ -312,7 +327,7 @@ class Door:
             data = _INT.pack(ANSWER_INT, value)
         else:
             return str(value).encode()  # (the guest reads a decimal int)
-        ctypes.memmove(at, data, len(data))
+        at[: len(data)] = data
         return b""
 
     def _answer_buffer(self, payload_at: int, payload_length: int) -> bytes:
@@ -322,9 +337,9 @@ class Door:
             return b"ENotImplementedError\x00"
         assert self.memory is not None
         self.memory.read(payload_at, payload_length)  # (checks that it is the guest's memory)
-        # Its host address: the guest's memory never moves nor shrinks (memory.py), so the
-        # bounds checked now hold for every later answer.
-        self._answer_at = self.memory.base + payload_at
+        # Its bytes, seen from the host: the guest's memory never moves nor shrinks
+        # (memory.py), so the bounds checked now hold for every later answer.
+        self._answer_at = (ctypes.c_char * ANSWER_SIZE).from_address(self.memory.base + payload_at)
         return self.answer(None)
 
     # Long: the one entry of every host call, read top to bottom in the order a call goes
@@ -365,14 +380,14 @@ class Door:
         try:
             raw = memory.read(payload_at, payload_length) if payload_length else b""
             queue = self.queue
-            queued = queue.waiting() if queue is not None else 0
-            self._entered(raw, queued)
+            writes = queue.waiting() if queue is not None else None
+            self._entered(raw, len(writes) if writes else 0)
             if handler is None:
                 result: Answer = "ENotImplementedError\x00"
             else:
                 try:
-                    if queued:
-                        queue.flush()  # type: ignore[union-attr]
+                    if writes:
+                        queue.flush(writes)  # type: ignore[union-attr]
                     # Binary arguments (guest/_door.py: args) pass through as Latin-1 text.
                     payload = raw.decode("latin-1" if raw[:1] == BINARY else "utf-8")
                     result = handler(payload)

@@ -17,10 +17,11 @@ firmware does.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from ..audio import SOUNDS, MicroBitSound
-from .door import Answer, Handler, Refused, arguments, encode
+from .door import Answer, Handler, Refused, arguments, encode, piece
 
 #: Members of each module: `functions`, `objects` (name -> (class name, methods, constants)),
 #: `classes` (name -> methods of the instances the host keeps), `constants`.
@@ -211,7 +212,7 @@ class HostModules:
         if text is None:
             text = self._manifests[module] = self._manifest(module)
         start = int(offset) if offset.isdigit() else 0
-        return text[start : start + 500]
+        return piece(text, start)
 
     def _manifest(self, module: str) -> str:
         members = MANIFEST.get(module)
@@ -253,7 +254,7 @@ class HostModules:
                 for name, value in vars(host).items()
                 if name.isupper() and isinstance(value, tuple)
             }
-        return encode_literal(described)
+        return encode_manifest(described)
 
     # -- the ops -------------------------------------------------------------------------------
 
@@ -343,5 +344,21 @@ class HostModules:
         return value
 
 
-def encode_literal(value: object) -> str:
-    return "r" + repr(value)
+def encode_manifest(described: dict) -> str:
+    """A manifest for the guest, as JSON (`j`): its `json.loads` is C code, where evaluating
+    the same literal made its compiler parse it (a quarter of a boot's work). Constants are
+    ints, str, booleans or tuples of them, and the guest makes their lists tuples again
+    (guest/_door.py: `_tuples`): a list among them would come back as a tuple, so it is refused
+    here."""
+    constants = [described["constants"]] + [c for _k, _m, c in described["objects"].values()]
+    for table in constants:
+        for name, value in table.items():
+            if not _constant(value):
+                raise TypeError(f"constant {name} of the manifest is not a literal of tuples")
+    return "j" + json.dumps(described)
+
+
+def _constant(value: object) -> bool:
+    if type(value) is tuple:
+        return all(_constant(item) for item in value)
+    return type(value) in (int, str, bool, float) or value is None

@@ -72,13 +72,13 @@ class Queue:
             and items > 0
         )
 
-    def waiting(self) -> int:
-        """How many writes wait (0 almost always: one read of guest memory)."""
+    def waiting(self) -> list[tuple[int, bytes]] | None:
+        """The writes that wait, as `(address, data)`, for `flush`; None or empty when none
+        does (almost always: one read of guest memory)."""
         length = self._length
         if length is None or not length.value:
-            return 0
-        records = self._records()
-        return len(records) if records is not None else 0
+            return None
+        return self._records()
 
     def _records(self) -> list[tuple[int, bytes]] | None:
         """The queued writes, or None if the queue is no longer the one registered (then it is
@@ -105,10 +105,12 @@ class Queue:
             at += 2 + size
         return records
 
-    def flush(self) -> None:
-        """Apply the queued writes, in order, and empty the queue (before anything else can
-        happen: what an applied write raises is the current call's error)."""
-        records = self._records()
+    def flush(self, records: list[tuple[int, bytes]] | None = None) -> None:
+        """Apply the queued writes (`records`, as `waiting` just read them, or else read now),
+        in order, and empty the queue (before anything else can happen: what an applied write
+        raises is the current call's error)."""
+        if records is None:
+            records = self._records()
         if not records:
             if self._length is not None:
                 self._length.value = 0

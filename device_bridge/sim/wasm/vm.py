@@ -21,8 +21,10 @@ The same code, seed and inputs spend the same fuel, so a run repeats exactly.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import ctypes
+import functools
 import queue
 import secrets
 import threading
@@ -34,8 +36,8 @@ from pathlib import Path
 import wasmtime
 from wasmtime import _ffi as ffi
 
-from . import artifact, interrupt
-from .door import ANSWER_SIZE, Door, Handler, Refused
+from . import artifact, compiled, interrupt
+from .door import ANSWER_SIZE, Door, Handler, Refused, piece
 from .memory import GuestMemory, HostFunctions, Trapped
 from .queued import Queue
 from .wasi import Wasi
@@ -112,17 +114,21 @@ GRACE_S = 3.0
 #: How the program's bytes may not end the raw REPL's framing: `\x04` is shown as `␄`.
 EOT_SHOWN_TEXT = "\u2404"
 EOT, EOT_SHOWN = b"\x04", EOT_SHOWN_TEXT.encode()
-#: Characters of a library module's source per `lib.read` (4 bytes each at most, < RESULT_CAP).
-LIB_CHUNK = 500
-
-
 #: What the host's modules shared with the guest (image.py) say to CPython only.
 HOST_ONLY_LINES = ("from __future__ import annotations",)
 
 
-def guest_source(path: Path) -> str:
+@functools.lru_cache(maxsize=64)
+def _source(path: Path, _version: tuple[int, int]) -> str:
     text = path.read_text(encoding="utf-8")
     return "\n".join("" if line in HOST_ONLY_LINES else line for line in text.split("\n"))
+
+
+def guest_source(path: Path) -> str:
+    """The source of a module of the guest's library, read once per version of the file (a
+    boot reads each in pieces)."""
+    status = path.stat()
+    return _source(path, (status.st_mtime_ns, status.st_size))
 
 
 class EngineError(RuntimeError):
@@ -324,9 +330,12 @@ class GuestVM:
         self._store = store
         self._context = store._context()
         # Fuel is read at every door call, through wasmtime's C API (Store.get_fuel costs
-        # several times more).
+        # several times more), and through the ctypes functions themselves where the bindings
+        # have them (their Python wrappers add a call).
         self._fuel_left = ctypes.c_uint64()
         self._fuel_ref = ctypes.byref(self._fuel_left)
+        self._get_fuel = getattr(ffi, "_wasmtime_context_get_fuel", ffi.wasmtime_context_get_fuel)
+        self._set_fuel = getattr(ffi, "_wasmtime_context_set_fuel", ffi.wasmtime_context_set_fuel)
         store.set_limits(
             memory_size=self.limits.heap_bytes + 8 * 1024 * 1024,
             instances=2,  # the interpreter, and the door's answer size (door.CAP_MODULE)
@@ -378,7 +387,7 @@ class GuestVM:
         wait for ever)."""
         if self._running:
             left = self._fuel_left
-            if ffi.wasmtime_context_get_fuel(self._context, self._fuel_ref):
+            if self._get_fuel(self._context, self._fuel_ref):
                 left.value = self._store.get_fuel()  # type: ignore[union-attr]  # raises
             spent = self._work_fuel + self.limits.cpu_fuel - self._withheld - left.value
             gap = spent - self._spent
@@ -414,7 +423,9 @@ class GuestVM:
         # spends none.
         left = self._fuel_left.value
         if allowed < left:
-            store.set_fuel(allowed)
+            # (wasmtime's C API directly, as for reading it: Store.set_fuel costs twice more)
+            if self._set_fuel(self._context, allowed):
+                store.set_fuel(allowed)  # raises the error
             self._fuel_left.value = allowed
             self._withheld += left - allowed
 
@@ -485,7 +496,7 @@ class GuestVM:
     def _job_read(self, payload: str) -> str:
         payload = self._loop_only(payload)
         start = int(payload) if payload.isdigit() else 0
-        return self._job[start : start + LIB_CHUNK]
+        return piece(self._job, start)
 
     def _done(self, payload: str) -> None:
         payload = self._loop_only(payload)
@@ -522,17 +533,28 @@ class GuestVM:
         return self.hooks.queueable()[: ANSWER_SIZE - 2]
 
     def _lib_stat(self, path: str) -> str:
-        source = self._library_file(path)
-        return str(source.stat().st_size) if source is not None else "-1"
+        """A module's size, or -1: a module compiled ahead of time (compiled.py) has no `.py`
+        for the guest, which then imports its `.mpy`."""
+        text = self._library_text(path)
+        return str(len(text)) if text is not None else "-1"
 
     def _lib_read(self, payload: str) -> str:
         path, _, offset = payload.partition("\x00")
-        source = self._library_file(path)
-        if source is None or not offset.isdigit():
+        text = self._library_text(path)
+        if text is None or not offset.isdigit():
             return ""
-        start = int(offset)
-        return guest_source(source)[start : start + LIB_CHUNK]
+        return piece(text, int(offset))
 
-    def _library_file(self, path: str) -> Path | None:
+    def _library_text(self, path: str) -> str | None:
+        """What the guest reads at `path` of its library: a module's source, or its
+        bytecode in base64 (`NAME.mpy`, when compiled from that same source)."""
         name = path.lstrip("/").removeprefix("lib/")
-        return self.hooks.library.get(name)
+        stem, dot, suffix = name.rpartition(".")
+        source = self.hooks.library.get(f"{stem}.py") if dot else None
+        if source is None:
+            return None
+        text = guest_source(source)
+        data = compiled.bytecode(stem, text)
+        if suffix == "mpy":
+            return base64.b64encode(data).decode() if data is not None else None
+        return text if suffix == "py" and data is None else None

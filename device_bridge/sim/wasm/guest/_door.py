@@ -489,7 +489,24 @@ def _manifest(module):
             break
         parts.append(part)
         size += len(part)
-    return result("".join(parts))
+    text = "".join(parts)
+    if not text.startswith("j"):
+        return result(text)
+    # JSON (the host's `encode_manifest`): the constants' lists were tuples.
+    described = json.loads(text[1:])
+    described["constants"] = _tuples(described["constants"])
+    for name, (kind, methods, constants) in described["objects"].items():
+        described["objects"][name] = (kind, methods, _tuples(constants))
+    return described
+
+
+def _tuples(value):
+    kind = type(value)
+    if kind is list:
+        return tuple([_tuples(item) for item in value])
+    if kind is dict:
+        return {key: _tuples(item) for key, item in value.items()}
+    return value
 
 
 def _object_class(module, name, kind, methods, constants):

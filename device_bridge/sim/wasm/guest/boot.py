@@ -1,6 +1,7 @@
 # The simulated board's REPL loop, run by the guest MicroPython (`-c`). It asks the host for the
 # next piece of code, runs it in the board's globals, and reports how it ended. Everything the
 # program may touch beyond the interpreter goes through the door (`_door.py`).
+import binascii
 import builtins
 import io
 import sys
@@ -26,13 +27,18 @@ class _Lib:
         return (0x8000, 0, 0, 0, 0, 0, size, 0, 0, 0)
 
     def open(self, path, mode):
+        # A module's source, or its bytecode (NAME.mpy, in base64: the door carries text).
         parts = []
+        size = 0  # (a str's len() counts its characters: once per piece)
         while True:
             _call("big", "")
-            part = _call("lib.read", path + "\x00" + str(sum(len(p) for p in parts)))
+            part = _call("lib.read", path + "\x00" + str(size))
             if not part:
                 break
             parts.append(part)
+            size += len(part)
+        if path.endswith(".mpy"):
+            return io.BytesIO(binascii.a2b_base64("".join(parts)))
         return io.StringIO("".join(parts))
 
     def ilistdir(self, path):
