@@ -23,14 +23,19 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tne.i18n import _
 from tne.os_errors import os_error_text
 from tne.version import installed_version
 
 from .output import say
+
+if TYPE_CHECKING:
+    from activities.registry.migrate import Upgrade
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,7 @@ def upgrade_registry(url: str | None = None) -> RegistryStep | None:
 
 def _sqlite_revision(path: Path) -> str | None:
     """The file's Alembic revision, read without writing to it (None: no registry in it)."""
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
         tables = connection.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
         ).fetchall()
@@ -98,15 +103,12 @@ def _known_revisions() -> set[str]:
 
 def _copy_sqlite(source: Path, target: Path) -> None:
     """A consistent copy of a SQLite file (its WAL included), through SQLite's backup API."""
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as reading:
-        writing = sqlite3.connect(target)
-        try:
-            reading.backup(writing)
-        finally:
-            writing.close()
+    reading = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    with closing(reading), closing(sqlite3.connect(target)) as writing:
+        reading.backup(writing)
 
 
-def _migrate(url: str):
+def _migrate(url: str) -> Upgrade:
     from activities.registry.errors import RegistryError
     from activities.registry.service import Registry
 
