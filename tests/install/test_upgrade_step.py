@@ -173,3 +173,19 @@ def test_kernelspecs_of_another_install_are_written_again_for_this_python(
     stale = elsewhere / "kernels" / "tne-microbit"
     assert f"Le noyau {stale} appartient à une autre installation" in text
     assert "jupyter kernelspec remove tne-microbit)" in text
+
+
+def test_a_shared_postgresql_registry_is_left_to_its_administrator(home: Path) -> None:
+    url = "postgresql+psycopg://tne:secret@127.0.0.1:1/registre"  # never connected to
+    done = subprocess.run(
+        [sys.executable, "-m", "tne.cli.upgrade"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(environment(home), TNE_DB_URL=url),
+    )
+    assert done.returncode == 0, done.stderr
+    text = done.stderr.replace("\n", " ")
+    assert "Registre postgresql+psycopg://tne:***@127.0.0.1:1/registre non mis à jour" in text
+    assert f"(base partagée){NBSP}: il est laissé tel quel." in text
+    assert "secret" not in text
