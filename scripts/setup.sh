@@ -6,6 +6,9 @@
 #                                          written to), `tne` linked into ~/.local/bin;
 #   bash scripts/setup.sh --from DIR       the same with no network, from a folder of wheels made
 #                                          by scripts/bundle.py (a USB key);
+#   bash scripts/setup.sh (again)          over an older version: the same, and the registry
+#                                          migrated, the kernelspecs written again, the pupils'
+#                                          notebooks untouched (tne/cli/upgrade.py);
 #   bash scripts/setup.sh --tests          also what the test suite needs: QEMU and the micro:bit
 #                                          firmware, Chromium, PostgreSQL, Pango and tmux (Debian
 #                                          packages: root, or sudo), the test tools in `.venv`, and with
@@ -105,6 +108,18 @@ if ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
     "$VENV/bin/python" scripts/bootstrap_pip.py ${FROM:+--from "$FROM"}
 fi
 
+# The version installed before this run, if any (an upgrade): in this folder's environment, else
+# in the one the account's `tne` points at (an older version unpacked in another folder).
+installed_version() {
+    [ -x "$1" ] && "$1" -c 'from importlib.metadata import version; print(version("tne-robotique"))' \
+        2>/dev/null
+}
+PREVIOUS="$(installed_version "$VENV/bin/python" || true)"
+if [ -z "$PREVIOUS" ] && [ -L "$HOME/.local/bin/tne" ]; then
+    OLD_TNE="$(readlink -f "$HOME/.local/bin/tne" || true)"
+    PREVIOUS="$(installed_version "$(dirname "$OLD_TNE")/python" || true)"
+fi
+
 PIP=("$VENV/bin/python" -m pip install -q --disable-pip-version-check)
 echo "Installation de tne-robotique (pip, dans $VENV)…" >&2
 if [ -n "$FROM" ]; then
@@ -124,6 +139,10 @@ case ":$PATH:" in
     *) echo "tne est installé : .venv/bin/tne dans ce dossier, ou tne après la prochaine" \
             "connexion (lien dans ~/.local/bin)." >&2 ;;
 esac
+
+# Over an older version: the registry migrated, the kernelspecs written again, pupils' notebooks
+# left alone (tne/cli/upgrade.py says what it did, in French).
+"$VENV/bin/python" -m tne.cli.upgrade ${PREVIOUS:+--previous "$PREVIOUS"}
 
 # On CI the registry tests need a running PostgreSQL (they fail, not skip, without it).
 if [ -n "$TESTS" ] && [ "${CI:-}" = "true" ]; then

@@ -24,6 +24,7 @@ import zlib
 from pathlib import Path
 
 from tne.i18n import _
+from tne.version import installed_version
 
 KERNEL_NAME = "tne-microbit"
 SIM_KERNEL_NAME = "tne-microbit-sim"
@@ -38,7 +39,9 @@ def kernel_spec(simulated: bool) -> dict[str, object]:
         else "micro:bit (MicroPython)",
         "language": "python",
         "interrupt_mode": "message",
-        "metadata": {"debugger": False},
+        # The version that wrote the spec: an upgrade (tne/cli/upgrade.py) and `tne doctor`
+        # tell a kernelspec left by an older install from a fresh one.
+        "metadata": {"debugger": False, "tne_version": installed_version()},
     }
     if simulated:
         # Grading runs the simulated board as fast as it can (`sleep()` does not wait).

@@ -31,6 +31,7 @@ from device_bridge.errors import (
 )
 from tne.i18n import _
 from tne.program_warnings import program_warnings
+from tne.version import installed_version
 
 from .cell import Cell, parse_cell, show_last_value
 from .completion import Completer
@@ -108,7 +109,7 @@ class MagicRun:
 
 class MicrobitKernel(IPythonKernel):
     implementation = "tne-microbit"
-    implementation_version = "0.1.0"
+    implementation_version = installed_version()
     banner = "micro:bit (MicroPython) — tne-robotique"
     help_links = [
         {

@@ -135,13 +135,9 @@ fs_app = typer.Typer(cls=FsGroup, help=_("Files on the board."), no_args_is_help
 
 def _show_version(wanted: bool) -> None:
     if wanted:
-        from importlib.metadata import PackageNotFoundError, version
+        from tne.version import installed_version
 
-        try:
-            number = version("tne-robotique")
-        except PackageNotFoundError:
-            number = "?"
-        print(_("tne-robotique, version {version}").format(version=number))
+        print(_("tne-robotique, version {version}").format(version=installed_version()))
         raise typer.Exit(EXIT_OK)
 
 
