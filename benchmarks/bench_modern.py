@@ -304,11 +304,13 @@ def _count_writes(transport: SerialTransport) -> list[int]:
 # -- the report ------------------------------------------------------------------------------
 
 START_WHY = (
-    "tne/cli's start, outside the bridge: typer's import (the typer figure under the table), "
-    "which mpremote, on argparse, does not pay; then the bridge's connection: a look at who "
-    "holds the port, 10 ms of quiet after Ctrl-C and 20 ms after the raw banner for a second "
-    "banner still on its way (a previous client's, or a retried Ctrl-A), where mpremote reads "
-    "the first banner and goes on"
+    "not the imports any more (the process start row): what follows them, measured inside the "
+    "command (`Board.connect` timed, 2026-12-02): the connection takes about 50 ms, of which "
+    "30 ms are deliberate waits of the raw-mode entry (10 ms of quiet after Ctrl-C, 20 ms after "
+    "the raw banner for a second banner still on its way: a retried Ctrl-A's, or a previous "
+    "client's), then a look at who holds the port and the firmware probe (one exec); the usage "
+    "recorder then imports platformdirs to find the machine's project link (about 10 ms); "
+    "mpremote reads the first banner and goes on, and records nothing"
 )
 
 
