@@ -19,6 +19,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer, Unicode
 
+from kernels.microbit.forked import ForkingKernelManager
 from kernels.microbit.install import GRADING_KERNEL_NAME
 from tne.i18n import _
 
@@ -46,6 +47,9 @@ class GradingExecute(Execute):
     raise_on_iopub_timeout = Bool(False).tag(config=True)
 
     def __init__(self, **kwargs: Any) -> None:
+        # Each submission's kernel is forked from the worker's warm template where the system
+        # can fork (kernels/microbit/forked.py), else launched as usual: a new process either way.
+        kwargs.setdefault("kernel_manager_class", ForkingKernelManager)
         super().__init__(**kwargs)
         self._deadline = 0.0
         self.error_on_timeout = {
