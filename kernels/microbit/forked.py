@@ -20,7 +20,7 @@ import threading
 import time
 from typing import Any
 
-from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.manager import AsyncKernelManager, KernelManager
 
 from .forkserver import kernel_arguments
 
@@ -167,8 +167,11 @@ def close_fork_server() -> None:
         _server = None
 
 
-class ForkingKernelManager(AsyncKernelManager):
-    """jupyter_client's kernel manager, with this kernel forked from the warm template."""
+class ForkLaunch:
+    """The launch step of a jupyter_client kernel manager, forking this kernel from the warm
+    template (a mix-in, for the asynchronous manager nbgrader uses and the blocking one)."""
+
+    provisioner: Any
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         provisioner = self.provisioner
@@ -181,16 +184,24 @@ class ForkingKernelManager(AsyncKernelManager):
             or provisioner is None
             or not hasattr(provisioner, "process")
         ):
-            await super()._async_launch_kernel(kernel_cmd, **kw)
+            await super()._async_launch_kernel(kernel_cmd, **kw)  # type: ignore[misc]
             return
         cwd = kw.get("cwd")
         try:
             process = fork_server().fork(kernel_cmd, env, str(cwd) if cwd else None)
         except ForkServerError:
-            await super()._async_launch_kernel(kernel_cmd, **kw)
+            await super()._async_launch_kernel(kernel_cmd, **kw)  # type: ignore[misc]
             return
         provisioner.process = process
         provisioner.pid = process.pid
         provisioner.pgid = process.pid
         provisioner.cwd = cwd or os.getcwd()
-        self._reconcile_connection_info(provisioner.connection_info)
+        self._reconcile_connection_info(provisioner.connection_info)  # type: ignore[attr-defined]
+
+
+class ForkingKernelManager(ForkLaunch, AsyncKernelManager):
+    """jupyter_client's asynchronous kernel manager (nbgrader's), with the forking launch."""
+
+
+class BlockingForkingKernelManager(ForkLaunch, KernelManager):
+    """jupyter_client's blocking kernel manager, with the forking launch."""
