@@ -46,11 +46,16 @@ class GradingExecute(Execute):
     #: notebook goes on (nbgrader's default would abandon the whole notebook, and its mark).
     raise_on_iopub_timeout = Bool(False).tag(config=True)
 
+    fork_kernels = Bool(
+        True,
+        help="Fork each submission's kernel from a warm template where the system can "
+        "(kernels/microbit/forked.py), a new process either way; False: nbgrader's own launch.",
+    ).tag(config=True)
+
     def __init__(self, **kwargs: Any) -> None:
-        # Each submission's kernel is forked from the worker's warm template where the system
-        # can fork (kernels/microbit/forked.py), else launched as usual: a new process either way.
-        kwargs.setdefault("kernel_manager_class", ForkingKernelManager)
         super().__init__(**kwargs)
+        if self.fork_kernels:  # nbgrader's Execute sets its manager class over any config
+            self.kernel_manager_class = ForkingKernelManager
         self._deadline = 0.0
         self.error_on_timeout = {
             "ename": "CellTimeoutError",
