@@ -162,7 +162,9 @@ def main() -> None:
         "imported the kernel and forks a new kernel process per submission\n"
         "(kernels/microbit/forked.py; launched as before where there is no fork), workers do\n"
         "not import that parser, and each worker reads its own mark from the gradebook (the\n"
-        "parent reading it while workers wrote made them wait on SQLite's lock).\n"
+        "parent reading it while workers wrote made them wait on SQLite's lock). The plain\n"
+        "run is nbgrader's own loop and kernel launch (`--GradingExecute.fork_kernels=False`)\n"
+        "on the same course configuration and grading kernel.\n"
         f"{end}\n"
     )
     write_section(name, text)
