@@ -122,3 +122,16 @@ def test_another_kernel_command_is_never_forked() -> None:
     ]
     assert kernel_arguments(["python", "-m", "ipykernel_launcher", "-f", "c.json"]) is None
     assert kernel_arguments(["python", "-c", "import os; os.system('x')"]) is None
+
+
+def test_grading_forks_kernels_unless_the_course_turns_it_off() -> None:
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets.config import Config
+
+    from activities.classroom.nbgrader_parts import GradingExecute
+    from kernels.microbit.forked import ForkingKernelManager
+
+    assert GradingExecute().kernel_manager_class is ForkingKernelManager
+    off = Config()
+    off.GradingExecute.fork_kernels = False
+    assert GradingExecute(config=off).kernel_manager_class is AsyncKernelManager
