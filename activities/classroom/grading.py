@@ -24,7 +24,6 @@ from multiprocessing import get_context
 from multiprocessing.util import Finalize
 from pathlib import Path
 
-from kernels.microbit.forked import close_fork_server
 from tne.i18n import _
 
 from .catalogue import Activity, find_activity
@@ -67,6 +66,8 @@ def _init_worker(course_root: str, device: str) -> None:
     os.chdir(course_root)  # nbgrader's relative paths, if any, stay inside the course
     # The worker's kernel template (kernels/microbit/forked.py) ends with the worker; pool
     # workers leave through multiprocessing's finalizers, not atexit.
+    from kernels.microbit.forked import close_fork_server  # jupyter_client: in workers only
+
     Finalize(None, close_fork_server, exitpriority=10)
     # nbgrader's log is captured per submission; the kernels' and SQLAlchemy's chatter on
     # stderr would only scramble the progress bar.

@@ -24,16 +24,7 @@ import sys
 import threading
 from typing import Any
 
-#: What the kernelspecs' argv runs after the interpreter: `-m kernels.microbit -f FILE`.
-KERNEL_MODULE = "kernels.microbit"
-
-
-def kernel_arguments(argv: list[str]) -> list[str] | None:
-    """The IPKernelApp arguments of a kernel command line (`-f FILE`), or None when the
-    command is not this kernel's (then the template must not run it)."""
-    if len(argv) >= 3 and argv[1:3] == ["-m", KERNEL_MODULE]:
-        return list(argv[3:])
-    return None
+from .forked import kernel_arguments
 
 
 def _run_kernel(request: dict[str, Any]) -> int:

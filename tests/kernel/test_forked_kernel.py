@@ -114,7 +114,7 @@ def test_fork_is_not_available_where_os_has_no_fork(monkeypatch: pytest.MonkeyPa
 
 
 def test_another_kernel_command_is_never_forked() -> None:
-    from kernels.microbit.forkserver import kernel_arguments
+    from kernels.microbit.forked import kernel_arguments
 
     assert kernel_arguments(["python", "-m", "kernels.microbit", "-f", "c.json"]) == [
         "-f",
