@@ -14,12 +14,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 import time
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
+from multiprocessing.util import Finalize
 from pathlib import Path
 
 from tne.i18n import _
@@ -57,7 +59,16 @@ def _init_worker(course_root: str, device: str) -> None:
         + ([os.environ["JUPYTER_PATH"]] if os.environ.get("JUPYTER_PATH") else [])
     )
     os.environ["TNE_GRADING_DEVICE"] = device
+    # jsonschema's optional `iri` format check imports rfc3987_syntax, which builds an Earley
+    # parser at import: 3 CPU-seconds per worker, for a check nbformat's validation never
+    # asks for (it passes no format checker). Without the module, jsonschema skips that check.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     os.chdir(course_root)  # nbgrader's relative paths, if any, stay inside the course
+    # The worker's kernel template (kernels/microbit/forked.py) ends with the worker; pool
+    # workers leave through multiprocessing's finalizers, not atexit.
+    from kernels.microbit.forked import close_fork_server  # jupyter_client: in workers only
+
+    Finalize(None, close_fork_server, exitpriority=10)
     # nbgrader's log is captured per submission; the kernels' and SQLAlchemy's chatter on
     # stderr would only scramble the progress bar.
     warnings.simplefilter("ignore")
@@ -83,6 +94,14 @@ def grade_one(course_root: str, activity_id: str, student_id: str) -> tuple[str,
         bool(result["success"]),
         (result.get("log") or "") + (result.get("error") or ""),
     )
+
+
+def grade_and_read(course_root: str, activity_id: str, student_id: str) -> Graded:
+    """In a worker: autograde one submission, then read its mark there. The worker that wrote
+    the gradebook reads it; the parent reading it while the other workers write would make
+    them all wait on SQLite's lock (seconds per notebook, measured)."""
+    _id, success, log = grade_one(course_root, activity_id, student_id)
+    return read_grade(Course(Path(course_root)), activity_id, student_id, success, log)
 
 
 def submitted_students(course: Course, activity_id: str) -> list[str]:
@@ -121,7 +140,6 @@ def grade(
         )
     count = max(1, min(workers or default_workers(), len(students)))
     started = time.monotonic()
-    logs: dict[str, tuple[bool, str]] = {}
     results: list[Graded] = []
     with ProcessPoolExecutor(
         max_workers=count,
@@ -130,17 +148,17 @@ def grade(
         initargs=(str(course.root), grading_device(activity)),
     ) as pool:
         futures = {
-            pool.submit(grade_one, str(course.root), activity.id, student): student
+            pool.submit(grade_and_read, str(course.root), activity.id, student): student
             for student in students
         }
         for future in as_completed(futures):
             student = futures[future]
             try:
-                _id, success, log = future.result()
+                graded = future.result()
             except Exception as error:  # noqa: BLE001 - a crashed worker costs one pupil only
-                success, log = False, f"{type(error).__name__}: {error}"
-            logs[student] = (success, log)
-            graded = read_grade(course, activity.id, student, success, log)
+                graded = read_grade(
+                    course, activity.id, student, False, f"{type(error).__name__}: {error}"
+                )
             results.append(graded)
             if on_done is not None:
                 on_done(graded)

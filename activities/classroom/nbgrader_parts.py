@@ -19,6 +19,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer, Unicode
 
+from kernels.microbit.forked import ForkingKernelManager
 from kernels.microbit.install import GRADING_KERNEL_NAME
 from tne.i18n import _
 
@@ -45,8 +46,16 @@ class GradingExecute(Execute):
     #: notebook goes on (nbgrader's default would abandon the whole notebook, and its mark).
     raise_on_iopub_timeout = Bool(False).tag(config=True)
 
+    fork_kernels = Bool(
+        True,
+        help="Fork each submission's kernel from a warm template where the system can "
+        "(kernels/microbit/forked.py), a new process either way; False: nbgrader's own launch.",
+    ).tag(config=True)
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        if self.fork_kernels:  # nbgrader's Execute sets its manager class over any config
+            self.kernel_manager_class = ForkingKernelManager
         self._deadline = 0.0
         self.error_on_timeout = {
             "ename": "CellTimeoutError",

@@ -70,8 +70,14 @@ def install_specs(prefix: Path) -> str:
 
 
 class KernelSession:
-    def __init__(self, kernel_name: str, env: dict[str, str], cwd: Path) -> None:
-        self.manager = KernelManager(kernel_name=kernel_name)
+    def __init__(
+        self,
+        kernel_name: str,
+        env: dict[str, str],
+        cwd: Path,
+        manager: type[KernelManager] = KernelManager,
+    ) -> None:
+        self.manager = manager(kernel_name=kernel_name)
         self.manager.start_kernel(env=env, cwd=str(cwd))
         self.client = self.manager.blocking_client()
         self.client.start_channels()
