@@ -40,7 +40,6 @@ from .protocol.stdin import (
     FIRMWARE_INPUT,
     InputWatch,
     answer_line,
-    may_call_input,
     refusal_line,
     without_marks,
 )
@@ -199,9 +198,9 @@ class Board:
 
     def _define_input(self, code: str | bytes) -> None:
         """Real firmware gives no sign that `input()` waits: define one that does
-        (protocol/stdin.py), once per boot, before the first code that may call `input()`:
-        that says it, or imports a module from a file."""
-        if self._input_defined or self.sim is not None or not may_call_input(code):
+        (protocol/stdin.py), once per boot, before the first code that mentions `input`."""
+        mentioned = ("input" in code) if isinstance(code, str) else (b"input" in code)
+        if self._input_defined or not mentioned or self.sim is not None:
             return
         self.repl.run(FIRMWARE_INPUT, timeout=DEFAULT_TIMEOUT)
         self._input_defined = True

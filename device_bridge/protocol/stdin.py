@@ -11,12 +11,9 @@ that the board waits, without guessing from silence. Who prints it:
   gives no sign: on the raw REPL it reads the UART through readline and echoes every byte
   typed, prompt or not, so nothing in its output tells "waiting" from "slow". The micro:bit
   firmware has no `sys.stdin`: it reads `microbit.uart` (the REPL's own line; a Ctrl-C is taken
-  by the line's interrupt handler before the buffer, so it still stops the program). It also
-  replaces `builtins.input` (the V1 firmware allows it: measured in QEMU, tests/device_bridge/
-  test_input.py), so that a module the pupil imports from a file, which looks
-  `input` up in the builtins and not in `__main__`, calls it too. The host cannot read that
-  file's code, but it sees the import: `may_call_input` says yes to a program that mentions
-  `input` or imports a module that is not the firmware's (`profiles.FIRMWARE_MODULES`).
+  by the line's interrupt handler before the buffer, so it still stops the program). (A module the
+  pupil imports from a file still sees the firmware's `input()`: it works, without the mark,
+  and the host cannot answer it.)
 
 The answer. One line: the UTF-8 bytes of the text in hexadecimal, then `\\r`; or `!`, the
 hexadecimal of a message, then `\\r` for a refusal (no way to type here, or a grading run), which
@@ -27,10 +24,7 @@ control byte of the raw REPL (a Ctrl-C still stops the program while it waits).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-
-from ..profiles import FIRMWARE_MODULES
 
 #: What the board prints when it waits for a line (an OSC sequence: terminals ignore it).
 INPUT_MARK = b"\x1b]tne;input\x07"
@@ -61,29 +55,7 @@ def input(prompt=''):
     if h[:1] == '!':
         raise RuntimeError(t)
     return t
-try:
-    import builtins
-    builtins.input = input
-    del builtins
-except Exception:
-    pass
 """
-#: A module the program imports (`import a, b as c`, `from a.b import c`): the first names.
-IMPORTED = re.compile(r"^[ \t]*(?:import[ \t]+([^#\n]+)|from[ \t]+(\w+))", re.MULTILINE)
-
-
-def may_call_input(code: str | bytes) -> bool:
-    """Whether `code` may call `input()`: it says `input`, or it imports a module from a file
-    on the board, whose code the host does not see."""
-    text = code.decode("utf-8", "replace") if isinstance(code, bytes) else code
-    if "input" in text:
-        return True
-    for listed, origin in IMPORTED.findall(text):
-        for part in [origin] if origin else listed.split(","):
-            name = part.strip().split(" ")[0].split(".")[0]
-            if name and name not in FIRMWARE_MODULES:
-                return True
-    return False
 
 
 def answer_line(text: str) -> bytes:

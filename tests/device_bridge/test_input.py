@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from device_bridge import Board
 from device_bridge.board import STOP_GRACE
 from device_bridge.protocol import Phase
-from device_bridge.protocol.stdin import INPUT_MARK, InputWatch, may_call_input
+from device_bridge.protocol.stdin import INPUT_MARK, InputWatch
 
 ASK = "print('question')\nnom = input('nom ? ')\nprint('bonjour', nom, len(nom))"
 
@@ -69,38 +69,6 @@ def test_input_gets_the_line_typed_with_its_accents_and_the_mark_is_never_shown(
     any_board.reset("soft")
     again = any_board.run("print(input('? '))", on_input=lambda: "encore")
     assert again.stdout == b"? encore\r\n"
-
-
-def test_input_called_by_a_module_imported_from_a_file_on_the_board_is_answered_too(
-    any_board: Board,
-) -> None:
-    """The module looks `input` up in the builtins, not in the program's globals: on the V1
-    firmware `builtins.input` can be replaced (and is, by the board's own input())."""
-    any_board.fs.put(b"def ask():\n    return input('Ton nom ? ')\n", "questions.py")
-    shown: list[bytes] = []
-
-    result = any_board.run(
-        "import questions\nprint('Bonjour', questions.ask())",
-        on_stdout=shown.append,
-        on_input=lambda: "Léa",
-        timeout=30,  # the firmware's own input() would wait for ever
-    )
-
-    assert result.stderr == b""
-    assert result.stdout == "Ton nom ? Bonjour Léa\r\n".encode()
-    assert INPUT_MARK not in b"".join(shown)
-    any_board.allow_input = False  # grading: the module's input() fails in French at once
-    refused = any_board.run("import questions\nquestions.ask()", on_input=never_answered)
-    assert b"RuntimeError" in refused.stderr
-
-
-def test_a_program_may_call_input_when_it_says_it_or_imports_a_file() -> None:
-    assert may_call_input("nom = input()")
-    assert may_call_input(b"import questions")
-    assert may_call_input("from microbit import *\nfrom outils.texte import lire")
-    assert may_call_input("import music, mes_sons as sons")
-    assert not may_call_input("from microbit import *\nimport music, radio as r\nprint(1)")
-    assert not may_call_input("# import questions is in a comment\nprint('import')")
 
 
 def test_grading_makes_input_fail_at_once_with_a_french_message(
