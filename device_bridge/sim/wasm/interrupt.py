@@ -74,7 +74,7 @@ class Finder:
             stack_top = int.from_bytes(static[at - 12 : at - 8], "little") if at >= 12 else 0
             if (
                 at % 4 == 0
-                and stack_top > pending
+                and (stack_top > pending or 0 < stack_top < at)  # (data first, or stack first)
                 and pending + 4 <= len(static)
                 and static[pending : pending + 4] == bytes(4)
             ):
