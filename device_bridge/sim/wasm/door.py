@@ -41,8 +41,9 @@ NATIVE_MODULE = "tne_hw"
 NATIVE_INT, NATIVE_NONE, NATIVE_TRUE, NATIVE_FALSE, NATIVE_READ = 0, 1, 2, 3, 4
 _NATIVE_NONE, _NATIVE_TRUE, _NATIVE_FALSE = 1 << 32, 2 << 32, 3 << 32
 _NATIVE_BUFFER, _NATIVE_KEPT = NATIVE_READ << 32, (NATIVE_READ << 32) | 1
-#: The payload `entered` gets for a typed call (vm.door_fuel prices it).
-NATIVE_PAYLOAD = b"\x02"
+#: The payload `entered` gets for a typed call of a module's function or of an object's method
+#: (vm.door_fuel prices them).
+NATIVE_FUNCTION, NATIVE_METHOD = b"\x02", b"\x03"
 #: Longest op name, and longest payload, in bytes.
 MAX_NAME = 64
 MAX_PAYLOAD = 16 * 1024
@@ -278,8 +279,10 @@ class Door:
         self.after: Callable[[], None] | None = None
         #: The guest's queue of writes, applied before each call (queued.py), once registered.
         self.queue: Queue | None = None
-        #: The typed door's ops, by number (`native_bind`), and their numbers.
+        #: The typed door's ops, by number (`native_bind`), their numbers, and their kinds
+        #: (`NATIVE_FUNCTION` or `NATIVE_METHOD`).
         self._native: list[Callable[..., object]] = []
+        self._native_kinds: list[bytes] = []
         self._native_ids: dict[bytes, int] = {}
 
     def define(self, linker, functions: HostFunctions, module) -> None:  # type: ignore[no-untyped-def]
@@ -323,6 +326,7 @@ class Door:
         if direct is None:
             return -1
         self._native.append(direct)
+        self._native_kinds.append(NATIVE_METHOD if name.count(b".") > 1 else NATIVE_FUNCTION)
         self._native_ids[name] = len(self._native) - 1
         return len(self._native) - 1
 
@@ -337,7 +341,7 @@ class Door:
         try:
             queue = self.queue
             writes = queue.waiting() if queue is not None else None
-            self._entered(NATIVE_PAYLOAD, len(writes) if writes else 0)
+            self._entered(self._native_kinds[op], len(writes) if writes else 0)
             try:
                 if writes:
                     queue.flush(writes)  # type: ignore[union-attr]

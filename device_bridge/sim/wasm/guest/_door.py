@@ -89,7 +89,7 @@ def start(call, original_import):
     _import = original_import
     call("answer.at", _answer)
     if _hw is not None:
-        _hw.answer(_typed_answer)
+        _hw.answer(_typed_answer, _answer)
     global queue_i2c
     queue_i2c = _queue_writer(_queue, tuple(result(call("queue.at", str(id(_queue)))) or ()))
 

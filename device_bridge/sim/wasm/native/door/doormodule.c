@@ -81,9 +81,10 @@ extern int32_t door_hw_bind(const char *name, size_t length);
 __attribute__((import_module("tne_hw"), import_name("call")))
 extern int64_t door_hw_call(int32_t op, int32_t count, int32_t a, int32_t b, int32_t c);
 
-// What a typed call answered: an int (the value), None, True, False, or "ask Python": then the
-// answer is in the text door's answer buffer (value 0) or kept by the host (value 1), and the
-// function given to `_hw.answer` reads it (and raises the error it may be).
+// What a typed call answered: an int (the value), None, True, False, or "read it": then the
+// answer is in the text door's answer buffer (value 0: a tuple of ints or bytes, decoded here as
+// guest/_door.py's `result` does) or kept by the host (value 1: the function given to
+// `_hw.answer` reads it, and raises the error it may be).
 enum { HW_INT = 0, HW_NONE = 1, HW_TRUE = 2, HW_FALSE = 3, HW_PYTHON = 4 };
 // `id` before the first call, and for a name the host refused.
 #define HW_UNBOUND (-2)
@@ -96,6 +97,48 @@ typedef struct _hw_op_t {
     int32_t id;
     uint8_t skip; // 1 for a method: its first argument is the object, which the host knows
 } hw_op_t;
+
+// The answer buffer's kinds (device_bridge/sim/wasm/door.py: ANSWER_*).
+#define ANSWER_INT 3
+#define ANSWER_TUPLE 3 // plus the tuple's length
+#define ANSWER_BYTES 7
+#define ANSWER_SMALL 128
+
+static int32_t hw_int32(const uint8_t *at) {
+    uint32_t value = (uint32_t)at[0] | (uint32_t)at[1] << 8 | (uint32_t)at[2] << 16;
+    return (int32_t)(value | (uint32_t)at[3] << 24);
+}
+
+// The answer in the buffer `_hw.answer` was given, or the reader's reading of what the host kept.
+static mp_obj_t hw_read_answer(int32_t kept) {
+    mp_obj_t buffer = MP_STATE_VM(door_hw_buffer);
+    if (MP_STATE_VM(door_hw_answer) == MP_OBJ_NULL || buffer == MP_OBJ_NULL) {
+        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("door"));
+    }
+    mp_buffer_info_t info;
+    if (!kept && mp_get_buffer(buffer, &info, MP_BUFFER_READ) && info.len >= 64) {
+        const uint8_t *at = info.buf;
+        uint8_t kind = at[0];
+        if (kind >= 16) {
+            return MP_OBJ_NEW_SMALL_INT((mp_int_t)kind - ANSWER_SMALL);
+        }
+        if (kind == ANSWER_INT) {
+            return mp_obj_new_int(hw_int32(at + 1));
+        }
+        if (kind > ANSWER_TUPLE && kind <= ANSWER_TUPLE + 3) {
+            mp_obj_t items[3];
+            size_t count = kind - ANSWER_TUPLE;
+            for (size_t i = 0; i < count; ++i) {
+                items[i] = mp_obj_new_int(hw_int32(at + 1 + 4 * i));
+            }
+            return mp_obj_new_tuple(count, items);
+        }
+        if (kind == ANSWER_BYTES && at[1] <= info.len - 2) {
+            return mp_obj_new_bytes(at + 2, at[1]);
+        }
+    }
+    return mp_call_function_1(MP_STATE_VM(door_hw_answer), MP_OBJ_NEW_SMALL_INT(kept));
+}
 
 static mp_obj_t hw_op_call(mp_obj_t self_in, size_t n_args, size_t n_kw, const mp_obj_t *args) {
     hw_op_t *self = MP_OBJ_TO_PTR(self_in);
@@ -130,10 +173,7 @@ static mp_obj_t hw_op_call(mp_obj_t self_in, size_t n_args, size_t n_kw, const m
             case HW_FALSE:
                 return mp_const_false;
             default:
-                if (MP_STATE_VM(door_hw_answer) == MP_OBJ_NULL) {
-                    mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("door"));
-                }
-                return mp_call_function_1(MP_STATE_VM(door_hw_answer), MP_OBJ_NEW_SMALL_INT(got));
+                return hw_read_answer(got);
         }
     }
 fallback:
@@ -176,12 +216,13 @@ static mp_obj_t hw_function(mp_obj_t name, mp_obj_t fallback) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(hw_function_obj, hw_function);
 
-// The Python function that reads an answer the host did not give as an int or a constant.
-static mp_obj_t hw_answer(mp_obj_t reader) {
+// The Python function that reads what the host kept, and the answer buffer (guest/_door.py).
+static mp_obj_t hw_answer(mp_obj_t reader, mp_obj_t buffer) {
     MP_STATE_VM(door_hw_answer) = reader;
+    MP_STATE_VM(door_hw_buffer) = buffer;
     return mp_const_none;
 }
-static MP_DEFINE_CONST_FUN_OBJ_1(hw_answer_obj, hw_answer);
+static MP_DEFINE_CONST_FUN_OBJ_2(hw_answer_obj, hw_answer);
 
 static const mp_rom_map_elem_t hw_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR__hw) },
@@ -198,3 +239,4 @@ const mp_obj_module_t door_hw_module = {
 
 MP_REGISTER_MODULE(MP_QSTR__hw, door_hw_module);
 MP_REGISTER_ROOT_POINTER(mp_obj_t door_hw_answer);
+MP_REGISTER_ROOT_POINTER(mp_obj_t door_hw_buffer);
