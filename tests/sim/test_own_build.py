@@ -11,8 +11,10 @@ import pytest
 import wasmtime
 
 from device_bridge.sim.wasm import artifact
+from device_bridge.sim.wasm.door import NATIVE_READ
 from device_bridge.sim.wasm.memory import GuestMemory, HostFunctions, Trapped
 from device_bridge.sim.wasm.wasi import Wasi
+from tests.sim.local import LocalBoard
 
 #: A function with many locals keeps its frame in the heap, referenced only from a local of the
 #: interpreter's C code: an unspilled build (the PyPI artifact) frees that frame at the first
@@ -101,3 +103,27 @@ def _run_failing(module: wasmtime.Module, heap: int, source: str) -> bytes:
         return _run(module, heap, source)
     except AssertionError as failed:
         return str(failed).encode()
+
+
+def test_a_program_that_reaches_the_typed_door_gets_only_the_ops_it_already_has() -> None:
+    """A file named `_hw.py` lets a program import the built-in `_hw` (built-in modules come
+    first): the REPL loop's and the file system's ops are refused to it (their calls go to the
+    program's own fallback), a hardware op answers as through `microbit`."""
+    board = LocalBoard("v2")
+    out = board.run(
+        "f = open('_hw.py', 'w')\nf.write('x = 1')\nf.close()\nimport _hw\n"
+        "print(_hw.function('next', lambda *a: 'refused')(1))\n"
+        "print(_hw.function('fs.read', lambda *a: 'refused')(1))\n"
+        "print(_hw.function('microbit.running_time', None)() >= 0)"
+    )
+    assert out == "refused\nrefused\nTrue\n"
+
+
+def test_a_typed_call_with_an_unknown_op_or_count_gets_a_type_error() -> None:
+    board = LocalBoard("v2")
+    board.run("sleep(0)")  # op 0 is bound: a wrong count alone is refused
+    door = board.engine.vm._door  # type: ignore[union-attr]
+    assert door is not None and len(door._native) == 1
+    for op, count in ((999, 0), (-1, 0), (0, 4), (0, -1)):
+        assert door.native_call(op, count, 0, 0, 0) == (NATIVE_READ << 32) | 1
+        assert door._kept == b"ETypeError\x00unsupported argument"
