@@ -153,6 +153,12 @@ def encode_error(error: BaseException) -> str:
 BINARY = b"\x01"
 
 
+def _text_call(handler: Handler, raw: bytes) -> Answer:
+    """A text-door handler on the payload's text: binary arguments (guest/_door.py: args) pass
+    through as Latin-1 text, the rest is UTF-8 (else `UnicodeDecodeError`)."""
+    return handler(raw.decode("latin-1" if raw[:1] == BINARY else "utf-8"))
+
+
 _ONE_INT = struct.Struct("<xxi")
 
 
@@ -303,6 +309,24 @@ class Door:
                 self._store = store
                 linker.define(store, MODULE, item.name, exports["result_cap"])
 
+    def _handled(
+        self, writes: list | None, handler: Callable[..., Answer], *args: object
+    ) -> Answer:
+        """What `handler(*args)` answers, the queued `writes` applied first: or the error it
+        raised, for the guest (`encode_error`; a reset is `R`, a trap ends the guest)."""
+        try:
+            if writes:
+                self.queue.flush(writes)  # type: ignore[union-attr]
+            return handler(*args)
+        except UnicodeDecodeError:
+            return "ETypeError\x00unsupported argument"
+        except ResetRequested:
+            return "R"
+        except Trapped:
+            raise
+        except (Exception, KeyboardInterrupt, SystemExit) as error:
+            return encode_error(error)
+
     def _returning(self) -> None:
         """As a call returns to the guest: a Ctrl-C that waits is delivered, then `after`."""
         self.inside = False
@@ -342,16 +366,7 @@ class Door:
             queue = self.queue
             writes = queue.waiting() if queue is not None else None
             self._entered(self._native_kinds[op], len(writes) if writes else 0)
-            try:
-                if writes:
-                    queue.flush(writes)  # type: ignore[union-attr]
-                value = self._native[op](*(a, b, c)[:count])
-            except ResetRequested:
-                value = "R"
-            except Trapped:
-                raise
-            except (Exception, KeyboardInterrupt, SystemExit) as error:
-                value = encode_error(error)
+            value = self._handled(writes, self._native[op], *(a, b, c)[:count])
         finally:
             self._returning()
         if type(value) is int and -0x80000000 <= value <= 0x7FFFFFFF:
@@ -470,20 +485,7 @@ class Door:
             if handler is None:
                 result: Answer = "ENotImplementedError\x00"
             else:
-                try:
-                    if writes:
-                        queue.flush(writes)  # type: ignore[union-attr]
-                    # Binary arguments (guest/_door.py: args) pass through as Latin-1 text.
-                    payload = raw.decode("latin-1" if raw[:1] == BINARY else "utf-8")
-                    result = handler(payload)
-                except UnicodeDecodeError:
-                    result = "ETypeError\x00unsupported argument"
-                except ResetRequested:
-                    result = "R"
-                except Trapped:
-                    raise
-                except (Exception, KeyboardInterrupt, SystemExit) as error:
-                    result = encode_error(error)
+                result = self._handled(writes, _text_call, handler, raw)
         finally:
             self._returning()
         if type(result) is not str:
