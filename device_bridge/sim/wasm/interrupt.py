@@ -61,8 +61,10 @@ class Finder:
 
     def globals_at(self, payload: str) -> str:
         """`id(d)` while the guest runs `exec(..., d)`. Only a match that has the shape of the
-        thread state counts: in static data (below the stack whose top it records), with no
-        exception pending. A wrong guess would have the host write into the guest's heap."""
+        thread state counts: in static data, on the other side of the stack whose top it
+        records (above it when the linker puts the stack first, as our build's does: below it
+        otherwise), with no exception pending. A wrong guess would have the host write into the
+        guest's heap."""
         if self._done or not payload.isdigit():
             return "n"
         dictionary = int(payload)
@@ -74,7 +76,7 @@ class Finder:
             stack_top = int.from_bytes(static[at - 12 : at - 8], "little") if at >= 12 else 0
             if (
                 at % 4 == 0
-                and stack_top > pending
+                and (stack_top > pending or 0 < stack_top < at)
                 and pending + 4 <= len(static)
                 and static[pending : pending + 4] == bytes(4)
             ):

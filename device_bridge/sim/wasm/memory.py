@@ -101,11 +101,13 @@ class HostFunctions:
         function: HostFunction,
     ) -> None:
         """`function` receives the guest's arguments as Python ints (i32 or i64 as `kind`
-        declares them) and returns the one i32 result, if `kind` has one."""
+        declares them) and returns the one i32 or i64 result, if `kind` has one."""
         wide = [str(param) == "i64" for param in kind.params]
         count = len(wide)
         has_result = bool(kind.results)
+        wide_result = has_result and str(kind.results[0]) == "i64"
         six_ints = count == 6 and not any(wide)
+        five_ints = count == 5 and not any(wide)  # the typed door's (door.Door.native_call)
 
         @ffi.wasmtime_func_unchecked_callback_t
         def callback(_env, _caller, slots, _count):  # type: ignore[no-untyped-def]
@@ -119,11 +121,17 @@ class HostFunctions:
                         slots[4].i32,
                         slots[5].i32,
                     )
+                elif five_ints:
+                    value = function(
+                        slots[0].i32, slots[1].i32, slots[2].i32, slots[3].i32, slots[4].i32
+                    )
                 else:
                     value = function(
                         *[slots[i].i64 if wide[i] else slots[i].i32 for i in range(count)]
                     )
-                if has_result:
+                if wide_result:
+                    slots[0].i64 = value
+                elif has_result:
                     slots[0].i32 = value
                 return 0
             except Trapped as stop:

@@ -38,7 +38,7 @@ from wasmtime import _ffi as ffi
 
 from ..clock import LINE_COST_MS
 from . import artifact, compiled, interrupt
-from .door import ANSWER_SIZE, Door, Handler, Refused, piece
+from .door import ANSWER_SIZE, NATIVE_FUNCTION, NATIVE_METHOD, Door, Handler, Refused, piece
 from .memory import GuestMemory, HostFunctions, Trapped
 from .queued import Queue
 from .wasi import Wasi
@@ -46,26 +46,44 @@ from .watch import Watch
 
 GUEST = Path(__file__).with_name("guest")
 #: Simulated milliseconds per unit of fuel. One turn of `for i in range(n): x = x + 1` (two
+<<<<<<< HEAD
 #: statements) costs about 1,300 units on this build, and statements cost 0.02 ms each in the
 #: simulator's convention (clock.LINE_COST_MS: 50,000 simple statements a simulated second).
 FUEL_PER_STATEMENT = 650
 MS_PER_FUEL = LINE_COST_MS / FUEL_PER_STATEMENT
 #: What one call through the door costs the guest itself, whatever the program does: its
+=======
+#: statements) costs about 1,300 units on the PyPI artifact the engine first ran on, and
+#: statements cost 0.02 ms each in the simulator's convention (clock.LINE_COST_MS: 50,000 simple
+#: statements a simulated second). Our build spills pointers for its collector
+#: (artifact.OWN_BUILD): the same work costs it about 15% more fuel (a run's compilation 13%, a
+#: loop in a function 29%), hence 750.
+FUEL_PER_STATEMENT = 750
+MS_PER_FUEL = 0.02 / FUEL_PER_STATEMENT
+#: What one call through the text door costs the guest itself, whatever the program does: its
+>>>>>>> nativedoor
 #: wrapper (guest/_door.py, microbit.py), the arguments' encoding, the crossing and the answer's
-#: decoding. Measured on this build between two calls in a loop, and kept a little below what
-#: was measured (tests/sim/test_engine.py checks the shapes): a call without arguments about
-#: 7,000 units (`accelerometer.get_x()`), binary arguments 6,000 more and each int 3,700
-#: (`sleep(1)` 17,000, `display.set_pixel(1, 2, 3)` 24,000), bytes 5,000 (`i2c.write(16,
-#: b'abc')` 22,000), a str 24,000 (the display's own wrapper: `display.scroll('A')` 39,000 to
-#: 49,000), an image 80,000 (`display.show(Image.HEART)` 98,000 to 140,000); JSON arguments
-#: (keywords, lists, floats) 80,000, each image in them 80,000 more, and each byte of payload
-#: 20. (The figures vary with the program's globals: a name is looked up there first.)
+#: decoding. Measured between two calls in a loop, and kept a little below what was measured
+#: (tests/sim/test_engine.py checks the shapes; first on the PyPI artifact, then on our build
+#: where it differs): a call without arguments about 7,000 units, binary arguments 6,000 more
+#: and each int 3,700 (calls with ints only now take the typed door, below), bytes 5,000
+#: (`i2c.write(16, b'abc')` 22,000), a str 50,000 (the display's own wrapper:
+#: `display.scroll('A')` 61,000, `display.show('A')` 58,000), an image 100,000
+#: (`display.show(Image.HEART)` 188,000); JSON arguments (keywords, lists, floats) 95,000
+#: (`display.scroll('AB', 20, wait=False)` 114,000), each image in them 80,000 more, and each
+#: byte of payload 20. (The figures vary with the program's globals: a name is looked up there
+#: first.)
 DOOR_FUEL_BASE = 7_000
 DOOR_FUEL_BINARY = 6_000
-DOOR_FUEL_ITEM = {ord("i"): 3_700, ord("b"): 5_000, ord("s"): 24_000, ord("I"): 80_000}
-DOOR_FUEL_JSON = 80_000
+DOOR_FUEL_ITEM = {ord("i"): 3_700, ord("b"): 5_000, ord("s"): 50_000, ord("I"): 100_000}
+DOOR_FUEL_JSON = 95_000
 DOOR_FUEL_JSON_IMAGE = 80_000
 DOOR_FUEL_BYTE = 20
+#: The same for a call through the typed door (ints only: guest/_door.py's `function` and
+#: `method`), whatever its arguments: the crossing in native/door/doormodule.c, about 1,000
+#: units for a function (`sleep(1)`), 2,000 to 3,600 for a method (its binding, then the call).
+NATIVE_FUNCTION_FUEL = 900
+NATIVE_METHOD_FUEL = 2_000
 #: What an `i2c.write` that the guest queues instead of crossing costs it (guest/_door.py:
 #: `queue_i2c`, microbit.py's wrapper: about 21,000 units measured), left out like a call's.
 QUEUED_FUEL = 18_000
@@ -83,6 +101,10 @@ def door_fuel(payload: bytes) -> int:
     shape of its arguments (guest/_door.py: args), left out of simulated time."""
     if not payload:
         return DOOR_FUEL_BASE
+    if payload is NATIVE_FUNCTION:
+        return NATIVE_FUNCTION_FUEL
+    if payload is NATIVE_METHOD:
+        return NATIVE_METHOD_FUEL
     if len(payload) == 6 and payload[1] == 105:  # one int, the commonest
         return _ONE_INT_FUEL
     if payload[0] == 1:  # binary: items of a kind letter, then 4 bytes or a length and bytes
