@@ -46,22 +46,14 @@ from .watch import Watch
 
 GUEST = Path(__file__).with_name("guest")
 #: Simulated milliseconds per unit of fuel. One turn of `for i in range(n): x = x + 1` (two
-<<<<<<< HEAD
-#: statements) costs about 1,300 units on this build, and statements cost 0.02 ms each in the
-#: simulator's convention (clock.LINE_COST_MS: 50,000 simple statements a simulated second).
-FUEL_PER_STATEMENT = 650
-MS_PER_FUEL = LINE_COST_MS / FUEL_PER_STATEMENT
-#: What one call through the door costs the guest itself, whatever the program does: its
-=======
 #: statements) costs about 1,300 units on the PyPI artifact the engine first ran on, and
 #: statements cost 0.02 ms each in the simulator's convention (clock.LINE_COST_MS: 50,000 simple
 #: statements a simulated second). Our build spills pointers for its collector
 #: (artifact.OWN_BUILD): the same work costs it about 15% more fuel (a run's compilation 13%, a
 #: loop in a function 29%), hence 750.
 FUEL_PER_STATEMENT = 750
-MS_PER_FUEL = 0.02 / FUEL_PER_STATEMENT
+MS_PER_FUEL = LINE_COST_MS / FUEL_PER_STATEMENT
 #: What one call through the text door costs the guest itself, whatever the program does: its
->>>>>>> nativedoor
 #: wrapper (guest/_door.py, microbit.py), the arguments' encoding, the crossing and the answer's
 #: decoding. Measured between two calls in a loop, and kept a little below what was measured
 #: (tests/sim/test_engine.py checks the shapes; first on the PyPI artifact, then on our build
