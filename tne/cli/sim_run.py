@@ -20,7 +20,6 @@ from pathlib import Path
 
 from device_bridge import Board, parse_address
 from device_bridge.errors import BridgeError
-from device_bridge.sim.pictures import animation_gif, world_png, world_svg
 from device_bridge.sim.recorded import RecordedBoard
 from device_bridge.sim.trace import Trace
 from device_bridge.sim.world import World, load_world
@@ -107,10 +106,14 @@ def run_simulated(
         noise=1.0 if options.noise is None else options.noise,
         inputs=options.inputs,
     )
-    say_warnings(program_warnings(code, robot=bool(address.target)))
     trace = recorded.trace
-    board, exit_code, stopped = _run(recorded, code, file, timeout, leds)
     try:
+        # The child boots while the warnings are made and the view is set up; a failure to
+        # start is told by the run's own start, as for any board.
+        with contextlib.suppress(BridgeError):
+            recorded.launch()
+        say_warnings(program_warnings(code, robot=bool(address.target)))
+        board, exit_code, stopped = _run(recorded, code, file, timeout, leds)
         if board is not None and exit_code != EXIT_INTERRUPTED:
             recorded.finish()
             picture = options.out or file.with_suffix(".svg")
@@ -203,6 +206,9 @@ def _tell(
             say(_("Trace of the run: {path}").format(path=saved))
     if world is None:
         return written
+    # Imported here: the pictures' modules are the end of the run's work, after the board.
+    from device_bridge.sim.pictures import animation_gif, world_png, world_svg
+
     try:
         if picture.suffix.lower() == ".gif":  # the run replayed, for e-mail and the ENT
             picture.write_bytes(animation_gif(world, trace))
