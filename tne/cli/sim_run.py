@@ -24,12 +24,12 @@ from device_bridge.sim.recorded import RecordedBoard
 from device_bridge.sim.trace import Trace
 from device_bridge.sim.world import World, load_world
 from tne.hints import Explanation
-from tne.i18n import _
+from tne.i18n import _, number
 from tne.os_errors import os_error_text
 from tne.program_warnings import program_warnings
 
 from .led_view import LedView, wants_live
-from .output import BoardOutput, error, say
+from .output import BoardOutput, error, say, stderr_console
 from .pupil_errors import report_pupil_error, say_warnings
 from .runner import EXIT_BOARD, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, report, usage
 from .typed_input import terminal_line
@@ -113,6 +113,7 @@ def run_simulated(
         with contextlib.suppress(BridgeError):
             recorded.launch()
         say_warnings(program_warnings(code, robot=bool(address.target)))
+        _ready_to_tell(world)
         board, exit_code, stopped = _run(recorded, code, file, timeout, leds)
         if board is not None and exit_code != EXIT_INTERRUPTED:
             recorded.finish()
@@ -122,6 +123,17 @@ def run_simulated(
     finally:
         recorded.close()
     return exit_code
+
+
+def _ready_to_tell(world: World | None) -> None:
+    """Load what the summary and the picture need while the child boots, rather than after
+    the run: the console of our messages (rich's, made at the first), the reader's number
+    format (babel reads its locale data at its first number, about 30 ms) and the pictures'
+    module."""
+    stderr_console()
+    number(0.0, 1)
+    if world is not None:
+        import device_bridge.sim.pictures  # noqa: F401
 
 
 def _run(
