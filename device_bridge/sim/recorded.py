@@ -10,13 +10,16 @@ the program, the last events awaited (`Trace.finish`). They live here once.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..address import DeviceAddress
-from ..board import Board
 from ..errors import DeviceNotResponding
 from ..transports.sim import SimTransport
 from .trace import Trace
 from .world import World
+
+if TYPE_CHECKING:  # `start` imports the board: `tne run` launches before (cli/sim_board.py)
+    from ..address import DeviceAddress
+    from ..board import Board
 
 #: Tries of `Board.start` (about 3 s each) before a slow simulated board is given up.
 START_PATIENCE = 10
@@ -65,6 +68,8 @@ class RecordedBoard:
         """Open the board (unless `launch()` did) and enter its prompt. A child process that
         boots slowly (a machine busy with other work) is given `START_PATIENCE` tries of the
         bridge's own wait."""
+        from ..board import Board
+
         self.launch()
         self.board = Board(self.transport, self.address)
         for attempt in range(1, START_PATIENCE + 1):

@@ -15,7 +15,6 @@ cleanly, exit 0, since a robot program usually loops forever.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 from pathlib import Path
 
 from device_bridge import Board, parse_address
@@ -32,28 +31,11 @@ from .led_view import LedView, wants_live
 from .output import BoardOutput, error, say, stderr_console
 from .pupil_errors import report_pupil_error, say_warnings
 from .runner import EXIT_BOARD, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, report, usage
+from .sim_board import SimOptions, recorded_board, take
 from .typed_input import terminal_line
 
-#: Simulated seconds a program may run when `--duration` is not given.
-DEFAULT_DURATION_S = 120.0
 #: What `--out` can write, by extension.
 PICTURE_SUFFIXES = (".svg", ".png", ".gif")
-
-
-@dataclass(frozen=True)
-class SimOptions:
-    """The options of `tne run` that only a simulated board understands."""
-
-    world: str | None = None
-    seed: int | None = None
-    duration: float | None = None
-    out: Path | None = None
-    noise: float | None = None
-    trace: Path | None = None
-    inputs: Path | None = None
-
-    def given(self) -> bool:
-        return any(value is not None for value in vars(self).values())
 
 
 def wants_simulator(device: str, options: SimOptions) -> bool:
@@ -98,14 +80,7 @@ def run_simulated(
                 "--out '{path}': the picture must end in .svg, .png or .gif (nothing was written)."
             ).format(path=options.out)
         )
-    recorded = RecordedBoard(
-        address,
-        world,
-        seed=options.seed or 0,
-        duration_s=options.duration or DEFAULT_DURATION_S,
-        noise=1.0 if options.noise is None else options.noise,
-        inputs=options.inputs,
-    )
+    recorded = take(address, world, options) or recorded_board(address, world, options)
     trace = recorded.trace
     try:
         # The child boots while the warnings are made and the view is set up; a failure to
