@@ -1,6 +1,15 @@
 """The sealed engine (pupils' code in MicroPython for WebAssembly) side by side with the former
 CPython engine, in one run (issue 10).
 
+The former engine (pupils' code in the simulator's own CPython behind a guard that was escaped)
+is no longer in the product (issue 10, item 8): nothing a user or a pupil reaches can start it.
+This benchmark takes it from the project's history: the tree of `FORMER_COMMIT`, the last
+commit that has it, is extracted with `git archive` into a temporary folder, and each of its
+measurements runs this script in that tree (`--former KIND`, with `PYTHONPATH` and the working
+folder set to it), so that both the parent side (`Board`, `SimTransport(engine="cpython")`) and
+the child (`python -m device_bridge.sim --engine cpython`) are that commit's; the folder is
+removed at the end. A clone without that commit (a shallow one) cannot run this benchmark.
+
 `python benchmarks/bench_sim_engine.py` measures, alternating the two engines, a fresh simulated
 board each time, medians of `RUNS`:
 
@@ -20,18 +29,27 @@ markers). Exit 1 if a run failed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import io
+import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+#: This script run inside the former engine's tree: `device_bridge` comes from `PYTHONPATH`.
+FORMER_MODE = sys.argv[1:2] == ["--former"]
+if not FORMER_MODE:
+    sys.path.insert(0, str(ROOT))
 
 from results_section import (  # noqa: E402
     RESULTS,
@@ -43,11 +61,6 @@ from results_section import (  # noqa: E402
 )
 
 from device_bridge import Board  # noqa: E402
-from device_bridge.sim.clock import LINE_COST_MS  # noqa: E402
-from device_bridge.sim.hardware import Hardware  # noqa: E402
-from device_bridge.sim.vfs import VirtualFS  # noqa: E402
-from device_bridge.sim.wasm import artifact  # noqa: E402
-from device_bridge.sim.wasm.board import WasmEngine, WorkClock  # noqa: E402
 from device_bridge.transports.sim import SimTransport  # noqa: E402
 
 SECTION = "bench_sim_engine.py"
@@ -56,6 +69,12 @@ FOLLOWER = ROOT / "teacher_guides" / "exemples" / "suiveur_de_ligne.py"
 SIMULATED_S = 60.0
 RUNS = 5
 ENGINES = ("wasm", "cpython")
+#: The last commit with the former CPython engine (`--engine cpython`), and the folders of its
+#: tree that its simulated board needs.
+FORMER_COMMIT = "bfe688eaf581b4ac460ecdb6034df8f33a8eb001"
+FORMER_FOLDERS = ("device_bridge", "tne")
+#: The measurements taken on both engines.
+KINDS = ("follower", "compute", "connect")
 #: 100,000 turns of arithmetic and a list: 4 simple statements a turn.
 COMPUTE = """\
 total = 0
@@ -71,27 +90,31 @@ COMPUTE_STATEMENTS = 100_000 * 4
 TARGETS = {"follower": 200.0, "command": 94.0, "compute": 10.0, "boot_ms": 150.0}
 
 
-def follower(engine: str) -> float:
-    transport = SimTransport(robot="maqueen", world="piste", duration=SIMULATED_S, engine=engine)
+#: Makes a simulated board's transport with the given options (one engine or the other).
+Transports = Callable[..., SimTransport]
+
+
+def follower(make: Transports) -> float:
+    transport = make(robot="maqueen", world="piste", duration=SIMULATED_S)
     transport.open()
     with Board.started(transport) as board:
         started = time.perf_counter()
         result = board.run(FOLLOWER.read_text(encoding="utf-8"), timeout=None)
         wall = time.perf_counter() - started
     if result.stderr:
-        raise RuntimeError(f"{engine}: {result.stderr.decode('utf-8', 'replace')}")
+        raise RuntimeError(result.stderr.decode("utf-8", "replace"))
     return wall
 
 
-def compute(engine: str) -> float:
-    transport = SimTransport(engine=engine)
+def compute(make: Transports) -> float:
+    transport = make()
     transport.open()
     with Board.started(transport) as board:
         started = time.perf_counter()
         result = board.run(COMPUTE, timeout=None)
         wall = time.perf_counter() - started
     if result.stderr or not result.stdout.strip():
-        raise RuntimeError(f"{engine}: {result.stderr.decode('utf-8', 'replace')}")
+        raise RuntimeError(result.stderr.decode("utf-8", "replace"))
     return wall
 
 
@@ -115,7 +138,12 @@ def command() -> float:
 
 def engine_boot() -> float:
     """Seconds for a new guest to reach its REPL loop inside the process (a soft reboot)."""
-    clock = WorkClock()
+    from device_bridge.sim.clock import SimClock
+    from device_bridge.sim.hardware import Hardware
+    from device_bridge.sim.vfs import VirtualFS
+    from device_bridge.sim.wasm.board import WasmEngine
+
+    clock = SimClock()
     engine = WasmEngine("v2", 0, clock, VirtualFS(), Hardware(clock), lambda _text: None)
     started = time.perf_counter()
     engine.boot()
@@ -124,9 +152,9 @@ def engine_boot() -> float:
     return wall
 
 
-def connect(engine: str) -> float:
+def connect(make: Transports) -> float:
     started = time.perf_counter()
-    transport = SimTransport(engine=engine)
+    transport = make()
     transport.open()
     with Board.started(transport) as board:
         board.exec("x = 1")
@@ -134,25 +162,81 @@ def connect(engine: str) -> float:
     return wall
 
 
+MEASURES: dict[str, Callable[[Transports], float]] = {
+    "follower": follower,
+    "compute": compute,
+    "connect": connect,
+}
+
+
+@contextlib.contextmanager
+def former_tree() -> Iterator[Path]:
+    """The former engine's tree (`FORMER_COMMIT`), extracted from git into a temporary folder
+    that is removed afterwards."""
+    done = subprocess.run(
+        ["git", "archive", "--format=tar", FORMER_COMMIT, *FORMER_FOLDERS],
+        capture_output=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"the former engine's commit {FORMER_COMMIT[:7]} is not in this clone's history "
+            f"(a shallow clone? git fetch --unshallow): {done.stderr.decode('utf-8', 'replace')}"
+        )
+    folder = Path(tempfile.mkdtemp(prefix="tne-former-engine-"))
+    try:
+        with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
+            archive.extractall(folder, filter="data")
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def former(kind: str, tree: Path) -> float:
+    """One measurement of the former engine: this script run in its tree (`--former KIND`)."""
+    environment = {**os.environ, "PYTHONPATH": str(tree)}
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--former", kind],
+        capture_output=True, cwd=tree, env=environment, timeout=600,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"cpython {kind}: {done.stderr.decode('utf-8', 'replace')}")
+    return float(json.loads(done.stdout.decode().strip().splitlines()[-1]))
+
+
+def measure_former(kind: str) -> int:
+    """`--former KIND`, inside the former tree: the measurement's seconds on stdout."""
+
+    def make(**options: object) -> SimTransport:
+        # That commit's SimTransport, which still had the option.
+        return SimTransport(engine="cpython", **options)  # type: ignore[call-arg, arg-type]
+
+    print(json.dumps(MEASURES[kind](make)))
+    return 0
+
+
 def fmt(values: list[float], digits: int = 3) -> str:
     return ", ".join(f"{value:.{digits}f}" for value in values)
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    if FORMER_MODE:
+        return measure_former(argv[1])
+    from device_bridge.sim.wasm import artifact
+
     started = time.perf_counter()
     load_before = load_average()
     artifact.module()  # compiled once and cached, as on a school computer after first use
     results: dict[str, list[float]] = {}
     try:
-        for number in range(RUNS):
-            for engine in ENGINES:
-                results.setdefault(f"follower-{engine}", []).append(follower(engine))
-                results.setdefault(f"compute-{engine}", []).append(compute(engine))
-                results.setdefault(f"connect-{engine}", []).append(connect(engine))
-            results.setdefault("command-wasm", []).append(command())
-            results.setdefault("boot-wasm", []).append(engine_boot())
-            print(f"round {number + 1}: " + ", ".join(f"{k} {v[-1]:.3f}" for k, v in
-                                                      results.items()), flush=True)  # fmt: skip
+        with former_tree() as tree:
+            for number in range(RUNS):
+                for kind in KINDS:
+                    results.setdefault(f"{kind}-wasm", []).append(MEASURES[kind](SimTransport))
+                    results.setdefault(f"{kind}-cpython", []).append(former(kind, tree))
+                results.setdefault("command-wasm", []).append(command())
+                results.setdefault("boot-wasm", []).append(engine_boot())
+                print(f"round {number + 1}: " + ", ".join(f"{k} {v[-1]:.3f}" for k, v in
+                                                          results.items()), flush=True)  # fmt: skip
     except (RuntimeError, OSError, subprocess.TimeoutExpired) as problem:
         print(f"failed: {problem}", file=sys.stderr)
         return 1
@@ -164,6 +248,8 @@ def main() -> int:
 
 
 def section(results: dict[str, list[float]], load_before: str, elapsed: float) -> str:
+    from device_bridge.sim.clock import LINE_COST_MS
+
     median = {name: statistics.median(values) for name, values in results.items()}
     board_s = COMPUTE_STATEMENTS * LINE_COST_MS / 1000
     rows = [
@@ -180,7 +266,10 @@ def section(results: dict[str, list[float]], load_before: str, elapsed: float) -
         "Written by `python benchmarks/bench_sim_engine.py` (this section only): the sealed "
         "engine (pupils' code in MicroPython for WebAssembly under wasmtime) and the former "
         "CPython engine (pupils' code in the simulator's own CPython behind a guard that was "
-        f"escaped), alternated in one run, a fresh simulated board each time, medians of {RUNS}.",
+        f"escaped), alternated in one run, a fresh simulated board each time, medians of {RUNS}. "
+        "The former engine is no longer in the product: the benchmark extracts the tree of "
+        f"commit {FORMER_COMMIT[:7]}, the last that has it, from git into a temporary folder "
+        "and runs its parent side and its child (`--engine cpython`) from there.",
         "",
         "| item | value |",
         "|---|---|",
@@ -234,4 +323,4 @@ def section(results: dict[str, list[float]], load_before: str, elapsed: float) -
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

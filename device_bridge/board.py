@@ -40,6 +40,9 @@ from .protocol.stdin import (
     FIRMWARE_INPUT,
     InputWatch,
     answer_line,
+    file_modules,
+    files_mention_input,
+    mentions_input,
     refusal_line,
     without_marks,
 )
@@ -198,10 +201,17 @@ class Board:
 
     def _define_input(self, code: str | bytes) -> None:
         """Real firmware gives no sign that `input()` waits: define one that does
-        (protocol/stdin.py), once per boot, before the first code that mentions `input`."""
-        mentioned = ("input" in code) if isinstance(code, str) else (b"input" in code)
-        if self._input_defined or not mentioned or self.sim is not None:
+        (protocol/stdin.py), once per boot, before the first code that may call `input()`:
+        that says it, or imports a module whose file on the board says it."""
+        if self._input_defined or self.sim is not None:
             return
+        if not mentions_input(code):
+            modules = file_modules(code)
+            if not modules:
+                return
+            said = self.repl.run(files_mention_input(modules), timeout=DEFAULT_TIMEOUT)
+            if said.stdout.strip() != b"1":
+                return
         self.repl.run(FIRMWARE_INPUT, timeout=DEFAULT_TIMEOUT)
         self._input_defined = True
 

@@ -9,6 +9,14 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+#: Modules of the micro:bit firmware (V1 and V2) that pupils import; any other module a
+#: program imports is a file on the board (or on no board at all).
+FIRMWARE_MODULES = (
+    "microbit", "music", "radio", "random", "speech", "neopixel", "time", "utime", "math",
+    "os", "machine", "gc", "sys", "struct", "ustruct", "array", "collections", "audio", "power",
+    "log", "love", "antigravity", "this",
+)  # fmt: skip
+
 # One round trip: platform, uname fields, the names in `os`, and whether a few helpers exist.
 PROBE_CODE = """\
 import sys

@@ -7,7 +7,9 @@ words it, on the simulator (1.27), on the V1 firmware (1.9.2, `is not defined`) 
 (`isn't defined`), so every pattern below accepts each wording.
 
 The board names the code it was sent `File "<stdin>", line N`; `explain` maps N to the pupil's
-line (`line_of`) and names the place (`place`). MicroPython says only `invalid syntax`, and
+line (`line_of`) and names the place (`place`); the frames of other files (a module the
+pupil imported) and the function each frame was in are said in French too, so that no line
+is half English. MicroPython says only `invalid syntax`, and
 for a missing `)` it names the line after the last one: the host's own parser (CPython) reads
 the same code again to find where the bracket or quote opened, and the frame then names that
 line.
@@ -24,7 +26,8 @@ from dataclasses import dataclass, field
 
 from tne.i18n import _
 
-STDIN_FRAME = re.compile(r'File "<stdin>", line (\d+)')
+#: Any frame of a traceback, with the function it was in (MicroPython 1.9.2 and later).
+FRAME = re.compile(r'File "([^"]*)", line (\d+)(?:, in (\S+))?')
 NAME_ERROR = re.compile(r"name '([^']+)' is(?:n't| not) defined")
 ATTRIBUTE_ERROR = re.compile(r"(?:type object )?'(\w+)'(?: object)? has no attribute '(\w+)'")
 NOT_CALLABLE = re.compile(r"'(\w+)' object is(?:n't| not) callable")
@@ -111,6 +114,13 @@ def split_error_line(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
+def file_line(file_name: str, number: int) -> str:
+    """A line of a file, as a traceback names it for the pupil."""
+    return _("File \u00ab\u00a0{file}\u00a0\u00bb, line {number}").format(
+        file=file_name, number=number
+    )
+
+
 def explain(
     stderr: str,
     code: str,
@@ -130,16 +140,22 @@ def explain(
     shown: list[str] = []
     stopped: int | None = None
     for line in raw:
-        match = STDIN_FRAME.search(line)
+        match = FRAME.search(line)
         if match is None:
             shown.append(line)
             continue
-        number = int(match.group(1))
+        function = match.group(3)
+        within = _(", in {function}").format(function=function) if function else ""
+        if match.group(1) != "<stdin>":
+            named = file_line(match.group(1), int(match.group(2)))
+            shown.append(line[: match.start()] + named + within + line[match.end() :])
+            continue
+        number = int(match.group(2))
         if diagnosis is not None and diagnosis.line is not None:
             number = diagnosis.line
         number = line_of(number)
         stopped = number
-        shown.append(line[: match.start()] + place(number) + line[match.end() :])
+        shown.append(line[: match.start()] + place(number) + within + line[match.end() :])
         if 1 <= number <= len(source) and source[number - 1].strip():
             shown.append("    " + source[number - 1].strip())
     at = source[stopped - 1] if stopped is not None and 1 <= stopped <= len(source) else ""

@@ -11,9 +11,15 @@ that the board waits, without guessing from silence. Who prints it:
   gives no sign: on the raw REPL it reads the UART through readline and echoes every byte
   typed, prompt or not, so nothing in its output tells "waiting" from "slow". The micro:bit
   firmware has no `sys.stdin`: it reads `microbit.uart` (the REPL's own line; a Ctrl-C is taken
-  by the line's interrupt handler before the buffer, so it still stops the program). (A module the
-  pupil imports from a file still sees the firmware's `input()`: it works, without the mark,
-  and the host cannot answer it.)
+  by the line's interrupt handler before the buffer, so it still stops the program). It also
+  replaces `builtins.input` (the V1 firmware allows it: measured in QEMU, tests/device_bridge/
+  test_input.py), so that a module the pupil imports from a file, which looks `input` up in the
+  builtins and not in `__main__`, calls it too. The host does not see that module's code, only
+  the import: before a program that imports a module that is not the firmware's
+  (`file_modules`), one round trip (`files_mention_input`) asks the board whether those files
+  say `input`. Defining `input()` for every such program would cost the V1's small heap for
+  nothing: `import maqueen` then fails with `MemoryError` about half the time (measured in
+  QEMU, tests/workshop/test_workshop_qemu.py).
 
 The answer. One line: the UTF-8 bytes of the text in hexadecimal, then `\\r`; or `!`, the
 hexadecimal of a message, then `\\r` for a refusal (no way to type here, or a grading run), which
@@ -24,7 +30,10 @@ control byte of the raw REPL (a Ctrl-C still stops the program while it waits).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+
+from ..profiles import FIRMWARE_MODULES
 
 #: What the board prints when it waits for a line (an OSC sequence: terminals ignore it).
 INPUT_MARK = b"\x1b]tne;input\x07"
@@ -55,7 +64,63 @@ def input(prompt=''):
     if h[:1] == '!':
         raise RuntimeError(t)
     return t
+try:
+    import builtins
+    builtins.input = input
+    del builtins
+except Exception:
+    pass
 """
+#: A module the program imports (`import a, b as c`, `from a.b import c`): the first names.
+IMPORTED = re.compile(r"^[ \t]*(?:import[ \t]+([^#\n]+)|from[ \t]+(\w+))", re.MULTILINE)
+
+#: Prints 1 when one of the modules' files says `input` (source, in /lib, or compiled: the
+#: name is in a .mpy's strings), else 0, and leaves nothing in `__main__`. 64 bytes at a time:
+#: the V1's heap has no room for a whole module.
+FILES_MENTION_INPUT = """\
+def _tne_input_in(names):
+    for n in names:
+        for p in (n + '.py', 'lib/' + n + '.py', n + '.mpy'):
+            try:
+                f = open(p, 'rb')
+            except OSError:
+                continue
+            t = b''
+            while True:
+                c = f.read(64)
+                if not c:
+                    break
+                if b'input' in t + c:
+                    f.close()
+                    return 1
+                t = c[-4:]
+            f.close()
+    return 0
+print(_tne_input_in(%r))
+del _tne_input_in
+"""
+
+
+def mentions_input(code: str | bytes) -> bool:
+    return ("input" in code) if isinstance(code, str) else (b"input" in code)
+
+
+def file_modules(code: str | bytes) -> tuple[str, ...]:
+    """The modules `code` imports that are not the firmware's: files on the board (or on no
+    board at all), whose code the host does not see."""
+    text = code.decode("utf-8", "replace") if isinstance(code, bytes) else code
+    found: list[str] = []
+    for listed, origin in IMPORTED.findall(text):
+        for part in [origin] if origin else listed.split(","):
+            name = part.strip().split(" ")[0].split(".")[0]
+            if name.isidentifier() and name not in FIRMWARE_MODULES and name not in found:
+                found.append(name)
+    return tuple(found)
+
+
+def files_mention_input(modules: tuple[str, ...]) -> str:
+    """The board code that says whether the files of `modules` mention `input`."""
+    return FILES_MENTION_INPUT % (modules,)
 
 
 def answer_line(text: str) -> bytes:

@@ -5,9 +5,10 @@ stdout, so that the bridge's protocol, `Board` and every front end run unchanged
 side. Modules, one job each: `repl` (the REPL state machine and its bytes), `wasm/` (the sealed
 engine: pupils' code in MicroPython for WebAssembly, reaching the simulated hardware through a
 short list of named host calls), `microbit` and the peripheral modules (the simulated hardware,
-on the host), `vfs` (the board's flash file system), `clock` (simulated time).
+on the host), `vfs` (the board's flash file system), `clock` (simulated time), `state` (what
+survives a soft reboot).
 
-`runner`, `sandbox` and `guard` are the unsealed CPython engine (pupils' code in this CPython),
-there only to be measured against the sealed one; CPython cannot be sandboxed from inside
-itself.
+Pupils' code never runs in this process's CPython: the former CPython engine and its guard were
+removed (CPython cannot be sandboxed from inside itself). benchmarks/bench_sim_engine.py takes
+it from the project's history to measure the sealed engine against it.
 """

@@ -1,5 +1,6 @@
 """`python -m device_bridge.sim --firmware v2 --robot "" --seed 0`: one simulated board on
-stdin/stdout (see `transports/sim.py` for the parent side)."""
+stdin/stdout (see `transports/sim.py` for the parent side). Pupils' code runs only in the sealed
+engine (`wasm/`): no option of this command runs it in the child's own Python."""
 
 from __future__ import annotations
 
@@ -14,14 +15,13 @@ from .duration import cap_duration
 from .firmware import FIRMWARES
 from .hardware import Hardware
 from .inputs import InputsError, load_inputs, schedule
-from .limits import CPU_LIMIT_S, WALL_LIMIT_S, Watchdog, limit_memory
+from .limits import CPU_LIMIT_S, WALL_LIMIT_S
 from .pacing import Pacer
 from .repl import Repl
 from .robots import equip
-from .runner import Runner
-from .sandbox import BoardState, CPythonEngine
+from .state import BoardState
 from .vfs import VirtualFS
-from .wasm.board import CPU_FUEL_PER_S, WasmEngine, WorkClock
+from .wasm.board import CPU_FUEL_PER_S, WasmEngine
 from .wasm.stdin import SerialInput
 
 
@@ -44,40 +44,26 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--inputs", type=Path, default=None, help="JSON file of scripted inputs")
     parser.add_argument("--cpu-limit", type=float, default=CPU_LIMIT_S, help="CPU s per run")
     parser.add_argument("--wall-limit", type=float, default=WALL_LIMIT_S, help="wall s per run")
-    parser.add_argument(
-        "--engine",
-        choices=("wasm", "cpython"),
-        default="wasm",
-        help="wasm: pupil code sealed in MicroPython for WebAssembly; cpython: in this "
-        "process's CPython, unsealed, for comparison only",
-    )
     return parser
 
 
-def _engine(
-    args: argparse.Namespace, state: BoardState, hardware: Hardware, pacer: Pacer
-) -> WasmEngine | CPythonEngine:
-    """The engine that runs pupils' code, with its limits and duration cap. Its output goes to
-    `state.stdout`, which `main` sets before anything runs."""
-    if args.engine == "wasm":
-        engine = WasmEngine(
-            state.firmware,
-            state.seed,
-            state.clock,
-            state.vfs,
-            hardware,
-            lambda text: state.stdout.write(text),
-        )
-        engine.limits.wall_s = args.wall_limit
-        engine.limits.cpu_fuel = int(args.cpu_limit * CPU_FUEL_PER_S)
-        if args.duration > 0:
-            engine.cap = cap_duration(state, None, args.duration)
-        return engine
-    runner = Runner(state.clock, state.firmware)
-    Watchdog(runner, args.cpu_limit, args.wall_limit, on_stop=pacer.wake).start()
+def _engine(args: argparse.Namespace, state: BoardState, hardware: Hardware) -> WasmEngine:
+    """The engine that runs pupils' code, sealed in MicroPython for WebAssembly, with its limits
+    and duration cap. Its output goes to `state.stdout`, which `main` sets before anything
+    runs."""
+    engine = WasmEngine(
+        state.firmware,
+        state.seed,
+        state.clock,
+        state.vfs,
+        hardware,
+        lambda text: state.stdout.write(text),
+    )
+    engine.limits.wall_s = args.wall_limit
+    engine.limits.cpu_fuel = int(args.cpu_limit * CPU_FUEL_PER_S)
     if args.duration > 0:
-        cap_duration(state, runner, args.duration)
-    return CPythonEngine(state, runner)
+        engine.cap = cap_duration(state, args.duration)
+    return engine
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,11 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     except InputsError as error:
         print(error, file=sys.stderr)
         return 2
-    sealed = args.engine == "wasm"
-    if not sealed:
-        limit_memory()
     infile, outfile = binary_stdio()
-    clock = WorkClock() if sealed else SimClock()
+    clock = SimClock()
     channel = EventChannel.connect(clock, args.channel)
     outfile = EventsFirst(outfile, channel)  # type: ignore[assignment]
     hardware = Hardware(clock, channel)
@@ -108,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     schedule(hardware, scripted)
     if args.robot:
         equip(state, args.robot, args.world, args.noise)
-    engine = _engine(args, state, hardware, pacer)
+    engine = _engine(args, state, hardware)
 
     def interrupt() -> None:
         engine.request_interrupt()
@@ -116,20 +99,10 @@ def main(argv: list[str] | None = None) -> int:
 
     console = Console(infile, outfile, interrupting=lambda: engine.running, on_interrupt=interrupt)
     state.stdout = TextOut(console, channel)
-    if isinstance(engine, WasmEngine):
-        engine.serial_input = SerialInput(console)
-    if not sealed:
-        # Pupil code's print() and the prompt's echo of values go to the board's serial line.
-        sys.stdout = state.stdout  # type: ignore[assignment]
-        sys.displayhook = _displayhook
+    engine.serial_input = SerialInput(console)
     console.start()
     Repl(state, console, engine).serve()
     return 0
-
-
-def _displayhook(value: object) -> None:
-    if value is not None:
-        print(repr(value))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
-"""The simulated `microbit` module, as pupil code sees it, assembled for one boot.
+"""The host side of the simulated `microbit` module, assembled for one boot: the guest's
+`microbit` (wasm/guest/) calls its members through the door (wasm/peripherals.py: `MANIFEST`).
 
 Each peripheral lives in its own module (display.py, image.py, pins.py, sensors.py, i2c.py) and
 reaches the world through `Hardware` and the board's `Environment` (the inputs a person or a
 script gives). Nothing here runs between statements of pupil code: a peripheral costs time
-only when it is called, so the statement counter's path stays as fast as without peripherals.
+only when it is called.
 """
 
 from __future__ import annotations
@@ -76,6 +77,10 @@ class Microphone:
         pass
 
 
+def _no_checkpoint() -> None:
+    return None
+
+
 def make_microbit(
     clock: SimClock,
     hardware: Hardware | None = None,
@@ -85,12 +90,13 @@ def make_microbit(
     stdout: object = None,
 ) -> types.ModuleType:
     """A fresh `microbit` module on `clock`, as after power-on, wired to `hardware`.
-    `checkpoint` is called between frames of blocking animations, so that Ctrl-C stops them;
+    `checkpoint` is called between frames of blocking animations, so that Ctrl-C stops them
+    (the engine's; none: nothing stops them);
     `audio` is the board's `audio` module, which the V2's `microbit` also carries; `stdout` is
     the board's serial line (`uart.write`)."""
     hardware = hardware or Hardware(clock)
     env = environment(hardware)
-    checkpoint = checkpoint or clock.statement
+    checkpoint = checkpoint or _no_checkpoint
     module = types.ModuleType("microbit")
 
     def sleep(ms: float) -> None:

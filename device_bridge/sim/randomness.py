@@ -7,8 +7,8 @@ from __future__ import annotations
 import random
 import types
 
-#: What MicroPython's `random` offers (the `choice` of the sealed engine is the guest's own).
-FUNCTIONS = ("getrandbits", "seed", "randrange", "randint", "choice", "random", "uniform")
+#: What the host gives MicroPython's `random` (its `choice` is the guest's own: guest/random.py).
+FUNCTIONS = ("getrandbits", "seed", "randrange", "randint", "random", "uniform")
 
 
 def make_random(seed: int) -> types.ModuleType:

@@ -18,7 +18,7 @@ from typing import Protocol
 from .console import Console
 from .firmware import version_text
 from .microbit import ResetRequested
-from .sandbox import BoardState
+from .state import BoardState
 
 RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n"
 SOFT_REBOOT = b"soft reboot\r\n"

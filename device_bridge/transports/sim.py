@@ -28,7 +28,6 @@ from tne.i18n import _
 
 from ..errors import DeviceUnreachable, LinkLost, UsageError
 from ..sim.inputs import InputsError, load_inputs
-from ..sim.limits import STUCK_MARK
 from ..sim.robots import ROBOTS as SIMULATED_ROBOTS
 from .base import SimControls, Transport, take_queued
 
@@ -71,15 +70,10 @@ class SimTransport(Transport):
         duration: float = 0.0,
         noise: float = 1.0,
         inputs: str | Path | None = None,
-        engine: str = "wasm",
     ) -> None:
         """`world` (a name or a .toml path), `noise` (0: an ideal robot) for a robot;
         `duration`: cap on simulated seconds (0: none), after which programs end cleanly.
         `inputs`: a JSON file of scripted inputs (device_bridge/sim/inputs.py)."""
-        #: "wasm" (pupils' code sealed in WebAssembly); "cpython" (pupils' code in the child's
-        #: CPython, unsealed) only for the benchmark that compares the two
-        #: (benchmarks/bench_sim_engine.py): nothing else offers it.
-        self.engine = engine
         self.firmware = firmware or "v2"
         self.robot = robot
         self.seed = seed
@@ -93,7 +87,6 @@ class SimTransport(Transport):
         self._ended = False
         self._errors: deque[bytes] = deque(maxlen=20)
         self._errors_done = threading.Event()  # the child's stderr reached its end
-        self._stuck = False  # the child's watchdog ended a run stuck in C code
         self._store: str | None = None  # the board's flash, kept across restarts
         # The side channel (device_bridge/sim/channel.py): events out, inputs in.
         self._subscribers: list[EventCallback] = []
@@ -123,7 +116,6 @@ class SimTransport(Transport):
             + (["--state", self._store] if self._store else [])
             + (["--world", self.world, "--noise", str(self.noise)] if self.robot else [])
             + (["--duration", str(self.duration)] if self.duration else [])
-            + (["--engine", self.engine] if self.engine != "wasm" else [])
         )
 
     def open(self) -> None:
@@ -141,12 +133,11 @@ class SimTransport(Transport):
                 raise UsageError(str(error)) from error
         if self._store is None:
             self._store = tempfile.mkdtemp(prefix="tne-sim-")
-        if self.engine == "wasm":
-            from ..sim.wasm import artifact
+        from ..sim.wasm import artifact
 
-            # A broken install is left to the child, which reports it as for any board.
-            with contextlib.suppress(artifact.ArtifactError, ImportError):
-                artifact.prepare()
+        # A broken install is left to the child, which reports it as for any board.
+        with contextlib.suppress(artifact.ArtifactError, ImportError):
+            artifact.prepare()
         listener = socket.create_server(("127.0.0.1", 0))
         listener.settimeout(CHANNEL_ACCEPT_TIMEOUT)
         self._channel_ready.clear()
@@ -248,11 +239,9 @@ class SimTransport(Transport):
 
     def _keep_errors(self, stream) -> None:
         self._errors_done.clear()
-        self._stuck = False
         with contextlib.suppress(OSError, ValueError):
             for line in iter(stream.readline, b""):
                 self._errors.append(line)
-                self._stuck = self._stuck or STUCK_MARK.encode() in line
         self._errors_done.set()
 
     def _lost(self, detail: str = "") -> LinkLost:
@@ -263,11 +252,6 @@ class SimTransport(Transport):
             self._errors_done.wait(1)
         errors = b"".join(self._errors).decode("utf-8", "replace")
         message = _("The simulated board stopped.")
-        if self._stuck:  # the child's watchdog ended it (device_bridge/sim/limits.py)
-            message = _(
-                "The program stayed too long in a single operation, so the simulator stopped "
-                "it. Restart the board: its files are kept."
-            )
         return LinkLost(message, detail=(detail + "\n" + errors).strip())
 
     def write(self, data: bytes) -> None:

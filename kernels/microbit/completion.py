@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from device_bridge import Board
+from device_bridge.profiles import FIRMWARE_MODULES
 
 from .api_help import api_help
 
@@ -23,12 +24,6 @@ NAME_CHARS = re.compile(r"[A-Za-z0-9_.]*$")
 GLOBALS = "dir()+dir(__import__('builtins'))"
 IMPORT_LINE = re.compile(r"^\s*(?:import|from)\s+([A-Za-z_][A-Za-z0-9_]*)?$")
 IMPORTS = "\0imports"  # cache key (no dotted name looks like it)
-#: Modules of the micro:bit firmware (V1 and V2) that pupils import.
-FIRMWARE_MODULES = (
-    "microbit", "music", "radio", "random", "speech", "neopixel", "time", "utime", "math",
-    "os", "machine", "gc", "sys", "struct", "ustruct", "array", "collections", "audio", "power",
-    "log", "love", "antigravity", "this",
-)  # fmt: skip
 
 
 @dataclass

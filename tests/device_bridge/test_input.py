@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from device_bridge import Board
 from device_bridge.board import STOP_GRACE
 from device_bridge.protocol import Phase
-from device_bridge.protocol.stdin import INPUT_MARK, InputWatch
+from device_bridge.protocol.stdin import INPUT_MARK, InputWatch, file_modules
 
 ASK = "print('question')\nnom = input('nom ? ')\nprint('bonjour', nom, len(nom))"
 
@@ -69,6 +69,54 @@ def test_input_gets_the_line_typed_with_its_accents_and_the_mark_is_never_shown(
     any_board.reset("soft")
     again = any_board.run("print(input('? '))", on_input=lambda: "encore")
     assert again.stdout == b"? encore\r\n"
+
+
+def test_input_called_by_a_module_imported_from_a_file_on_the_board_is_answered_too(
+    any_board: Board,
+) -> None:
+    """The module looks `input` up in the builtins, not in the program's globals: on the V1
+    firmware `builtins.input` can be replaced (and is, by the board's own input())."""
+    # (The word across the board's 64-byte reads: at bytes 62 to 66.)
+    any_board.fs.put(b"#" * 39 + b"\ndef ask():\n    return input('Ton nom ? ')\n", "questions.py")
+    shown: list[bytes] = []
+
+    result = any_board.run(
+        "import questions\nprint('Bonjour', questions.ask())",
+        on_stdout=shown.append,
+        on_input=lambda: "Léa",
+        timeout=30,  # the firmware's own input() would wait for ever
+    )
+
+    assert result.stderr == b""
+    assert result.stdout == "Ton nom ? Bonjour Léa\r\n".encode()
+    assert INPUT_MARK not in b"".join(shown)
+    any_board.allow_input = False  # grading: the module's input() fails in French at once
+    refused = any_board.run("import questions\nquestions.ask()", on_input=never_answered)
+    assert b"RuntimeError" in refused.stderr
+
+
+def test_a_module_from_a_file_without_input_leaves_the_firmware_s_input_alone(
+    any_board: Board,
+) -> None:
+    """The V1's heap is small: the board's own input() is defined only when it may be called
+    (`import maqueen` failed with MemoryError when it was defined for every imported file)."""
+    any_board.fs.put(b"def double(x):\n    return 2 * x\n", "outils.py")
+
+    result = any_board.run("import outils\nprint(outils.double(21))")
+    # (Said without the word, which would make the board define it.)
+    defined = any_board.run("print('in' + 'put' in globals())")
+
+    assert result.stdout == b"42\r\n"
+    assert defined.stdout == b"False\r\n"
+    assert any_board.run("print('_tne_input_in' in globals())").stdout == b"False\r\n"
+
+
+def test_the_modules_that_are_files_on_the_board_are_those_the_firmware_has_not() -> None:
+    assert file_modules(b"import questions") == ("questions",)
+    assert file_modules("from microbit import *\nfrom outils.texte import lire") == ("outils",)
+    assert file_modules("import music, mes_sons as sons\nimport mes_sons") == ("mes_sons",)
+    assert file_modules("from microbit import *\nimport music, radio as r\nprint(1)") == ()
+    assert file_modules("# import questions is in a comment\nprint('import')") == ()
 
 
 def test_grading_makes_input_fail_at_once_with_a_french_message(

@@ -59,6 +59,26 @@ def test_tne_exec_names_the_command_and_its_line(tmp_path: Path) -> None:
     assert "Python ne connaît pas « vitese »" in stderr
 
 
+def test_every_frame_of_the_traceback_is_said_in_french_with_its_function(french: None) -> None:
+    """A module the pupil imported from a file has its own frames: no line stays half English."""
+    from device_bridge import Board
+    from tne.hints import explain
+
+    with Board.connect("sim") as board:
+        board.fs.put(b"def moitie(x):\n    return x / 0\n", "calculs.py")
+        code = "import calculs\n\ndef demi():\n    return calculs.moitie(4)\n\ndemi()\n"
+        traceback = board.run(code).stderr.decode()
+    explained = explain(traceback, code, lambda n: f"Fichier « essai.py », ligne {n}")
+
+    frames = [line.strip() for line in explained.lines if "ligne" in line]
+    assert frames == [
+        "Fichier « essai.py », ligne 6, dans <module>",
+        "Fichier « essai.py », ligne 4, dans demi",
+        "Fichier «\u00a0calculs.py\u00a0», ligne 2, dans moitie",
+    ], explained.lines
+    assert explained.line == 4  # where it stopped in the pupil's own file
+
+
 def test_a_missing_bracket_never_points_past_the_last_line(tmp_path: Path) -> None:
     # MicroPython names line 2 of this one-line program; the pupil is shown line 1.
     done = tne("exec", "--device", "sim", "print((1 + 2)", cwd=tmp_path)

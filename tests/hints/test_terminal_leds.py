@@ -176,7 +176,7 @@ def test_device_all_says_the_warnings_once_then_each_boards_picture_and_hint_und
         first = lines.index(prefix + "Traceback (most recent call last):")
         block = lines[first : first + 5]
         assert all(line.startswith(prefix) for line in block)
-        assert block[1] == f"{prefix}  Fichier «{NBSP}coeur.py{NBSP}», ligne 4, in <module>"
+        assert block[1] == f"{prefix}  Fichier «{NBSP}coeur.py{NBSP}», ligne 4, dans <module>"
         assert block[4].startswith(f"{prefix}Indice{NBSP}:") and "Image.HAPPY" in block[4]
     assert f"  sim@v1{NBSP}: erreur" in lines and f"  sim@v2{NBSP}: erreur" in lines
 

@@ -75,7 +75,7 @@ def test_traceback_maps_board_lines_to_cell_lines_with_source_and_hint() -> None
     assert error.ename == "NameError"
     assert error.evalue == "name 'y' is not defined"
     text = error.traceback[0]
-    assert "Cellule, ligne 3, in <module>" in text
+    assert "Cellule, ligne 3, dans <module>" in text
     assert "    print(y)" in text
     assert "Vérifie l'orthographe" in text
     assert "Indice :" in text
@@ -87,4 +87,5 @@ def test_frames_of_other_files_keep_their_own_lines() -> None:
         '  File "maqueen.py", line 12, in avance\r\nTypeError: unsupported types\r\n'
     )
     text = board_traceback(stderr, lambda n: n + 1, ["%ls", "avance(1)"]).traceback[0]
-    assert "Cellule, ligne 2" in text and 'File "maqueen.py", line 12' in text
+    assert "Cellule, ligne 2, dans <module>" in text
+    assert "Fichier «\u00a0maqueen.py\u00a0», ligne 12, dans avance" in text

@@ -6,15 +6,16 @@ start each time). Tests of what crosses the serial line and the side channel use
 
 from __future__ import annotations
 
+from device_bridge.sim.clock import SimClock
 from device_bridge.sim.environment import Environment, environment
 from device_bridge.sim.hardware import Hardware
-from device_bridge.sim.sandbox import BoardState
-from device_bridge.sim.wasm.board import WasmEngine, WorkClock
+from device_bridge.sim.state import BoardState
+from device_bridge.sim.wasm.board import WasmEngine
 
 
 class LocalBoard:
     def __init__(self, firmware: str = "v2", seed: int = 0) -> None:
-        clock = WorkClock()
+        clock = SimClock()
         self.state = BoardState(firmware=firmware, seed=seed, clock=clock)
         self._out: list[str] = []
         self.engine = WasmEngine(

@@ -22,7 +22,6 @@ NOT_IN_THE_CHILD = (
     "device_bridge.board",
     "device_bridge.fs",
     "device_bridge.flash",
-    "device_bridge.profiles",
     "device_bridge.address",
     "importlib.metadata",
     "typer",

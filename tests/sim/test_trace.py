@@ -172,10 +172,16 @@ def test_simulated_time_carries_on_across_a_soft_reboot() -> None:
     assert int(board.run("from microbit import *\nprint(running_time())")) >= before
 
 
-def test_the_cap_counts_statements_without_changing_their_cost() -> None:
+def test_a_sleep_past_the_cap_stops_the_clock_at_the_cap_and_tells_it_once() -> None:
     clock = SimClock()
-    DurationCap(clock, 1.0)  # 1 ms = 50 statements
+    told: list[bool] = []
+    cap = DurationCap(clock, 1000.0, on_reached=lambda: told.append(True))
+    clock.advance(600)
+    assert clock.now_ms == 600 and not cap.reached
     with pytest.raises(DurationReached):
-        for _ in range(1000):
-            clock.statement()
-    assert clock.now_ms == pytest.approx(1.0, abs=0.05)
+        clock.advance(600)
+    assert clock.now_ms == 1000
+    assert cap.work_left_ms() == 0
+    with pytest.raises(DurationReached):
+        clock.advance(1)
+    assert told == [True]

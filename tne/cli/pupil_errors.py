@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tne.hints import Explanation, explain
+from tne.hints import Explanation, explain, file_line
 from tne.i18n import _
 from tne.program_warnings import ProgramWarning
 
@@ -20,9 +20,7 @@ def place_for(file_name: str | None) -> Callable[[int], str]:
     """How a line of the pupil's code is named: in their file, or in the command's code."""
     if file_name is None:
         return lambda number: _("Command, line {number}").format(number=number)
-    return lambda number: _("File \u00ab\u00a0{file}\u00a0\u00bb, line {number}").format(
-        file=file_name, number=number
-    )
+    return lambda number: file_line(file_name, number)
 
 
 def report_pupil_error(

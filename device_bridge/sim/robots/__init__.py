@@ -29,7 +29,7 @@ def build(name: str, hardware: Hardware, world: World, seed: int = 0, noise: flo
 
 
 def equip(state, robot: str, world_name: str = "", noise: float = 1.0):
-    """Put a board (a `sandbox.BoardState`) on a robot in a world, and its driver library on the
+    """Put a board (a `state.BoardState`) on a robot in a world, and its driver library on the
     board's flash unless the pupil put a file of that name there."""
     from ..world import load_world
 

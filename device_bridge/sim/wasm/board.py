@@ -49,30 +49,6 @@ LIBRARY: dict[str, Path] = {
 HEAP_BYTES = {"v1": 128 * 1024 * 1024, "v2": 128 * 1024 * 1024}
 
 
-class WorkClock(SimClock):
-    """Simulated time = the time slept + the work the guest did (fuel, `vm.MS_PER_FUEL`)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.work_ms = 0.0
-        self.statement = _nothing  # type: ignore[method-assign]
-
-    @property
-    def now_ms(self) -> float:
-        return self._slept_ms + self.work_ms
-
-    def ticks_ms(self) -> int:
-        return int(self.now_ms)
-
-    def reach(self, now_ms: float) -> None:
-        """Bring the clock to `now_ms` by work (a run that spent all the fuel it was given)."""
-        self.work_ms = max(self.work_ms, now_ms - self._slept_ms)
-
-
-def _nothing() -> None:
-    return None
-
-
 class WasmEngine:
     """What the REPL runs pupil code with (one per board; a new guest at each boot)."""
 
@@ -102,7 +78,6 @@ class WasmEngine:
         self.serial_input: SerialInput | None = None
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._printed = wording.PrintedObjects(firmware)
-        self._work_clock = isinstance(clock, WorkClock)
 
     @property
     def running(self) -> bool:
@@ -123,7 +98,7 @@ class WasmEngine:
         }
         if self.cap is not None:
             ops = {name: _capped(handler) for name, handler in ops.items()}
-        self._work_base = getattr(self.clock, "work_ms", 0.0)
+        self._work_base = self.clock.work_ms
         hooks = VMHooks(
             sink=self._sink,
             now_ns=lambda: int(self.clock.now_ms * 1_000_000),
@@ -134,16 +109,14 @@ class WasmEngine:
             queueable=self._queueable,
         )
         self.vm = GuestVM(ops, hooks, self.limits).start()
-        pacer = getattr(self.clock, "pacer", None)
-        if pacer is not None:
-            pacer.check = self.vm.check_wall
+        if self.clock.pacer is not None:
+            self.clock.pacer.check = self.vm.check_wall
 
     def _set_work(self, ms: float) -> None:
         """The work this boot's guest has done so far (`ms`, at each call through the door, the
         door's own cost left out: vm.door_fuel). Time carries on across boots."""
         self._flush_printed()
-        if self._work_clock:
-            self.clock.work_ms = self._work_base + ms  # type: ignore[attr-defined]
+        self.clock.work_ms = self._work_base + ms
 
     def _queued_i2c_write(self, address: int, data: bytes) -> None:
         """An `i2c.write` the guest queued (queued.py): the same host method as a crossing one."""
@@ -254,8 +227,7 @@ class WasmEngine:
             return ""
         if outcome.status == "dead" and outcome.text == "duration" and self.cap is not None:
             # The cap ends a program as `sys.exit()` would: no traceback, nothing more runs.
-            if isinstance(self.clock, WorkClock):
-                self.clock.reach(self.cap.cap_ms)
+            self.clock.reach(self.cap.cap_ms)
             self.cap.tell_reached()
             return ""
         if outcome.status == "rs":

@@ -36,6 +36,7 @@ from pathlib import Path
 import wasmtime
 from wasmtime import _ffi as ffi
 
+from ..clock import LINE_COST_MS
 from . import artifact, compiled, interrupt
 from .door import ANSWER_SIZE, Door, Handler, Refused, piece
 from .memory import GuestMemory, HostFunctions, Trapped
@@ -48,7 +49,7 @@ GUEST = Path(__file__).with_name("guest")
 #: statements) costs about 1,300 units on this build, and statements cost 0.02 ms each in the
 #: simulator's convention (clock.LINE_COST_MS: 50,000 simple statements a simulated second).
 FUEL_PER_STATEMENT = 650
-MS_PER_FUEL = 0.02 / FUEL_PER_STATEMENT
+MS_PER_FUEL = LINE_COST_MS / FUEL_PER_STATEMENT
 #: What one call through the door costs the guest itself, whatever the program does: its
 #: wrapper (guest/_door.py, microbit.py), the arguments' encoding, the crossing and the answer's
 #: decoding. Measured on this build between two calls in a loop, and kept a little below what
