@@ -40,6 +40,17 @@ SOFT_REBOOT = b"soft reboot\r\n"
 RAW_PASTE_REQUEST = b"\x05A\x01"
 
 
+#: `enter()`'s first attempt sends Ctrl-A once the board has been quiet this long after
+#: Ctrl-C: a board that answers at once (most do: a modern MicroPython in well under a
+#: millisecond) is in raw mode in one round trip. A board still unwinding an interrupted
+#: program keeps the Ctrl-A in its input until its prompt reads it; one that lost it gets the
+#: slower attempts that follow (50 ms pause, 50 ms quiet, as before).
+FIRST_QUIET = 0.01
+#: `enter()` takes a raw banner as the last once this long passed without another (a soft
+#: reboot or a second banner may be on its way).
+SETTLE = 0.02
+
+
 @dataclass(frozen=True)
 class Pacing:
     """How fast plain raw REPL input may be written (see the module docstring for why)."""
@@ -48,6 +59,9 @@ class Pacing:
     interval: float = 0.002
     #: Bytes the firmware's receive buffer holds: a write this size needs no pacing.
     buffer: int = 48
+    #: `enter()`'s first attempt: `FIRST_QUIET` and `SETTLE` for this medium.
+    quiet: float = FIRST_QUIET
+    settle: float = SETTLE
 
 
 #: Pacing by transport medium. Over Bluetooth LE each paced piece is one ATT write of the
@@ -55,10 +69,12 @@ class Pacing:
 #: as a wire: MicroPython's BLE UART keeps writes in a 100-byte buffer until its scheduled
 #: handler reads them, and drops what does not fit. Statements up to `buffer` bytes still go in
 #: one call, which the transport cuts to the negotiated MTU.
-#: The simulated board reads its pipe on a thread of its own into an unbounded queue: no pacing.
+#: The simulated board reads its pipe on a thread of its own into an unbounded queue: no pacing;
+#: it answers its input in order and prints one raw banner per Ctrl-A, so entering raw mode
+#: needs no quiet or settling time (30 ms of each simulated board's start).
 PACINGS: dict[str, Pacing] = {
     "ble": Pacing(chunk=20, interval=0.0025),
-    "sim": Pacing(chunk=1 << 20, interval=0.0, buffer=1 << 20),
+    "sim": Pacing(chunk=1 << 20, interval=0.0, buffer=1 << 20, quiet=0.0, settle=0.0),
 }
 
 
@@ -114,12 +130,6 @@ RESEND_ATTEMPTS = 2
 READ_SLICE = 0.1
 #: How much of what the board printed before the raw banner `enter()` keeps.
 SEEN_KEPT = 4096
-#: `enter()`'s first attempt sends Ctrl-A once the board has been quiet this long after
-#: Ctrl-C: a board that answers at once (most do: a modern MicroPython in well under a
-#: millisecond) is in raw mode in one round trip. A board still unwinding an interrupted
-#: program keeps the Ctrl-A in its input until its prompt reads it; one that lost it gets the
-#: slower attempts that follow (50 ms pause, 50 ms quiet, as before).
-FIRST_QUIET = 0.01
 
 
 class RawRepl:
@@ -227,7 +237,7 @@ class RawRepl:
             self.write(b"\r" + CTRL_C + CTRL_C)
             if attempt:
                 time.sleep(0.05)
-            seen += self._drain(FIRST_QUIET if attempt == 0 else 0.05, deadline)
+            seen += self._drain(self.pacing.quiet if attempt == 0 else 0.05, deadline)
             self.write(CTRL_A)
             try:
                 before = self.read_until(RAW_BANNER, wait, deadline=deadline)
@@ -236,9 +246,10 @@ class RawRepl:
                 continue
             seen = (seen + before)[-SEEN_KEPT:]
             # A soft reboot or a second banner may still be on its way; settle on the last one.
+            settle = self.pacing.settle if attempt == 0 else SETTLE
             while True:
                 try:
-                    seen = (seen + self.read_until(RAW_BANNER, 0.02, deadline=deadline))[
+                    seen = (seen + self.read_until(RAW_BANNER, settle, deadline=deadline))[
                         -SEEN_KEPT:
                     ]
                 except _Idle:

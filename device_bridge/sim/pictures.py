@@ -12,9 +12,9 @@ Coordinates are the world's (cm, y downwards), drawn at `SCALE` pixels per cm.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable
-from xml.sax.saxutils import escape
 
 from tne.i18n import _, ngettext, number
 
@@ -34,6 +34,12 @@ MAX_PLAY_S = 20.0
 #: At most this many key frames in an animation.
 MAX_KEYS = 400
 FONT = "font-family='DejaVu Sans, Arial, sans-serif'"
+
+
+def escape(text: str) -> str:
+    """`&`, `<` and `>` as entities, as xml.sax.saxutils' `escape` does (that module imports
+    urllib.request, a tenth of `tne run`'s start-up, for nothing a picture needs)."""
+    return html.escape(text, quote=False)
 
 
 def _number(value: float) -> str:

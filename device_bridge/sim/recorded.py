@@ -10,13 +10,16 @@ the program, the last events awaited (`Trace.finish`). They live here once.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..address import DeviceAddress
-from ..board import Board
 from ..errors import DeviceNotResponding
 from ..transports.sim import SimTransport
 from .trace import Trace
 from .world import World
+
+if TYPE_CHECKING:  # `start` imports the board: `tne run` launches before (cli/sim_board.py)
+    from ..address import DeviceAddress
+    from ..board import Board
 
 #: Tries of `Board.start` (about 3 s each) before a slow simulated board is given up.
 START_PATIENCE = 10
@@ -26,7 +29,9 @@ class RecordedBoard:
     """A fresh simulated board and the trace of what it does.
 
     `start()` opens it and returns the `Board`; run code on it, then `finish()` waits for its
-    last events; `close()` always (or use it as a context manager)."""
+    last events; `close()` always (or use it as a context manager). `launch()` may come first:
+    the child process then boots while the caller does other work (`tne run` its imports and
+    the program's warnings), and `start()` only connects."""
 
     def __init__(
         self,
@@ -50,11 +55,22 @@ class RecordedBoard:
         )
         self.trace = Trace.record(self.transport)
         self.board: Board | None = None
+        self._launched = False
+
+    def launch(self) -> None:
+        """Start the board's child process now, without waiting for it (once: `start()` then
+        connects to it). A failure to start is raised here, and again by `start()`."""
+        if not self._launched:
+            self.transport.open()
+            self._launched = True
 
     def start(self) -> Board:
-        """Open the board and enter its prompt. A child process that boots slowly (a machine
-        busy with other work) is given `START_PATIENCE` tries of the bridge's own wait."""
-        self.transport.open()
+        """Open the board (unless `launch()` did) and enter its prompt. A child process that
+        boots slowly (a machine busy with other work) is given `START_PATIENCE` tries of the
+        bridge's own wait."""
+        from ..board import Board
+
+        self.launch()
         self.board = Board(self.transport, self.address)
         for attempt in range(1, START_PATIENCE + 1):
             try:

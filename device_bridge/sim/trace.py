@@ -118,15 +118,15 @@ class Trace:
     # -- the robot ---------------------------------------------------------------------------
 
     def poses(self) -> list[Pose]:
-        return [Pose(e["t"], e["x"], e["y"], e["heading"]) for e in self.of_kind("pose")]
+        return [_pose(e) for e in self.of_kind("pose")]
 
     def start_pose(self) -> Pose | None:
-        poses = self.poses()
-        return poses[0] if poses else None
+        events = self.of_kind("pose")  # one Pose, not one per sample (a minute holds 1,200)
+        return _pose(events[0]) if events else None
 
     def final_pose(self) -> Pose | None:
-        poses = self.poses()
-        return poses[-1] if poses else None
+        events = self.of_kind("pose")
+        return _pose(events[-1]) if events else None
 
     def distance_to_start(self) -> float:
         """cm between where the robot started and where it ended."""
@@ -278,6 +278,10 @@ class Trace:
             )
             lines.extend(leds_as_text(frames[-1][1]))
         return lines
+
+
+def _pose(event: dict) -> Pose:
+    return Pose(event["t"], event["x"], event["y"], event["heading"])
 
 
 def leds_as_text(pixels: str) -> list[str]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from ..address import DeviceAddress
+from typing import TYPE_CHECKING
+
 from .base import Transport
+
+if TYPE_CHECKING:
+    from ..address import DeviceAddress
 
 
 def open_transport(address: DeviceAddress) -> Transport:

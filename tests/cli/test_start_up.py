@@ -73,9 +73,29 @@ def test_an_error_is_said_without_loading_the_other_commands() -> None:
 
 
 def test_exec_on_the_simulator_needs_none_of_them_either() -> None:
+    """Not even rich's console: the LED view draws with rich only on a terminal, and nothing
+    was said on stderr."""
     loaded, output = modules_after("exec", "--device", "sim", "--no-leds", "print(6*7)")
     assert output.strip() == "42"
-    assert not loaded & (set(HEAVY) - {"rich.console"}), loaded & set(HEAVY)
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
+def test_run_on_the_simulated_robot_imports_none_of_them(tmp_path) -> None:
+    """`tne run --device sim:maqueen`, piped as a grader or a script runs it: its summary and
+    picture come, and neither the other commands nor urllib (which xml.sax.saxutils would
+    bring for an escape) were imported; rich's console is there for the summary."""
+    program = tmp_path / "avance.py"
+    program.write_text(
+        "import maqueen\nfrom microbit import sleep\nprint('parti')\n"
+        "while True:\n    maqueen.motor_run(100, 100)\n    sleep(10)\n"
+    )
+    loaded, output = modules_after(
+        "run", "--device", "sim:maqueen", str(program), "--world", "piste", "--duration", "1"
+    )
+    assert output.strip() == "parti"
+    assert (tmp_path / "avance.svg").read_text(encoding="utf-8").startswith("<?xml")
+    unwanted = (set(HEAVY) - {"rich.console"}) | {"urllib.request", "xml.sax.saxutils"}
+    assert not loaded & unwanted, loaded & unwanted
 
 
 def test_asking_for_another_command_builds_it() -> None:

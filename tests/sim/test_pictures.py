@@ -137,3 +137,12 @@ def test_the_gif_replays_the_run_from_start_to_end() -> None:
     poses = trace.poses()
     assert near(robot_centre(0, poses[0]), "#ffd400")  # the yellow arrow on the robot
     assert near(robot_centre(gif.n_frames - 1, poses[-1]), "#ffd400")
+
+
+def test_text_in_a_picture_is_escaped_as_xml_sax_would_escape_it() -> None:
+    """`pictures.escape` stands for xml.sax.saxutils' (which imports urllib.request for a
+    start-up that `tne run` does not need): the same text for names, colours and titles."""
+    from xml.sax.saxutils import escape as sax_escape
+
+    for text in ["a & b", "<tapis>", 'l\'élève "Zoé"', "&amp;", "", "piste > 2 m"]:
+        assert pictures.escape(text) == sax_escape(text)

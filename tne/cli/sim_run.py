@@ -15,46 +15,27 @@ cleanly, exit 0, since a robot program usually loops forever.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 from pathlib import Path
 
 from device_bridge import Board, parse_address
 from device_bridge.errors import BridgeError
-from device_bridge.sim.pictures import animation_gif, world_png, world_svg
 from device_bridge.sim.recorded import RecordedBoard
 from device_bridge.sim.trace import Trace
 from device_bridge.sim.world import World, load_world
 from tne.hints import Explanation
-from tne.i18n import _
+from tne.i18n import _, number
 from tne.os_errors import os_error_text
 from tne.program_warnings import program_warnings
 
 from .led_view import LedView, wants_live
-from .output import BoardOutput, error, say
+from .output import BoardOutput, error, say, stderr_console
 from .pupil_errors import report_pupil_error, say_warnings
 from .runner import EXIT_BOARD, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, report, usage
+from .sim_board import SimOptions, recorded_board, take
 from .typed_input import terminal_line
 
-#: Simulated seconds a program may run when `--duration` is not given.
-DEFAULT_DURATION_S = 120.0
 #: What `--out` can write, by extension.
 PICTURE_SUFFIXES = (".svg", ".png", ".gif")
-
-
-@dataclass(frozen=True)
-class SimOptions:
-    """The options of `tne run` that only a simulated board understands."""
-
-    world: str | None = None
-    seed: int | None = None
-    duration: float | None = None
-    out: Path | None = None
-    noise: float | None = None
-    trace: Path | None = None
-    inputs: Path | None = None
-
-    def given(self) -> bool:
-        return any(value is not None for value in vars(self).values())
 
 
 def wants_simulator(device: str, options: SimOptions) -> bool:
@@ -99,18 +80,16 @@ def run_simulated(
                 "--out '{path}': the picture must end in .svg, .png or .gif (nothing was written)."
             ).format(path=options.out)
         )
-    recorded = RecordedBoard(
-        address,
-        world,
-        seed=options.seed or 0,
-        duration_s=options.duration or DEFAULT_DURATION_S,
-        noise=1.0 if options.noise is None else options.noise,
-        inputs=options.inputs,
-    )
-    say_warnings(program_warnings(code, robot=bool(address.target)))
+    recorded = take(address, world, options) or recorded_board(address, world, options)
     trace = recorded.trace
-    board, exit_code, stopped = _run(recorded, code, file, timeout, leds)
     try:
+        # The child boots while the warnings are made and the view is set up; a failure to
+        # start is told by the run's own start, as for any board.
+        with contextlib.suppress(BridgeError):
+            recorded.launch()
+        say_warnings(program_warnings(code, robot=bool(address.target)))
+        _ready_to_tell(world)
+        board, exit_code, stopped = _run(recorded, code, file, timeout, leds)
         if board is not None and exit_code != EXIT_INTERRUPTED:
             recorded.finish()
             picture = options.out or file.with_suffix(".svg")
@@ -119,6 +98,17 @@ def run_simulated(
     finally:
         recorded.close()
     return exit_code
+
+
+def _ready_to_tell(world: World | None) -> None:
+    """Load what the summary and the picture need while the child boots, rather than after
+    the run: the console of our messages (rich's, made at the first), the reader's number
+    format (babel reads its locale data at its first number, about 30 ms) and the pictures'
+    module."""
+    stderr_console()
+    number(0.0, 1)
+    if world is not None:
+        import device_bridge.sim.pictures  # noqa: F401
 
 
 def _run(
@@ -203,6 +193,9 @@ def _tell(
             say(_("Trace of the run: {path}").format(path=saved))
     if world is None:
         return written
+    # Imported here: the pictures' modules are the end of the run's work, after the board.
+    from device_bridge.sim.pictures import animation_gif, world_png, world_svg
+
     try:
         if picture.suffix.lower() == ".gif":  # the run replayed, for e-mail and the ENT
             picture.write_bytes(animation_gif(world, trace))
