@@ -43,11 +43,17 @@ def roomy_board(french: None) -> Iterator[Board]:
 
 
 def run_and_press_ctrl_c(board: Board, code: str, after: float = PRESS_AFTER) -> RunResult:
-    """Run `code` and press Ctrl-C `after` seconds into the run, as the ■ button does."""
+    """Run `code` and press Ctrl-C `after` seconds into the run, as the ■ button does: counted
+    from the program's first output (a press while the code is still being sent, which a
+    loaded machine can make last, would reach the raw REPL's reader, not the program)."""
     timer = threading.Timer(after, board.transport.write, (b"\x03",))
-    timer.start()
+
+    def started(_data: bytes) -> None:
+        if not timer.is_alive() and not timer.finished.is_set():
+            timer.start()
+
     try:
-        return board.run(code, timeout=15)
+        return board.run("print('>')\n" + code, timeout=15, on_stdout=started)
     finally:
         timer.cancel()
 
