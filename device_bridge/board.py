@@ -38,6 +38,7 @@ from .protocol import Phase, RawRepl, RunResult, board_error
 from .protocol.raw_repl import READ_SLICE
 from .protocol.stdin import (
     FIRMWARE_INPUT,
+    FIRMWARE_INPUT_BUILTIN,
     InputWatch,
     answer_line,
     file_modules,
@@ -54,6 +55,8 @@ INTERRUPT_GRACE = 0.5
 #: Seconds between the Ctrl-C of `request_stop()` and cancelling the running call's read.
 STOP_GRACE = 1.0
 DEFAULT_TIMEOUT = 10.0
+#: How far the board's own `input()` is defined (`Board._define_input`).
+INPUT_IN_MAIN, INPUT_IN_BUILTINS = 1, 2
 
 #: What answers a program's `input()`: the line typed (without its end), None when the run was
 #: stopped meanwhile; it raises `EOFError` when nothing can be typed (its message, if any, is
@@ -76,7 +79,7 @@ class Board:
         self.transport = transport
         #: False for a grading run: a program's `input()` fails at once, with a French message.
         self.allow_input = allow_input
-        self._input_defined = False  # FIRMWARE_INPUT is in the board's globals
+        self._input_defined = 0  # or INPUT_IN_MAIN, INPUT_IN_BUILTINS
         self.address = address
         self.repl = RawRepl(transport)
         self.banner = b""
@@ -202,18 +205,21 @@ class Board:
     def _define_input(self, code: str | bytes) -> None:
         """Real firmware gives no sign that `input()` waits: define one that does
         (protocol/stdin.py), once per boot, before the first code that may call `input()`:
-        that says it, or imports a module whose file on the board says it."""
-        if self._input_defined or self.sim is not None:
+        that says it (defined in `__main__`), or imports a module whose file on the board says
+        it (in the builtins too, where the module looks it up)."""
+        if self._input_defined == INPUT_IN_BUILTINS or self.sim is not None:
             return
-        if not mentions_input(code):
-            modules = file_modules(code)
-            if not modules:
-                return
+        modules = file_modules(code)
+        if modules:
             said = self.repl.run(files_mention_input(modules), timeout=DEFAULT_TIMEOUT)
-            if said.stdout.strip() != b"1":
+            if said.stdout.strip() == b"1":
+                definition = "" if self._input_defined else FIRMWARE_INPUT
+                self.repl.run(definition + FIRMWARE_INPUT_BUILTIN, timeout=DEFAULT_TIMEOUT)
+                self._input_defined = INPUT_IN_BUILTINS
                 return
-        self.repl.run(FIRMWARE_INPUT, timeout=DEFAULT_TIMEOUT)
-        self._input_defined = True
+        if not self._input_defined and mentions_input(code):
+            self.repl.run(FIRMWARE_INPUT, timeout=DEFAULT_TIMEOUT)
+            self._input_defined = INPUT_IN_MAIN
 
     def _answer_input(self, on_input: OnInput | None) -> None:
         """The board waits in `input()` (on the reading thread): send it a line, or a refusal
@@ -423,7 +429,7 @@ class Board:
         break) leaves a KeyboardInterrupt pending on the micro:bit, which a throw-away
         statement absorbs so that it does not hit the next program."""
         seen = self.repl.enter(attempts=attempts, wait=wait)
-        self._input_defined = False  # the board may have rebooted meanwhile
+        self._input_defined = 0  # the board may have rebooted meanwhile
         self.repl.run("pass", timeout=2.0)
         return seen
 
@@ -443,7 +449,7 @@ class Board:
         the reset button does (`machine.reset()`, or the serial line when that fails)."""
         self._resync_if_needed()
         if mode == "soft":
-            self._input_defined = False
+            self._input_defined = 0
             self.repl.soft_reset()
             return
         code = (

@@ -11,15 +11,15 @@ that the board waits, without guessing from silence. Who prints it:
   gives no sign: on the raw REPL it reads the UART through readline and echoes every byte
   typed, prompt or not, so nothing in its output tells "waiting" from "slow". The micro:bit
   firmware has no `sys.stdin`: it reads `microbit.uart` (the REPL's own line; a Ctrl-C is taken
-  by the line's interrupt handler before the buffer, so it still stops the program). It also
-  replaces `builtins.input` (the V1 firmware allows it: measured in QEMU, tests/device_bridge/
-  test_input.py), so that a module the pupil imports from a file, which looks `input` up in the
-  builtins and not in `__main__`, calls it too. The host does not see that module's code, only
-  the import: before a program that imports a module that is not the firmware's
-  (`file_modules`), one round trip (`files_mention_input`) asks the board whether those files
-  say `input`. Defining `input()` for every such program would cost the V1's small heap for
-  nothing: `import maqueen` then fails with `MemoryError` about half the time (measured in
-  QEMU, tests/workshop/test_workshop_qemu.py).
+  by the line's interrupt handler before the buffer, so it still stops the program). For a
+  module the pupil imports from a file, which looks `input` up in the builtins and not in
+  `__main__`, it also replaces `builtins.input` (`FIRMWARE_INPUT_BUILTIN`; the V1 firmware
+  allows it: measured in QEMU, tests/device_bridge/test_input.py). The host does not see that
+  module's code, only the import: before a program that imports a module that is not the
+  firmware's (`file_modules`), one round trip (`files_mention_input`) asks the board whether
+  those files say `input`. Defining `input()` for every such program would cost the V1's small
+  heap for nothing: `import maqueen` then fails with `MemoryError` about half the time
+  (measured in QEMU, tests/workshop/test_workshop_qemu.py).
 
 The answer. One line: the UTF-8 bytes of the text in hexadecimal, then `\\r`; or `!`, the
 hexadecimal of a message, then `\\r` for a refusal (no way to type here, or a grading run), which
@@ -64,6 +64,12 @@ def input(prompt=''):
     if h[:1] == '!':
         raise RuntimeError(t)
     return t
+"""
+#: After `FIRMWARE_INPUT` when a module imported from a file may call `input()`: that module
+#: looks it up in the builtins. Only then: measured in QEMU, a V1 whose builtins were changed
+#: lost bytes of the next answer about once in three first runs (tests/device_bridge/
+#: test_input.py's refusal, 2 s), never without.
+FIRMWARE_INPUT_BUILTIN = """\
 try:
     import builtins
     builtins.input = input

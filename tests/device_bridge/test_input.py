@@ -81,14 +81,15 @@ def test_input_called_by_a_module_imported_from_a_file_on_the_board_is_answered_
     shown: list[bytes] = []
 
     result = any_board.run(
-        "import questions\nprint('Bonjour', questions.ask())",
+        # (The program's own input() too: both are the board's.)
+        "import questions\nprint('Bonjour', questions.ask(), input(' Ton âge ? '))",
         on_stdout=shown.append,
         on_input=lambda: "Léa",
         timeout=30,  # the firmware's own input() would wait for ever
     )
 
     assert result.stderr == b""
-    assert result.stdout == "Ton nom ? Bonjour Léa\r\n".encode()
+    assert result.stdout == "Ton nom ?  Ton âge ? Bonjour Léa Léa\r\n".encode()
     assert INPUT_MARK not in b"".join(shown)
     any_board.allow_input = False  # grading: the module's input() fails in French at once
     refused = any_board.run("import questions\nquestions.ask()", on_input=never_answered)
