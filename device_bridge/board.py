@@ -43,6 +43,7 @@ from .protocol.stdin import (
     answer_line,
     file_modules,
     files_mention_input,
+    may_change_files,
     mentions_input,
     refusal_line,
     without_marks,
@@ -80,6 +81,9 @@ class Board:
         #: False for a grading run: a program's `input()` fails at once, with a French message.
         self.allow_input = allow_input
         self._input_defined = 0  # or INPUT_IN_MAIN, INPUT_IN_BUILTINS
+        #: Modules whose files the board said do not mention `input`, since its files last
+        #: may have changed (`_define_input`).
+        self._files_without_input: set[str] = set()
         self.address = address
         self.repl = RawRepl(transport)
         self.banner = b""
@@ -206,10 +210,16 @@ class Board:
         """Real firmware gives no sign that `input()` waits: define one that does
         (protocol/stdin.py), once per boot, before the first code that may call `input()`:
         that says it (defined in `__main__`), or imports a module whose file on the board says
-        it (in the builtins too, where the module looks it up)."""
+        it (in the builtins too, where the module looks it up).
+
+        The board is asked about a module's file once, until its files may have changed: a
+        robot's program imports `maqueen` at every run, and on the V1 the question is about
+        500 bytes paced at 8 KB/s, then a round trip."""
         if self._input_defined == INPUT_IN_BUILTINS or self.sim is not None:
             return
-        modules = file_modules(code)
+        if may_change_files(code):
+            self._files_without_input.clear()
+        modules = tuple(m for m in file_modules(code) if m not in self._files_without_input)
         if modules:
             said = self.repl.run(files_mention_input(modules), timeout=DEFAULT_TIMEOUT)
             if said.stdout.strip() == b"1":
@@ -217,6 +227,7 @@ class Board:
                 self.repl.run(definition + FIRMWARE_INPUT_BUILTIN, timeout=DEFAULT_TIMEOUT)
                 self._input_defined = INPUT_IN_BUILTINS
                 return
+            self._files_without_input.update(modules)
         if not self._input_defined and mentions_input(code):
             self.repl.run(FIRMWARE_INPUT, timeout=DEFAULT_TIMEOUT)
             self._input_defined = INPUT_IN_MAIN
@@ -430,6 +441,7 @@ class Board:
         statement absorbs so that it does not hit the next program."""
         seen = self.repl.enter(attempts=attempts, wait=wait)
         self._input_defined = 0  # the board may have rebooted meanwhile
+        self._files_without_input.clear()  # or been given other files
         self.repl.run("pass", timeout=2.0)
         return seen
 

@@ -17,7 +17,8 @@ that the board waits, without guessing from silence. Who prints it:
   allows it: measured in QEMU, tests/device_bridge/test_input.py). The host does not see that
   module's code, only the import: before a program that imports a module that is not the
   firmware's (`file_modules`), one round trip (`files_mention_input`) asks the board whether
-  those files say `input`. Defining `input()` for every such program would cost the V1's small
+  those files say `input` (asked once per module until code that may change the board's files
+  runs: `may_change_files`). Defining `input()` for every such program would cost the V1's small
   heap for nothing: `import maqueen` then fails with `MemoryError` about half the time
   (measured in QEMU, tests/workshop/test_workshop_qemu.py).
 
@@ -109,6 +110,18 @@ del _tne_input_in
 
 def mentions_input(code: str | bytes) -> bool:
     return ("input" in code) if isinstance(code, str) else (b"input" in code)
+
+
+#: What code that writes, removes or renames a file on the board says (the file API of
+#: MicroPython and of the micro:bit, `open`, `os.remove`, `os.rename`; `BoardFS` included).
+CHANGES_FILES = re.compile(r"open|remove|rename")
+
+
+def may_change_files(code: str | bytes) -> bool:
+    """Whether `code` may change the board's files, so that what the board said of them may
+    be stale."""
+    text = code.decode("utf-8", "replace") if isinstance(code, bytes) else code
+    return CHANGES_FILES.search(text) is not None
 
 
 def file_modules(code: str | bytes) -> tuple[str, ...]:

@@ -166,3 +166,42 @@ def test_ctrl_c_in_the_waiting_thread_stops_the_program_on_the_board(any_board: 
         any_board.run(ASK, timeout=None, on_input=never_answered)
 
     assert any_board.eval("'après'") == "après"
+
+
+@pytest.mark.qemu
+def test_the_board_is_asked_about_a_module_s_file_once_until_its_files_may_change(
+    board: Board, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A robot's program imports `maqueen` at each run: the question costs the V1 about 500
+    bytes at its pace, so it is asked again only after code that may have changed a file."""
+    sent: list[str] = []
+    run = board.repl.run
+
+    def recorded(code: str | bytes, **options: object) -> object:
+        sent.append(code.decode() if isinstance(code, bytes) else code)
+        return run(code, **options)
+
+    monkeypatch.setattr(board.repl, "run", recorded)
+
+    def questions() -> int:
+        return sum("_tne_input_in" in code for code in sent)
+
+    board.fs.put(b"def double(x):\n    return 2 * x\n", "outils.py")
+    for _ in range(3):
+        assert board.run("import outils\nprint(outils.double(21))").stdout == b"42\r\n"
+    assert questions() == 1
+    # Not yet on the board: the question's answer (no input) holds until a file is written...
+    missing = board.run("import reponses")
+    assert b"ImportError" in missing.stderr
+    assert questions() == 2
+    board.run("import reponses")
+    assert questions() == 2
+    # ... here by the program itself: the next import asks again, and its input() is answered.
+    board.run(
+        "f = open('reponses.py', 'w')\nf.write('def ask():\\n    return input()\\n')\nf.close()"
+    )
+    answered = board.run(
+        "import reponses\nprint(reponses.ask())", on_input=lambda: "oui", timeout=30
+    )
+    assert questions() == 3
+    assert answered.stdout == b"oui\r\n"
