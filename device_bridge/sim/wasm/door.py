@@ -26,6 +26,7 @@ from collections.abc import Callable
 
 import wasmtime
 
+from ..duration import DurationReached
 from ..microbit import ResetRequested
 from .memory import GuestMemory, HostFunctions, Trapped
 from .queued import Queue
@@ -313,7 +314,11 @@ class Door:
         self, writes: list | None, handler: Callable[..., Answer], *args: object
     ) -> Answer:
         """What `handler(*args)` answers, the queued `writes` applied first: or the error it
-        raised, for the guest (`encode_error`; a reset is `R`, a trap ends the guest)."""
+        raised, for the guest (`encode_error`; a reset is `R`, a trap ends the guest).
+
+        Reaching the duration cap (a sleep past it) ends the guest too: the cap must hold even
+        for a program that catches every exception. (Here, for every op and both doors, rather
+        than in a wrapper around each op: a wrapper hid the ops' typed form.)"""
         try:
             if writes:
                 self.queue.flush(writes)  # type: ignore[union-attr]
@@ -324,6 +329,8 @@ class Door:
             return "R"
         except Trapped:
             raise
+        except DurationReached:
+            raise Trapped("duration") from None
         except (Exception, KeyboardInterrupt, SystemExit) as error:
             return encode_error(error)
 
