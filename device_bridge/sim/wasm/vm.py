@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import ctypes
 import functools
 import queue
 import secrets
@@ -34,12 +33,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import wasmtime
-from wasmtime import _bindings as bindings
-from wasmtime import _ffi as ffi
 
 from ..clock import LINE_COST_MS
 from . import artifact, compiled, interrupt
 from .door import ANSWER_SIZE, NATIVE_FUNCTION, NATIVE_METHOD, Door, Handler, Refused, piece
+from .fuel import Fuel
 from .memory import GuestMemory, HostFunctions, Trapped
 from .queued import Queue
 from .wasi import Wasi
@@ -353,18 +351,11 @@ class GuestVM:
         module = artifact.module()
         store = wasmtime.Store(artifact.engine())
         self._store = store
-        self._context = store._context()
-        # Fuel is read at every door call, through wasmtime's C API (Store.get_fuel costs
-        # several times more), and through the ctypes functions themselves where the bindings
-        # have them (their Python wrappers add a call; `_ffi` re-exports the wrappers only).
-        self._fuel_left = ctypes.c_uint64()
-        self._fuel_ref = ctypes.byref(self._fuel_left)
-        self._get_fuel = getattr(
-            bindings, "_wasmtime_context_get_fuel", ffi.wasmtime_context_get_fuel
-        )
-        self._set_fuel = getattr(
-            bindings, "_wasmtime_context_set_fuel", ffi.wasmtime_context_set_fuel
-        )
+        # Fuel is read at every door call and cut at every call of a capped run (fuel.py).
+        fuel = Fuel(store)
+        self._fuel_left = fuel.left
+        self._read_fuel = fuel.read
+        self._write_fuel = fuel.write
         store.set_limits(
             memory_size=self.limits.heap_bytes + 8 * 1024 * 1024,
             instances=2,  # the interpreter, and the door's answer size (door.CAP_MODULE)
@@ -418,7 +409,7 @@ class GuestVM:
         if not self._running:
             return
         left = self._fuel_left
-        if self._get_fuel(self._context, self._fuel_ref):
+        if self._read_fuel():
             left.value = self._store.get_fuel()  # type: ignore[union-attr]  # raises
         spent = self._fuel_given - self._withheld - left.value
         gap = spent - self._spent
@@ -451,8 +442,7 @@ class GuestVM:
         # spends none.
         left = self._fuel_left.value
         if allowed < left:
-            # (wasmtime's C API directly, as for reading it: Store.set_fuel costs twice more)
-            if self._set_fuel(self._context, allowed):
+            if self._write_fuel(allowed):
                 self._store.set_fuel(allowed)  # type: ignore[union-attr]  # raises the error
             self._fuel_left.value = allowed
             self._withheld += left - allowed
