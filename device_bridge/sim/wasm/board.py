@@ -75,6 +75,7 @@ class WasmEngine:
         self.cap: DurationCap | None = None
         self._work_base = 0.0  # simulated ms of work done by the earlier boots' guests
         self.modules: dict[str, object] = {}
+        self._i2c_write: Callable[[int, bytes], None] | None = None  # this boot's `i2c.write`
         #: Where `input()` reads its answers (the serial line; set once the console exists).
         self.serial_input: SerialInput | None = None
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
@@ -90,6 +91,7 @@ class WasmEngine:
         if self.vm is not None:
             self.vm.close()
         self.modules = {}
+        self._i2c_write = None
         environment(self.hardware).reboot()
         host = HostModules(self._module, image_module.MicroBitImage)
         ops = {
@@ -114,12 +116,17 @@ class WasmEngine:
     def _set_work(self, ms: float) -> None:
         """The work this boot's guest has done so far (`ms`, at each call through the door, the
         door's own cost left out: vm.door_fuel). Time carries on across boots."""
-        self._flush_printed()
+        if self._printed.held:
+            self._flush_printed()
         self.clock.work_ms = self._work_base + ms
 
     def _queued_i2c_write(self, address: int, data: bytes) -> None:
-        """An `i2c.write` the guest queued (queued.py): the same host method as a crossing one."""
-        self._module("microbit").i2c.write(address, data)  # type: ignore[attr-defined]
+        """An `i2c.write` the guest queued (queued.py): the same host method as a crossing one
+        (this boot's, found at its first write)."""
+        write = self._i2c_write
+        if write is None:
+            write = self._i2c_write = self._module("microbit").i2c.write  # type: ignore[attr-defined]
+        write(address, data)
 
     def _queueable(self) -> bytes:
         """The I2C addresses whose writes the guest may queue: devices that accept every write
