@@ -47,6 +47,8 @@ class SimClock:
 
     def advance(self, ms: float) -> None:
         pacer = self.pacer
+        if pacer is not None and not pacer.active:
+            pacer = None  # (nothing to pace: the common case, unwatched)
         if pacer is not None:
             # The time the board sat at its prompt is not owed to this sleep (else a paced
             # `sleep(1000)` after a pause in the lesson would not wait at all).
