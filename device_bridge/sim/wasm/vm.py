@@ -352,7 +352,8 @@ class GuestVM:
         store = wasmtime.Store(artifact.engine())
         self._store = store
         # Fuel is read at every door call and cut at every call of a capped run (fuel.py).
-        fuel = Fuel(store)
+        # (kept with the store: `read` writes into `fuel.left` by its address)
+        fuel = self._fuel = Fuel(store)
         self._fuel_left = fuel.left
         self._read_fuel = fuel.read
         self._write_fuel = fuel.write
