@@ -310,17 +310,15 @@ def section(results: dict[str, list[float]], load_before: str, elapsed: float) -
         f"{board_s:.0f} s (no board is here; QEMU's timing is not a board's).",
         "- Where the sealed engine's time goes (line follower, five hardware calls per turn "
         "of its loop, of which the two motor writes are queued in the guest and applied at "
-        "the next crossing: about 16,000 crossings in 60 simulated s), profiled with py-spy "
-        "inside one process on the PyPI artifact's text door: about a third in the guest "
-        "(MicroPython's bytecode and the door's wrappers, 7,000 to 22,000 units of fuel a "
-        "call, with the native half of each ctypes crossing), about 40 % in the door's Python "
-        "(dispatch, guest memory, the fuel read and the simulated clock at each call, the "
-        "duration cap), about 25 % in the hardware model (the calls' handlers, the motor "
-        "writes applied, the robot's physics, the world's line sensors). Our build's typed "
-        'door (docs/simulator.md, "Our own build") takes the follower\'s pin reads and sleeps '
-        "at 1,000 to 2,500 units a call; its loop turn, in the process, went from 55.7 to "
-        "47.1 µs of CPU: what is left is mostly the host's Python. The former engine made no "
-        "crossing at all.",
+        "the next crossing: about 15,500 crossings in 60 simulated s, all through the typed "
+        "door, the duration cap included), profiled with py-spy inside one process: about a "
+        "third in the guest (MicroPython's bytecode and the door's wrappers, with the native "
+        "half of each ctypes crossing), 14 % in the fuel read, the simulated clock and the "
+        "duration cap at each call, 11 % in the door's Python (dispatch, the queue of writes "
+        "read), 13 % in the calls' handlers (pins, line sensors, sleep), 9 % in the motor "
+        "writes applied, 9 % in the robot's physics, 10 % in the side channel's events, 3 % "
+        'in the callback\'s frame. No item dominates; docs/simulator.md ("The typed door") '
+        "has the figures per turn. The former engine made no crossing at all.",
         END,
     ]
     return "\n".join(lines) + "\n"

@@ -23,26 +23,39 @@ LINE_COST_MS = 0.02
 
 class SimClock:
     """Milliseconds since the simulated board was powered on: the time slept plus the work the
-    guest did (`work_ms`, set by the engine as the guest's fuel is spent)."""
+    guest did (`work_ms`, set by the engine as the guest's fuel is spent).
+
+    `now_ms`, their sum, is read several times at every hardware call (the world's stepping, the
+    duration cap, each event's time stamp) and changes at each call and each sleep: it is kept
+    as a plain attribute, summed where either part changes."""
 
     def __init__(self) -> None:
         self._slept_ms = 0.0
-        self.work_ms = 0.0
+        self._work_ms = 0.0
+        self.now_ms = 0.0  # (read only: `advance` and `work_ms` keep it)
         #: Holds simulated time back to wall time when someone watches (`pacing.Pacer`).
         self.pacer: Pacer | None = None
 
     @property
-    def now_ms(self) -> float:
-        return self._slept_ms + self.work_ms
+    def work_ms(self) -> float:
+        return self._work_ms
+
+    @work_ms.setter
+    def work_ms(self, ms: float) -> None:
+        self._work_ms = ms
+        self.now_ms = self._slept_ms + ms
 
     def advance(self, ms: float) -> None:
         pacer = self.pacer
+        if pacer is not None and not pacer.active:
+            pacer = None  # (nothing to pace: the common case, unwatched)
         if pacer is not None:
             # The time the board sat at its prompt is not owed to this sleep (else a paced
             # `sleep(1000)` after a pause in the lesson would not wait at all).
             pacer.forgive_lag()
         if ms > 0:
             self._slept_ms += ms
+            self.now_ms = self._slept_ms + self._work_ms
         if pacer is not None:
             pacer.pace()
 

@@ -96,8 +96,9 @@ class Hardware:
                 self.channel.emit("input", input=message)
         for stepper in self.steppers:  # (`_step`, inlined: this runs at every hardware call)
             stepper(now)
-        if clock.pacer is not None:
-            clock.pacer.pace(now)
+        pacer = clock.pacer
+        if pacer is not None and pacer.active:
+            pacer.pace(now)
         return now
 
     def _step(self, now_ms: float) -> None:

@@ -31,17 +31,17 @@ class Pacer:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._interrupt = False
+        # Both change through `apply` only, which keeps `active`.
         self.factor = 0.0
         self.paused = False
+        #: Whether anything is paced: paused, or a speed factor. An attribute, not a property:
+        #: the clock and `Hardware.sync` look at it at every sleep and every hardware call.
+        self.active = False
         self._anchor: tuple[float, float] | None = None  # (wall seconds, simulated ms)
         #: Called before each slice of a wait, on the waiting thread: the sealed engine's wall
         #: limit, which raises to end a run that a paused view holds (its epochs tick only
         #: while the guest runs).
         self.check: Callable[[], None] = _nothing
-
-    @property
-    def active(self) -> bool:
-        return self.paused or self.factor > 0
 
     # -- inputs (the side channel's thread) ------------------------------------------------------
 
@@ -59,6 +59,7 @@ class Pacer:
                 self.paused = bool(message.get("paused"))
             else:
                 return False
+            self.active = self.paused or self.factor > 0
             # Paced from this instant on (a resumed board does not make up for its pause).
             self._anchor = None if self.paused else (self._clock(), self._now_ms())
         self._wake.set()

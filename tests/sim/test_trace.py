@@ -123,6 +123,32 @@ def test_same_code_seed_and_scripted_inputs_give_a_byte_identical_trace(tmp_path
 
 # -- the cap on simulated time ---------------------------------------------------------------------
 
+#: A line follower that ends by itself after two simulated seconds.
+SHORT_FOLLOWER = """
+from microbit import *
+import maqueen
+while running_time() < 2000:
+    if maqueen.line_left() == 0 and maqueen.line_right() == 0:
+        maqueen.motor_run(120, 120)
+    else:
+        maqueen.motor_run(120, 20)
+    sleep(10)
+print(running_time())
+"""
+
+
+def test_a_cap_the_run_does_not_reach_changes_nothing_in_its_trace() -> None:
+    def run(duration: float) -> Trace:
+        transport = SimTransport(robot="maqueen", world="piste", seed=3, duration=duration)
+        with traced_robot(transport) as (board, trace):
+            board.exec(SHORT_FOLLOWER, timeout=30)
+            trace.finish(transport)
+        return trace
+
+    capped, free = run(60), run(0)
+    assert not capped.duration_reached and len(capped.motor_commands()) > 1
+    assert capped.to_json() == free.to_json()
+
 
 @pytest.fixture
 def capped() -> Board:

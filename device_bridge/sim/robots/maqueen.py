@@ -36,6 +36,7 @@ no event of the robot's: the `microbit` module reports pin writes (`pin`) and `n
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from dataclasses import dataclass
@@ -133,8 +134,9 @@ class Maqueen:
         self.registers[VERSION_LENGTH_REGISTER] = len(VERSION)
         self.registers[VERSION_REGISTER : VERSION_REGISTER + len(VERSION)] = VERSION
         hardware.attach_i2c(ADDRESS, self)
-        hardware.pin_providers["pin13"] = lambda mode: self.line_reading(left=True)
-        hardware.pin_providers["pin14"] = lambda mode: self.line_reading(left=False)
+        # (read at every turn of a follower's loop: `partial` adds no frame of its own)
+        hardware.pin_providers["pin13"] = functools.partial(self.line_reading, True)
+        hardware.pin_providers["pin14"] = functools.partial(self.line_reading, False)
         hardware.pulse_providers["pin2"] = self.echo
         hardware.pin_listeners.append(self.pin_written)
         hardware.steppers.append(self.step)
@@ -275,8 +277,9 @@ class Maqueen:
             self.y + forward * sin + sideways * cos,
         )
 
-    def line_reading(self, left: bool) -> int:
-        """0 when the sensor sees the black line, 1 over the white mat."""
+    def line_reading(self, left: bool, _mode: str = "digital") -> int:
+        """0 when the sensor sees the black line, 1 over the white mat (whatever the pin's
+        mode: pin13 and pin14 read it, `Hardware.pin_providers`)."""
         spec = self.spec
         half = spec.line_sensor_apart_cm / 2
         x, y = self._sensor_spot(spec.line_sensor_forward_cm, -half if left else half)

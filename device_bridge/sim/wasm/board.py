@@ -19,7 +19,7 @@ from tne.i18n import _, number
 from .. import image as image_module
 from ..audio import make_audio
 from ..clock import SimClock
-from ..duration import DurationCap, DurationReached
+from ..duration import DurationCap
 from ..environment import environment
 from ..limits import cpu_message, wall_message
 from ..machine import make_machine
@@ -30,9 +30,8 @@ from ..radio import make_radio
 from ..randomness import make_random
 from ..vfs import VirtualFS
 from . import standard, wording
-from .door import Answer, Handler, encode
+from .door import encode
 from .files import file_ops
-from .memory import Trapped
 from .peripherals import HostModules
 from .stdin import SerialInput
 from .v1_heap import v1_memory_error
@@ -76,6 +75,7 @@ class WasmEngine:
         self.cap: DurationCap | None = None
         self._work_base = 0.0  # simulated ms of work done by the earlier boots' guests
         self.modules: dict[str, object] = {}
+        self._i2c_write: Callable[[int, bytes], None] | None = None  # this boot's `i2c.write`
         #: Where `input()` reads its answers (the serial line; set once the console exists).
         self.serial_input: SerialInput | None = None
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
@@ -91,6 +91,7 @@ class WasmEngine:
         if self.vm is not None:
             self.vm.close()
         self.modules = {}
+        self._i2c_write = None
         environment(self.hardware).reboot()
         host = HostModules(self._module, image_module.MicroBitImage)
         ops = {
@@ -98,8 +99,6 @@ class WasmEngine:
             **file_ops(self.vfs, self.firmware),
             "input": self._input,
         }
-        if self.cap is not None:
-            ops = {name: _capped(handler) for name, handler in ops.items()}
         self._work_base = self.clock.work_ms
         hooks = VMHooks(
             sink=self._sink,
@@ -117,15 +116,17 @@ class WasmEngine:
     def _set_work(self, ms: float) -> None:
         """The work this boot's guest has done so far (`ms`, at each call through the door, the
         door's own cost left out: vm.door_fuel). Time carries on across boots."""
-        self._flush_printed()
+        if self._printed.held:
+            self._flush_printed()
         self.clock.work_ms = self._work_base + ms
 
     def _queued_i2c_write(self, address: int, data: bytes) -> None:
-        """An `i2c.write` the guest queued (queued.py): the same host method as a crossing one."""
-        try:
-            self._module("microbit").i2c.write(address, data)  # type: ignore[attr-defined]
-        except DurationReached:
-            raise Trapped("duration") from None
+        """An `i2c.write` the guest queued (queued.py): the same host method as a crossing one
+        (this boot's, found at its first write)."""
+        write = self._i2c_write
+        if write is None:
+            write = self._i2c_write = self._module("microbit").i2c.write  # type: ignore[attr-defined]
+        write(address, data)
 
     def _queueable(self) -> bytes:
         """The I2C addresses whose writes the guest may queue: devices that accept every write
@@ -274,19 +275,6 @@ CPU_FUEL_PER_S = 10_000_000_000
 
 def _megabytes(size: int) -> str:
     return f"{number(size / (1024 * 1024))} Mo"
-
-
-def _capped(handler: Handler) -> Handler:
-    """An op that ends the guest when it reaches the duration cap (a sleep past it): the cap
-    must hold even for a program that catches every exception."""
-
-    def call(payload: str) -> Answer:
-        try:
-            return handler(payload)
-        except DurationReached:
-            raise Trapped("duration") from None
-
-    return call
 
 
 class _Stdout:

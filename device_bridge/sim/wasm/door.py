@@ -26,6 +26,7 @@ from collections.abc import Callable
 
 import wasmtime
 
+from ..duration import DurationReached
 from ..microbit import ResetRequested
 from .memory import GuestMemory, HostFunctions, Trapped
 from .queued import Queue
@@ -309,11 +310,13 @@ class Door:
                 self._store = store
                 linker.define(store, MODULE, item.name, exports["result_cap"])
 
-    def _handled(
-        self, writes: list | None, handler: Callable[..., Answer], *args: object
-    ) -> Answer:
+    def _handled(self, writes: list | None, handler: Callable[..., Answer], args: tuple) -> Answer:
         """What `handler(*args)` answers, the queued `writes` applied first: or the error it
-        raised, for the guest (`encode_error`; a reset is `R`, a trap ends the guest)."""
+        raised, for the guest (`encode_error`; a reset is `R`, a trap ends the guest).
+
+        Reaching the duration cap (a sleep past it) ends the guest too: the cap must hold even
+        for a program that catches every exception. (Here, for every op and both doors, rather
+        than in a wrapper around each op: a wrapper hid the ops' typed form.)"""
         try:
             if writes:
                 self.queue.flush(writes)  # type: ignore[union-attr]
@@ -324,6 +327,8 @@ class Door:
             return "R"
         except Trapped:
             raise
+        except DurationReached:
+            raise Trapped("duration") from None
         except (Exception, KeyboardInterrupt, SystemExit) as error:
             return encode_error(error)
 
@@ -366,7 +371,7 @@ class Door:
             queue = self.queue
             writes = queue.waiting() if queue is not None else None
             self._entered(self._native_kinds[op], len(writes) if writes else 0)
-            value = self._handled(writes, self._native[op], *(a, b, c)[:count])
+            value = self._handled(writes, self._native[op], (a, b, c)[:count])
         finally:
             self._returning()
         if type(value) is int and -0x80000000 <= value <= 0x7FFFFFFF:
@@ -485,7 +490,7 @@ class Door:
             if handler is None:
                 result: Answer = "ENotImplementedError\x00"
             else:
-                result = self._handled(writes, _text_call, handler, raw)
+                result = self._handled(writes, _text_call, (handler, raw))
         finally:
             self._returning()
         if type(result) is not str:

@@ -79,6 +79,27 @@ class Trapped(Exception):
 
 
 _NO_FINALIZER = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(lambda _env: None)
+#: wasmtime's unchecked callback (`wasmtime_func_unchecked_callback_t`) with the caller as a
+#: plain address and the arguments' slots as 32-bit words: ctypes then builds no object per
+#: call for either, and reads a word as an int at once (a slot read as `wasmtime_val_raw_t`
+#: is an object per argument). A slot is 16 bytes, stored little-endian whatever the host:
+#: an i32 is the first word of its slot, an i64 the first two.
+_CALLBACK = ctypes.CFUNCTYPE(
+    ctypes.c_size_t,
+    ctypes.c_void_p,
+    ctypes.c_void_p,
+    ctypes.POINTER(ctypes.c_int32),
+    ctypes.c_size_t,
+)
+WORDS_PER_SLOT = 4
+
+
+def _argument(words: ctypes._Pointer[ctypes.c_int32], index: int, wide: bool) -> int:
+    """Argument `index`: an i32, or an i64 (its high word signed, its low one not)."""
+    at = index * WORDS_PER_SLOT
+    if wide:
+        return (words[at + 1] << 32) | (words[at] & 0xFFFFFFFF)
+    return words[at]
 
 
 class HostFunctions:
@@ -109,30 +130,19 @@ class HostFunctions:
         six_ints = count == 6 and not any(wide)
         five_ints = count == 5 and not any(wide)  # the typed door's (door.Door.native_call)
 
-        @ffi.wasmtime_func_unchecked_callback_t
-        def callback(_env, _caller, slots, _count):  # type: ignore[no-untyped-def]
+        @_CALLBACK
+        def callback(_env, _caller, words, _count):  # type: ignore[no-untyped-def]
             try:
                 if six_ints:  # the door's shape: spelt out, it is its hottest line
-                    value = function(
-                        slots[0].i32,
-                        slots[1].i32,
-                        slots[2].i32,
-                        slots[3].i32,
-                        slots[4].i32,
-                        slots[5].i32,
-                    )
+                    value = function(words[0], words[4], words[8], words[12], words[16], words[20])
                 elif five_ints:
-                    value = function(
-                        slots[0].i32, slots[1].i32, slots[2].i32, slots[3].i32, slots[4].i32
-                    )
+                    value = function(words[0], words[4], words[8], words[12], words[16])
                 else:
-                    value = function(
-                        *[slots[i].i64 if wide[i] else slots[i].i32 for i in range(count)]
-                    )
-                if wide_result:
-                    slots[0].i64 = value
-                elif has_result:
-                    slots[0].i32 = value
+                    value = function(*[_argument(words, i, wide[i]) for i in range(count)])
+                if has_result:
+                    words[0] = value  # (ctypes keeps the low 32 bits)
+                    if wide_result:
+                        words[1] = value >> 32
                 return 0
             except Trapped as stop:
                 self.trap_reason = str(stop) or "trapped"
@@ -148,6 +158,11 @@ class HostFunctions:
         self._callbacks.append(callback)
         raw = ffi.wasmtime_func_t()
         ffi.wasmtime_func_new_unchecked(
-            self.store._context(), kind.ptr(), callback, None, _NO_FINALIZER, ctypes.byref(raw)
+            self.store._context(),
+            kind.ptr(),
+            ctypes.cast(callback, ffi.wasmtime_func_unchecked_callback_t),
+            None,
+            _NO_FINALIZER,
+            ctypes.byref(raw),
         )
         linker.define(self.store, module, name, Func._from_raw(raw))

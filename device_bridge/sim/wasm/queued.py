@@ -46,6 +46,11 @@ class Queue:
         self._object = 0  # the bytearray's address in the guest
         self._items = 0  # its bytes' address in the guest
         self._length: ctypes.c_uint16 | None = None  # its length header, in the host's view
+        #: The object's header as four words, and its bytes, in the host's view: both were
+        #: within the guest's memory when registered, and it never moves nor shrinks
+        #: (memory.py), so reading them later needs no bounds check (the header still is).
+        self._header: ctypes.Array[ctypes.c_uint32] | None = None
+        self._bytes: ctypes.Array[ctypes.c_char] | None = None
 
     def register(self, payload: str) -> bool:
         """`queue.at`: the guest's bytearray, by `id()`, filled with `PATTERN`. Once."""
@@ -61,7 +66,10 @@ class Queue:
             return False
         self._object, self._items = at, items
         self._memory.write(items, bytes(2))
-        self._length = ctypes.c_uint16.from_address(self._memory.base + items)
+        base = self._memory.base
+        self._length = ctypes.c_uint16.from_address(base + items)
+        self._header = (ctypes.c_uint32 * 4).from_address(base + at)
+        self._bytes = (ctypes.c_char * QUEUE_SIZE).from_address(base + items)
         return True
 
     @staticmethod
@@ -83,18 +91,16 @@ class Queue:
     def _records(self) -> list[tuple[int, bytes]] | None:
         """The queued writes, or None if the queue is no longer the one registered (then it is
         turned off)."""
-        assert self._length is not None
-        try:
-            header = self._memory.read(self._object, 16)
-            items = int.from_bytes(header[ITEMS_AT : ITEMS_AT + 4], "little")
-            if items != self._items or not self._is_queue(header, items):
-                self._length = None
-                return None
-            used = min(self._length.value, QUEUE_SIZE - 2)
-            data = self._memory.read(items + 2, used)
-        except GuestFault:
+        assert self._length is not None and self._header is not None and self._bytes is not None
+        header = self._header  # (words: type, typecode and spare room, length, items)
+        if (
+            header[ITEMS_AT // 4] != self._items
+            or header[LENGTH_AT // 4] != QUEUE_SIZE
+            or header[TYPECODE_AT // 4] & 0xFF != BYTEARRAY_TYPECODE
+        ):
             self._length = None
             return None
+        data = self._bytes[2 : 2 + min(self._length.value, QUEUE_SIZE - 2)]
         records = []
         at = 0
         while at + 2 <= len(data):

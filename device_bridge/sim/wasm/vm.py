@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import ctypes
 import functools
 import queue
 import secrets
@@ -34,11 +33,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import wasmtime
-from wasmtime import _ffi as ffi
 
 from ..clock import LINE_COST_MS
 from . import artifact, compiled, interrupt
 from .door import ANSWER_SIZE, NATIVE_FUNCTION, NATIVE_METHOD, Door, Handler, Refused, piece
+from .fuel import Fuel
 from .memory import GuestMemory, HostFunctions, Trapped
 from .queued import Queue
 from .wasi import Wasi
@@ -185,6 +184,10 @@ class VMHooks:
     work_left_ms: Callable[[], float] | None = None
 
 
+def _no_cap() -> float:
+    return float("inf")
+
+
 class GuestVM:
     def __init__(self, ops: dict[str, Handler], hooks: VMHooks, limits: Limits) -> None:
         self.hooks = hooks
@@ -217,6 +220,11 @@ class GuestVM:
         self._withheld = 0  # fuel of this run taken back for the duration cap (not work)
         self._spent = 0  # fuel spent by the runs, up to the last door call
         self._charged = 0  # the work charged to simulated time so far
+        #: The fuel of the earlier runs and of this one (`_work_fuel` + the run's `cpu_fuel`).
+        self._fuel_given = limits.cpu_fuel
+        #: The board's hooks that every call uses, bound once.
+        self._set_work_ms = hooks.set_work_ms
+        self._work_left_ms: Callable[[], float] = _no_cap
         self._run_output = 0
         self._job = ""
         self._token = secrets.token_hex(16)
@@ -343,14 +351,12 @@ class GuestVM:
         module = artifact.module()
         store = wasmtime.Store(artifact.engine())
         self._store = store
-        self._context = store._context()
-        # Fuel is read at every door call, through wasmtime's C API (Store.get_fuel costs
-        # several times more), and through the ctypes functions themselves where the bindings
-        # have them (their Python wrappers add a call).
-        self._fuel_left = ctypes.c_uint64()
-        self._fuel_ref = ctypes.byref(self._fuel_left)
-        self._get_fuel = getattr(ffi, "_wasmtime_context_get_fuel", ffi.wasmtime_context_get_fuel)
-        self._set_fuel = getattr(ffi, "_wasmtime_context_set_fuel", ffi.wasmtime_context_set_fuel)
+        # Fuel is read at every door call and cut at every call of a capped run (fuel.py).
+        # (kept with the store: `read` writes into `fuel.left` by its address)
+        fuel = self._fuel = Fuel(store)
+        self._fuel_left = fuel.left
+        self._read_fuel = fuel.read
+        self._write_fuel = fuel.write
         store.set_limits(
             memory_size=self.limits.heap_bytes + 8 * 1024 * 1024,
             instances=2,  # the interpreter, and the door's answer size (door.CAP_MODULE)
@@ -370,6 +376,7 @@ class GuestVM:
         door.leaving = self._leaving
         door.pending = lambda: self._interrupt
         if self.hooks.work_left_ms is not None:
+            self._work_left_ms = self.hooks.work_left_ms
             door.after = self._after  # the duration cap looks at each call's return
         door.define(linker, self._functions, module)
         instance = linker.instantiate(store, module)
@@ -400,19 +407,20 @@ class GuestVM:
         `queued` writes applied with it), is charged to simulated time, and at least
         `MIN_CALL_FUEL` a call (else `while running_time() < t: display.set_pixel(...)` could
         wait for ever)."""
-        if self._running:
-            left = self._fuel_left
-            if self._get_fuel(self._context, self._fuel_ref):
-                left.value = self._store.get_fuel()  # type: ignore[union-attr]  # raises
-            spent = self._work_fuel + self.limits.cpu_fuel - self._withheld - left.value
-            gap = spent - self._spent
-            self._spent = spent
-            if queued:
-                door = door_fuel(payload) + queued * QUEUED_FUEL
-                self._charged += max(MIN_CALL_FUEL * (1 + queued), gap - door)
-            else:
-                self._charged += max(MIN_CALL_FUEL, gap - door_fuel(payload))
-            self.hooks.set_work_ms(self._charged * MS_PER_FUEL)
+        if not self._running:
+            return
+        left = self._fuel_left
+        if self._read_fuel():
+            left.value = self._store.get_fuel()  # type: ignore[union-attr]  # raises
+        spent = self._fuel_given - self._withheld - left.value
+        gap = spent - self._spent
+        self._spent = spent
+        if queued:
+            door = door_fuel(payload) + queued * QUEUED_FUEL
+            self._charged += max(MIN_CALL_FUEL * (1 + queued), gap - door)
+        else:
+            self._charged += max(MIN_CALL_FUEL, gap - door_fuel(payload))
+        self._set_work_ms(self._charged * MS_PER_FUEL)
 
     def _leaving(self) -> None:
         """As a host call returns (the door's lock held): a Ctrl-C that came during the call and
@@ -421,26 +429,22 @@ class GuestVM:
             self._deliver()
 
     def _after(self) -> None:
-        """As a host call returns, with a duration cap: the run's fuel is cut to what is left
-        (also as `go` starts a run)."""
-        if self._running:
-            self._cap_fuel(self.hooks.work_left_ms())  # type: ignore[misc]
-
-    def _cap_fuel(self, work_left_ms: float) -> None:
-        """Leave the run no more fuel than `work_left_ms` of simulated work (the duration cap;
-        a sleep shortens what is left). What is taken back is not work done. (The door's own
-        fuel is not simulated time, so the cap may come up to one door call's fuel early: the
-        engine then sets the clock at the cap.)"""
-        allowed = max(0, int(work_left_ms / MS_PER_FUEL))
-        store = self._store
-        assert store is not None
+        """As a host call returns, with a duration cap: the run keeps no more fuel than the
+        simulated work left before the cap (`work_left_ms`; a sleep shortens it). What is taken
+        back is not work done. (The door's own fuel is not simulated time, so the cap may come
+        up to one door call's fuel early: the engine then sets the clock at the cap.) One
+        method, bound once: it runs at every call of a capped run."""
+        if not self._running:
+            return
+        allowed = int(self._work_left_ms() / MS_PER_FUEL)
+        if allowed < 0:
+            allowed = 0
         # The fuel left, as read when this call began (`_entered`; `_go` sets it): a host call
         # spends none.
         left = self._fuel_left.value
         if allowed < left:
-            # (wasmtime's C API directly, as for reading it: Store.set_fuel costs twice more)
-            if self._set_fuel(self._context, allowed):
-                store.set_fuel(allowed)  # raises the error
+            if self._write_fuel(allowed):
+                self._store.set_fuel(allowed)  # type: ignore[union-attr]  # raises the error
             self._fuel_left.value = allowed
             self._withheld += left - allowed
 
@@ -504,6 +508,7 @@ class GuestVM:
         self._withheld = 0
         store.set_fuel(self.limits.cpu_fuel)
         self._fuel_left.value = self.limits.cpu_fuel
+        self._fuel_given = self._work_fuel + self.limits.cpu_fuel
         self._watch.deadline = time.monotonic() + self.limits.wall_s
         self._running = True
         return None

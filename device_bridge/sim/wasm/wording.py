@@ -124,11 +124,12 @@ class PrintedObjects:
 
     def __init__(self, firmware: str) -> None:
         self.firmware = firmware
-        self._held = ""
+        #: What `feed` held back ('' when nothing: the engine looks at every door call).
+        self.held = ""
 
     def feed(self, text: str) -> str:
-        text = self._held + text
-        self._held = ""
+        text = self.held + text
+        self.held = ""
         out: list[str] = []
         start = 0
         while True:
@@ -148,13 +149,13 @@ class PrintedObjects:
                     out.append("<")
                     start = at + 1
                     continue
-                self._held = rest
+                self.held = rest
                 return "".join(out)
             out.append(self.reword(rest[: end + 1]))
             start = at + end + 1
 
     def flush(self) -> str:
-        held, self._held = self._held, ""
+        held, self.held = self.held, ""
         return held
 
     def reword(self, shown: str) -> str:
