@@ -10,8 +10,8 @@ import pytest
 from device_bridge.sim.wasm.vm import Limits
 from tests.sim.local import LocalBoard
 
-#: A heap the simulator's modules fit in with about 140 KB to spare: a collection every few
-#: hundred turns of the loop below.
+#: A heap the simulator's modules fit in with about 100 KB to spare: a collection about every
+#: hundred turns of the loop below (3 MB allocated in 3,000 turns).
 SMALL_HEAP = 256 * 1024
 
 #: A follower-like loop: reads a pin and a button, writes pins and the display, sleeps, makes
