@@ -9,17 +9,29 @@ from __future__ import annotations
 from device_bridge.sim.clock import SimClock
 from device_bridge.sim.environment import Environment, environment
 from device_bridge.sim.hardware import Hardware
+from device_bridge.sim.robots import equip
 from device_bridge.sim.state import BoardState
 from device_bridge.sim.wasm.board import WasmEngine
+from device_bridge.sim.wasm.vm import Limits
 
 
 class LocalBoard:
-    def __init__(self, firmware: str = "v2", seed: int = 0) -> None:
+    def __init__(
+        self,
+        firmware: str = "v2",
+        seed: int = 0,
+        limits: Limits | None = None,
+        robot: str = "",
+        world: str = "",
+    ) -> None:
+        """`limits`: the engine's (board.py's for the firmware when None); `robot` and `world`
+        as the simulator's command line takes them."""
         clock = SimClock()
         self.state = BoardState(firmware=firmware, seed=seed, clock=clock)
+        self.robot = equip(self.state, robot, world) if robot else None
         self._out: list[str] = []
         self.engine = WasmEngine(
-            firmware, seed, clock, self.state.vfs, self.hardware, self._out.append
+            firmware, seed, clock, self.state.vfs, self.hardware, self._out.append, limits
         )
         self.events: list[dict] = []
         channel = self.hardware.channel

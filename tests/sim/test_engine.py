@@ -270,8 +270,9 @@ def test_ctrl_c_stops_a_loop_that_never_calls_the_host_and_keeps_the_variables()
 
 
 def test_the_heap_is_collected_between_runs_and_live_objects_survive(board: LocalBoard) -> None:
-    """Collections happen between runs only (docs/simulator.md, "Garbage collection"): far more
-    than the heap is allocated over these runs, and what the program keeps stays intact."""
+    """The large heap is collected between runs once 16 MB were allocated (docs/simulator.md,
+    "Garbage collection"): far more than the heap is allocated over these runs, and what the
+    program keeps stays intact."""
     board.run("kept = {str(i): [i] * 3 for i in range(500)}")
     for _ in range(8):  # 8 runs of about 20 MB of garbage each: 160 MB through a 128 MB heap
         board.run("for i in range(20000):\n    s = 'x' * 1000")

@@ -43,8 +43,8 @@ LIBRARY: dict[str, Path] = {
     **{path.name: path for path in GUEST.glob("*.py") if path.name != "boot.py"},
     "image.py": Path(image_module.__file__),
 }
-#: The guest's heap (bytes). Large, because it is collected between runs only (guest/_door.py:
-#: "Garbage collection"): what one run allocates must fit.
+#: The guest's heap (bytes). Large, so that it is seldom full: collecting it walks all of it
+#: (guest/_door.py: "Garbage collection").
 #: (64 KB less than 128 MB: the build's `malloc` rounds a block up to a power of two, and the
 #: heap is one block, with its header, in a store capped at the heap plus 8 MB: vm.py.)
 HEAP_BYTES = {"v1": 128 * 1024 * 1024 - 65536, "v2": 128 * 1024 * 1024 - 65536}

@@ -110,13 +110,15 @@ def big(op, payload=""):
     return _call(op, payload)
 
 
-# Garbage collection. This interpreter's collector cannot see pointers that its C code keeps in
-# WebAssembly locals, so a collection that starts while a program runs can free live objects:
-# seen here even for `gc.collect()` called from a program's loop, never for a collection made
-# by the REPL loop between two runs (device_bridge/sim/wasm/guest/boot.py). Automatic
-# collection is off; the heap is large, and it is collected between runs once an eighth of it
-# has been allocated since the last collection (`micropython.mem_total()`, the bytes ever
-# allocated, costs nothing to read; `gc.mem_free()` scans the whole heap).
+# Garbage collection. Our build of the interpreter spills the pointers its C code keeps in
+# WebAssembly locals to the stack its collector scans (tests/sim/test_own_build.py), so a
+# collection may start anywhere: the heap is collected during a run whenever an allocation does
+# not fit, as on a board. Nothing here relies on the contrary: what the host keeps the address
+# of (the answer buffer, the I2C queue, the Ctrl-C exception of the run) stays referenced from
+# a module's globals, and the collector does not move objects. The heap is large (collecting it
+# walks all of it), so it is also collected between runs, once an eighth of it has been
+# allocated since the last collection (`micropython.mem_total()`, the bytes ever allocated,
+# costs nothing to read; `gc.mem_free()` scans the whole heap), which a run seldom fills.
 import micropython
 
 _allocated = micropython.mem_total
@@ -480,9 +482,7 @@ def _probe():
 
 
 def ready(heap):
-    # From now on the heap is collected between runs only (see "Garbage collection" above);
-    # the boot's own garbage goes at the first of them. (gc.mem_free() would scan the heap.)
-    gc.disable()
+    # The boot's own garbage goes at the first collection (see "Garbage collection" above).
     _low[0] = heap // 8
     _last[0] = _allocated()
 

@@ -1,9 +1,10 @@
-# `gc` as pupils see it. The simulator collects its heap between runs only (guest/_door.py:
-# "Garbage collection"), so `collect()` here does not start one in the middle of the program.
-# `mem_alloc()` is what was allocated since the last collection (garbage included, as a board
-# shows before it collects) and `mem_free()` the rest of the heap: read from the interpreter's
-# count of bytes allocated, because measuring the heap walks all of it (0.4 s and ~600 million
-# units of fuel, i.e. simulated seconds, on this large heap).
+# `gc` as pupils see it. The simulator's heap is large, and collected when it is full and between
+# runs (guest/_door.py: "Garbage collection"); collecting it walks all of it, so `collect()` here
+# does not start one.
+# `mem_alloc()` is what was allocated since the last collection between runs (garbage included,
+# as a board shows before it collects) and `mem_free()` the rest of the heap: read from the
+# interpreter's count of bytes allocated, because measuring the heap walks all of it (0.4 s and
+# ~600 million units of fuel, i.e. simulated seconds, on this large heap).
 import _door
 
 _door.populate(globals(), "gc")

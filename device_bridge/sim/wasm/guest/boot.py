@@ -57,8 +57,7 @@ def _loop_parts(call, token, g, compile, exec, print_exception, StringIO, Reset)
     # What the REPL loop relies on, bound here at boot, before any program runs: a program can
     # reach the simulator's modules (sys.modules) and change their attributes, and so could
     # otherwise swap the code of the next run (a grader's check) or its verdict. `token` (given
-    # once by the host) makes `next`, `job.read` and `done` the loop's alone. (The loop itself
-    # stays at the top level: a collection is safe only there, see _door.py.)
+    # once by the host) makes `next`, `job.read` and `done` the loop's alone.
 
     def source(length):
         parts = []
@@ -92,7 +91,7 @@ def _loop_parts(call, token, g, compile, exec, print_exception, StringIO, Reset)
         except BaseException as error:  # everything a program raises is reported, as on a board
             try:
                 return "er", traceback(error)[-8000:]
-            except MemoryError:  # the heap is full (it is collected after the run): no words
+            except MemoryError:  # the heap is full of what the program keeps: no words
                 return "er", "MemoryError: memory allocation failed"
         return "ok", ""
 
