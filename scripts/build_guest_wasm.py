@@ -18,7 +18,8 @@ The tools, each from a package registry, none from a toolchain download:
   `--translate-to-exnref` (wasmtime's exception handling), as the variant's makefile does;
 - `make` and a host C compiler (for `mpy-cross`).
 
-The simulator's own C modules (device_bridge/sim/wasm/native/: the door) are built in as
+The simulator's own C modules (device_bridge/sim/wasm/native/: the door, and the host's cap on
+one allocation, put between py/malloc.c and the collector) are built in as
 MicroPython user C modules.
 """
 
@@ -49,6 +50,10 @@ FEATURES = (
 #: data) and makes it 16 MB; 64 KB, as the WASI SDK's, keeps the interpreter's state in the first
 #: 512 KB of memory, where device_bridge/sim/wasm/interrupt.py looks for it.
 LAYOUT = ("-Wl,-z,stack-size=262144",)
+#: The calls py/malloc.c makes to the collector go through native/alloccap/alloccap.c, where the
+#: host's cap on one allocation (sim@v1) is applied: that file is compiled with these names
+#: changed (the linker's `--wrap=` would do it, but Zig's driver drops it without a word).
+CAPPED = ("py/malloc.c", ("-Dgc_alloc=tne_capped_gc_alloc", "-Dgc_realloc=tne_capped_gc_realloc"))
 #: The tag `__c_longjmp` that setjmp/longjmp throw (WASI SDK's compiler-rt has it; Zig's has not).
 C_LONGJMP = """\
 .globl __c_longjmp
@@ -59,8 +64,9 @@ __c_longjmp:
 
 def _cc(arguments: list[str]) -> int:
     """Zig's clang, called as MicroPython's wasi variant calls the WASI SDK's: its flags that Zig
-    takes otherwise are dropped, and a preprocessing of several files (`-E a.c b.c`, which Zig
-    refuses) or of standard input is done a file at a time."""
+    takes otherwise are dropped, a preprocessing of several files (`-E a.c b.c`, which Zig
+    refuses) or of standard input is done a file at a time, and py/malloc.c calls the
+    allocation cap's functions (`CAPPED`)."""
     zig = os.environ["TNE_ZIG"]
     kept: list[str] = []
     files: list[str] = []
@@ -86,7 +92,8 @@ def _cc(arguments: list[str]) -> int:
         command = [zig, "cc", "-target", "wasm32-wasi", "-mexception-handling", *kept]
         groups = [[f] for f in files] if preprocess and len(files) > 1 else [files]
         for group in groups:
-            done = subprocess.run([*command, *group, "-Wno-deprecated"], check=False)
+            capped = CAPPED[1] if any(Path(f).as_posix().endswith(CAPPED[0]) for f in group) else ()
+            done = subprocess.run([*command, *capped, *group, "-Wno-deprecated"], check=False)
             if done.returncode:
                 return done.returncode
     return 0

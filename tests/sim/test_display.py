@@ -29,7 +29,8 @@ def row(board: LocalBoard, y: int) -> str:
 def test_a_character_is_drawn_with_the_font_at_once(board: LocalBoard) -> None:
     board.run("t = running_time()\ndisplay.show('A')\nd = running_time() - t")
     assert [row(board, y) for y in range(5)] == ["09900", "90090", "99990", "90090", "90090"]
-    assert board.run("print(d)") == "0\n"
+    # No animation: only the call's own work, under a millisecond (it may cross one tick).
+    assert int(board.run("print(d)")) <= 1
     assert board.of_kind("display")[-1]["pixels"] == "09900:90090:99990:90090:90090"
 
 
@@ -56,7 +57,7 @@ def test_scroll_without_waiting_goes_on_in_simulated_time(board: LocalBoard) -> 
     board.run(
         "t = running_time()\ndisplay.scroll('ABCDEFGH', 20, wait=False)\nd = running_time() - t"
     )
-    assert int(board.run("print(d)")) == 0
+    assert int(board.run("print(d)")) <= 1  # the call's own work only (it may cross one tick)
     board.run("sleep(100)")
     # six steps so far: A's four columns, the gap, B's first column
     assert row(board, 2) == "99909"

@@ -48,6 +48,12 @@ LIBRARY: dict[str, Path] = {
 #: (64 KB less than 128 MB: the build's `malloc` rounds a block up to a power of two, and the
 #: heap is one block, with its header, in a store capped at the heap plus 8 MB: vm.py.)
 HEAP_BYTES = {"v1": 128 * 1024 * 1024 - 65536, "v2": 128 * 1024 * 1024 - 65536}
+#: The most one allocation of a program may ask for (bytes; none where absent): the V1's
+#: largest free block at a fresh REPL, measured on its firmware in QEMU (`bytearray(6048)`
+#: fits, `bytearray(6049)` raises `MemoryError: memory allocation failed, allocating 6049
+#: bytes`; `[0] * 1512` fits, `[0] * 1513` asks for 6052 bytes and fails). The heap stays large
+#: (above), so a V1 program gets the V1's refusal of a large object, not its total heap.
+LARGEST_ALLOCATION = {"v1": 6048}
 
 
 class WasmEngine:
@@ -69,7 +75,10 @@ class WasmEngine:
         self.vfs = vfs
         self.hardware = hardware
         self._serial = write
-        self.limits = limits or Limits(heap_bytes=HEAP_BYTES.get(firmware, HEAP_BYTES["v2"]))
+        self.limits = limits or Limits(
+            heap_bytes=HEAP_BYTES.get(firmware, HEAP_BYTES["v2"]),
+            largest_allocation=LARGEST_ALLOCATION.get(firmware, 0),
+        )
         self.vm: GuestVM | None = None
         #: The cap on simulated time (`--duration`), if any: set before the first boot.
         self.cap: DurationCap | None = None

@@ -155,6 +155,10 @@ class Limits:
     cpu_fuel: int = 3_000_000_000_000  # about 300 s of CPU on this machine
     wall_s: float = 1800.0
     output_bytes: int = 1024 * 1024
+    #: The most one allocation of a program may ask for, in bytes (0: no cap). More gets
+    #: MicroPython's own `MemoryError` (native/alloccap/alloccap.c): sim@v1's heap is large,
+    #: the V1's largest free block is not (board.LARGEST_ALLOCATION).
+    largest_allocation: int = 0
 
 
 @dataclass
@@ -212,6 +216,8 @@ class GuestVM:
         self._finder: interrupt.Finder | None = None
         self._door: Door | None = None
         self._functions: HostFunctions | None = None
+        #: The guest's export that sets the cap on one allocation (None on a build without it).
+        self._alloc_cap: wasmtime.Func | None = None
         self._running = False
         self._interrupt = False
         self._stop_timer: threading.Timer | None = None
@@ -397,6 +403,8 @@ class GuestVM:
         )
         door.ops.update({name.encode(): handler for name, handler in self._ops.items()})
         self._door = door
+        cap = exports.get("tne_set_alloc_cap") if hasattr(exports, "get") else None
+        self._alloc_cap = cap if isinstance(cap, wasmtime.Func) else None
         start = exports["_start"]
         assert isinstance(start, wasmtime.Func)
         start(store)
@@ -503,6 +511,7 @@ class GuestVM:
             raise Refused("not available")
         store = self._store
         assert store is not None and self._watch is not None
+        self._cap_allocations(self.limits.largest_allocation)  # (before the run's fuel is set)
         self._run_output = 0
         self._interrupt = False
         self._withheld = 0
@@ -512,6 +521,14 @@ class GuestVM:
         self._watch.deadline = time.monotonic() + self.limits.wall_s
         self._running = True
         return None
+
+    def _cap_allocations(self, size: int) -> None:
+        """The cap on one allocation (0: none): only during a program's run, so that the
+        simulator's own modules load, and the REPL loop reads the next program, uncapped.
+        Set by the host alone: the guest has no way to call this export itself."""
+        if self._alloc_cap is not None and self.limits.largest_allocation:
+            assert self._store is not None
+            self._alloc_cap(self._store, size)
 
     def _job_read(self, payload: str) -> str:
         payload = self._loop_only(payload)
@@ -527,6 +544,7 @@ class GuestVM:
         with self._door.lock:
             self._running = False
             self._work_fuel += self.limits.cpu_fuel - self._withheld - store.get_fuel()
+            self._cap_allocations(0)  # (after the run's fuel is counted)
             if self._finder is not None and self._finder.slots is not None:
                 assert self._memory is not None
                 interrupt.clear(self._memory, self._finder.slots)

@@ -412,7 +412,9 @@ class _Writer:
             raise TypeError("can't convert 'bytes' object to str implicitly")
         else:
             data = data.encode("utf-8")
-        step = 2048
+        # (A chunk crosses as a JSON list of ints: 1 KB keeps that list, 4 bytes an item, and
+        # its text under sim@v1's cap on one allocation: board.LARGEST_ALLOCATION.)
+        step = 1024
         for start in range(0, len(data), step):
             call("fs.write", json.dumps([self.name, encode(data[start : start + step])]))
         return len(data)
