@@ -216,7 +216,7 @@ class GuestVM:
         self._finder: interrupt.Finder | None = None
         self._door: Door | None = None
         self._functions: HostFunctions | None = None
-        #: The guest's export that sets the cap on one allocation (None on a build without it).
+        #: The guest's export that sets the cap on one allocation (native/alloccap/alloccap.c).
         self._alloc_cap: wasmtime.Func | None = None
         self._running = False
         self._interrupt = False
@@ -403,8 +403,9 @@ class GuestVM:
         )
         door.ops.update({name.encode(): handler for name, handler in self._ops.items()})
         self._door = door
-        cap = exports.get("tne_set_alloc_cap") if hasattr(exports, "get") else None
-        self._alloc_cap = cap if isinstance(cap, wasmtime.Func) else None
+        cap = exports["tne_set_alloc_cap"]
+        assert isinstance(cap, wasmtime.Func)
+        self._alloc_cap = cap
         start = exports["_start"]
         assert isinstance(start, wasmtime.Func)
         start(store)
@@ -526,8 +527,8 @@ class GuestVM:
         """The cap on one allocation (0: none): only during a program's run, so that the
         simulator's own modules load, and the REPL loop reads the next program, uncapped.
         Set by the host alone: the guest has no way to call this export itself."""
-        if self._alloc_cap is not None and self.limits.largest_allocation:
-            assert self._store is not None
+        if self.limits.largest_allocation:
+            assert self._alloc_cap is not None and self._store is not None
             self._alloc_cap(self._store, size)
 
     def _job_read(self, payload: str) -> str:
