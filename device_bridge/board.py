@@ -37,6 +37,7 @@ from .profiles import PROBE_CODE, BoardProfile, parse_probe
 from .protocol import Phase, RawRepl, RunResult, board_error
 from .protocol.raw_repl import READ_SLICE
 from .protocol.stdin import (
+    ANSWER_PIECE,
     FIRMWARE_INPUT,
     FIRMWARE_INPUT_BUILTIN,
     InputWatch,
@@ -84,6 +85,8 @@ class Board:
         #: Modules whose files the board said do not mention `input`, since its files last
         #: may have changed (`_define_input`).
         self._files_without_input: set[str] = set()
+        #: What is left to write of an answer to `input()`, sent a piece at each mark.
+        self._answer_rest = b""
         self.address = address
         self.repl = RawRepl(transport)
         self.banner = b""
@@ -191,6 +194,7 @@ class Board:
         `on_input` answers the program's `input()` (without it, `input()` raises)."""
         self._resync_if_needed()
         self._define_input(code)
+        self._answer_rest = b""
         watch = InputWatch(on_stdout, lambda: self._answer_input(on_input))
         with self._call():
             try:
@@ -234,7 +238,11 @@ class Board:
 
     def _answer_input(self, on_input: OnInput | None) -> None:
         """The board waits in `input()` (on the reading thread): send it a line, or a refusal
-        that it raises at once, or nothing if the run is being stopped."""
+        that it raises at once, or nothing if the run is being stopped. Real firmware takes a
+        long line a piece at a time, asking for each (protocol/stdin.py)."""
+        if self._answer_rest:
+            self._write_answer_piece()
+            return
         if not self.allow_input:
             reply = refusal_line(
                 _(
@@ -255,6 +263,12 @@ class Board:
                 if text is None:
                     return  # stopped: the Ctrl-C is already on its way
                 reply = answer_line(text)
+        self._answer_rest = reply
+        self._write_answer_piece()
+
+    def _write_answer_piece(self) -> None:
+        piece = len(self._answer_rest) if self.sim is not None else ANSWER_PIECE
+        reply, self._answer_rest = self._answer_rest[:piece], self._answer_rest[piece:]
         self.repl.write_paced(reply)  # the board reads it while it waits: paced as code is
 
     def _wait_for_answer(self, on_input: OnInput) -> str | None:
@@ -358,6 +372,7 @@ class Board:
         raised. Closing the iterator early (Ctrl-C, `break`) stops the program on the board."""
         chunks: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
 
+        self._answer_rest = b""
         watch = InputWatch(lambda data: chunks.put(("out", data)), lambda: self._answer_input(None))
 
         def worker() -> None:

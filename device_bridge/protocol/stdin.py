@@ -27,6 +27,14 @@ hexadecimal of a message, then `\\r` for a refusal (no way to type here, or a gr
 the board raises as `RuntimeError(message)`. Hexadecimal because the V1 firmware reads stdin one
 byte at a time as text (multi-byte characters would split), and because none of its digits is a
 control byte of the raw REPL (a Ctrl-C still stops the program while it waits).
+
+In pieces, on real firmware. The host writes at most `ANSWER_PIECE` bytes of the line, then
+waits for the board to print the mark again (« the next piece »), which `FIRMWARE_INPUT` does
+each time it has read a whole piece and no line end. The firmware's small receive buffer is
+emptied by the answer's Python loop, not by the REPL's C code: pacing alone lost a byte of a
+250-byte refusal when the emulated V1 stalled under load (a CI run, 2026-12-03), and a pupil's
+long answer was as exposed. A line that fits in one piece costs nothing more. The simulator
+reads its serial line into an unbounded queue: its answer goes in one piece.
 """
 
 from __future__ import annotations
@@ -40,6 +48,10 @@ from ..profiles import FIRMWARE_MODULES
 INPUT_MARK = b"\x1b]tne;input\x07"
 REFUSED = b"!"
 END = b"\r"
+
+#: Bytes of an answer line the host writes before it waits for the board's next mark: what
+#: the firmware's receive buffer holds (`Pacing.buffer` of a wire).
+ANSWER_PIECE = 48
 
 #: `input()` for real firmware (MicroPython 1.9.2 and later), defined in the board's `__main__`.
 FIRMWARE_INPUT = """\
@@ -58,14 +70,18 @@ def input(prompt=''):
             return sys.stdin.read(1).encode()
     print(prompt, end='\x1b]tne;input\x07')
     h = b''
+    n = PIECE
     while b'\\r' not in h:
         h += c()
+        if len(h) >= n and b'\\r' not in h:
+            n += PIECE
+            print(end='\x1b]tne;input\x07')
     h = str(h[:h.find(b'\\r')], 'utf-8')
     t = str(bytes(int(h[i:i + 2], 16) for i in range(len(h) % 2, len(h), 2)), 'utf-8')
     if h[:1] == '!':
         raise RuntimeError(t)
     return t
-"""
+""".replace("PIECE", str(ANSWER_PIECE))
 #: After `FIRMWARE_INPUT` when a module imported from a file may call `input()`: that module
 #: looks it up in the builtins. Only then: measured in QEMU, a V1 whose builtins were changed
 #: lost bytes of the next answer about once in three first runs (tests/device_bridge/

@@ -6,6 +6,8 @@ the simulator and on the real micro:bit firmware in QEMU.
 from __future__ import annotations
 
 import _thread
+import os
+import signal
 import threading
 import time
 
@@ -17,6 +19,7 @@ from device_bridge import Board
 from device_bridge.board import STOP_GRACE
 from device_bridge.protocol import Phase
 from device_bridge.protocol.stdin import INPUT_MARK, InputWatch, file_modules
+from tests.helpers.qemu import QemuMicrobit
 
 ASK = "print('question')\nnom = input('nom ? ')\nprint('bonjour', nom, len(nom))"
 
@@ -205,3 +208,31 @@ def test_the_board_is_asked_about_a_module_s_file_once_until_its_files_may_chang
     )
     assert questions() == 3
     assert answered.stdout == b"oui\r\n"
+
+
+@pytest.mark.qemu
+@pytest.mark.parametrize("refused", [False, True], ids=["answer", "refusal"])
+def test_a_long_answer_reaches_a_board_that_stalls_while_it_is_written(
+    board: Board, qemu_microbit: QemuMicrobit, refused: bool
+) -> None:
+    """The V1's receive buffer is small and emptied by the answer's Python loop: a long line
+    written to a board that stalls (a busy host stops the emulator; a slow board) reached it
+    with a byte lost, until the host wrote it a piece at a time, each asked for by the board.
+    The emulator is stopped while the host answers, then resumed."""
+    line = "Je m'appelle Éloïse, j'ai onze ans et mon robot suit la ligne noire. " * 3
+    assert qemu_microbit.process is not None
+    pid = qemu_microbit.process.pid
+
+    def answer_while_stalled() -> str:
+        os.kill(pid, signal.SIGSTOP)
+        threading.Timer(0.5, os.kill, (pid, signal.SIGCONT)).start()
+        if refused:
+            raise EOFError(line)
+        return line
+
+    result = board.run("print(input())", on_input=answer_while_stalled)
+
+    if refused:
+        assert result.stderr.decode().strip().splitlines()[-1] == f"RuntimeError: {line}".strip()
+    else:
+        assert result.stdout.decode() == line + "\r\n", result.stderr
