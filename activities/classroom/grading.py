@@ -24,6 +24,7 @@ from multiprocessing import get_context
 from multiprocessing.util import Finalize
 from pathlib import Path
 
+from kernels.microbit.install import write_grading_spec
 from tne.i18n import _
 
 from .catalogue import Activity, find_activity
@@ -138,6 +139,9 @@ def grade(
                 id=activity.id
             )
         )
+    # Written again at each grading: a course made by an earlier tne grades with this one's
+    # kernel, its Python and its limits (a `while True:` cell's run limit came later).
+    write_grading_spec(course.kernels / "kernels")
     count = max(1, min(workers or default_workers(), len(students)))
     started = time.monotonic()
     results: list[Graded] = []

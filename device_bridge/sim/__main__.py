@@ -19,6 +19,7 @@ from .limits import CPU_LIMIT_S, WALL_LIMIT_S
 from .pacing import Pacer
 from .repl import Repl
 from .robots import equip
+from .run_limit import RunLimit
 from .state import BoardState
 from .vfs import VirtualFS
 from .wasm.board import CPU_FUEL_PER_S, WasmEngine
@@ -85,13 +86,19 @@ def main(argv: list[str] | None = None) -> int:
         vfs=VirtualFS(store=args.state),
         hardware=hardware,
     )
-    # Speed and pause act at once (pacing.py); the other inputs at the next simulated instant.
     clock.pacer = pacer = Pacer(lambda: clock.now_ms)
-    channel.start(lambda message: pacer.apply(message) or hardware.queue_input(message))
+    run_limit = RunLimit(clock, lambda text: engine.tell(text))
+    # Speed, pause and the run limit act at once; the other inputs at the next simulated instant.
+    channel.start(
+        lambda message: (
+            pacer.apply(message) or run_limit.apply(message) or hardware.queue_input(message)
+        )
+    )
     schedule(hardware, scripted)
     if args.robot:
         equip(state, args.robot, args.world, args.noise)
     engine = _engine(args, state, hardware)
+    engine.run_limit = run_limit
 
     def interrupt() -> None:
         engine.request_interrupt()

@@ -29,6 +29,9 @@ from tne.version import installed_version
 KERNEL_NAME = "tne-microbit"
 SIM_KERNEL_NAME = "tne-microbit-sim"
 GRADING_KERNEL_NAME = "tne-microbit-grading"
+#: Simulated seconds a cell's program may run on the grading kernels: a `while True:` loop's
+#: run shows that the program starts, its checks run it again on boards of their own.
+RUN_LIMIT_S = "60"
 
 
 def kernel_spec(simulated: bool) -> dict[str, object]:
@@ -45,7 +48,9 @@ def kernel_spec(simulated: bool) -> dict[str, object]:
     }
     if simulated:
         # Grading runs the simulated board as fast as it can (`sleep()` does not wait).
-        spec["env"] = {"TNE_DEVICE": "sim", "TNE_SIM_SPEED": "0"}
+        # and a cell's endless loop is stopped after RUN_LIMIT_S simulated seconds
+        # (device_bridge/sim/run_limit.py).
+        spec["env"] = {"TNE_DEVICE": "sim", "TNE_SIM_SPEED": "0", "TNE_SIM_RUN_LIMIT": RUN_LIMIT_S}
     return spec
 
 
@@ -56,6 +61,7 @@ def grading_spec() -> dict[str, object]:
     spec["env"] = {
         "TNE_DEVICE": "sim",
         "TNE_SIM_SPEED": "0",
+        "TNE_SIM_RUN_LIMIT": RUN_LIMIT_S,
         "TNE_GRADING": "1",
         "TNE_WIDGETS": "off",  # no widget outputs in graded notebooks
     }

@@ -30,6 +30,20 @@ SIM_SPEED_VAR = "TNE_SIM_SPEED"
 DEFAULT_SIM_SPEED = 1.0
 
 
+#: Simulated seconds after which a cell's program is stopped (the ■ button's interrupt) on a
+#: simulated board that runs as fast as it can with nobody watching: the grading kernelspecs
+#: set it (device_bridge/sim/run_limit.py says why). Unset: no limit.
+SIM_RUN_LIMIT_VAR = "TNE_SIM_RUN_LIMIT"
+
+
+def sim_run_limit() -> float:
+    try:
+        seconds = float(os.environ.get(SIM_RUN_LIMIT_VAR, "0"))
+    except ValueError:
+        return 0.0
+    return seconds if 0 < seconds < float("inf") else 0.0
+
+
 def sim_speed() -> float:
     try:
         return max(0.0, float(os.environ.get(SIM_SPEED_VAR, DEFAULT_SIM_SPEED)))
@@ -100,12 +114,18 @@ class BoardLink:
 
     def attach(self, board: Board) -> None:
         """Make an already connected board the kernel's board (a simulated one paced at
-        `sim_speed()`)."""
+        `sim_speed()`, each run limited to `sim_run_limit()`)."""
         self.disconnect()
         self.board = board
+        inputs = []
         if board.sim is not None and sim_speed() > 0:
+            inputs.append({"kind": "speed", "factor": sim_speed()})
+        if board.sim is not None and sim_run_limit():
+            inputs.append({"kind": "run_limit", "seconds": sim_run_limit()})
+        if inputs:
             with contextlib.suppress(BridgeError):
-                board.sim.send_input({"kind": "speed", "factor": sim_speed()})
+                for message in inputs:
+                    board.sim.send_input(message)
                 board.sim.sync_events()  # applied before the first cell's code arrives
         self._notify(board.label, True)
 

@@ -4,6 +4,7 @@ changes; nothing reaches the teacher's files."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from activities.classroom.course import Course, gradebook
 from activities.classroom.distribute import add_activity
 from activities.classroom.grading import GradingRun, grade
 from activities.classroom.students import import_students
+from kernels.microbit.install import GRADING_KERNEL_NAME
 from tests.classroom.conftest import GOOD, WRONG, ent_zip, make_course, submission
 
 #: Pupils named after what their notebook does.
@@ -30,6 +32,7 @@ PUPILS = {
     "hote": "%%host\nopen(CANARY, 'w').write('pris')\ndef double(n):\n    return 2 * n",
     "shell": "!touch CANARY\ndef double(n):\n    return 2 * n",
     "saisie": "def double(n):\n    return int(input('n ? ')) * 0 + 2 * n",
+    "dort": "from microbit import *\ndef double(n):\n    return 2 * n\nwhile True:\n    sleep(20)",
 }
 
 
@@ -96,6 +99,11 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Course, G
         broken = course.folder("submitted", "test-casse", "double")
         broken.mkdir(parents=True)
         (broken / "double.ipynb").write_text("{pas du JSON", encoding="utf-8")
+        # A course made before the run limit: grading writes the current grading kernel again.
+        spec = course.kernels / "kernels" / GRADING_KERNEL_NAME / "kernel.json"
+        older = json.loads(spec.read_text(encoding="utf-8"))
+        del older["env"]["TNE_SIM_RUN_LIMIT"]
+        spec.write_text(json.dumps(older), encoding="utf-8")
         run = grade(course, "double", workers=2)
         yield course, run, canary
 
@@ -120,6 +128,7 @@ def test_each_submission_gets_its_own_mark_whatever_the_others_do(graded) -> Non
         "hote": 0.0,
         "shell": 0.0,
         "saisie": 0.0,
+        "dort": 3.0,  # stopped by the run limit, the function defined before it
         "supprime": 2.0,  # a deleted test cell loses its points
         "modifie": 1.0,  # the original test cell was put back
         "python": 3.0,  # graded on the grading kernel whatever the notebook says
@@ -127,6 +136,22 @@ def test_each_submission_gets_its_own_mark_whatever_the_others_do(graded) -> Non
         "casse": None,
     }
     assert run.workers == 2
+
+
+def test_an_endless_loop_that_sleeps_is_stopped_by_the_run_limit_and_told_in_french(
+    graded,
+) -> None:
+    """The pupil's `while True:` cell (most programs) ends after 60 simulated seconds, not at
+    the cell's wall-time limit, and the graded notebook says why, in the pupil's words."""
+    course, run, _canary = graded
+    notebook = course.folder("autograded", "test-dort", "double") / "double.ipynb"
+    outputs = json.dumps(
+        json.loads(notebook.read_text(encoding="utf-8"))["cells"], ensure_ascii=False
+    )
+
+    assert "Ton programme tournait encore après 60" in outputs
+    assert "Limite de temps" not in outputs
+    assert problems(run, "dort") == ""
 
 
 def test_nothing_reaches_the_teachers_files(graded) -> None:

@@ -36,6 +36,29 @@ def test_grading_kernel_runs_board_code_on_the_simulator(grading_kernel: KernelS
     assert run.stream() == "42\n"
 
 
+def test_an_endless_loop_is_stopped_after_the_run_limit_and_the_next_cell_goes_on(
+    grading_kernel: KernelSession,
+) -> None:
+    """Most pupils' programs are `while True:` loops: on the grading kernel a cell's run stops
+    after 60 simulated seconds (a fraction of a second at full speed) with the ■ button's
+    interrupt and says why in French, instead of burning the cell's wall-time limit; the REPL
+    keeps its variables for the cells after it."""
+    started = time.monotonic()
+    run = grading_kernel.run(
+        "from microbit import *\ntours = 0\nwhile True:\n    tours += 1\n"
+        "    display.show(Image.YES if tours % 2 else Image.NO)\n    sleep(20)\n",
+        timeout=8,
+    )
+    after = grading_kernel.run("print(tours, running_time() // 1000)")
+
+    assert time.monotonic() - started < 8  # (the cell's limit: the cell was not timed out)
+    assert run.status == "error" and run.reply["ename"] == "KeyboardInterrupt"
+    assert "Ton programme tournait encore après 60\u00a0s de temps simulé" in run.stream()
+    assert "une boucle sans fin n'est pas attendue plus longtemps" in run.stream()
+    turns, seconds = after.stream().split()
+    assert int(turns) > 2000 and seconds == "60"
+
+
 @pytest.mark.parametrize(
     "cell, word",
     [

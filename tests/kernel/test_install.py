@@ -32,7 +32,8 @@ def test_install_under_a_prefix_writes_both_kernelspecs(tmp_path: Path) -> None:
     assert sim["display_name"] == "micro:bit simulé (MicroPython)"
     assert board["interrupt_mode"] == sim["interrupt_mode"] == "message"
     assert board["argv"][1:] == ["-m", "kernels.microbit", "-f", "{connection_file}"]
-    assert sim["env"] == {"TNE_DEVICE": "sim", "TNE_SIM_SPEED": "0"} and "env" not in board
+    assert sim["env"] == {"TNE_DEVICE": "sim", "TNE_SIM_SPEED": "0", "TNE_SIM_RUN_LIMIT": "60"}
+    assert "env" not in board
     assert (kernels / "tne-microbit" / "logo-64x64.png").read_bytes().startswith(b"\x89PNG")
     found = KernelSpecManager(kernel_dirs=[str(kernels)]).find_kernel_specs()
     assert {"tne-microbit", "tne-microbit-sim"} <= set(found)

@@ -28,6 +28,7 @@ from ..music import make_music
 from ..neopixel import make_neopixel
 from ..radio import make_radio
 from ..randomness import make_random
+from ..run_limit import RunLimit
 from ..vfs import VirtualFS
 from . import standard, wording
 from .door import encode
@@ -82,6 +83,8 @@ class WasmEngine:
         self.vm: GuestVM | None = None
         #: The cap on simulated time (`--duration`), if any: set before the first boot.
         self.cap: DurationCap | None = None
+        #: Each run's limit on simulated time, for a board nobody watches (run_limit.py).
+        self.run_limit: RunLimit | None = None
         self._work_base = 0.0  # simulated ms of work done by the earlier boots' guests
         self.modules: dict[str, object] = {}
         self._i2c_write: Callable[[int, bytes], None] | None = None  # this boot's `i2c.write`
@@ -155,6 +158,11 @@ class WasmEngine:
         held = self._printed.flush()
         if held:
             self._write(held)
+
+    def tell(self, text: str) -> None:
+        """A line of the simulator's own in the run's output, after what the program printed."""
+        self._flush_printed()
+        self._write(text)
 
     def _uart_write(self, text: str) -> None:
         """`uart.write`, from a host call: counted against the run's output cap too."""
@@ -233,6 +241,8 @@ class WasmEngine:
             refused = wording.v1_syntax_error(source) or v1_memory_error(source)
             if refused is not None:
                 return refused.replace("\n", "\r\n")
+        if self.run_limit is not None:
+            self.run_limit.start()
         outcome = self.vm.execute(source, mode)
         self._flush_printed()
         if outcome.status == "ok":
