@@ -236,3 +236,18 @@ def test_a_long_answer_reaches_a_board_that_stalls_while_it_is_written(
         assert result.stderr.decode().strip().splitlines()[-1] == f"RuntimeError: {line}".strip()
     else:
         assert result.stdout.decode() == line + "\r\n", result.stderr
+
+
+def test_a_long_answer_reaches_a_modern_micropython_in_pieces(modern, french: None) -> None:
+    """The unix port reads its standard input (`sys.stdin`), not the micro:bit's `uart`: the
+    board's `input()` asks for each piece there too."""
+    line = "Je m'appelle Éloïse, j'ai onze ans et mon robot suit la ligne noire. " * 3
+    board = Board.connect(modern.address)
+    try:
+        answered = board.run("print(input('nom ? '))", on_input=lambda: line)
+        refused = board.run("input()")
+    finally:
+        board.close()
+
+    assert answered.stdout.decode().replace("\r\n", "\n") == "nom ? " + line + "\n"
+    assert "Personne ne peut répondre à input() ici." in refused.stderr.decode()
