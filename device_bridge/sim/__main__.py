@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         hardware=hardware,
     )
     clock.pacer = pacer = Pacer(lambda: clock.now_ms)
-    run_limit = RunLimit(clock, lambda text: engine.tell(text))
+    run_limit = RunLimit(clock, lambda text: engine.tell(text), lambda: pacer.active)
     # Speed, pause and the run limit act at once; the other inputs at the next simulated instant.
     channel.start(
         lambda message: (

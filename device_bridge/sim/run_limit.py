@@ -12,7 +12,10 @@ stop each run after S simulated seconds, which at full speed take a fraction of 
 The stop is the ■ button's: a `KeyboardInterrupt` where the program sleeps, so the REPL keeps
 its variables for the next cells, as after the wall-time interrupt it replaces. It comes at a
 sleep, which nearly every endless program makes; a loop that never sleeps still meets the
-wall-time limit and the CPU limit (limits.py). Unlike the duration cap (duration.py, which ends
+wall-time limit and the CPU limit (limits.py). A board that someone watches (paced to wall
+time, or paused: pacing.py) is never stopped by it: the simulator view of a pupil's notebook
+on the simulator kernel sets its speed, and there a `while True:` loop runs until ■, as on a
+board. Unlike the duration cap (duration.py, which ends
 the program cleanly for `tne run` and graders' traces), this limit starts again at each run.
 """
 
@@ -32,8 +35,11 @@ KIND = "run_limit"
 class RunLimit:
     """Installs itself on `clock`; `start()` at the beginning of each run."""
 
-    def __init__(self, clock: SimClock, tell: Callable[[str], object]) -> None:
+    def __init__(
+        self, clock: SimClock, tell: Callable[[str], object], watched: Callable[[], bool]
+    ) -> None:
         self.clock = clock
+        self._watched = watched
         self.limit_ms = math.inf
         self.deadline_ms = math.inf
         self._tell = tell
@@ -58,7 +64,7 @@ class RunLimit:
     def advance(self, ms: float) -> None:
         """A sleep: the clock's own, or up to the limit and then the ■ button's interrupt."""
         left = self.deadline_ms - self.clock.now_ms
-        if ms < left:
+        if ms < left or self._watched():
             self._advance(ms)
             return
         self._advance(max(0.0, left))

@@ -80,3 +80,16 @@ def test_without_a_limit_that_reads_nothing_is_limited(board: Board, seconds: ob
     result = board.run("from microbit import *\nsleep(600_000)\nprint(running_time())")
 
     assert 600_000 <= int(result.stdout) < 600_500
+
+
+def test_a_board_someone_watches_is_not_limited(board: Board) -> None:
+    """Paced to wall time (the simulator view sets a speed), a pupil's endless loop runs until
+    ■, as on a board: the limit is for boards that run as fast as they can, unwatched."""
+    limit(board, 1)
+    assert board.sim is not None
+    board.sim.send_input({"kind": "speed", "factor": 100})
+    board.sim.sync_events()
+
+    result = board.run("from microbit import *\nsleep(3000)\nprint(running_time())")
+
+    assert 3_000 <= int(result.stdout) < 3_500
