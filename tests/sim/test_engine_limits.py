@@ -84,6 +84,7 @@ def test_ctrl_c_stops_a_long_sleep_inside_the_host_and_keeps_the_variables(board
     transport = board.transport
     assert isinstance(transport, SimTransport)
     transport.send_input({"kind": "speed", "factor": 1})  # sleeps take real time, in the host
+    assert transport.sync_events()  # applied before the code (a loaded machine lost the race)
     board.exec("kept = 7")
     started = time.monotonic()
     result = run_and_press_ctrl_c(board, "from microbit import sleep\nsleep(60000)")
