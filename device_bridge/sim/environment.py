@@ -69,7 +69,10 @@ class Environment:
             "radio": lambda message: None,
         }.items():
             hardware.on_input(kind, self._handler(kind, handler))
-        hardware.steppers.append(self.run_until)
+        #: `run_until` joins the hardware's steppers at the first activity (`start`), in the
+        #: place it would have had from the start: until then it has nothing to run, and a
+        #: board that never runs one (a robot's loop) syncs at every hardware access.
+        self._stepper_at: int | None = len(hardware.steppers)
 
     def _handler(self, kind: str, apply: Callable[[dict], None]) -> Callable[[dict], None]:
         def handle(message: dict) -> None:
@@ -127,6 +130,9 @@ class Environment:
         """Run `activity` in the background of simulated time, replacing the one called
         `name` (a new `display.show` stops the animation before it)."""
         self.stop(name)
+        if self._stepper_at is not None:
+            self.hardware.steppers.insert(self._stepper_at, self.run_until)
+            self._stepper_at = None
         self._schedule(name, activity, on_stop)
         self.run_until(self.hardware.clock.now_ms)
 

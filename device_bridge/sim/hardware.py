@@ -11,13 +11,18 @@ real robot and in the simulator.
 Time: the world moves only when somebody looks. `sync()` brings every registered stepper up to
 the simulated clock's present, and the `microbit` module calls it before each hardware access
 and after each sleep. Inputs (button presses, tilt) queued by the side channel or a script are
-applied there too, at a simulated instant, so a run with scripted inputs repeats exactly.
+applied there too, at a simulated instant, so a run with scripted inputs repeats exactly. A
+stepper brings its model up to an instant: called again at the same instant, it has nothing to
+do, so `sync` calls the steppers only when the clock moved since it last did (a turn of a
+robot's loop touches the hardware several times at one instant: the motor writes that the
+sealed engine queued, then the call that follows them).
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from collections.abc import Callable
 from typing import Protocol
 
@@ -45,7 +50,7 @@ PinListener = Callable[[str, str, int], None]
 PinProvider = Callable[[str], int]
 #: `machine.time_pulse_us(pin, level, timeout_us)` on a pin a device drives.
 PulseProvider = Callable[[int, int], int]
-#: Moves a model from its last time to `now_ms`.
+#: Moves a model from its last time to `now_ms` (and does nothing when it is there already).
 Stepper = Callable[[float], None]
 #: Applies one input (a dict as the side channel carries it).
 InputHandler = Callable[[dict], None]
@@ -66,6 +71,7 @@ class Hardware:
         self.input_handlers: dict[str, InputHandler] = {}
         self._inputs: list[tuple[float, int, dict]] = []  # heap of (at ms, order, input)
         self._order = itertools.count()
+        self._stepped_ms = -math.inf  # the instant the steppers were last brought to
 
     # -- what models register ----------------------------------------------------------------
 
@@ -94,8 +100,10 @@ class Hardware:
             if handler is not None:
                 handler(message)
                 self.channel.emit("input", input=message)
-        for stepper in self.steppers:  # (`_step`, inlined: this runs at every hardware call)
-            stepper(now)
+        if now != self._stepped_ms:
+            self._stepped_ms = now
+            for stepper in self.steppers:  # (`_step`, inlined: this runs at every hardware call)
+                stepper(now)
         pacer = clock.pacer
         if pacer is not None and pacer.active:
             pacer.pace(now)
@@ -109,7 +117,11 @@ class Hardware:
 
     def i2c_write(self, address: int, data: bytes) -> None:
         self.sync()
-        self._device(address).i2c_write(bytes(data))
+        # (`_device`, inlined: a robot's loop writes its motors at every turn)
+        device = self.i2c_devices.get(address)
+        if device is None:
+            raise OSError(ENODEV)
+        device.i2c_write(bytes(data))
 
     def i2c_read(self, address: int, nbytes: int) -> bytes:
         self.sync()

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from .hardware import Hardware
 
+#: The bus's addresses (7 bits), and what the firmware says of any other.
+MAX_ADDRESS = 0x7F
+OUT_OF_RANGE = "I2C address out of range"
+
 
 def _address(addr: object) -> int:
     if isinstance(addr, bool) or not isinstance(addr, int):
         raise TypeError(f"can't convert {type(addr).__name__} to int")
-    if not 0 <= addr <= 0x7F:
-        raise ValueError("I2C address out of range")
+    if not 0 <= addr <= MAX_ADDRESS:
+        raise ValueError(OUT_OF_RANGE)
     return addr
 
 
@@ -38,3 +42,11 @@ class MicroBitI2C:
         if isinstance(buf, str) or not hasattr(buf, "__len__"):
             raise TypeError("object with buffer protocol required")
         self._hardware.i2c_write(_address(addr), bytes(buf))  # type: ignore[call-overload]
+
+    def write_queued(self, addr: int, data: bytes) -> None:
+        """`write(addr, data)` for an int `addr` and bytes `data`, as the sealed engine's queued
+        writes are (wasm/queued.py: a robot's loop queues several a turn): of `write`'s checks,
+        only the address's range can fail for them."""
+        if not 0 <= addr <= MAX_ADDRESS:
+            raise ValueError(OUT_OF_RANGE)
+        self._hardware.i2c_write(addr, data)

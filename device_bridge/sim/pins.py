@@ -73,6 +73,10 @@ class MicroBitDigitalPin:
         driven = self._hardware.pin_read(self._name, mode)
         if driven is not None:
             return int(driven)
+        return self._undriven(mode)
+
+    def _undriven(self, mode: str) -> int | None:
+        """`_level` when no device drives the pin: a hand, a script, a button."""
         self._hardware.sync()
         button = BUTTON_PINS.get(self._number)  # type: ignore[call-overload]
         if button is not None:
@@ -93,7 +97,9 @@ class MicroBitDigitalPin:
     def read_digital(self) -> int:
         if self._mode not in ("read_digital", "button"):
             self._mode = "read_digital"
-        level = self._level("digital")
+        # (`_level`, inlined: a robot reads its line sensors at every turn of its loop)
+        driven = self._hardware.pin_read(self._name, "digital")
+        level = int(driven) if driven is not None else self._undriven("digital")
         if level is not None:
             return 1 if level else 0
         return 1 if self._pull == PULL_UP else 0

@@ -34,6 +34,11 @@ WORLDS_DIR = Path(__file__).with_name("worlds")
 DEFAULT_WORLD = "tapis"
 #: Size of the buckets segments are filed in (cm).
 BUCKET = 5.0
+#: Size of the buckets of the track's segments (cm): a line sensor asks at every turn of a
+#: follower's loop whether it is over the tape, and looks at every segment filed in its bucket
+#: (a point's answer does not depend on the size: each bucket holds every segment within reach
+#: of its points). Smaller than `BUCKET`, so that it looks at fewer.
+LINE_BUCKET = 2.0
 #: Solids are filed in every bucket within this distance (cm), so that the bucket of a robot's
 #: centre holds every wall its body can touch.
 SOLID_REACH = 8.0
@@ -104,7 +109,7 @@ class World:
     source: str = ""
 
     def __post_init__(self) -> None:
-        self._line_buckets = _Buckets()
+        self._line_buckets = _Buckets(LINE_BUCKET)
         # Tape segments, ready for the sensors' many questions: (ax, ay, dx, dy, 1/length²,
         # half-width²).
         self._line_cells: dict[tuple[int, int], list[tuple[float, ...]]] = {}
@@ -112,8 +117,10 @@ class World:
             half = track.width / 2
             for segment in track.segments():
                 self._line_buckets.add(segment, half)
-        for cell, entries in self._line_buckets.cells.items():
-            self._line_cells[cell] = [_prepared(segment, half) for segment, half in entries]
+        cells = self._line_buckets.cells
+        prepared = {entry: _prepared(*entry) for entries in cells.values() for entry in entries}
+        for cell, entries in cells.items():
+            self._line_cells[cell] = [prepared[entry] for entry in entries]
         # Everything a robot bumps into or an ultrasonic echo comes back from, as segments
         # with a half-thickness; circles apart.
         self._solids: list[tuple[Segment, float]] = []
@@ -137,7 +144,7 @@ class World:
     def on_line(self, x: float, y: float) -> bool:
         """Whether a point of the mat is on the black track."""
         for ax, ay, dx, dy, inverse, half2 in self._line_cells.get(
-            (int(x // BUCKET), int(y // BUCKET)), ()
+            (int(x // LINE_BUCKET), int(y // LINE_BUCKET)), ()
         ):
             t = ((x - ax) * dx + (y - ay) * dy) * inverse
             t = 0.0 if t < 0.0 else 1.0 if t > 1.0 else t
@@ -150,7 +157,9 @@ class World:
         """Distance (cm) from a point to the nearest solid surface (at most `SOLID_REACH`);
         negative inside one."""
         best = SOLID_REACH
-        for (ax, ay, bx, by), reach in self._solid_buckets.near(x, y):
+        for (ax, ay, bx, by), reach in self._solid_buckets.cells.get(
+            (int(x // BUCKET), int(y // BUCKET)), ()
+        ):
             gap = _distance_to_segment(x, y, ax, ay, bx, by) - (reach - SOLID_REACH)
             if gap < best:
                 best = gap
@@ -180,20 +189,18 @@ class World:
 class _Buckets:
     """Segments filed by the grid cells their thickened bounding box touches."""
 
-    def __init__(self) -> None:
+    def __init__(self, size: float = BUCKET) -> None:
+        self.size = size
         self.cells: dict[tuple[int, int], list[tuple[Segment, float]]] = {}
 
     def add(self, segment: Segment, half: float) -> None:
         ax, ay, bx, by = segment
-        margin = half + 0.01
-        x0, x1 = int((min(ax, bx) - margin) // BUCKET), int((max(ax, bx) + margin) // BUCKET)
-        y0, y1 = int((min(ay, by) - margin) // BUCKET), int((max(ay, by) + margin) // BUCKET)
+        margin, size = half + 0.01, self.size
+        x0, x1 = int((min(ax, bx) - margin) // size), int((max(ax, bx) + margin) // size)
+        y0, y1 = int((min(ay, by) - margin) // size), int((max(ay, by) + margin) // size)
         for i in range(x0, x1 + 1):
             for j in range(y0, y1 + 1):
                 self.cells.setdefault((i, j), []).append((segment, half))
-
-    def near(self, x: float, y: float) -> list[tuple[Segment, float]]:
-        return self.cells.get((int(x // BUCKET), int(y // BUCKET)), [])
 
 
 def _prepared(segment: Segment, half: float) -> tuple[float, ...]:

@@ -217,6 +217,23 @@ def test_a_program_that_resizes_the_queue_only_turns_it_off() -> None:
         board.close()
 
 
+def test_a_record_written_into_the_queue_by_hand_is_checked_as_i2c_write_checks_it() -> None:
+    """A program can write records of its own into the queue: each is applied as the
+    `i2c.write` it describes, with the same errors (an address out of the bus's range, an
+    empty address), at the next call."""
+    board = _robot_board()
+    try:
+        by_hand = "import microbit\nq = microbit._door._queue\nq[2:7] = bytes([{}, 3, 0, 0, 99])\n"
+        _out, error = board.attempt(by_hand.format(0x90) + "q[0] = 5\nsleep(1)")
+        assert error.splitlines()[-1] == "ValueError: I2C address out of range"
+        _out, error = board.attempt(by_hand.format(0x11) + "q[0] = 5\nsleep(1)")
+        assert error.splitlines()[-1] == "OSError: [Errno 19] ENODEV"
+        board.run(by_hand.format(0x10) + "q[0] = 5\nsleep(1)\nq[2:7] = q[2:7]\nq[0] = 5\nsleep(1)")
+        assert [e["left"] for e in board.of_kind("motor")] == [99]
+    finally:
+        board.close()
+
+
 def test_binary_arguments_round_trip_ints_and_bytes() -> None:
     payload = (
         b"\x01i"

@@ -7,6 +7,7 @@ import pytest
 
 from device_bridge import Board
 from device_bridge.sim.clock import SimClock
+from device_bridge.sim.environment import environment
 from device_bridge.sim.hardware import ENODEV, Hardware
 from device_bridge.transports.sim import SimTransport
 
@@ -54,6 +55,42 @@ def test_an_input_is_applied_at_its_simulated_instant_after_the_world_caught_up(
     assert [k for k, _ in log].count("press") == 1
     steps = [t for k, t in log if k == "step"]
     assert 100.0 in steps, "the world did not move to the input's instant before it applied"
+
+
+def test_the_world_is_brought_to_an_instant_once_however_often_it_is_synced_there() -> None:
+    """A turn of a robot's loop touches the hardware several times at one instant (the motor
+    writes the sealed engine queued, then the call after them): the steppers move the world
+    only when the clock moved."""
+    clock = SimClock()
+    hardware = Hardware(clock)
+    steps: list[float] = []
+    hardware.steppers.append(steps.append)
+    clock.advance(10)
+    hardware.sync()
+    hardware.sync()
+    clock.advance(5)
+    hardware.sync()
+    assert steps == [10.0, 15.0]
+
+
+def test_background_activities_step_in_the_place_the_environment_took_at_its_start() -> None:
+    """The environment joins the steppers at its first activity (before, it has nothing to
+    run), where it would have stood from the start: before a robot equipped after it."""
+    clock = SimClock()
+    hardware = Hardware(clock)
+    env = environment(hardware)
+    order: list[str] = []
+    hardware.steppers.append(lambda now: order.append("robot"))
+
+    def frames():
+        yield 0.0, lambda: order.append("frame 0")
+        yield 20.0, lambda: order.append("frame 20")
+
+    env.start("display", frames())
+    assert order == ["frame 0"]
+    clock.advance(30)
+    hardware.sync()
+    assert order == ["frame 0", "frame 20", "robot"]
 
 
 def test_an_i2c_transfer_to_an_empty_address_fails_as_on_the_bus() -> None:

@@ -282,7 +282,11 @@ class Maqueen:
         mode: pin13 and pin14 read it, `Hardware.pin_providers`)."""
         spec = self.spec
         half = spec.line_sensor_apart_cm / 2
-        x, y = self._sensor_spot(spec.line_sensor_forward_cm, -half if left else half)
+        # (`_sensor_spot`, inlined: read twice at every turn of a follower's loop)
+        forward, sideways = spec.line_sensor_forward_cm, -half if left else half
+        cos, sin = self._cos, self._sin
+        x = self.x + forward * cos - sideways * sin
+        y = self.y + forward * sin + sideways * cos
         if self.noise:
             # Uniform jitter (cheaper than a Gaussian, read thousands of times a minute).
             spread = 2 * spec.line_jitter_cm * self.noise
@@ -290,9 +294,12 @@ class Maqueen:
             y += (self._random.random() - 0.5) * spread
         value = 0 if self.world.on_line(x, y) else 1
         if self.channel.enabled:
-            # The other sensor as last seen (both are looked at in every pose sample anyway).
-            seen_left, seen_right = self._line
-            self._watch_line(value if left else seen_left, seen_right if left else value)
+            # The other sensor as last seen (both are looked at in every pose sample anyway);
+            # `_watch_line` only when the reading differs from what was seen.
+            seen_left, seen_right = seen = self._line
+            line = (value, seen_right) if left else (seen_left, value)
+            if line != seen:
+                self._watch_line(*line)
         return value
 
     def _watch_line(self, left: int | None = None, right: int | None = None) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import codecs
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tne.i18n import _, number
@@ -87,7 +87,8 @@ class WasmEngine:
         self.run_limit: RunLimit | None = None
         self._work_base = 0.0  # simulated ms of work done by the earlier boots' guests
         self.modules: dict[str, object] = {}
-        self._i2c_write: Callable[[int, bytes], None] | None = None  # this boot's `i2c.write`
+        #: This boot's `i2c.write` for queued writes (`MicroBitI2C.write_queued`).
+        self._i2c_write: Callable[[int, bytes], None] | None = None
         #: Where `input()` reads its answers (the serial line; set once the console exists).
         self.serial_input: SerialInput | None = None
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
@@ -118,7 +119,7 @@ class WasmEngine:
             set_work_ms=self._set_work,
             library=LIBRARY,
             work_left_ms=self.cap.work_left_ms if self.cap is not None else None,
-            i2c_write=self._queued_i2c_write,
+            i2c_writes=self._queued_i2c_writes,
             queueable=self._queueable,
         )
         self.vm = GuestVM(ops, hooks, self.limits).start()
@@ -132,13 +133,14 @@ class WasmEngine:
             self._flush_printed()
         self.clock.work_ms = self._work_base + ms
 
-    def _queued_i2c_write(self, address: int, data: bytes) -> None:
-        """An `i2c.write` the guest queued (queued.py): the same host method as a crossing one
-        (this boot's, found at its first write)."""
+    def _queued_i2c_writes(self, writes: Sequence[tuple[int, bytes]]) -> None:
+        """The `i2c.write(address, data)` calls the guest queued (queued.py), in order, each as
+        this boot's `i2c` does it (`write_queued`, found at the first)."""
         write = self._i2c_write
         if write is None:
-            write = self._i2c_write = self._module("microbit").i2c.write  # type: ignore[attr-defined]
-        write(address, data)
+            write = self._i2c_write = self._module("microbit").i2c.write_queued  # type: ignore[attr-defined]
+        for address, data in writes:
+            write(address, data)
 
     def _queueable(self) -> bytes:
         """The I2C addresses whose writes the guest may queue: devices that accept every write

@@ -254,17 +254,29 @@ CAP_MODULE = f"""(module
   (func (export "result_cap") (result i32) global.get $cap))"""
 
 
+def _nothing() -> None:
+    return None
+
+
 @functools.lru_cache(maxsize=4)
 def _cap_module(engine: wasmtime.Engine) -> wasmtime.Module:
     return wasmtime.Module(engine, wasmtime.wat2wasm(CAP_MODULE))
 
 
 class Door:
-    """Dispatches the guest's calls. `entered(payload, queued)` is called at the start of each
-    call, with the number of queued writes about to be applied (the engine brings the simulated
-    clock up to the work the guest did)."""
+    """Dispatches the guest's calls. `entered(door_fuel, queued)` is called at the start of each
+    call, with what the call cost the guest itself (`price` of its payload: the engine leaves it
+    out of simulated time) and the number of queued writes about to be applied (the engine
+    brings the simulated clock up to the work the guest did); `returned()` as each call returns
+    to the guest (the engine delivers a Ctrl-C that waits, under `lock`, and applies the duration
+    cap). The two run at every call: one hook each, no more."""
 
-    def __init__(self, ops: dict[str, Handler], entered: Callable[[bytes, int], None]) -> None:
+    def __init__(
+        self,
+        ops: dict[str, Handler],
+        entered: Callable[[int, int], None],
+        price: Callable[[bytes], int],
+    ) -> None:
         self.ops = {name.encode(): handler for name, handler in ops.items()}
         self._cap = SMALL_RESULT
         self._cap_next = SMALL_RESULT
@@ -276,20 +288,20 @@ class Door:
         self._answer_at: ctypes.Array[ctypes.c_char] | None = None
         self.memory: GuestMemory | None = None
         self._entered = entered
+        self._price = price
         self.lock = threading.Lock()
         self.inside = False
-        #: Whether a Ctrl-C waits to be delivered; then `leaving` is called (with the lock held)
-        #: as the call returns to the guest.
-        self.pending: Callable[[], bool] = lambda: False
-        self.leaving: Callable[[], None] = lambda: None
-        #: Called (without the lock) as every call returns, when set (the duration cap).
-        self.after: Callable[[], None] | None = None
+        #: Called (without the lock) as every call returns to the guest, `inside` cleared.
+        self.returned: Callable[[], None] = _nothing
         #: The guest's queue of writes, applied before each call (queued.py), once registered.
         self.queue: Queue | None = None
-        #: The typed door's ops, by number (`native_bind`), their numbers, and their kinds
-        #: (`NATIVE_FUNCTION` or `NATIVE_METHOD`).
-        self._native: list[Callable[..., object]] = []
-        self._native_kinds: list[bytes] = []
+        #: The typed door's ops, by number (`native_bind`): each one's `direct` form, the host
+        #: function it finds (None until its first call: the boot's modules are built on
+        #: first use), their numbers, and what a call of each costs the guest (`price` of its
+        #: kind, `NATIVE_FUNCTION` or `NATIVE_METHOD`, once, at its binding).
+        self._direct: list[Callable[[], Callable[..., object]]] = []
+        self._native: list[Callable[..., object] | None] = []
+        self._native_fuel: list[int] = []
         self._native_ids: dict[bytes, int] = {}
 
     def define(self, linker, functions: HostFunctions, module) -> None:  # type: ignore[no-untyped-def]
@@ -310,36 +322,27 @@ class Door:
                 self._store = store
                 linker.define(store, MODULE, item.name, exports["result_cap"])
 
-    def _handled(self, writes: list | None, handler: Callable[..., Answer], args: tuple) -> Answer:
-        """What `handler(*args)` answers, the queued `writes` applied first: or the error it
-        raised, for the guest (`encode_error`; a reset is `R`, a trap ends the guest).
+    @staticmethod
+    def _failed(error: BaseException) -> str:
+        """The guest's answer for what a handler (or a queued write applied before it) raised:
+        the error (`encode_error`), a reset (`R`); or the error again when it ends the guest, a
+        trap, and reaching the duration cap (a sleep past it), which must hold even for a
+        program that catches every exception.
 
-        Reaching the duration cap (a sleep past it) ends the guest too: the cap must hold even
-        for a program that catches every exception. (Here, for every op and both doors, rather
-        than in a wrapper around each op: a wrapper hid the ops' typed form.)"""
-        try:
-            if writes:
-                self.queue.flush(writes)  # type: ignore[union-attr]
-            return handler(*args)
-        except UnicodeDecodeError:
+        Both doors call their handlers under `except BaseException` and hand what they catch
+        here, for every op, rather than in a wrapper around each op (a wrapper hid the ops'
+        typed form) or in a function around each call (a frame more at every call)."""
+        if isinstance(error, UnicodeDecodeError):
             return "ETypeError\x00unsupported argument"
-        except ResetRequested:
+        if isinstance(error, ResetRequested):
             return "R"
-        except Trapped:
-            raise
-        except DurationReached:
+        if isinstance(error, Trapped):
+            raise error
+        if isinstance(error, DurationReached):
             raise Trapped("duration") from None
-        except (Exception, KeyboardInterrupt, SystemExit) as error:
+        if isinstance(error, (Exception, KeyboardInterrupt, SystemExit)):
             return encode_error(error)
-
-    def _returning(self) -> None:
-        """As a call returns to the guest: a Ctrl-C that waits is delivered, then `after`."""
-        self.inside = False
-        if self.pending():
-            with self.lock:
-                self.leaving()
-        if self.after is not None:
-            self.after()
+        raise error
 
     def native_bind(self, name_at: int, name_length: int) -> int:
         """`tne_hw.bind`: the number of op `name` for the typed door, or -1 if it has no
@@ -354,26 +357,40 @@ class Door:
         direct = getattr(self.ops.get(name), "direct", None)
         if direct is None:
             return -1
-        self._native.append(direct)
-        self._native_kinds.append(NATIVE_METHOD if name.count(b".") > 1 else NATIVE_FUNCTION)
+        self._direct.append(direct)
+        self._native.append(None)
+        self._native_fuel.append(
+            self._price(NATIVE_METHOD if name.count(b".") > 1 else NATIVE_FUNCTION)
+        )
         self._native_ids[name] = len(self._native) - 1
         return len(self._native) - 1
 
     def native_call(self, op: int, count: int, a: int, b: int, c: int) -> int:
         """`tne_hw.call`: op number `op` with `count` ints, as `host_call` would call it with
-        those ints as binary arguments (the same handler's `direct` form, the same checks in
-        it, the same errors); the answer as `NATIVE_*`."""
+        those ints as binary arguments (the host function of the handler's `direct` form, the
+        same checks in it, the same errors); the answer as `NATIVE_*`. (The host function
+        answers its value as it is: `encode` only for what is not an int, None or a bool.)"""
         if not 0 <= op < len(self._native) or not 0 <= count <= 3:
             self._kept = b"ETypeError\x00unsupported argument"
             return _NATIVE_KEPT
         self.inside = True
+        failed = False
         try:
             queue = self.queue
-            writes = queue.waiting() if queue is not None else None
-            self._entered(self._native_kinds[op], len(writes) if writes else 0)
-            value = self._handled(writes, self._native[op], (a, b, c)[:count])
+            writes = queue.waiting() if queue is not None and queue.length.value else None
+            self._entered(self._native_fuel[op], len(writes) if writes else 0)
+            try:
+                if writes:
+                    queue.flush(writes)  # type: ignore[union-attr]
+                function = self._native[op]
+                if function is None:  # its first call
+                    function = self._native[op] = self._direct[op]()
+                value = function(*(a, b, c)[:count])
+            except BaseException as error:
+                value, failed = self._failed(error), True
         finally:
-            self._returning()
+            self.inside = False
+            self.returned()
         if type(value) is int and -0x80000000 <= value <= 0x7FFFFFFF:
             return value & 0xFFFFFFFF
         if value is None:
@@ -382,6 +399,8 @@ class Door:
             return _NATIVE_TRUE
         if value is False:
             return _NATIVE_FALSE
+        if not failed:
+            value = encode(value)
         data = value.encode("utf-8", "surrogatepass") if type(value) is str else self.answer(value)
         if not data:
             return _NATIVE_BUFFER
@@ -485,14 +504,20 @@ class Door:
         try:
             raw = memory.read(payload_at, payload_length) if payload_length else b""
             queue = self.queue
-            writes = queue.waiting() if queue is not None else None
-            self._entered(raw, len(writes) if writes else 0)
+            writes = queue.waiting() if queue is not None and queue.length.value else None
+            self._entered(self._price(raw), len(writes) if writes else 0)
             if handler is None:
                 result: Answer = "ENotImplementedError\x00"
             else:
-                result = self._handled(writes, _text_call, (handler, raw))
+                try:
+                    if writes:
+                        queue.flush(writes)  # type: ignore[union-attr]
+                    result = _text_call(handler, raw)
+                except BaseException as error:
+                    result = self._failed(error)
         finally:
-            self._returning()
+            self.inside = False
+            self.returned()
         if type(result) is not str:
             data = self.answer(result)
         elif result:

@@ -7,6 +7,11 @@ result is a new pointer object, even when it is NULL (no error). Here the same C
 the context's and the counter's addresses as plain integers and answer an address (None when
 there is no error), bound once with `functools.partial`. On an error (none is expected once fuel
 is on), the caller asks the store's own method, which raises it.
+
+They are also called without letting go of Python's lock (GIL) around them, as C functions of
+Python's own API are (`ctypes.PYFUNCTYPE`): each only reads or writes a counter in the store,
+never blocks and never calls back, so releasing and taking back the lock (what ctypes does for
+any other foreign call) cost nearly as much as the call itself.
 """
 
 from __future__ import annotations
@@ -21,11 +26,9 @@ from wasmtime import _bindings as bindings
 
 def _c_function(name: str, *argtypes: type) -> Callable[..., int | None]:
     """A ctypes function of wasmtime's library of our own (the bindings' one has its own types),
-    answering the error's address or None."""
-    function = bindings.dll[name]
-    function.argtypes = argtypes
-    function.restype = ctypes.c_void_p
-    return function
+    answering the error's address or None, called with the GIL held."""
+    address = ctypes.cast(bindings.dll[name], ctypes.c_void_p).value
+    return ctypes.PYFUNCTYPE(ctypes.c_void_p, *argtypes)(address)
 
 
 _GET = _c_function("wasmtime_context_get_fuel", ctypes.c_void_p, ctypes.c_void_p)

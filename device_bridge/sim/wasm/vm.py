@@ -28,7 +28,7 @@ import queue
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,9 +178,10 @@ class VMHooks:
     now_ns: Callable[[], int]  # the simulated clock, for the guest's own `time`
     set_work_ms: Callable[[float], None]  # simulated ms of work done since power-on
     library: dict[str, Path] = field(default_factory=dict)  # /lib name -> source file
-    #: Writes the guest may queue (queued.py): `i2c.write(address, data)` on the host, and the
-    #: addresses of the devices that accept every write.
-    i2c_write: Callable[[int, bytes], object] | None = None
+    #: Writes the guest may queue (queued.py): `i2c.write(address, data)` on the host for each
+    #: queued `(address, data)`, in order, and the addresses of the devices that accept every
+    #: write.
+    i2c_writes: Callable[[Sequence[tuple[int, bytes]]], object] | None = None
     queueable: Callable[[], bytes] = bytes
     #: The duration cap's hook (duration.py): simulated ms of work the program may still do, or
     #: None. Simulated time comes from fuel, so a run gets only the fuel for that much, and
@@ -224,10 +225,10 @@ class GuestVM:
         self._exception = 0  # the guest's KeyboardInterrupt for the current run
         self._work_fuel = 0  # fuel spent by earlier runs
         self._withheld = 0  # fuel of this run taken back for the duration cap (not work)
-        self._spent = 0  # fuel spent by the runs, up to the last door call
+        #: The fuel the guest had as it went on after its last door call (this run's; what it
+        #: has at the next call less this is the work it did in between).
+        self._resumed = 0
         self._charged = 0  # the work charged to simulated time so far
-        #: The fuel of the earlier runs and of this one (`_work_fuel` + the run's `cpu_fuel`).
-        self._fuel_given = limits.cpu_fuel
         #: The board's hooks that every call uses, bound once.
         self._set_work_ms = hooks.set_work_ms
         self._work_left_ms: Callable[[], float] = _no_cap
@@ -378,12 +379,11 @@ class GuestVM:
         argv = [b"micropython", b"-X", f"heapsize={self.limits.heap_bytes}".encode(), b"-c", boot]
         wasi = Wasi(argv, self._write, self.hooks.now_ns)
         wasi.define(linker, self._functions, module)
-        door = Door(self._ops, self._entered)
-        door.leaving = self._leaving
-        door.pending = lambda: self._interrupt
+        door = Door(self._ops, self._entered, door_fuel)
+        door.returned = self._returned
         if self.hooks.work_left_ms is not None:
             self._work_left_ms = self.hooks.work_left_ms
-            door.after = self._after  # the duration cap looks at each call's return
+            door.returned = self._returned_capped  # the duration cap looks at each call's return
         door.define(linker, self._functions, module)
         instance = linker.instantiate(store, module)
         exports = instance.exports(store)
@@ -410,39 +410,42 @@ class GuestVM:
         assert isinstance(start, wasmtime.Func)
         start(store)
 
-    def _entered(self, payload: bytes, queued: int) -> None:
+    def _entered(self, door: int, queued: int) -> None:
         """A call begins: the work since the last one, less what the door cost the guest (the
-        simulator's cost, not the program's: `door_fuel`, and `QUEUED_FUEL` for each of the
-        `queued` writes applied with it), is charged to simulated time, and at least
-        `MIN_CALL_FUEL` a call (else `while running_time() < t: display.set_pixel(...)` could
-        wait for ever)."""
+        simulator's cost, not the program's: `door`, from `door_fuel`, and `QUEUED_FUEL` for
+        each of the `queued` writes applied with it), is charged to simulated time, and at
+        least `MIN_CALL_FUEL` a call (else `while running_time() < t: display.set_pixel(...)`
+        could wait for ever)."""
         if not self._running:
             return
-        left = self._fuel_left
         if self._read_fuel():
-            left.value = self._store.get_fuel()  # type: ignore[union-attr]  # raises
-        spent = self._fuel_given - self._withheld - left.value
-        gap = spent - self._spent
-        self._spent = spent
+            self._fuel_left.value = self._store.get_fuel()  # type: ignore[union-attr]  # raises
+        left = self._fuel_left.value
+        gap = self._resumed - left
+        self._resumed = left  # (a host call spends none: unless the cap cuts it, below)
         if queued:
-            door = door_fuel(payload) + queued * QUEUED_FUEL
+            door += queued * QUEUED_FUEL
             self._charged += max(MIN_CALL_FUEL * (1 + queued), gap - door)
         else:
-            self._charged += max(MIN_CALL_FUEL, gap - door_fuel(payload))
+            self._charged += max(MIN_CALL_FUEL, gap - door)
         self._set_work_ms(self._charged * MS_PER_FUEL)
 
-    def _leaving(self) -> None:
-        """As a host call returns (the door's lock held): a Ctrl-C that came during the call and
-        that the call did not turn into an exception is delivered now."""
-        if self._interrupt and self._running:
-            self._deliver()
+    def _returned(self) -> None:
+        """As a host call returns: a Ctrl-C that came during the call and that the call did not
+        turn into an exception is delivered now (under the door's lock)."""
+        if self._interrupt:
+            with self._door.lock:  # type: ignore[union-attr]
+                if self._interrupt and self._running:
+                    self._deliver()
 
-    def _after(self) -> None:
-        """As a host call returns, with a duration cap: the run keeps no more fuel than the
-        simulated work left before the cap (`work_left_ms`; a sleep shortens it). What is taken
-        back is not work done. (The door's own fuel is not simulated time, so the cap may come
-        up to one door call's fuel early: the engine then sets the clock at the cap.) One
-        method, bound once: it runs at every call of a capped run."""
+    def _returned_capped(self) -> None:
+        """`_returned`, then, with a duration cap: the run keeps no more fuel than the simulated
+        work left before the cap (`work_left_ms`; a sleep shortens it). What is taken back is
+        not work done. (The door's own fuel is not simulated time, so the cap may come up to
+        one door call's fuel early: the engine then sets the clock at the cap.) One method,
+        bound once: it runs at every call of a capped run."""
+        if self._interrupt:
+            self._returned()
         if not self._running:
             return
         allowed = int(self._work_left_ms() / MS_PER_FUEL)
@@ -450,11 +453,11 @@ class GuestVM:
             allowed = 0
         # The fuel left, as read when this call began (`_entered`; `_go` sets it): a host call
         # spends none.
-        left = self._fuel_left.value
+        left = self._resumed
         if allowed < left:
             if self._write_fuel(allowed):
                 self._store.set_fuel(allowed)  # type: ignore[union-attr]  # raises the error
-            self._fuel_left.value = allowed
+            self._resumed = allowed
             self._withheld += left - allowed
 
     def _deliver(self) -> None:
@@ -517,8 +520,7 @@ class GuestVM:
         self._interrupt = False
         self._withheld = 0
         store.set_fuel(self.limits.cpu_fuel)
-        self._fuel_left.value = self.limits.cpu_fuel
-        self._fuel_given = self._work_fuel + self.limits.cpu_fuel
+        self._resumed = self.limits.cpu_fuel
         self._watch.deadline = time.monotonic() + self.limits.wall_s
         self._running = True
         return None
@@ -561,7 +563,7 @@ class GuestVM:
     def _queue_at(self, payload: str) -> bytes:
         """The guest's queue of I2C writes (queued.py), once, at boot: the addresses whose
         writes it may queue (none if the queue is refused)."""
-        door, memory, write = self._door, self._memory, self.hooks.i2c_write
+        door, memory, write = self._door, self._memory, self.hooks.i2c_writes
         if door is None or memory is None or write is None or self._queue_asked:
             return b""
         self._queue_asked = True
