@@ -146,9 +146,8 @@ def _run(
     finally:
         view.close(say_last=False)
         out.close()
-        if recorded.board is not None:
-            board = recorded.board
-            _record_usage(board, exit_code)
+        if recorded.board is not None:  # made, if not started: usage, with its error
+            _record_usage(recorded.board, exit_code)
     return board, exit_code, stopped
 
 
