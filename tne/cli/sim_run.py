@@ -15,6 +15,7 @@ cleanly, exit 0, since a robot program usually loops forever.
 from __future__ import annotations
 
 import contextlib
+import threading
 from pathlib import Path
 
 from device_bridge import Board, parse_address
@@ -92,9 +93,16 @@ def run_simulated(
         board, exit_code, stopped = _run(recorded, code, file, timeout, leds)
         if board is not None and exit_code != EXIT_INTERRUPTED:
             recorded.finish()
-            picture = options.out or file.with_suffix(".svg")
-            if not _tell(trace, world, picture, options.trace, stopped):
-                exit_code = max(exit_code, EXIT_USAGE)
+            # The trace is whole: the child ends (killed, then waited for) while the summary
+            # and the picture are made, rather than after them.
+            closing = threading.Thread(target=recorded.close, name="tne-sim-close")
+            closing.start()
+            try:
+                picture = options.out or file.with_suffix(".svg")
+                if not _tell(trace, world, picture, options.trace, stopped):
+                    exit_code = max(exit_code, EXIT_USAGE)
+            finally:
+                closing.join()
     finally:
         recorded.close()
     return exit_code
