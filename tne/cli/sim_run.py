@@ -111,10 +111,14 @@ def run_simulated(
 def _ready_to_tell(world: World | None) -> None:
     """Load what the summary and the picture need while the child boots, rather than after
     the run: the console of our messages (rich's, made at the first), the reader's number
-    format (babel reads its locale data at its first number, about 30 ms) and the pictures'
-    module."""
+    format (babel reads its locale data at its first number, about 30 ms), where the usage
+    registry's link would be (`_record_usage`: platformdirs, imported at its first use, about
+    4 ms) and the pictures' module."""
+    from activities.registry.link import link_path
+
     stderr_console()
     number(0.0, 1)
+    link_path()
     if world is not None:
         import device_bridge.sim.pictures  # noqa: F401
 
