@@ -1,13 +1,14 @@
 """The simulated board of `tne run --device sim...` started at the very start of the command
 (`launch`), before typer, the bridge and the command's modules are imported.
 
-The child needs about a sixth of a second to boot (its Python, wasmtime, the guest's boot); the
-parent needs about as long to import typer and build its command. Started first, the child
+The child needs about a fifth of a second to boot (its Python, wasmtime, the guest's boot); the
+parent needs about a seventh to import typer and build its command. Started first, the child
 boots while the parent imports. Light on purpose: this module imports only what the child's
-command line needs (transports/sim_child.py, the sim address's grammar, the world's file), not
-`device_bridge.address`, the world's reader, `SimTransport` or dataclasses; the child is
-started about 40 ms after the command starts (75 to 90 ms when it was started through
-`RecordedBoard`).
+command line needs (transports/sim_child.py, the sim address's grammar, the world's file),
+about 13 ms of modules, not `device_bridge.address`, the world's reader, `SimTransport`,
+dataclasses or the engine's cache check (41 ms when the child was started through
+`RecordedBoard`); the child starts about 35 to 40 ms after the command (75 to 95 ms before).
+docs/simulator.md ("`tne run` on a simulated board") has the whole command's timeline.
 
 Only the plain shape `run FILE --device D [--world W] [--seed N] [--duration S] [--noise X]`
 (and the options that do not change the board) is read here, by hand: anything else, help, or
