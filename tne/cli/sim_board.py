@@ -51,8 +51,12 @@ def take(address: DeviceAddress, world: World | None, options: SimOptions) -> Re
     if launched is None:
         return None
     child, store = launched
-    recorded = recorded_board(address, world, options)
-    if not recorded.transport.adopt(child, store):
+    try:
+        recorded = recorded_board(address, world, options)
+        if recorded.transport.adopt(child, store):
+            return recorded
+    except BaseException:
         discard(child, store)
-        return None
-    return recorded
+        raise
+    discard(child, store)
+    return None
