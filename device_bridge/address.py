@@ -17,10 +17,9 @@ from typing import Literal
 from tne.i18n import _
 
 from .errors import UsageError
+from .sim_address import read_sim_address
 
 Kind = Literal["auto", "all", "serial", "ble", "sim", "label"]
-
-_SIM = re.compile(r"^sim(?::(?P<robot>[A-Za-z0-9_-]+))?(?:@(?P<fw>v1|v2))?$")
 
 
 @dataclass(frozen=True)
@@ -46,9 +45,9 @@ def parse_address(text: str) -> DeviceAddress:
         return DeviceAddress("auto")
     if lowered == "all":
         return DeviceAddress("all")
-    match = _SIM.match(lowered)
-    if match:
-        return DeviceAddress("sim", match["robot"] or "", match["fw"] or "v2")
+    sim = read_sim_address(lowered)
+    if sim is not None:
+        return DeviceAddress("sim", *sim)
     if lowered.startswith("serial:"):
         port = raw[len("serial:") :].strip()
         if not port:

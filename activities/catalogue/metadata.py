@@ -166,7 +166,7 @@ _FIELDS = tuple(Activity.__dataclass_fields__)[:-1]
 
 def _coherence(activity: Activity) -> list[str]:
     """What no single field shows: the id against the folder, the world, QEMU's reason..."""
-    from device_bridge.sim.world import WORLDS_DIR
+    from device_bridge.sim.world_files import WORLDS_DIR
 
     problems = []
     if activity.id and not ID_PATTERN.fullmatch(activity.id):

@@ -55,6 +55,11 @@ class Trace:
     def __init__(self, events: Iterable[dict] = ()) -> None:
         self.events: list[dict] = list(events)
         self._lock = threading.Lock()
+        # The events by kind, and the poses, made once for the events as they are: after a run
+        # the summary and the picture ask a dozen questions of its thousands of events.
+        self._indexed: tuple[list[dict], int] | None = None
+        self._kinds: dict[object, list[dict]] = {}
+        self._poses: list[Pose] | None = None
 
     # -- recording ---------------------------------------------------------------------------
 
@@ -87,7 +92,19 @@ class Trace:
 
     def of_kind(self, kind: str) -> list[dict]:
         with self._lock:
-            return [event for event in self.events if event.get("kind") == kind]
+            return list(self._index().get(kind, ()))
+
+    def _index(self) -> dict[object, list[dict]]:
+        """`_kinds` for the events as they are now (made again when events were added or the
+        list replaced; the list itself is held, so its identity is not another's)."""
+        events, indexed = self.events, self._indexed
+        if indexed is None or indexed[0] is not events or indexed[1] != len(events):
+            kinds: dict[object, list[dict]] = {}
+            for event in events:
+                kinds.setdefault(event.get("kind"), []).append(event)
+            self._kinds, self._poses = kinds, None
+            self._indexed = (events, len(events))
+        return self._kinds
 
     # -- the display -------------------------------------------------------------------------
 
@@ -118,7 +135,11 @@ class Trace:
     # -- the robot ---------------------------------------------------------------------------
 
     def poses(self) -> list[Pose]:
-        return [_pose(e) for e in self.of_kind("pose")]
+        with self._lock:
+            kinds = self._index()
+            if self._poses is None:
+                self._poses = [_pose(e) for e in kinds.get("pose", ())]
+            return list(self._poses)
 
     def start_pose(self) -> Pose | None:
         events = self.of_kind("pose")  # one Pose, not one per sample (a minute holds 1,200)

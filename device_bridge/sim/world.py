@@ -23,15 +23,13 @@ from pathlib import Path
 from tne.i18n import _
 
 from ..errors import UsageError
+from .world_files import DEFAULT_WORLD, shipped_worlds, world_file
 
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-#: The folder of the worlds shipped with the simulator.
-WORLDS_DIR = Path(__file__).with_name("worlds")
-DEFAULT_WORLD = "tapis"
 #: Size of the buckets segments are filed in (cm).
 BUCKET = 5.0
 #: Size of the buckets of the track's segments (cm): a line sensor asks at every turn of a
@@ -262,19 +260,12 @@ def _ray_circle(
 # -- reading a world file -----------------------------------------------------------------------
 
 
-def shipped_worlds() -> list[str]:
-    return sorted(path.stem for path in WORLDS_DIR.glob("*.toml"))
-
-
 def find_world(name_or_path: str | None) -> Path:
     """The file of a shipped world (`piste`) or of a path a teacher gives."""
-    name = (name_or_path or DEFAULT_WORLD).strip()
-    shipped = WORLDS_DIR / f"{name}.toml"
-    if "/" not in name and "\\" not in name and shipped.is_file():
-        return shipped
-    path = Path(name)
-    if path.is_file():
+    path = world_file(name_or_path)
+    if path is not None:
         return path
+    name = (name_or_path or DEFAULT_WORLD).strip()
     raise WorldError(
         _(
             "There is no world '{name}'. Shipped worlds: {worlds}; or give the path of a "

@@ -1,13 +1,25 @@
-"""Byte movers. `base.Transport` is the contract; `open_transport` picks the implementation."""
+"""Byte movers. `base.Transport` is the contract; `open_transport` picks the implementation.
+
+`Transport` is imported at first use (PEP 562): `tne run --device sim...` starts its board's
+child through `sim_child` before anything else, and the contract's module (with `typing`)
+would cost that start about 3 ms.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from .base import Transport
-
+TYPE_CHECKING = False  # typing's own import is part of the cost above
 if TYPE_CHECKING:
     from ..address import DeviceAddress
+    from .base import Transport
+
+
+def __getattr__(name: str) -> object:
+    if name != "Transport":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from .base import Transport
+
+    globals()["Transport"] = Transport
+    return Transport
 
 
 def open_transport(address: DeviceAddress) -> Transport:

@@ -12,13 +12,10 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import os
 import queue
 import shutil
 import socket
 import subprocess
-import sys
-import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -30,30 +27,21 @@ from ..errors import DeviceUnreachable, LinkLost, UsageError
 from ..sim.inputs import InputsError, load_inputs
 from ..sim.robots import ROBOTS as SIMULATED_ROBOTS
 from .base import SimControls, Transport, take_queued
+from .sim_child import (
+    CHANNEL_ACCEPT_TIMEOUT,
+    CHILD_VARIABLES,
+    PACKAGE_ROOT,
+    StartedChild,
+    child_arguments,
+    child_command,
+    child_environment,
+    end_process,
+    new_store,
+    start_child,
+)
 
 #: Robots the simulator can carry the micro:bit on (`sim:maqueen`); `sim` is a bare micro:bit.
 ROBOTS: frozenset[str] = frozenset(SIMULATED_ROBOTS)
-#: The folder that holds the `device_bridge` package, so the child finds it from any cwd.
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]
-#: Seconds the child has to dial back on the side channel.
-CHANNEL_ACCEPT_TIMEOUT = 15.0
-#: The only variables of the parent's environment the child receives (a clean child: a secret
-#: of the teacher's session never reaches the process that runs pupils' code), and why each.
-CHILD_VARIABLES: dict[str, str] = {
-    "PYTHONPATH": "where the parent found this package (an editable install, a checkout); "
-    "the package's own folder is put first in any case",
-    "PYTHONHOME": "a relocated or embedded Python finds its standard library only through it",
-    "LD_LIBRARY_PATH": "a Python built with its shared library outside the system's folders "
-    "does not start without it",
-    "SYSTEMROOT": "Windows cannot start a Python process without it (nor give it sockets or "
-    "random numbers)",
-    "HOME": "the user cache folder, where the compiled engine is kept (sim/wasm/artifact.py): "
-    "without it each board would compile the engine again",
-    "XDG_CACHE_HOME": "the same cache folder, where the user moved it (Linux)",
-    "LOCALAPPDATA": "the same cache folder (Windows)",
-    "TNE_LANG": "the child words its messages (limits, restarts) in the parent's language",
-}
-
 EventCallback = Callable[[dict], None]
 
 
@@ -95,28 +83,36 @@ class SimTransport(Transport):
         self._send_lock = threading.Lock()
         self._syncs: dict[int, threading.Event] = {}
         self._sync_ids = itertools.count(1)
+        self._adopted: StartedChild | None = None  # a child started for it, not attached yet
+
+    def arguments(self) -> list[str]:
+        """The child's options that make this board (sim_child.child_arguments)."""
+        return child_arguments(
+            self.firmware,
+            self.robot,
+            self.seed,
+            self.world,
+            self.duration,
+            self.noise,
+            str(self.inputs) if self.inputs else None,
+        )
 
     def command(self, channel_port: int = 0) -> list[str]:
-        return (
-            [
-                sys.executable,
-                "-u",
-                "-m",
-                "device_bridge.sim",
-                "--firmware",
-                self.firmware,
-                "--robot",
-                self.robot,
-                "--seed",
-                str(self.seed),
-                "--channel",
-                str(channel_port),
-            ]
-            + (["--inputs", str(self.inputs)] if self.inputs else [])
-            + (["--state", self._store] if self._store else [])
-            + (["--world", self.world, "--noise", str(self.noise)] if self.robot else [])
-            + (["--duration", str(self.duration)] if self.duration else [])
-        )
+        return child_command(self.arguments(), channel_port, self._store)
+
+    def adopt(self, child: StartedChild, store: str) -> bool:
+        """Take `child`, started with its flash in `store` before this transport was made
+        (`tne run`'s early start, tne/cli/sim_launch.py), as the child `open()` would start:
+        only if its command line is the very one this transport would use (else False, and
+        the caller stops it). The transport then owns it and `store`, as if it had made them."""
+        if self._process is not None or self._store is not None:
+            return False
+        self._store = store
+        if child.command != self.command(child.listener.getsockname()[1]):
+            self._store = None
+            return False
+        self._adopted = child
+        return True
 
     def open(self) -> None:
         if self.robot and self.robot not in ROBOTS:
@@ -132,36 +128,33 @@ class SimTransport(Transport):
             except InputsError as error:
                 raise UsageError(str(error)) from error
         if self._store is None:
-            self._store = tempfile.mkdtemp(prefix="tne-sim-")
-        from ..sim.wasm import artifact
+            self._store = new_store()
+        child, self._adopted = self._adopted, None
+        if child is None:
+            from ..sim.wasm import artifact
 
-        # A broken install is left to the child, which reports it as for any board.
-        with contextlib.suppress(artifact.ArtifactError, ImportError):
-            artifact.prepare()
-        listener = socket.create_server(("127.0.0.1", 0))
-        listener.settimeout(CHANNEL_ACCEPT_TIMEOUT)
+            # A broken install is left to the child, which reports it as for any board.
+            with contextlib.suppress(artifact.ArtifactError, ImportError):
+                artifact.prepare()
+            try:
+                child = start_child(self.command)
+            except OSError as error:
+                raise DeviceUnreachable(
+                    _("The simulated board could not be started."), detail=str(error)
+                ) from error
+        self._attach(child)
+
+    def _attach(self, child: StartedChild) -> None:
+        """Read the child's output and errors, and serve its side channel, on threads."""
+        process = child.process
         self._channel_ready.clear()
-        try:
-            process = subprocess.Popen(
-                self.command(listener.getsockname()[1]),
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                bufsize=0,
-                env=child_environment(),
-            )
-        except OSError as error:
-            listener.close()
-            raise DeviceUnreachable(
-                _("The simulated board could not be started."), detail=str(error)
-            ) from error
         self._process = process
         self._queue = queue.SimpleQueue()
         self._ended = False
         for target, stream in ((self._pump, process.stdout), (self._keep_errors, process.stderr)):
             threading.Thread(target=target, args=(stream,), name="tne-sim", daemon=True).start()
         threading.Thread(
-            target=self._serve_channel, args=(listener,), name="tne-sim-channel", daemon=True
+            target=self._serve_channel, args=(child.listener,), name="tne-sim-channel", daemon=True
         ).start()
 
     def _pump(self, stream) -> None:
@@ -275,6 +268,9 @@ class SimTransport(Transport):
         return data
 
     def close(self) -> None:
+        adopted, self._adopted = self._adopted, None
+        if adopted is not None:
+            adopted.stop()
         self._stop()
         store, self._store = self._store, None
         if store is not None:
@@ -286,16 +282,8 @@ class SimTransport(Transport):
         if channel is not None:
             with contextlib.suppress(OSError):
                 channel.close()
-        if process is None:
-            return
-        for stream in (process.stdin, process.stdout, process.stderr):
-            with contextlib.suppress(OSError, ValueError):
-                if stream is not None:
-                    stream.close()
-        with contextlib.suppress(OSError):
-            process.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=5)
+        if process is not None:
+            end_process(process)
 
     def reset_line(self) -> bool:
         """The reset button: a fresh child process; globals are lost, files are kept."""
@@ -304,12 +292,4 @@ class SimTransport(Transport):
         return True
 
 
-def child_environment(parent: dict[str, str] | None = None) -> dict[str, str]:
-    """The child's environment: the `CHILD_VARIABLES` the parent has, nothing else."""
-    parent = dict(os.environ if parent is None else parent)
-    env = {name: parent[name] for name in CHILD_VARIABLES if parent.get(name)}
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(PACKAGE_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
-    )
-    env["PYTHONIOENCODING"] = "utf-8"
-    return env
+__all__ = ["CHILD_VARIABLES", "PACKAGE_ROOT", "SimTransport", "child_environment"]

@@ -211,3 +211,17 @@ def test_a_sleep_past_the_cap_stops_the_clock_at_the_cap_and_tells_it_once() -> 
     with pytest.raises(DurationReached):
         clock.advance(1)
     assert told == [True]
+
+
+def test_answers_follow_the_events_added_or_replaced_after_a_question() -> None:
+    """The trace answers from an index of its events by kind, made again when events came
+    (a live trace) or the list was replaced; the lists it returns are the caller's own."""
+    trace = Trace([{"kind": "pose", "t": 0, "x": 0.0, "y": 0.0, "heading": 0.0}])
+    assert len(trace.poses()) == 1 and trace.distance_travelled() == 0
+    trace.add({"kind": "pose", "t": 50, "x": 3.0, "y": 4.0, "heading": 0.0})
+    assert trace.distance_travelled() == 5.0 and trace.final_pose().x == 3.0
+    trace.of_kind("pose").clear()
+    trace.poses().clear()
+    assert len(trace.of_kind("pose")) == 2 and len(trace.poses()) == 2
+    trace.events = [event for event in trace.events if event["t"] > 0]
+    assert [pose.t for pose in trace.poses()] == [50]

@@ -5,8 +5,8 @@ import sys
 
 def main() -> None:
     """`tne run --device sim...` starts its simulated board first, so that it boots while the
-    command line's modules are imported (tne/cli/sim_board.py); then the command itself."""
-    from .sim_board import launch
+    command line's modules are imported (tne/cli/sim_launch.py); then the command itself."""
+    from .sim_launch import launch
 
     launch(sys.argv[1:])
     from .app import main as run_command

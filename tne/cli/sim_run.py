@@ -15,6 +15,7 @@ cleanly, exit 0, since a robot program usually loops forever.
 from __future__ import annotations
 
 import contextlib
+import threading
 from pathlib import Path
 
 from device_bridge import Board, parse_address
@@ -92,9 +93,16 @@ def run_simulated(
         board, exit_code, stopped = _run(recorded, code, file, timeout, leds)
         if board is not None and exit_code != EXIT_INTERRUPTED:
             recorded.finish()
-            picture = options.out or file.with_suffix(".svg")
-            if not _tell(trace, world, picture, options.trace, stopped):
-                exit_code = max(exit_code, EXIT_USAGE)
+            # The trace is whole: the child ends (killed, then waited for) while the summary
+            # and the picture are made, rather than after them.
+            closing = threading.Thread(target=recorded.close, name="tne-sim-close")
+            closing.start()
+            try:
+                picture = options.out or file.with_suffix(".svg")
+                if not _tell(trace, world, picture, options.trace, stopped):
+                    exit_code = max(exit_code, EXIT_USAGE)
+            finally:
+                closing.join()
     finally:
         recorded.close()
     return exit_code
@@ -103,10 +111,14 @@ def run_simulated(
 def _ready_to_tell(world: World | None) -> None:
     """Load what the summary and the picture need while the child boots, rather than after
     the run: the console of our messages (rich's, made at the first), the reader's number
-    format (babel reads its locale data at its first number, about 30 ms) and the pictures'
-    module."""
+    format (babel reads its locale data at its first number, about 30 ms), where the usage
+    registry's link would be (`_record_usage`: platformdirs, imported at its first use, about
+    4 ms) and the pictures' module."""
+    from activities.registry.link import link_path
+
     stderr_console()
     number(0.0, 1)
+    link_path()
     if world is not None:
         import device_bridge.sim.pictures  # noqa: F401
 
@@ -146,9 +158,8 @@ def _run(
     finally:
         view.close(say_last=False)
         out.close()
-        if recorded.board is not None:
-            board = recorded.board
-            _record_usage(board, exit_code)
+        if recorded.board is not None:  # made, if not started: usage, with its error
+            _record_usage(recorded.board, exit_code)
     return board, exit_code, stopped
 
 
