@@ -88,6 +88,8 @@ print(total, len(values))
 """
 COMPUTE_STATEMENTS = 100_000 * 4
 TARGETS = {"follower": 200.0, "command": 94.0, "compute": 10.0, "boot_ms": 150.0}
+#: The former engine's follower when issue 10 set the targets (real time, at low load).
+REFERENCE_FORMER = 386.0
 
 
 #: Makes a simulated board's transport with the given options (one engine or the other).
@@ -295,6 +297,7 @@ def section(results: dict[str, list[float]], load_before: str, elapsed: float) -
             f"| {label} | {sealed:.3f} | {former:.3f} | {ratios[0]} | {ratios[1]} | "
             f"{sealed / former:.1f}× slower | {target} |"
         )
+    follower_ratio = median["follower-wasm"] / median["follower-cpython"]
     lines += [
         f"| `tne run --device sim:maqueen` (whole command, sealed only) | "
         f"{median['command-wasm']:.3f} | | {SIMULATED_S / median['command-wasm']:.0f}× "
@@ -308,6 +311,13 @@ def section(results: dict[str, list[float]], load_before: str, elapsed: float) -
         f"- The micro:bit V1 figure is the simulator's convention, not a measurement: "
         f"{COMPUTE_STATEMENTS:,} simple statements at {LINE_COST_MS} ms each, "
         f"{board_s:.0f} s (no board is here; QEMU's timing is not a board's).",
+        "- This virtual machine's speed swings by a third from one hour to the next (the "
+        "former engine's follower, same code, measured 282× to 433× real time on 2026-12-03), "
+        "so the ratio between the engines, alternated in the same run, is the figure that "
+        f"holds: the sealed follower is {follower_ratio:.2f}× the former's time here. On the "
+        f"machine state of the issue's reference (the former engine at {REFERENCE_FORMER:.0f}×), "
+        f"that ratio puts the sealed follower at {REFERENCE_FORMER / follower_ratio:.0f}× real "
+        "time.",
         "- Where the sealed engine's time goes (line follower, five hardware calls per turn "
         "of its loop, of which the two motor writes are queued in the guest and applied at "
         "the next crossing: about 15,500 crossings in 60 simulated s, all through the typed "
