@@ -20,6 +20,7 @@ from .world import World
 if TYPE_CHECKING:  # `start` imports the board: `tne run` launches before (cli/sim_board.py)
     from ..address import DeviceAddress
     from ..board import Board
+    from ..transports.sim_child import StartedChild
 
 #: Tries of `Board.start` (about 3 s each) before a slow simulated board is given up.
 START_PATIENCE = 10
@@ -63,6 +64,12 @@ class RecordedBoard:
         if not self._launched:
             self.transport.open()
             self._launched = True
+
+    def adopt(self, child: StartedChild, store: str) -> bool:
+        """Take a child started before this board was made (`tne run`'s early start), if it
+        runs the very command line this board would start (`SimTransport.adopt`); else False,
+        and the caller stops it. `launch()` or `start()` then attaches it."""
+        return self.transport.adopt(child, store)
 
     def start(self) -> Board:
         """Open the board (unless `launch()` did) and enter its prompt. A child process that

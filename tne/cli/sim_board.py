@@ -53,7 +53,7 @@ def take(address: DeviceAddress, world: World | None, options: SimOptions) -> Re
     child, store = launched
     try:
         recorded = recorded_board(address, world, options)
-        if recorded.transport.adopt(child, store):
+        if recorded.adopt(child, store):
             return recorded
     except BaseException:
         discard(child, store)
