@@ -117,12 +117,10 @@ class BoardLink:
         `sim_speed()`, each run limited to `sim_run_limit()`)."""
         self.disconnect()
         self.board = board
-        inputs = []
-        if board.sim is not None and sim_speed() > 0:
-            inputs.append({"kind": "speed", "factor": sim_speed()})
-        if board.sim is not None and sim_run_limit():
-            inputs.append({"kind": "run_limit", "seconds": sim_run_limit()})
-        if inputs:
+        speed, limit = sim_speed(), sim_run_limit()
+        inputs = [{"kind": "speed", "factor": speed}] if speed > 0 else []
+        inputs += [{"kind": "run_limit", "seconds": limit}] if limit else []
+        if board.sim is not None and inputs:
             with contextlib.suppress(BridgeError):
                 for message in inputs:
                     board.sim.send_input(message)
