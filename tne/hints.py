@@ -295,7 +295,12 @@ def hint_for(ename: str, evalue: str, code: str = "", at: str = "") -> str:
             "batteries) and the micro:bit pushed all the way into its connector?"
         )
     if ename == "KeyboardInterrupt":
-        return _("The program was stopped with the Stop button.")
+        # The ■ button, a Ctrl-C, or a grading kernel's run limit (device_bridge/sim/run_limit.py,
+        # which prints why just before the traceback): the traceback alone cannot tell which.
+        return _(
+            "Your program was stopped before its end: with the ■ button or Ctrl-C, or by the "
+            "time limit of a grading."
+        )
     return ""
 
 

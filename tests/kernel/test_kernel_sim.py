@@ -48,7 +48,7 @@ def test_output_streams_before_the_cell_ends_and_stop_ends_a_while_true_loop(
     run = sim_kernel.collect(msg_id)
     assert run.status == "error"
     assert run.reply["ename"] == "KeyboardInterrupt"
-    assert "arrêté avec le bouton Stop" in run.traceback
+    assert "arrêté avant sa fin\u00a0: par le bouton ■ ou Ctrl-C" in run.traceback
     assert message_time(first) < run.reply["date"]
     assert sim_kernel.run("print(i > 0)").stream() == "True\n"
 
