@@ -54,6 +54,11 @@ LAYOUT = ("-Wl,-z,stack-size=262144",)
 #: host's cap on one allocation (sim@v1) is applied: that file is compiled with these names
 #: changed (the linker's `--wrap=` would do it, but Zig's driver drops it without a word).
 CAPPED = ("py/malloc.c", ("-Dgc_alloc=tne_capped_gc_alloc", "-Dgc_realloc=tne_capped_gc_realloc"))
+#: The version banner compiled into the module (MicroPython's py/makeversionhdr.py): its build
+#: date and its name of the commit, fixed here so that a rebuild gives the shipped file's bytes
+#: whatever the day and whether the clone has MicroPython's tags (`git describe` would name the
+#: commit differently in each). The shipped file's: 2026-12-03, and the name mpconfig.h gives.
+REPRODUCIBLE = {"SOURCE_DATE_EPOCH": "1796256000", "MICROPY_GIT_TAG": "v1.27.0-preview"}
 #: The tag `__c_longjmp` that setjmp/longjmp throw (WASI SDK's compiler-rt has it; Zig's has not).
 C_LONGJMP = """\
 .globl __c_longjmp
@@ -113,6 +118,8 @@ def _wrapper(folder: Path, zig: str) -> Path:
 
 
 def build(sources: Path, output: Path, zig: str, wasm_opt: str, jobs: int) -> Path:
+    for variable, value in REPRODUCIBLE.items():
+        os.environ.setdefault(variable, value)
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         cc = _wrapper(folder, zig)
