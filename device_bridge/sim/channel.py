@@ -11,13 +11,17 @@ a third pipe does not):
 - parent -> child: inputs `{"kind": "button", "name": "a", "pressed": true}` and the like,
   handed to `Hardware.queue_input`, which applies them at the next simulated instant; and
   `{"kind": "sync", "id": N}`, answered `{"kind": "synced", "id": N}` once every earlier event
-  is written, so the parent knows it has them all.
+  is written, so the parent knows it has them all; and `{"kind": "listen", "on": false}` when
+  the parent has no subscriber (`on: true` when one comes): events are then not made at all.
 
-Without a channel (the board started by hand, a test of the REPL alone), `emit` costs one
-attribute test, so a simulation that nobody watches runs at full speed. With one, events go out
-in batches (`BATCH` events, or whatever waited `FLUSH_S` of wall time, or before a `synced`,
-or before anything goes out on the serial line: `EventsFirst`), as a system call per event cost
-as much as simulating a robot; a program's events still leave before the end of its run.
+Without a channel (the board started by hand, a test of the REPL alone), or while nobody
+listens, `emit` costs one attribute test, so a simulation that nobody watches runs at full speed
+(a line follower's events, encoded here and decoded by the parent for nobody, made it a fifth
+slower). What is simulated never depends on whether anyone listens: only what is told does. With
+a listener, events go out in batches (`BATCH` events, or whatever waited `FLUSH_S` of wall time,
+or before a `synced`, or before anything goes out on the serial line: `EventsFirst`), as a
+system call per event cost as much as simulating a robot; a program's events still leave before
+the end of its run.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ InputHandler = Callable[[dict], None]
 #: Events waiting at most: this many, or this many seconds of wall time (a live view's frame).
 BATCH = 256
 FLUSH_S = 0.02
+#: The parent's input that says whether anyone listens to the events.
+LISTEN = "listen"
 
 
 def _event_encoder() -> Callable[[dict, int], Sequence[str]]:
@@ -76,8 +82,9 @@ class EventChannel:
         self._lock = threading.Lock()
         self._input_handler: InputHandler | None = None
         self._pending: list[bytes] = []
-        #: Whether anyone listens (`emit` does nothing otherwise).
-        self.enabled = connection is not None
+        self._open = connection is not None  # the parent is there
+        #: Whether anyone listens (`emit` does nothing otherwise): until the parent says not.
+        self.enabled = self._open
 
     @classmethod
     def connect(cls, clock: SimClock, port: int | None) -> EventChannel:
@@ -115,10 +122,10 @@ class EventChannel:
         try:
             self._connection.sendall(data)  # type: ignore[union-attr]
         except OSError:
-            self.enabled = False  # the parent went away: the board runs on, unwatched
+            self._open = self.enabled = False  # the parent went away: the board runs on
 
     def _flush_often(self) -> None:
-        while self.enabled:
+        while self._open:
             time.sleep(FLUSH_S)
             if self._pending:
                 with self._lock:
@@ -142,8 +149,11 @@ class EventChannel:
                     continue
                 if not isinstance(message, dict):
                     continue
-                if message.get("kind") == "sync":
+                kind = message.get("kind")
+                if kind == "sync":
                     self._send({"kind": "synced", "id": message.get("id")}, now=True)
+                elif kind == LISTEN:
+                    self.enabled = self._open and message.get("on") is True
                 elif self._input_handler is not None:
                     self._input_handler(message)
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from tne.i18n import _
 
 from ..errors import DeviceUnreachable, LinkLost, UsageError
+from ..sim.channel import LISTEN
 from ..sim.inputs import InputsError, load_inputs
 from ..sim.robots import ROBOTS as SIMULATED_ROBOTS
 from .base import SimControls, Transport, take_queued
@@ -78,6 +79,9 @@ class SimTransport(Transport):
         self._store: str | None = None  # the board's flash, kept across restarts
         # The side channel (device_bridge/sim/channel.py): events out, inputs in.
         self._subscribers: list[EventCallback] = []
+        #: Held while the subscribers change and the child is told whether anyone listens.
+        self._listeners_lock = threading.Lock()
+        self._channel_thread: threading.Thread | None = None
         self._channel: socket.socket | None = None
         self._channel_ready = threading.Event()
         self._send_lock = threading.Lock()
@@ -153,9 +157,10 @@ class SimTransport(Transport):
         self._ended = False
         for target, stream in ((self._pump, process.stdout), (self._keep_errors, process.stderr)):
             threading.Thread(target=target, args=(stream,), name="tne-sim", daemon=True).start()
-        threading.Thread(
+        self._channel_thread = threading.Thread(
             target=self._serve_channel, args=(child.listener,), name="tne-sim-channel", daemon=True
-        ).start()
+        )
+        self._channel_thread.start()
 
     def _pump(self, stream) -> None:
         queue_ = self._queue
@@ -176,10 +181,41 @@ class SimTransport(Transport):
         return self
 
     def subscribe(self, callback: EventCallback) -> Callable[[], None]:
-        """Call `callback(event)` for each event of the board (on a thread of the transport's;
-        events of a restarted child keep coming). Returns the function that unsubscribes."""
-        self._subscribers.append(callback)
-        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+        """Call `callback(event)` for each event of the board from now on (on a thread of the
+        transport's; events of a restarted child keep coming). Returns the function that
+        unsubscribes.
+
+        A board that nobody listens to makes no events (`channel.LISTEN`: encoding them, and
+        decoding them here, made a robot's simulation a fifth slower, for nothing): the first
+        subscriber tells the child to make them again, and waits until the child has read that,
+        so that no event that follows this call is missed."""
+        with self._listeners_lock:
+            self._subscribers.append(callback)
+            told = len(self._subscribers) == 1 and self._tell_listening(True)
+        if told and threading.current_thread() is not self._channel_thread:
+            self.sync_events()  # (a subscriber subscribing another from its callback: no wait)
+        return lambda: self._unsubscribe(callback)
+
+    def _unsubscribe(self, callback: EventCallback) -> None:
+        with self._listeners_lock:
+            if callback in self._subscribers:
+                self._subscribers.remove(callback)
+                if not self._subscribers:
+                    self._tell_listening(False)
+
+    def _tell_listening(self, on: bool) -> bool:
+        """Tell a connected child whether anyone listens (the caller holds `_listeners_lock`);
+        False when no child is connected: `_serve_channel` tells it when it connects."""
+        channel = self._channel
+        if channel is None or not self._channel_ready.is_set():
+            return False
+        line = (json.dumps({"kind": LISTEN, "on": on}, separators=(",", ":")) + "\n").encode()
+        try:
+            with self._send_lock:
+                channel.sendall(line)
+        except OSError:
+            return False
+        return True
 
     def send_input(self, message: dict) -> None:
         """An input for the board (`{"kind": "button", "name": "a", "pressed": True}`),
@@ -216,6 +252,9 @@ class SimTransport(Transport):
             with contextlib.suppress(OSError):
                 old.close()
         self._channel_ready.set()
+        with self._listeners_lock:
+            if not self._subscribers:  # a child makes events until told that nobody listens
+                self._tell_listening(False)
         with contextlib.suppress(OSError, ValueError):
             for raw in connection.makefile("rb"):
                 try:

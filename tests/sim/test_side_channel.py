@@ -3,9 +3,13 @@ applied at a simulated instant (device_bridge/sim/channel.py and hardware.py).""
 
 from __future__ import annotations
 
+import json
+import socket
+
 import pytest
 
 from device_bridge import Board
+from device_bridge.sim.channel import LISTEN, EventChannel
 from device_bridge.sim.clock import SimClock
 from device_bridge.sim.environment import environment
 from device_bridge.sim.hardware import ENODEV, Hardware
@@ -25,6 +29,83 @@ def test_display_changes_and_printed_lines_come_out_with_simulated_time(sim: Boa
     assert shown[-1]["pixels"] == "09090:99999:99999:09990:00900"
     assert [e["text"] for e in printed] == ["fini", "\n"]
     assert printed[0]["t"] - shown[-1]["t"] >= 1000
+
+
+def test_a_child_that_nobody_listens_to_makes_no_events_until_someone_does() -> None:
+    """The child's end, over a real socket pair: after `listen: false` nothing is written (the
+    events are not even encoded), a `sync` is still answered, and `listen: true` brings the
+    events back; events that waited are still sent."""
+    parent, child = socket.socketpair()
+    parent.settimeout(5)
+    channel = EventChannel(SimClock(), child)
+    channel.start(lambda message: None)
+    reader = parent.makefile("rb")
+
+    def say(message: dict) -> None:
+        parent.sendall((json.dumps(message) + "\n").encode())
+
+    def synced(number: int) -> list[dict]:
+        """What the child wrote until it answered sync `number`."""
+        say({"kind": "sync", "id": number})
+        lines = []
+        while (line := json.loads(reader.readline()))["kind"] != "synced":
+            lines.append(line)
+        assert line["id"] == number
+        return lines
+
+    try:
+        channel.emit("display", pixels="1")
+        assert [e["pixels"] for e in synced(1)] == ["1"]
+        say({"kind": LISTEN, "on": False})
+        assert synced(2) == []  # (inputs are read in order: the listen came first)
+        assert not channel.enabled
+        channel.emit("display", pixels="2")
+        assert synced(3) == []
+        say({"kind": LISTEN, "on": True})
+        assert synced(4) == []
+        channel.emit("display", pixels="3")
+        assert [e["pixels"] for e in synced(5)] == ["3"]
+        say({"kind": LISTEN, "on": "yes"})  # only `true` turns it on
+        assert synced(6) == [] and not channel.enabled
+    finally:
+        parent.close()
+        child.close()
+
+
+def test_a_subscriber_gets_every_event_that_follows_its_subscription(sim: Board) -> None:
+    """A board nobody listens to makes no events: subscribing turns them on before it returns,
+    so the events of the very next command arrive; after the last subscriber left and a new
+    one came, they arrive again."""
+    transport = sim.transport
+    assert isinstance(transport, SimTransport)
+    for round_ in range(3):
+        events: list[dict] = []
+        unsubscribe = transport.subscribe(events.append)
+        sim.exec(f"from microbit import display\ndisplay.set_pixel({round_}, 0, 9)")
+        assert transport.sync_events()
+        unsubscribe()
+        shown = [e["pixels"] for e in events if e["kind"] == "display"]
+        assert shown and shown[0][round_] == "9", (round_, shown)
+        sim.exec("from microbit import display\ndisplay.clear()")  # (nobody listens)
+
+
+def test_a_subscriber_may_subscribe_another_from_its_callback(sim: Board) -> None:
+    """The callback runs on the transport's channel thread: a subscription made there must not
+    wait for that thread to read the child's answer."""
+    transport = sim.transport
+    assert isinstance(transport, SimTransport)
+    later: list[dict] = []
+    subscribed: list[bool] = []
+
+    def first(event: dict) -> None:
+        if not subscribed:
+            subscribed.append(True)
+            transport.subscribe(later.append)
+
+    transport.subscribe(first)
+    sim.exec("from microbit import display\ndisplay.set_pixel(0, 0, 9)\ndisplay.set_pixel(1, 0, 9)")
+    assert transport.sync_events(timeout=2)
+    assert later, "the second subscriber got nothing"
 
 
 def test_events_keep_coming_after_the_board_restarts(sim: Board) -> None:

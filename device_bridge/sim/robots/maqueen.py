@@ -188,7 +188,7 @@ class Maqueen:
         if self.channel.enabled:
             left_pwm, right_pwm = self.commands()
             self.channel.emit("motor", left=left_pwm, right=right_pwm)
-            self._emit_pose()
+        self._emit_pose()  # (told or not: the motion's steps are the same either way)
 
     # -- motion ------------------------------------------------------------------------------
 
@@ -207,17 +207,20 @@ class Maqueen:
             self.t = now_ms
             self._next_pose = max(self._next_pose, now_ms)
             return
+        # The steps end at each pose's instant whether or not anyone listens to the events, so
+        # that the path (and a wall met or not) is the same for a traced run and an untraced one.
         watched = self.channel.enabled
         while t < now_ms:
             end = min(now_ms, t + STEP_MS)
-            if watched and self._next_pose <= end:
+            if self._next_pose <= end:
                 end = max(t, self._next_pose)
             self._move((end - t) / 1000.0)
             t = end
-            if watched and t >= self._next_pose:
+            if t >= self._next_pose:
                 self.t = t
                 self._emit_pose()
-                self._watch_line()
+                if watched:
+                    self._watch_line()
         self.t = now_ms
 
     def _move(self, seconds: float) -> None:
