@@ -53,6 +53,16 @@ def test_a_line_follower_runs_to_the_cap_and_exits_0_with_output_summary_and_pic
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
 
 
+def test_names_are_told_as_they_are_written_even_with_colons(tmp_path: Path) -> None:
+    """rich would turn `:fire:` into an emoji in our messages: a pupil's file name is shown as
+    it is on disk."""
+    program = tmp_path / "robot_:fire:_v2.py"
+    program.write_text("print('ok')\n", encoding="utf-8")
+    done = tne("run", program.name, "--world", "piste", "--duration", "1", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr.decode()
+    assert "Image du trajet\u00a0: robot_:fire:_v2.svg" in done.stderr.decode()
+
+
 def test_a_program_that_ends_ends_the_run_and_out_names_the_picture(tmp_path: Path) -> None:
     program = tmp_path / "aller_retour.py"
     program.write_text(

@@ -75,7 +75,7 @@ class LedView:
             from rich.console import Console
             from rich.live import Live
 
-            console = Console(file=sys.stdout, force_terminal=True, highlight=False)
+            console = Console(file=sys.stdout, force_terminal=True, highlight=False, emoji=False)
             self._live = Live(matrix(""), console=console, auto_refresh=False, transient=False)
 
     def start(self, sim: SimControls) -> None:

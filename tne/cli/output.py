@@ -23,10 +23,11 @@ _lock = threading.Lock()
 def stderr_console() -> Console:
     """Where our messages (which board, progress, warnings, errors) go, in French: made on
     first use, since importing rich's console is a twentieth of a second of a command's start
-    and most `tne exec` runs say nothing of their own."""
+    and most `tne exec` runs say nothing of their own. No markup, no highlighting and no emoji
+    codes: a name such as `robot_:fire:.py` is shown as it is written."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 class BoardOutput:

@@ -109,7 +109,7 @@ def label(
 
 
 def run_table(boards: list[tuple[str, str]], file: Path | None) -> int:
-    console = Console(stderr=True, highlight=False)
+    console = Console(stderr=True, highlight=False, emoji=False)
     note = ""
     from activities.registry.usage import record_workshop_run
 
