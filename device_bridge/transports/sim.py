@@ -193,7 +193,10 @@ class SimTransport(Transport):
             self._subscribers.append(callback)
             told = len(self._subscribers) == 1 and self._tell_listening(True)
         if told and threading.current_thread() is not self._channel_thread:
-            self.sync_events()  # (a subscriber subscribing another from its callback: no wait)
+            # (Not from the channel's own thread, which reads the answer: a subscriber that
+            # subscribes another from its callback. A child that stopped has no events to miss.)
+            with contextlib.suppress(LinkLost):
+                self.sync_events()
         return lambda: self._unsubscribe(callback)
 
     def _unsubscribe(self, callback: EventCallback) -> None:
@@ -209,10 +212,8 @@ class SimTransport(Transport):
         channel = self._channel
         if channel is None or not self._channel_ready.is_set():
             return False
-        line = (json.dumps({"kind": LISTEN, "on": on}, separators=(",", ":")) + "\n").encode()
         try:
-            with self._send_lock:
-                channel.sendall(line)
+            self._write_input(channel, {"kind": LISTEN, "on": on})
         except OSError:
             return False
         return True
@@ -220,14 +221,18 @@ class SimTransport(Transport):
     def send_input(self, message: dict) -> None:
         """An input for the board (`{"kind": "button", "name": "a", "pressed": True}`),
         applied at its next simulated instant."""
-        if not self._channel_ready.wait(CHANNEL_ACCEPT_TIMEOUT) or self._channel is None:
+        channel = self._channel if self._channel_ready.wait(CHANNEL_ACCEPT_TIMEOUT) else None
+        if channel is None:
             raise LinkLost(_("The simulated board stopped."))
-        line = (json.dumps(message, separators=(",", ":")) + "\n").encode("utf-8")
         try:
-            with self._send_lock:
-                self._channel.sendall(line)
+            self._write_input(channel, message)
         except OSError as error:
             raise self._lost(str(error)) from error
+
+    def _write_input(self, channel: socket.socket, message: dict) -> None:
+        line = (json.dumps(message, separators=(",", ":")) + "\n").encode("utf-8")
+        with self._send_lock:
+            channel.sendall(line)
 
     def sync_events(self, timeout: float = 5.0) -> bool:
         """Wait until every event the board emitted so far has reached the subscribers."""

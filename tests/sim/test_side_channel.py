@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 
 import pytest
 
@@ -87,6 +88,23 @@ def test_a_subscriber_gets_every_event_that_follows_its_subscription(sim: Board)
         shown = [e["pixels"] for e in events if e["kind"] == "display"]
         assert shown and shown[0][round_] == "9", (round_, shown)
         sim.exec("from microbit import display\ndisplay.clear()")  # (nobody listens)
+
+
+def test_subscribing_to_a_board_whose_process_died_raises_nothing_and_does_not_hang(
+    sim: Board,
+) -> None:
+    """A widget shown after the simulated board's process died: nothing to listen to, and no
+    answer to wait for (the sync's 5 s would be a frozen notebook)."""
+    transport = sim.transport
+    assert isinstance(transport, SimTransport)
+    process = transport._process
+    assert process is not None
+    process.kill()
+    process.wait()
+    started = time.monotonic()
+    unsubscribe = transport.subscribe(lambda event: None)
+    assert time.monotonic() - started < 4.0
+    unsubscribe()
 
 
 def test_a_subscriber_may_subscribe_another_from_its_callback(sim: Board) -> None:
