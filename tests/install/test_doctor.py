@@ -21,6 +21,7 @@ from tests.helpers.pango import run_without_pango
 from tests.helpers.ports import free_port
 from tests.helpers.postgres import server_url, unreachable_reason
 from tests.helpers.unprivileged import REPO
+from tests.helpers.waiting import eventually
 from tne import doctor
 
 
@@ -42,7 +43,12 @@ def running_as(tmp_path: Path) -> Iterator[callable]:
     def start(name: str) -> None:
         program = tmp_path / name
         shutil.copy(shutil.which("sleep"), program)
-        started.append(subprocess.Popen([str(program), "60"]))
+        process = subprocess.Popen([str(program), "60"])
+        started.append(process)
+        # Popen returns once the child's close-on-exec pipe closed, which Linux does before it
+        # renames the process: wait for the name, or the check may still see pytest's.
+        comm = Path(f"/proc/{process.pid}/comm")
+        assert eventually(lambda: comm.read_text().strip() == name, 10), comm.read_text()
 
     yield start
     for process in started:

@@ -27,6 +27,6 @@ def test_cells_run_and_stop_ends_a_while_true_loop_and_the_kernel_goes_on(
     run = modern_kernel.collect(msg_id, timeout=20)
 
     assert run.reply["ename"] == "KeyboardInterrupt"
-    assert "arrêté avec le bouton Stop" in run.traceback
+    assert "arrêté avant sa fin\u00a0: par le bouton ■ ou Ctrl-C" in run.traceback
     assert "arrêtée de force" not in run.traceback  # Ctrl-C itself stopped it
     assert modern_kernel.run("n > 0").result == "True"

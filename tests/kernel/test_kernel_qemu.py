@@ -40,7 +40,7 @@ def test_stop_ends_a_while_true_loop_and_the_kernel_goes_on(qemu_kernel: KernelS
         return
     # (Ctrl-C lands on the loop's line or on its body's, as the interpreter's check falls.)
     assert "Cellule, ligne 2" in run.traceback or "Cellule, ligne 3" in run.traceback
-    assert "arrêté avec le bouton Stop" in run.traceback
+    assert "arrêté avant sa fin\u00a0: par le bouton ■ ou Ctrl-C" in run.traceback
     assert qemu_kernel.run("n > 0").result == "True"
 
 
